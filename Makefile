@@ -1,0 +1,169 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# callgroups: plain GNU make. `make` builds build/callgroups; `make check`
+# runs every test; `make demo` shows the main job on a shipped strace table.
+# BUILD=dir keeps a separate build tree (several builds side by side);
+# SANITIZE=1 builds everything with ASan+UBSan.
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CC       ?= cc
+PKG_CONFIG ?= pkg-config
+VERSION  := 0.1.0
+
+ifeq ($(origin CC),default)
+CC := cc
+endif
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wno-unused-parameter
+CFLAGS   ?= -O2 -g
+CPPFLAGS += -D_GNU_SOURCE -DCG_VERSION=\"$(VERSION)\" -Isrc -I$(BUILD)/gen
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS)
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+# Every dependency is found with pkg-config, and a missing one names the
+# Debian package to install (`make deps` installs them all as root).
+define need_pkg
+$(if $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo yes),,\
+  $(error $(1) not found by pkg-config: install the Debian package $(2) (or run 'make deps' as root)))
+endef
+
+NEEDS_LIBS := $(filter-out deps clean distclean help,$(or $(MAKECMDGOALS),all))
+ifneq ($(NEEDS_LIBS),)
+$(call need_pkg,libseccomp,libseccomp-dev)
+$(call need_pkg,json-c,libjson-c-dev)
+endif
+DEP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libseccomp json-c 2>/dev/null)
+DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libseccomp json-c 2>/dev/null) -lpthread
+
+LIB_SRCS := $(sort $(wildcard src/*.c))
+CLI_SRCS := $(sort $(wildcard src/cli/*.c))
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/groups_builtin.o
+CLI_OBJS := $(CLI_SRCS:src/cli/%.c=$(BUILD)/obj/cli/%.o)
+LIB      := $(BUILD)/libcallgroups.a
+BIN      := $(BUILD)/callgroups
+TABLES   := $(sort $(wildcard data/v*.txt))
+
+.PHONY: all deps check check-unit check-cli demo install uninstall clean fuzz fuzz-smoke \
+        lint help progs
+all: $(BIN)
+
+help:
+	@echo "make            build $(BIN)"
+	@echo "make demo       run 'callgroups suggest' on a shipped strace -f -c table"
+	@echo "make check      build and run all tests (SANITIZE=1 for ASan+UBSan)"
+	@echo "make fuzz-smoke run each fuzz target briefly"
+	@echo "make deps       install the Debian packages needed (as root)"
+	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX)"
+
+deps:
+	@tools/install-deps.sh
+
+$(BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/groups_builtin.o: $(BUILD)/gen/groups_builtin.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# The group tables are data: generated into C by the same parser the tool
+# uses at run time.
+GEN_SRCS := tools/gen-groups.c src/groups_parse.c src/util.c src/names.c
+$(BUILD)/gen-groups: $(GEN_SRCS) src/groups.h src/groups_private.h src/util.h src/names.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $(GEN_SRCS) $(LDFLAGS)
+
+$(BUILD)/gen/groups_builtin.c: $(BUILD)/gen-groups $(TABLES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/gen-groups $(TABLES) > $@.tmp && mv $@.tmp $@
+
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJS) $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(DEP_LIBS) $(LDFLAGS)
+
+-include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/cli/*.d $(BUILD)/tests/*.d)
+
+# ---- tests ----------------------------------------------------------------
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+PROG_SRCS  := $(sort $(wildcard tests/progs/*.c))
+PROG_BINS  := $(PROG_SRCS:tests/progs/%.c=$(BUILD)/progs/%)
+PROG32_SRCS := $(sort $(wildcard tests/progs/m32/*.c))
+PROG32_BINS := $(PROG32_SRCS:tests/progs/m32/%.c=$(BUILD)/progs/m32/%)
+TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+TEST_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)
+	@$(PKG_CONFIG) --exists cmocka || { echo "cmocka not found: install the Debian package libcmocka-dev (or run 'make deps' as root)"; exit 1; }
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit -DTOP_SRCDIR=\"$(CURDIR)\" -DBUILD_DIR=\"$(abspath $(BUILD))\" \
+	  $(DEP_CFLAGS) $(TEST_CFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS) $(LDFLAGS)
+
+# Test programs make exact system calls; they are built without sanitizers
+# (which make calls of their own) and statically where exactness needs it.
+$(BUILD)/progs/%: tests/progs/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -o $@ $< -lpthread
+
+$(BUILD)/progs/m32/%: tests/progs/m32/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -m32 -std=gnu11 -O1 -g -Wall -Wextra -Werror -o $@ $< -lpthread
+
+progs: $(PROG_BINS) $(PROG32_BINS)
+
+check: deps $(BIN) $(UNIT_BINS) progs
+	@tests/run.sh $(BUILD)
+
+demo: deps $(BIN)
+	$(BIN) suggest data/demo/workload-strace-f-c.txt
+
+# ---- fuzzing --------------------------------------------------------------
+FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_CC   ?= clang
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_SECONDS ?= 20
+FUZZ_LIB_SRCS := $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c
+
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  -o $@ $< $(FUZZ_LIB_SRCS) $(DEP_LIBS)
+
+fuzz: $(FUZZ_BINS)
+
+fuzz-smoke: $(FUZZ_BINS)
+	@for f in $(FUZZ_BINS); do \
+	  n=$$(basename $$f); corpus=fuzz/corpus/$${n#fuzz_}; mkdir -p $(BUILD)/fuzz/work-$$n; \
+	  echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 -max_len=65536 \
+	    $(BUILD)/fuzz/work-$$n $$corpus >$(BUILD)/fuzz/$$n.log 2>&1 \
+	    || { tail -50 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+	done
+
+# ---- install --------------------------------------------------------------
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/callgroups
+	install -m 0644 doc/callgroups.1 $(DESTDIR)$(PREFIX)/share/man/man1/callgroups.1
+	install -m 0644 completion/callgroups.bash \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/callgroups
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/callgroups $(DESTDIR)$(PREFIX)/share/man/man1/callgroups.1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/callgroups
+
+lint:
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
+	  --std=c11 -D_GNU_SOURCE -Isrc --suppress=missingIncludeSystem src src/cli tools
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "abi.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+static const struct {
+	const char *name;
+	uint32_t scmp;
+	uint32_t audit;
+} abis[CG_ABI_COUNT] = {
+	[CG_ABI_X86_64] = {"x86-64", SCMP_ARCH_X86_64, AUDIT_ARCH_X86_64},
+	[CG_ABI_I386] = {"x86", SCMP_ARCH_X86, AUDIT_ARCH_I386},
+	[CG_ABI_X32] = {"x32", SCMP_ARCH_X32, AUDIT_ARCH_X86_64},
+};
+
+const char *cg_abi_name(enum cg_abi abi)
+{
+	return (unsigned)abi < CG_ABI_COUNT ? abis[abi].name : "unknown";
+}
+
+int cg_abi_from_name(const char *name, enum cg_abi *out)
+{
+	static const struct {
+		const char *s;
+		enum cg_abi abi;
+	} alias[] = {
+		{"x86-64", CG_ABI_X86_64}, {"x86_64", CG_ABI_X86_64},
+		{"amd64", CG_ABI_X86_64},  {"x86", CG_ABI_I386},
+		{"i386", CG_ABI_I386},     {"i686", CG_ABI_I386},
+		{"x32", CG_ABI_X32},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(alias); i++)
+		if (strcmp(name, alias[i].s) == 0) {
+			*out = alias[i].abi;
+			return 0;
+		}
+	return -EINVAL;
+}
+
+uint32_t cg_abi_scmp_arch(enum cg_abi abi) { return abis[abi].scmp; }
+
+uint32_t cg_abi_audit_arch(enum cg_abi abi) { return abis[abi].audit; }
+
+int cg_abi_from_audit(uint32_t audit_arch, long nr, enum cg_abi *out)
+{
+	if (audit_arch == AUDIT_ARCH_X86_64)
+		*out = (nr & CG_X32_SYSCALL_BIT) ? CG_ABI_X32 : CG_ABI_X86_64;
+	else if (audit_arch == AUDIT_ARCH_I386)
+		*out = CG_ABI_I386;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+enum cg_abi cg_abi_native(void)
+{
+#if defined(__x86_64__) && defined(__ILP32__)
+	return CG_ABI_X32;
+#elif defined(__x86_64__)
+	return CG_ABI_X86_64;
+#elif defined(__i386__)
+	return CG_ABI_I386;
+#else
+#error "callgroups knows the x86 family of ABIs only"
+#endif
+}
+
+int cg_abi_resolve(enum cg_abi abi, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name_arch(abis[abi].scmp, name);
+	/* Negative numbers are libseccomp's pseudo-syscalls: not on this ABI. */
+	return nr < 0 ? -1 : nr;
+}
+
+/* nr -> name caches, filled on first use from libseccomp. */
+#define MAX_NR 1024
+static cg_name *nr_cache[CG_ABI_COUNT];
+
+cg_name cg_abi_syscall_name(enum cg_abi abi, long nr)
+{
+	if ((unsigned)abi >= CG_ABI_COUNT)
+		return CG_NAME_NONE;
+	long idx = abi == CG_ABI_X32 ? nr & ~(long)CG_X32_SYSCALL_BIT : nr;
+	if (idx < 0 || idx >= MAX_NR)
+		return CG_NAME_NONE;
+	if (!nr_cache[abi]) {
+		nr_cache[abi] = xmalloc(MAX_NR * sizeof(cg_name));
+		for (int i = 0; i < MAX_NR; i++) {
+			int n = abi == CG_ABI_X32 ? i | CG_X32_SYSCALL_BIT : i;
+			char *s = seccomp_syscall_resolve_num_arch(abis[abi].scmp, n);
+			nr_cache[abi][i] = s ? cg_intern(s) : CG_NAME_NONE;
+			free(s);
+		}
+	}
+	return nr_cache[abi][idx];
+}
+
+__attribute__((destructor)) static void abi_free_caches(void)
+{
+	for (int i = 0; i < CG_ABI_COUNT; i++) {
+		free(nr_cache[i]);
+		nr_cache[i] = NULL;
+	}
+}
+
+bool cg_syscall_known(const char *name)
+{
+	return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
+}
+
+bool cg_syscall_on_abi(enum cg_abi abi, const char *name)
+{
+	return cg_abi_resolve(abi, name) >= 0;
+}

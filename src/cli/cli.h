@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* What the subcommands share: exit codes, dying with a message, and the
+ * options every subcommand takes. Only the CLI prints and exits. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "groups.h"
+#include "util.h"
+
+/* Exit codes, as documented in the README and callgroups(1). */
+enum {
+	CG_EXIT_OK = 0,
+	CG_EXIT_DENIED = 1,  /* check: the unit would deny an observed call */
+	CG_EXIT_USAGE = 2,   /* bad arguments or unreadable/unrecognised input */
+	CG_EXIT_FAILURE = 3, /* anything else went wrong (system error) */
+	CG_EXIT_SECCOMP = 159, /* run: the command was killed by the filter (128+SIGSYS) */
+};
+
+_noreturn_ void die(int code, const char *fmt, ...) _printf_(2, 3);
+_noreturn_ void die_error(int code, const struct cg_error *e);
+void warnx_(const char *fmt, ...) _printf_(1, 2);
+
+enum cg_output_format { CG_FMT_TEXT, CG_FMT_JSON, CG_FMT_DROPIN };
+/* Parses --format; dropin only where allow_dropin. Dies on a bad value. */
+enum cg_output_format cli_parse_format(const char *s, bool allow_dropin);
+
+/* Loads --systemd=SPEC (auto when NULL) or dies. Free with cg_table_free(). */
+const struct cg_table *cli_load_table(const char *spec);
+
+int cmd_suggest(int argc, char **argv);
+int cmd_groups(int argc, char **argv);
+int cmd_explain(int argc, char **argv);

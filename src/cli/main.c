@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* callgroups: only dispatches to the subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} commands[] = {
+	{"suggest", cmd_suggest, "read strace output or lists, recommend SystemCallFilter="},
+	{"groups", cmd_groups, "list systemd's system call groups"},
+	{"explain", cmd_explain, "say which groups hold a system call, per systemd version"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: callgroups COMMAND [OPTIONS] ...\n\n"
+		   "Record the system calls a program makes, map them to systemd's groups and\n"
+		   "recommend SystemCallFilter= lines.\n\nCommands:\n");
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+	fprintf(f, "\n'callgroups COMMAND --help' shows a command's options.\n"
+		   "Exit codes: 0 ok, 1 a checked filter denies an observed call,\n"
+		   "2 usage or input error, 3 other failure.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CG_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return CG_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("callgroups %s\n", CG_VERSION);
+		return CG_EXIT_OK;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "callgroups: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return CG_EXIT_USAGE;
+}

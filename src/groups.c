@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "groups.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "groups_private.h"
+
+/* Defined in the generated groups_builtin.c. */
+extern const struct cg_table *const cg_builtin_tables[];
+extern const size_t cg_builtin_ntables;
+
+size_t cg_table_builtin_count(void) { return cg_builtin_ntables; }
+
+const struct cg_table *cg_table_builtin(size_t i)
+{
+	return i < cg_builtin_ntables ? cg_builtin_tables[i] : NULL;
+}
+
+const struct cg_table *cg_table_builtin_version(const char *version)
+{
+	if (version[0] == 'v')
+		version++;
+	for (size_t i = 0; i < cg_builtin_ntables; i++)
+		if (strcmp(cg_builtin_tables[i]->version, version) == 0)
+			return cg_builtin_tables[i];
+	return NULL;
+}
+
+const struct cg_table *cg_table_builtin_newest(void)
+{
+	return cg_builtin_tables[cg_builtin_ntables - 1];
+}
+
+/* Runs argv and returns its whole stdout, or NULL when it could not run or
+ * failed. */
+static char *run_capture(const char *const argv[], size_t *len)
+{
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return NULL;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return NULL;
+	}
+	if (pid == 0) {
+		dup2(pfd[1], 1);
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (devnull >= 0)
+			dup2(devnull, 2);
+		setenv("SYSTEMD_COLORS", "0", 1);
+		setenv("SYSTEMD_PAGER", "cat", 1);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	size_t cap = 1 << 16, n = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (cap - n < 4096)
+			buf = xrealloc(buf, cap *= 2);
+		ssize_t got = read(pfd[0], buf + n, cap - n - 1);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	close(pfd[0]);
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = 0;
+	*len = n;
+	return buf;
+}
+
+/* "systemd 252 (252.38-1~deb12u1)" -> "252" */
+static char *local_version(void)
+{
+	const char *argv[] = {"systemd-analyze", "--version", NULL};
+	size_t len;
+	_cleanup_free_ char *out = run_capture(argv, &len);
+	if (!out || strncmp(out, "systemd ", 8) != 0)
+		return NULL;
+	return xstrndup(out + 8, strspn(out + 8, "0123456789"));
+}
+
+int cg_table_load(const char *spec, const struct cg_table **out, struct cg_error *e)
+{
+	if (!spec || strcmp(spec, "auto") == 0) {
+		const char *argv[] = {"systemd-analyze", "--no-pager", "syscall-filter", NULL};
+		size_t len;
+		_cleanup_free_ char *text = run_capture(argv, &len);
+		struct cg_table *t;
+		if (text && cg_table_parse(text, len, "systemd-analyze", &t, NULL) == 0) {
+			struct arena *a = t->arena;
+			a->version = local_version();
+			t->version = a->version ? a->version : "";
+			*out = t;
+			return 0;
+		}
+		*out = cg_table_builtin_newest();
+		return 0;
+	}
+	const struct cg_table *b = cg_table_builtin_version(spec);
+	if (b) {
+		*out = b;
+		return 0;
+	}
+	if (spec[strspn(spec, "v0123456789")] == 0) {
+		cg_error_set(e, NULL, 0,
+			     "no table shipped for systemd %s (shipped: %s; or give a file "
+			     "saved from systemd-analyze syscall-filter)", spec, cg_table_builtin_list());
+		return -ENOENT;
+	}
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r = cg_read_file(spec, &text, &len, e);
+	if (r < 0)
+		return r;
+	struct cg_table *t;
+	r = cg_table_parse(text, len, spec, &t, e);
+	if (r < 0)
+		return r;
+	struct arena *a = t->arena;
+	a->source = xstrdup(spec);
+	t->source = a->source;
+	*out = t;
+	return 0;
+}
+
+const char *cg_table_builtin_list(void)
+{
+	static char buf[256];
+	if (!buf[0])
+		for (size_t i = 0; i < cg_builtin_ntables; i++) {
+			size_t l = strlen(buf);
+			snprintf(buf + l, sizeof buf - l, "%s%s", i ? ", " : "",
+				 cg_builtin_tables[i]->version);
+		}
+	return buf;
+}
+
+/* Nesting in systemd's tables is two levels deep; the limit only guards
+ * against a hand-edited file whose groups include each other. */
+#define MAX_NESTING 16
+
+static int expand(const struct cg_table *t, const char *name, struct cg_set *set, int depth)
+{
+	if (name[0] != '@') {
+		cg_set_add(set, cg_intern(name));
+		return 0;
+	}
+	const struct cg_group *g = cg_table_find(t, name);
+	if (!g)
+		return -ENOENT;
+	if (depth > MAX_NESTING)
+		return -ELOOP;
+	for (size_t i = 0; i < g->nmembers; i++) {
+		int r = expand(t, g->members[i], set, depth + 1);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int cg_table_expand(const struct cg_table *t, const char *name, struct cg_set *set)
+{
+	_cleanup_set_ struct cg_set *tmp = cg_set_new();
+	int r = expand(t, name, tmp, 0);
+	if (r < 0)
+		return r;
+	cg_set_union(set, tmp);
+	return 0;
+}
+
+bool cg_group_has(const struct cg_table *t, const struct cg_group *g, cg_name syscall)
+{
+	_cleanup_set_ struct cg_set *s = cg_set_new();
+	if (expand(t, g->name, s, 0) < 0)
+		return false;
+	return cg_set_has(s, syscall);
+}
+
+void cg_table_known(const struct cg_table *t, struct cg_set *out)
+{
+	(void)cg_table_expand(t, "@known", out);
+}
+
+const char *cg_table_label(const struct cg_table *t, char *buf, size_t len)
+{
+	if (!t->arena)
+		snprintf(buf, len, "systemd %s (built-in table)", t->version);
+	else if (strcmp(t->source, "systemd-analyze") == 0)
+		snprintf(buf, len, "systemd %s (local systemd-analyze)",
+			 t->version[0] ? t->version : "?");
+	else
+		snprintf(buf, len, "%s", t->source);
+	return buf;
+}

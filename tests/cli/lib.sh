@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# A tiny TAP library for the CLI tests. Source it; call the helpers; end with
+# `done_testing`. $CALLGROUPS is the binary, $TOP_SRCDIR the source tree,
+# $BUILD_DIR the build tree; $TMP is a scratch directory removed at exit.
+set -u
+: "${TOP_SRCDIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+: "${BUILD_DIR:=$TOP_SRCDIR/build}"
+: "${CALLGROUPS:=$BUILD_DIR/callgroups}"
+FIX="$TOP_SRCDIR/tests/fixtures"
+PROGS="$BUILD_DIR/progs"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+_n=0 _failed=0
+
+ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
+skip() { _n=$((_n + 1)); echo "ok $_n - $* # SKIP"; }
+
+# check DESC CMD...: passes when CMD exits 0.
+check() {
+	local d=$1; shift
+	if "$@" >"$TMP/out" 2>"$TMP/err"; then ok "$d"; else
+		not_ok "$d"; echo "# command: $*"; sed 's/^/# stderr: /' "$TMP/err" | head -20; fi
+}
+# check_status DESC STATUS CMD...: passes when CMD exits with STATUS.
+check_status() {
+	local d=$1 want=$2; shift 2
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	local rc=$?
+	if [ "$rc" -eq "$want" ]; then ok "$d"; else
+		not_ok "$d (exit $rc, wanted $want)"; echo "# command: $*"
+		sed 's/^/# stderr: /' "$TMP/err" | head -20; fi
+}
+# check_eq DESC GOT WANT
+check_eq() {
+	if [ "$2" == "$3" ]; then ok "$1"; else
+		not_ok "$1"; echo "# got:  $2" | head -20; echo "# want: $3" | head -20; fi
+}
+# check_grep DESC PATTERN FILE: FILE has a line matching the extended regex.
+check_grep() {
+	if grep -qE -- "$2" "$3"; then ok "$1"; else
+		not_ok "$1"; echo "# no line matches /$2/ in $3:"; head -30 "$3" | sed 's/^/#   /'; fi
+}
+check_no_grep() {
+	if ! grep -qE -- "$2" "$3"; then ok "$1"; else
+		not_ok "$1"; echo "# a line matches /$2/:"; grep -E -- "$2" "$3" | head -5 | sed 's/^/#   /'; fi
+}
+done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; }

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Shared by the cmocka unit tests. TOP_SRCDIR and BUILD_DIR come from the
+ * Makefile. */
+#pragma once
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+/* Path of a file under the source tree, in a static buffer. */
+static inline const char *srcpath(const char *rel)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof buf, "%s/%s", TOP_SRCDIR, rel);
+	return buf;
+}
+
+/* Reads a source-tree file or fails the test. Caller frees. */
+static inline char *slurp(const char *rel, size_t *len)
+{
+	char *text = NULL;
+	struct cg_error e = {0};
+	size_t l = 0;
+	if (cg_read_file(srcpath(rel), &text, &l, &e) < 0)
+		fail_msg("cannot read %s: %s", rel, e.msg);
+	if (len)
+		*len = l;
+	return text;
+}
