@@ -4,8 +4,10 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "groups.h"
+#include "profile.h"
 #include "util.h"
 
 /* Exit codes, as documented in the README and callgroups(1). */
@@ -31,3 +33,13 @@ const struct cg_table *cli_load_table(const char *spec);
 int cmd_suggest(int argc, char **argv);
 int cmd_groups(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+int cmd_explain_crash(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+
+/* The report and recommendation of `suggest` for profile p, printed to out
+ * in fmt (text, json or a drop-in). Used by suggest and trace so one
+ * command does the whole job. Returns an exit code. */
+int cli_report(const struct cg_profile *p, const struct cg_table *t,
+	       enum cg_output_format fmt, FILE *out);

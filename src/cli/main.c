@@ -13,6 +13,10 @@ static const struct {
 	{"suggest", cmd_suggest, "read strace output or lists, recommend SystemCallFilter="},
 	{"groups", cmd_groups, "list systemd's system call groups"},
 	{"explain", cmd_explain, "say which groups hold a system call, per systemd version"},
+	{"trace", cmd_trace, "run or attach to a program and record its system calls"},
+	{"check", cmd_check, "check a unit's filter against a profile, or on its own"},
+	{"explain-crash", cmd_explain_crash, "name the call behind a SIGSYS crash from its log record"},
+	{"run", cmd_run, "run a command under the filter systemd would build"},
 };
 
 static void usage(FILE *f)
