@@ -118,3 +118,51 @@ bool cg_syscall_on_abi(enum cg_abi abi, const char *name)
 {
 	return cg_abi_resolve(abi, name) >= 0;
 }
+
+int cg_archs_add(struct cg_archs *a, const char *value, struct cg_error *e)
+{
+	const char *p = value;
+	bool any = false;
+	while (*p) {
+		p += strspn(p, " \t\n");
+		size_t n = strcspn(p, " \t\n");
+		if (!n)
+			break;
+		_cleanup_free_ char *w = xstrndup(p, n);
+		enum cg_abi abi;
+		if (strcmp(w, "native") == 0)
+			a->native = true;
+		else if (cg_abi_from_name(w, &abi) == 0)
+			a->mask |= 1u << abi;
+		else {
+			cg_error_set(e, NULL, 0, "unknown architecture '%s': expected native, x86-64, x86 or x32", w);
+			return -EINVAL;
+		}
+		any = true;
+		p += n;
+	}
+	if (!any)
+		*a = (struct cg_archs){0};
+	return 0;
+}
+
+bool cg_archs_set(const struct cg_archs *a) { return a->native || a->mask; }
+
+unsigned cg_archs_mask(const struct cg_archs *a)
+{
+	if (!cg_archs_set(a))
+		return (1u << CG_ABI_COUNT) - 1;
+	return a->mask | (a->native ? 1u << cg_abi_native() : 0);
+}
+
+const char *cg_archs_format(const struct cg_archs *a, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = 0;
+	if (a->native)
+		o += (size_t)snprintf(buf + o, len - o, "native");
+	for (int i = 0; i < CG_ABI_COUNT && o < len; i++)
+		if (a->mask & (1u << i))
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "", cg_abi_name(i));
+	return buf;
+}

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "names.h"
+#include "util.h"
 
 enum cg_abi {
 	CG_ABI_X86_64,
@@ -42,3 +43,23 @@ cg_name cg_abi_syscall_name(enum cg_abi abi, long nr);
 bool cg_syscall_known(const char *name);
 /* True when name resolves on abi. */
 bool cg_syscall_on_abi(enum cg_abi abi, const char *name);
+
+/* SystemCallArchitectures=: the ABIs a unit allows. "native" is kept apart
+ * from the ABI it stands for, because systemd keeps it apart too (it stores
+ * SCMP_ARCH_NATIVE, and `systemd-analyze security` scores only the literal
+ * "native" as native-only). Zero-initialised means not set: every ABI. */
+struct cg_archs {
+	bool native;   /* "native" was named */
+	unsigned mask; /* bit (1 << abi) for each ABI named explicitly */
+};
+
+/* Applies one SystemCallArchitectures= assignment: words are native, x86-64,
+ * x86, x32 (and their aliases); an empty value resets. Unknown words are an
+ * error (-EINVAL, e says which word and what is accepted). */
+int cg_archs_add(struct cg_archs *a, const char *value, struct cg_error *e);
+/* True when anything is set. */
+bool cg_archs_set(const struct cg_archs *a);
+/* The ABIs allowed: native resolved to cg_abi_native(); all ABIs when unset. */
+unsigned cg_archs_mask(const struct cg_archs *a);
+/* Formats the setting as it would be written ("native", "x86-64 x86"). */
+const char *cg_archs_format(const struct cg_archs *a, char *buf, size_t len);
