@@ -67,7 +67,7 @@ const struct cg_group *cg_table_find(const struct cg_table *t, const char *name)
 int cg_table_expand(const struct cg_table *t, const char *name, struct cg_set *set);
 /* True when group g (directly or nested) holds syscall. */
 bool cg_group_has(const struct cg_table *t, const struct cg_group *g, cg_name syscall);
-/* Every call of @known (the universe). */
+/* The universe: every call of @known and of any other group. */
 void cg_table_known(const struct cg_table *t, struct cg_set *out);
 /* A short human label: "systemd 252 (built-in)", "systemd 252 (local)". */
 const char *cg_table_label(const struct cg_table *t, char *buf, size_t len);

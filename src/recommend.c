@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "recommend.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "filter.h"
+#include "util.h"
+
+const char *const cg_risky_groups[] = {
+	"@clock", "@debug", "@module", "@mount", "@raw-io", "@reboot", "@swap",
+	"@privileged", "@resources", "@cpu-emulation", "@obsolete", NULL,
+};
+
+bool cg_group_is_risky(const char *name)
+{
+	for (size_t i = 0; cg_risky_groups[i]; i++)
+		if (strcmp(cg_risky_groups[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Groups that stand for "everything a service needs" or "everything": never
+ * a building block of a cover. */
+static bool is_umbrella(const char *name)
+{
+	return strcmp(name, "@known") == 0 || strcmp(name, "@system-service") == 0 ||
+	       strcmp(name, "@default") == 0;
+}
+
+static struct cg_set *expand_new(const struct cg_table *t, const char *name)
+{
+	struct cg_set *s = cg_set_new();
+	(void)cg_table_expand(t, name, s);
+	return s;
+}
+
+/* The calls any risky group holds. */
+static struct cg_set *risky_calls(const struct cg_table *t)
+{
+	struct cg_set *s = cg_set_new();
+	for (size_t i = 0; cg_risky_groups[i]; i++)
+		(void)cg_table_expand(t, cg_risky_groups[i], s);
+	return s;
+}
+
+const struct cg_group *cg_smallest_group(const struct cg_table *t, cg_name syscall)
+{
+	const struct cg_group *best = NULL;
+	size_t best_size = 0;
+	bool best_risky = true;
+	for (size_t i = 0; i < t->ngroups; i++) {
+		const struct cg_group *g = &t->groups[i];
+		if (is_umbrella(g->name))
+			continue;
+		_cleanup_set_ struct cg_set *s = expand_new(t, g->name);
+		if (!cg_set_has(s, syscall))
+			continue;
+		bool risky = cg_group_is_risky(g->name);
+		size_t n = cg_set_size(s);
+		if (!best || (best_risky && !risky) || (risky == best_risky && n < best_size)) {
+			best = g;
+			best_size = n;
+			best_risky = risky;
+		}
+	}
+	return best;
+}
+
+/* prefix followed by the words separated by spaces, in a new string. */
+static char *join_words(const char *prefix, const char *const *v, size_t n)
+{
+	size_t len = strlen(prefix) + 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	char *line = xmalloc(len);
+	char *w = stpcpy(line, prefix);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			*w++ = ' ';
+		w = stpcpy(w, v[i]);
+	}
+	return line;
+}
+
+/* Appends a line made of the sorted names of s, prefixed by prefix. */
+static void add_line_set(struct cg_recommendation *r, const char *prefix, const struct cg_set *s)
+{
+	const char **v;
+	size_t n = cg_set_sorted(s, &v);
+	r->lines = xrealloc(r->lines, (r->nlines + 1) * sizeof *r->lines);
+	r->lines[r->nlines++] = join_words(prefix, v, n);
+	free(v);
+}
+
+static void add_line(struct cg_recommendation *r, const char *line)
+{
+	r->lines = xrealloc(r->lines, (r->nlines + 1) * sizeof *r->lines);
+	r->lines[r->nlines++] = xstrdup(line);
+}
+
+/* Applies the lines with systemd's semantics and records what they allow
+ * and which observed calls they would deny. */
+static void evaluate(struct cg_recommendation *r, const struct cg_table *t,
+		     const struct cg_set *used, const struct cg_set *unknown)
+{
+	struct cg_filter f;
+	cg_filter_init(&f);
+	for (size_t i = 0; i < r->nlines; i++)
+		(void)cg_filter_add(&f, t, r->lines[i], NULL);
+	_cleanup_set_ struct cg_set *universe = expand_new(t, "@known");
+	cg_set_union(universe, used);
+	cg_set_subtract(universe, unknown);
+	if (!r->allowed)
+		r->allowed = cg_set_new();
+	if (!r->missing)
+		r->missing = cg_set_new();
+	cg_set_clear(r->allowed);
+	cg_set_clear(r->missing);
+	cg_filter_allowed(&f, universe, r->allowed);
+	r->nallowed = cg_set_size(r->allowed);
+	for (cg_name n = 0; cg_set_next(used, &n); n++)
+		if (!cg_set_has(unknown, n) && !cg_filter_allows(&f, n))
+			cg_set_add(r->missing, n);
+	r->verified = cg_set_empty(r->missing);
+	cg_filter_done(&f);
+}
+
+/* @system-service, minus the risky groups that take something away from it,
+ * plus explicit re-adds of observed calls the removal took. */
+static void recommend_service(struct cg_suggestion *s)
+{
+	const struct cg_table *t = s->table;
+	struct cg_recommendation *r = &s->allow;
+	r->kind = "allow-list";
+	r->strategy = "@system-service covers every observed call: allow it, deny the risky "
+		      "groups it would otherwise allow, and re-add the observed calls that "
+		      "removal takes away";
+	add_line(r, "@system-service");
+	_cleanup_set_ struct cg_set *allowed = expand_new(t, "@system-service");
+	(void)cg_table_expand(t, "@default", allowed);
+	const char *groups[ELEMENTSOF(cg_risky_groups)];
+	size_t n = 0;
+	for (size_t i = 0; cg_risky_groups[i]; i++) {
+		if (!cg_table_find(t, cg_risky_groups[i]))
+			continue;
+		_cleanup_set_ struct cg_set *g = expand_new(t, cg_risky_groups[i]);
+		/* Deny a group only when that takes away something observed
+		 * nowhere: denying calls that are all used would be undone by
+		 * the re-adds. */
+		cg_set_intersect(g, allowed);
+		cg_set_subtract(g, s->used);
+		if (!cg_set_empty(g))
+			groups[n++] = cg_risky_groups[i];
+	}
+	if (n) {
+		_cleanup_free_ char *deny = join_words("~", groups, n);
+		add_line(r, deny);
+	}
+	/* A ~ line removes from the map whatever group put a call there, even
+	 * @default: re-add every observed call the removal took. */
+	evaluate(r, t, s->used, s->unknown);
+	if (!cg_set_empty(r->missing)) {
+		_cleanup_set_ struct cg_set *readd = cg_set_dup(r->missing);
+		add_line_set(r, "", readd);
+		evaluate(r, t, s->used, s->unknown);
+	}
+}
+
+/* Finer groups without unused risky calls, then single calls. */
+static void recommend_tight(struct cg_suggestion *s, struct cg_recommendation *r)
+{
+	const struct cg_table *t = s->table;
+	_cleanup_set_ struct cg_set *risky = risky_calls(t);
+	_cleanup_set_ struct cg_set *def = expand_new(t, "@default");
+	_cleanup_set_ struct cg_set *todo = cg_set_dup(s->used);
+	cg_set_subtract(todo, def);
+	cg_set_subtract(todo, s->unknown);
+	const char **picked = xcalloc(t->ngroups + 1, sizeof *picked);
+	struct cg_set **picked_sets = xcalloc(t->ngroups + 1, sizeof *picked_sets);
+	size_t npicked = 0;
+
+	/* Greedy: the group that covers most outstanding calls, among those
+	 * whose unused members are all outside the risky groups. */
+	for (;;) {
+		const struct cg_group *best = NULL;
+		size_t best_cover = 0, best_size = 0;
+		for (size_t i = 0; i < t->ngroups; i++) {
+			const struct cg_group *g = &t->groups[i];
+			if (is_umbrella(g->name) || cg_group_is_risky(g->name))
+				continue;
+			_cleanup_set_ struct cg_set *gs = expand_new(t, g->name);
+			size_t cover = cg_set_intersect_size(gs, todo);
+			if (!cover)
+				continue;
+			_cleanup_set_ struct cg_set *unused_risky = cg_set_dup(gs);
+			cg_set_subtract(unused_risky, s->used);
+			cg_set_intersect(unused_risky, risky);
+			if (!cg_set_empty(unused_risky))
+				continue;
+			size_t size = cg_set_size(gs);
+			if (cover > best_cover || (cover == best_cover && size < best_size)) {
+				best = g;
+				best_cover = cover;
+				best_size = size;
+			}
+		}
+		if (!best)
+			break;
+		picked[npicked] = best->name;
+		picked_sets[npicked] = expand_new(t, best->name);
+		cg_set_subtract(todo, picked_sets[npicked]);
+		npicked++;
+	}
+	/* Drop groups made redundant by later picks. */
+	_cleanup_set_ struct cg_set *need = cg_set_dup(s->used);
+	cg_set_subtract(need, def);
+	cg_set_subtract(need, s->unknown);
+	cg_set_subtract(need, todo);
+	for (size_t i = 0; i < npicked; i++) {
+		_cleanup_set_ struct cg_set *others = cg_set_new();
+		for (size_t j = 0; j < npicked; j++)
+			if (j != i && picked[j])
+				cg_set_union(others, picked_sets[j]);
+		_cleanup_set_ struct cg_set *mine = cg_set_dup(need);
+		cg_set_intersect(mine, picked_sets[i]);
+		if (cg_set_is_subset(mine, others))
+			picked[i] = NULL;
+	}
+	/* Alphabetical, as an administrator would write them. */
+	const char **names = xcalloc(npicked + 1, sizeof *names);
+	size_t nnames = 0;
+	for (size_t i = 0; i < npicked; i++)
+		if (picked[i])
+			names[nnames++] = picked[i];
+	qsort(names, nnames, sizeof *names, cg_strcmp_p);
+	_cleanup_free_ char *line = join_words("", names, nnames);
+	free(names);
+	if (*line)
+		add_line(r, line);
+	if (!cg_set_empty(todo))
+		add_line_set(r, "", todo);
+	if (!r->nlines)
+		add_line(r, "@default"); /* nothing beyond @default was used */
+	for (size_t i = 0; i < npicked; i++)
+		cg_set_free(picked_sets[i]);
+	free(picked_sets);
+	free(picked);
+	evaluate(r, t, s->used, s->unknown);
+}
+
+/* Deny the risky groups, then re-allow the observed calls they hold. */
+static void recommend_deny(struct cg_suggestion *s)
+{
+	const struct cg_table *t = s->table;
+	struct cg_recommendation *r = &s->deny;
+	r->kind = "deny-list";
+	r->strategy = "deny the risky groups systemd-analyze scores, then re-allow the observed "
+		      "calls they hold (a later line without ~ takes calls off a deny-list)";
+	const char *groups[ELEMENTSOF(cg_risky_groups)];
+	size_t n = 0;
+	for (size_t i = 0; cg_risky_groups[i]; i++)
+		if (cg_table_find(t, cg_risky_groups[i]))
+			groups[n++] = cg_risky_groups[i];
+	_cleanup_free_ char *deny = join_words("~", groups, n);
+	add_line(r, deny);
+	evaluate(r, t, s->used, s->unknown);
+	if (!cg_set_empty(r->missing)) {
+		_cleanup_set_ struct cg_set *readd = cg_set_dup(r->missing);
+		add_line_set(r, "", readd);
+		evaluate(r, t, s->used, s->unknown);
+	}
+}
+
+static int cmp_used_group(const void *a, const void *b)
+{
+	const struct cg_used_group *x = a, *y = b;
+	size_t nx = cg_set_size(x->used), ny = cg_set_size(y->used);
+	if (nx != ny)
+		return nx > ny ? -1 : 1;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return strcmp(x->group->name, y->group->name);
+}
+
+static void build_report(struct cg_suggestion *s)
+{
+	const struct cg_table *t = s->table;
+	_cleanup_set_ struct cg_set *def = expand_new(t, "@default");
+	s->in_default = cg_set_dup(s->used);
+	cg_set_intersect(s->in_default, def);
+
+	struct cg_used_group *all = xcalloc(t->ngroups + 1, sizeof *all);
+	size_t n = 0;
+	_cleanup_set_ struct cg_set *grouped = cg_set_new();
+	for (size_t i = 0; i < t->ngroups; i++) {
+		const struct cg_group *g = &t->groups[i];
+		if (strcmp(g->name, "@known") == 0)
+			continue;
+		struct cg_set *gs = expand_new(t, g->name);
+		struct cg_set *u = cg_set_dup(s->used);
+		cg_set_intersect(u, gs);
+		cg_set_union(grouped, u);
+		if (strcmp(g->name, "@system-service") == 0) {
+			s->service_used = u;
+		} else if (is_umbrella(g->name) || cg_set_empty(u)) {
+			cg_set_free(u);
+		} else {
+			all[n++] = (struct cg_used_group){
+				.group = g, .used = u, .size = cg_set_size(gs),
+				.risky = cg_group_is_risky(g->name)};
+		}
+		cg_set_free(gs);
+	}
+	if (!s->service_used)
+		s->service_used = cg_set_new();
+	/* Leave out a group whose used calls are a strict subset of another
+	 * group's: it tells nothing the bigger one does not. */
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool subset = false;
+		for (size_t j = 0; j < n && !subset; j++)
+			subset = j != i && cg_set_is_subset(all[i].used, all[j].used) &&
+				 !cg_set_equal(all[i].used, all[j].used);
+		if (subset)
+			cg_set_free(all[i].used);
+		else
+			all[k++] = all[i];
+	}
+	qsort(all, k, sizeof *all, cmp_used_group);
+	s->groups = all;
+	s->ngroups = k;
+	s->ungrouped = cg_set_dup(s->used);
+	cg_set_subtract(s->ungrouped, grouped);
+
+	_cleanup_set_ struct cg_set *svc = expand_new(t, "@system-service");
+	cg_set_union(svc, def);
+	_cleanup_set_ struct cg_set *filterable = cg_set_dup(s->used);
+	cg_set_subtract(filterable, s->unknown);
+	s->service_covers = cg_set_is_subset(filterable, svc);
+}
+
+int cg_suggest(const struct cg_profile *p, const struct cg_table *t, struct cg_suggestion *out)
+{
+	struct cg_suggestion *s = out;
+	*s = (struct cg_suggestion){.table = t};
+	s->used = cg_set_new();
+	s->unknown = cg_set_new();
+	cg_profile_names(p, s->used);
+	for (cg_name n = 0; cg_set_next(s->used, &n); n++)
+		if (!cg_syscall_known(cg_name_str(n)))
+			cg_set_add(s->unknown, n);
+	s->abis = cg_profile_abis(p);
+	if (s->abis == 0 || s->abis == 1u << cg_abi_native())
+		s->archs.native = true;
+	else
+		s->archs.mask = s->abis;
+
+	build_report(s);
+	recommend_tight(s, &s->tight);
+	s->tight.kind = "tight allow-list";
+	s->tight.strategy = "finer groups that bring no unused call of a risky group, then single "
+			    "calls for the rest";
+	if (s->service_covers) {
+		recommend_service(s);
+	} else {
+		recommend_tight(s, &s->allow);
+		s->allow.kind = "allow-list";
+		s->allow.strategy = "@system-service does not cover every observed call: finer groups "
+				    "that bring no unused call of a risky group, then single calls";
+	}
+	recommend_deny(s);
+	if (!s->allow.verified || !s->tight.verified || !s->deny.verified)
+		return -EPROTO;
+	return 0;
+}
+
+static void rec_done(struct cg_recommendation *r)
+{
+	for (size_t i = 0; i < r->nlines; i++)
+		free(r->lines[i]);
+	free(r->lines);
+	cg_set_free(r->allowed);
+	cg_set_free(r->missing);
+}
+
+void cg_suggestion_done(struct cg_suggestion *s)
+{
+	cg_set_free(s->used);
+	cg_set_free(s->unknown);
+	cg_set_free(s->in_default);
+	for (size_t i = 0; i < s->ngroups; i++)
+		cg_set_free(s->groups[i].used);
+	free(s->groups);
+	cg_set_free(s->ungrouped);
+	cg_set_free(s->service_used);
+	rec_done(&s->allow);
+	rec_done(&s->tight);
+	rec_done(&s->deny);
+	*s = (struct cg_suggestion){0};
+}
