@@ -43,3 +43,8 @@ int cmd_run(int argc, char **argv);
  * command does the whole job. Returns an exit code. */
 int cli_report(const struct cg_profile *p, const struct cg_table *t,
 	       enum cg_output_format fmt, FILE *out);
+/* The same, written to path ("-" or NULL: stdout; a file is written to a
+ * temporary name and renamed). sources name the inputs in the output. */
+int cli_report_to(const struct cg_profile *p, const struct cg_table *t,
+		  enum cg_output_format fmt, const char *path,
+		  const char *const *sources, size_t nsources);

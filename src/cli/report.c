@@ -1,12 +1,334 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "cli.h"
+/* The report of suggest and trace: used groups, recommendations, exposure,
+ * as text, JSON or a ready drop-in. */
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <string.h>
 
-int cli_report(const struct cg_profile *p, const struct cg_table *t,
-	       enum cg_output_format fmt, FILE *out)
+#include "cli.h"
+#include "exposure.h"
+#include "filter.h"
+#include "recommend.h"
+
+struct report_ctx {
+	const struct cg_profile *p;
+	const struct cg_table *t;
+	struct cg_suggestion s;
+	struct cg_exposure before, after;
+	const char *const *sources;
+	size_t nsources;
+};
+
+/* Prints the sorted names of s separated by sep, wrapped at 78 columns
+ * with indent spaces after the first line. */
+static void print_names(FILE *out, const struct cg_set *s, int col, int indent)
 {
-	(void)p;
-	(void)t;
-	(void)fmt;
-	(void)out;
-	die(CG_EXIT_FAILURE, "report: not built yet");
+	const char **v;
+	size_t n = cg_set_sorted(s, &v);
+	for (size_t i = 0; i < n; i++) {
+		int l = (int)strlen(v[i]);
+		if (i && col + l + 1 > 78) {
+			fprintf(out, "\n%*s", indent, "");
+			col = indent;
+		} else if (i) {
+			fputc(' ', out);
+			col++;
+		}
+		fputs(v[i], out);
+		col += l;
+	}
+	fputc('\n', out);
+	free(v);
+}
+
+static json_object *json_names(const struct cg_set *s)
+{
+	const char **v;
+	size_t n = cg_set_sorted(s, &v);
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	free(v);
+	return a;
+}
+
+static size_t known_count(const struct cg_table *t)
+{
+	_cleanup_set_ struct cg_set *k = cg_set_new();
+	cg_table_known(t, k);
+	return cg_set_size(k);
+}
+
+/* Exposure of the recommended lines, and of no filter at all. */
+static void compute_exposure(struct report_ctx *c)
+{
+	struct cg_filter none, rec;
+	cg_filter_init(&none);
+	cg_filter_init(&rec);
+	for (size_t i = 0; i < c->s.allow.nlines; i++)
+		(void)cg_filter_add(&rec, c->t, c->s.allow.lines[i], NULL);
+	struct cg_archs unset = {0};
+	cg_exposure_compute(c->t, &none, &unset, 0, &c->before);
+	cg_exposure_compute(c->t, &rec, &c->s.archs, 0, &c->after);
+	cg_filter_done(&none);
+	cg_filter_done(&rec);
+}
+
+static const char *abis_text(unsigned abis, char *buf, size_t len)
+{
+	size_t o = 0;
+	buf[0] = 0;
+	for (int a = 0; a < CG_ABI_COUNT; a++)
+		if (abis & (1u << a))
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "", cg_abi_name(a));
+	if (!o)
+		snprintf(buf, len, "none");
+	return buf;
+}
+
+static void print_rec(FILE *out, const struct cg_recommendation *r, const struct cg_table *t,
+		      const struct cg_archs *archs, size_t nknown)
+{
+	for (size_t i = 0; i < r->nlines; i++)
+		fprintf(out, "  SystemCallFilter=%s\n", r->lines[i]);
+	if (archs) {
+		char buf[64];
+		fprintf(out, "  SystemCallArchitectures=%s\n", cg_archs_format(archs, buf, sizeof buf));
+	}
+	fprintf(out, "  # allows %zu of the %zu calls systemd %s knows; ", r->nallowed, nknown,
+		t->version[0] ? t->version : "");
+	if (r->verified) {
+		fprintf(out, "checked: every observed call is allowed\n");
+	} else {
+		fprintf(out, "CHECK FAILED, would deny: ");
+		print_names(out, r->missing, 2, 4);
+	}
+}
+
+static void print_text(FILE *out, struct report_ctx *c)
+{
+	const struct cg_suggestion *s = &c->s;
+	char buf[256];
+	size_t nknown = known_count(c->t);
+	fprintf(out, "%zu system calls observed (%" PRIu64 " calls, %" PRIu64 " errors; ABIs: %s)\n",
+		cg_set_size(s->used), cg_profile_total_calls(c->p), cg_profile_total_errors(c->p),
+		abis_text(s->abis, buf, sizeof buf));
+	fprintf(out, "groups of %s\n\n", cg_table_label(c->t, buf, sizeof buf));
+
+	fprintf(out, "Groups holding observed calls (a group whose calls here are a subset of\n"
+		     "another's is left out; * = scored as risky by systemd-analyze security):\n");
+	if (!cg_set_empty(s->in_default)) {
+		fprintf(out, "  %-18s ", "@default");
+		print_names(out, s->in_default, 21, 21);
+	}
+	for (size_t i = 0; i < s->ngroups; i++) {
+		const struct cg_used_group *g = &s->groups[i];
+		snprintf(buf, sizeof buf, "%s%s %zu/%zu", g->group->name, g->risky ? "*" : "",
+			 cg_set_size(g->used), g->size);
+		fprintf(out, "  %-18s ", buf);
+		print_names(out, g->used, 21, 21);
+	}
+	fprintf(out, "  (@default is allowed by every allow-list; @system-service holds %zu of the %zu)\n",
+		cg_set_size(s->service_used), cg_set_size(s->used));
+	if (!cg_set_empty(s->ungrouped)) {
+		fprintf(out, "In no group but @known: ");
+		print_names(out, s->ungrouped, 24, 4);
+	}
+	if (!cg_set_empty(s->unknown)) {
+		fprintf(out, "Unknown to the local libseccomp (systemd ignores such names, so an\n"
+			     "allow-list cannot permit them; they would be denied): ");
+		print_names(out, s->unknown, 55, 4);
+	}
+
+	fprintf(out, "\nRecommended (%s: %s):\n", s->allow.kind, s->allow.strategy);
+	print_rec(out, &s->allow, c->t, &s->archs, nknown);
+	fprintf(out, "\nTight alternative (%s):\n", s->tight.strategy);
+	print_rec(out, &s->tight, c->t, NULL, nknown);
+	fprintf(out, "\nDeny-list alternative (%s):\n", s->deny.strategy);
+	print_rec(out, &s->deny, c->t, NULL, nknown);
+
+	fprintf(out, "\nSystemCallArchitectures=%s: ", cg_archs_format(&s->archs, buf, sizeof buf));
+	if (s->archs.native)
+		fprintf(out, "only the native ABI was seen; without it a filter of x86-64 names\n"
+			     "  can be bypassed through the i386 (int 0x80) or x32 entry points.\n");
+	else
+		fprintf(out, "several ABIs were seen; list exactly those.\n");
+	fprintf(out, "SystemCallErrorNumber=EPERM: denied calls then fail with EPERM instead of killing\n"
+		     "  the service with SIGSYS; most programs handle a failed call, so a call a short\n"
+		     "  trace missed degrades instead of crashing. Leave it out to get a hard stop.\n");
+
+	fprintf(out, "\nExposure of the system call rows of systemd-analyze security\n"
+		     "  %-32s %8s %8s\n", "row", "before", "after");
+	for (size_t i = 0; i < c->after.nrows; i++) {
+		const struct cg_exposure_row *b = &c->before.rows[i], *a = &c->after.rows[i];
+		fprintf(out, "  %s %-30s %8s %8s\n", a->set ? "✓" : "✗", a->name,
+			b->exposure_str[0] ? b->exposure_str : "-",
+			a->exposure_str[0] ? a->exposure_str : "-");
+	}
+	fprintf(out, "  these rows account for %.1f of the 10-point overall exposure before, %.1f after\n",
+		c->before.share, c->after.share);
+}
+
+static json_object *json_rec(const struct cg_recommendation *r)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "kind", json_object_new_string(r->kind));
+	json_object_object_add(o, "strategy", json_object_new_string(r->strategy));
+	json_object *lines = json_object_new_array();
+	for (size_t i = 0; i < r->nlines; i++)
+		json_object_array_add(lines, json_object_new_string(r->lines[i]));
+	json_object_object_add(o, "SystemCallFilter", lines);
+	json_object_object_add(o, "allowed_count", json_object_new_int64((int64_t)r->nallowed));
+	json_object_object_add(o, "verified", json_object_new_boolean(r->verified));
+	json_object_object_add(o, "would_deny", json_names(r->missing));
+	return o;
+}
+
+static json_object *json_exposure(const struct cg_exposure *x)
+{
+	json_object *o = json_object_new_object();
+	json_object *rows = json_object_new_array();
+	for (size_t i = 0; i < x->nrows; i++) {
+		const struct cg_exposure_row *r = &x->rows[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "name", json_object_new_string(r->name));
+		json_object_object_add(j, "json_field", json_object_new_string(r->json_field));
+		json_object_object_add(j, "set", json_object_new_boolean(r->set));
+		json_object_object_add(j, "description", json_object_new_string(r->description));
+		json_object_object_add(j, "exposure",
+				       r->exposure_str[0] ? json_object_new_string(r->exposure_str) : NULL);
+		json_object_object_add(j, "badness", json_object_new_int((int)r->badness));
+		json_object_object_add(j, "weight", json_object_new_int((int)r->weight));
+		json_object_array_add(rows, j);
+	}
+	json_object_object_add(o, "rows", rows);
+	json_object_object_add(o, "share_of_overall", json_object_new_double(x->share));
+	return o;
+}
+
+static json_object *build_json(struct report_ctx *c)
+{
+	const struct cg_suggestion *s = &c->s;
+	char buf[256];
+	json_object *o = json_object_new_object();
+	json_object *src = json_object_new_array();
+	for (size_t i = 0; i < c->nsources; i++)
+		json_object_array_add(src, json_object_new_string(c->sources[i]));
+	json_object_object_add(o, "inputs", src);
+	json_object_object_add(o, "systemd", json_object_new_string(c->t->version));
+	json_object_object_add(o, "table", json_object_new_string(cg_table_label(c->t, buf, sizeof buf)));
+
+	json_object *calls = json_object_new_array();
+	for (size_t i = 0; i < cg_profile_count(c->p); i++) {
+		const struct cg_profile_entry *e = cg_profile_at(c->p, i);
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "abi", json_object_new_string(cg_abi_name(e->abi)));
+		json_object_object_add(j, "name", json_object_new_string(cg_name_str(e->name)));
+		json_object_object_add(j, "calls", json_object_new_int64((int64_t)e->calls));
+		json_object_object_add(j, "errors", json_object_new_int64((int64_t)e->errors));
+		json_object_array_add(calls, j);
+	}
+	json_object_object_add(o, "observed", calls);
+	json_object *abis = json_object_new_array();
+	for (int a = 0; a < CG_ABI_COUNT; a++)
+		if (s->abis & (1u << a))
+			json_object_array_add(abis, json_object_new_string(cg_abi_name(a)));
+	json_object_object_add(o, "abis", abis);
+	json_object_object_add(o, "in_default", json_names(s->in_default));
+	json_object *groups = json_object_new_array();
+	for (size_t i = 0; i < s->ngroups; i++) {
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "group", json_object_new_string(s->groups[i].group->name));
+		json_object_object_add(j, "size", json_object_new_int64((int64_t)s->groups[i].size));
+		json_object_object_add(j, "risky", json_object_new_boolean(s->groups[i].risky));
+		json_object_object_add(j, "used", json_names(s->groups[i].used));
+		json_object_array_add(groups, j);
+	}
+	json_object_object_add(o, "groups", groups);
+	json_object_object_add(o, "system_service_used", json_names(s->service_used));
+	json_object_object_add(o, "system_service_covers", json_object_new_boolean(s->service_covers));
+	json_object_object_add(o, "ungrouped", json_names(s->ungrouped));
+	json_object_object_add(o, "unknown", json_names(s->unknown));
+	json_object_object_add(o, "known_count", json_object_new_int64((int64_t)known_count(c->t)));
+	json_object_object_add(o, "recommended", json_rec(&s->allow));
+	json_object_object_add(o, "tight", json_rec(&s->tight));
+	json_object_object_add(o, "deny_list", json_rec(&s->deny));
+	json_object_object_add(o, "SystemCallArchitectures",
+			       json_object_new_string(cg_archs_format(&s->archs, buf, sizeof buf)));
+	json_object_object_add(o, "SystemCallErrorNumber_advice", json_object_new_string("EPERM"));
+	json_object *ex = json_object_new_object();
+	json_object_object_add(ex, "before", json_exposure(&c->before));
+	json_object_object_add(ex, "after", json_exposure(&c->after));
+	json_object_object_add(o, "exposure", ex);
+	return o;
+}
+
+static void print_dropin(FILE *out, struct report_ctx *c)
+{
+	const struct cg_suggestion *s = &c->s;
+	char buf[256];
+	fprintf(out, "# Generated by callgroups %s from", CG_VERSION);
+	for (size_t i = 0; i < c->nsources; i++)
+		fprintf(out, " %s", c->sources[i]);
+	fprintf(out, "\n# %zu observed system calls; groups of %s.\n", cg_set_size(s->used),
+		cg_table_label(c->t, buf, sizeof buf));
+	fprintf(out, "# Strategy: %s.\n[Service]\n", s->allow.strategy);
+	for (size_t i = 0; i < s->allow.nlines; i++)
+		fprintf(out, "SystemCallFilter=%s\n", s->allow.lines[i]);
+	fprintf(out, "SystemCallArchitectures=%s\n", cg_archs_format(&s->archs, buf, sizeof buf));
+	fprintf(out, "# Uncomment to make denied calls fail with EPERM instead of SIGSYS:\n"
+		     "#SystemCallErrorNumber=EPERM\n");
+}
+
+static int report(const struct cg_profile *p, const struct cg_table *t, enum cg_output_format fmt,
+		  FILE *out, const char *const *sources, size_t nsources)
+{
+	struct report_ctx c = {.p = p, .t = t, .sources = sources, .nsources = nsources};
+	int r = cg_suggest(p, t, &c.s);
+	compute_exposure(&c);
+	if (fmt == CG_FMT_JSON) {
+		json_object *o = build_json(&c);
+		fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								      JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
+	} else if (fmt == CG_FMT_DROPIN) {
+		print_dropin(out, &c);
+	} else {
+		print_text(out, &c);
+	}
+	cg_suggestion_done(&c.s);
+	if (r < 0) {
+		warnx_("a recommendation failed its own check against systemd's filter rules: "
+		       "this is a bug in callgroups, please report it with the input");
+		return CG_EXIT_FAILURE;
+	}
+	return CG_EXIT_OK;
+}
+
+int cli_report(const struct cg_profile *p, const struct cg_table *t, enum cg_output_format fmt,
+	       FILE *out)
+{
+	return report(p, t, fmt, out, NULL, 0);
+}
+
+int cli_report_to(const struct cg_profile *p, const struct cg_table *t,
+		  enum cg_output_format fmt, const char *path,
+		  const char *const *sources, size_t nsources)
+{
+	if (!path || strcmp(path, "-") == 0)
+		return report(p, t, fmt, stdout, sources, nsources);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	if (!mem)
+		die(CG_EXIT_FAILURE, "out of memory");
+	int r = report(p, t, fmt, mem, sources, nsources);
+	fclose(mem);
+	struct cg_error e = {0};
+	if (cg_write_file_atomic(path, buf, len, &e) < 0) {
+		free(buf);
+		die_error(CG_EXIT_FAILURE, &e);
+	}
+	free(buf);
+	return r;
 }
