@@ -316,17 +316,19 @@ static void build_report(struct cg_suggestion *s)
 		s->service_used = cg_set_new();
 	/* Leave out a group whose used calls are a strict subset of another
 	 * group's: it tells nothing the bigger one does not. */
+	bool *drop = xcalloc(n + 1, sizeof *drop);
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < n && !drop[i]; j++)
+			drop[i] = j != i && cg_set_is_subset(all[i].used, all[j].used) &&
+				  !cg_set_equal(all[i].used, all[j].used);
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
-		bool subset = false;
-		for (size_t j = 0; j < n && !subset; j++)
-			subset = j != i && cg_set_is_subset(all[i].used, all[j].used) &&
-				 !cg_set_equal(all[i].used, all[j].used);
-		if (subset)
+		if (drop[i])
 			cg_set_free(all[i].used);
 		else
 			all[k++] = all[i];
 	}
+	free(drop);
 	qsort(all, k, sizeof *all, cmp_used_group);
 	s->groups = all;
 	s->ngroups = k;
