@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "summary.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "util.h"
+
+/* strace's column layout (count.c): "%6.2f %11.6f %11lu %9u %9.u %s". */
+static const char header[] = "% time     seconds  usecs/call     calls    errors syscall\n";
+static const char dashes[] =
+	"------ ----------- ----------- --------- --------- ----------------\n";
+
+static int by_calls(const void *a, const void *b)
+{
+	const struct cg_profile_entry *x = *(const struct cg_profile_entry *const *)a;
+	const struct cg_profile_entry *y = *(const struct cg_profile_entry *const *)b;
+	if (x->calls != y->calls)
+		return x->calls > y->calls ? -1 : 1;
+	return strcmp(cg_name_str(x->name), cg_name_str(y->name));
+}
+
+static void put_table(FILE *f, const struct cg_profile *p, enum cg_abi abi)
+{
+	size_t n = cg_profile_count(p), k = 0;
+	_cleanup_free_ const struct cg_profile_entry **rows = xcalloc(n ? n : 1, sizeof(*rows));
+	uint64_t calls = 0, errors = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct cg_profile_entry *e = cg_profile_at(p, i);
+		if (e->abi != abi)
+			continue;
+		rows[k++] = e;
+		calls += e->calls;
+		errors += e->errors;
+	}
+	qsort(rows, k, sizeof(*rows), by_calls);
+	fputs(header, f);
+	fputs(dashes, f);
+	for (size_t i = 0; i < k; i++) {
+		char err[32] = "";
+		if (rows[i]->errors)
+			snprintf(err, sizeof(err), "%" PRIu64, rows[i]->errors);
+		fprintf(f, "%6.2f %11.6f %11u %9" PRIu64 " %9s %s\n", 0.0, 0.0, 0u,
+			rows[i]->calls, err, cg_name_str(rows[i]->name));
+	}
+	fputs(dashes, f);
+	char err[32] = "";
+	if (errors)
+		snprintf(err, sizeof(err), "%" PRIu64, errors);
+	fprintf(f, "%6.6s %11.6f %11u %9" PRIu64 " %9s %s\n", "100.00", 0.0, 0u, calls, err,
+		"total");
+}
+
+char *cg_summary_format(const struct cg_profile *p)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	if (!f)
+		abort(); /* out of memory, as xmalloc would */
+	unsigned abis = cg_profile_abis(p);
+	enum cg_abi native = cg_abi_native();
+	if ((abis & (1u << native)) || !abis)
+		put_table(f, p, native);
+	static const enum cg_abi others[] = { CG_ABI_I386, CG_ABI_X32, CG_ABI_X86_64 };
+	for (size_t i = 0; i < ELEMENTSOF(others); i++) {
+		enum cg_abi abi = others[i];
+		if (abi == native || !(abis & (1u << abi)))
+			continue;
+		/* strace's personality names on x86-64. */
+		fprintf(f, "System call usage summary for %s mode:\n",
+			abi == CG_ABI_I386 ? "32 bit" : abi == CG_ABI_X32 ? "x32" : "64 bit");
+		put_table(f, p, abi);
+	}
+	if (fclose(f) != 0)
+		abort();
+	return buf;
+}

@@ -1,0 +1,645 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The ptrace backend.
+ *
+ * One tracer loop waits for every tracee (__WALL) and resumes it at once.
+ * Calls are counted in per-ABI arrays indexed by number and turned into
+ * names once, at the end. The ABI of each call comes from
+ * PTRACE_GET_SYSCALL_INFO (arch, and the x32 bit of the number), which tells
+ * `int 0x80` from a 64-bit program apart from a `syscall` next to it.
+ *
+ * Stops and what they mean with PTRACE_SEIZE:
+ *  - PTRACE_EVENT_SECCOMP: a call of a command started under our filter;
+ *  - SIGTRAP|0x80: syscall entry or exit (PTRACE_SYSCALL, or the exit stop
+ *    asked for after a seccomp stop when errors are counted);
+ *  - PTRACE_EVENT_FORK/VFORK/CLONE/EXEC: bookkeeping; a new task starts
+ *    with a PTRACE_EVENT_STOP of its own;
+ *  - PTRACE_EVENT_STOP with a stopping signal: group-stop, left with
+ *    PTRACE_LISTEN so the task stays stopped until SIGCONT as it would
+ *    untraced; with SIGTRAP: our PTRACE_INTERRUPT or a new task's first stop;
+ *  - anything else: a signal on its way, passed on when resuming. */
+#include "trace_ptrace.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "trace.h"
+
+extern char **environ;
+
+/* Numbers at or above this are counted by name directly (none exist on
+ * x86 today; the slot arrays stay small and flat). */
+#define NR_SLOTS 1024
+
+struct tracee {
+	pid_t tid; /* 0: free slot */
+	bool started;    /* first stop seen (or attached by us) */
+	bool in_syscall; /* between a counted entry and its exit stop */
+	bool nr_known;   /* abi/nr hold the call in progress */
+	uint8_t abi;
+	uint16_t nr; /* slot index (x32 bit stripped) */
+	long raw_nr;
+};
+
+struct tracer {
+	const struct cg_trace_opts *o;
+	struct cg_profile *p;
+	struct cg_trace_result *r;
+	bool command;      /* started a command under the seccomp filter */
+	bool syscall_mode; /* PTRACE_SYSCALL stops (live processes) */
+	pid_t main_pid;
+	unsigned handled_requests;
+	unsigned base_requests; /* stop requests recorded before we started */
+
+	struct tracee *tab; /* open addressing, linear probing */
+	size_t cap, used;
+
+	uint64_t calls[CG_ABI_COUNT][NR_SLOTS];
+	uint64_t errors[CG_ABI_COUNT][NR_SLOTS];
+};
+
+/* ---- tracee table -------------------------------------------------------- */
+
+static size_t slot_of(const struct tracer *t, pid_t tid)
+{
+	return ((size_t)tid * 2654435761u) & (t->cap - 1);
+}
+
+static struct tracee *tracee_find(struct tracer *t, pid_t tid)
+{
+	if (!t->cap)
+		return NULL;
+	for (size_t i = slot_of(t, tid);; i = (i + 1) & (t->cap - 1)) {
+		if (t->tab[i].tid == tid)
+			return &t->tab[i];
+		if (t->tab[i].tid == 0)
+			return NULL;
+	}
+}
+
+static struct tracee *tracee_add(struct tracer *t, pid_t tid)
+{
+	struct tracee *e = tracee_find(t, tid);
+	if (e)
+		return e;
+	if ((t->used + 1) * 2 > t->cap) {
+		struct tracee *old = t->tab;
+		size_t oldcap = t->cap;
+		t->cap = oldcap ? oldcap * 2 : 64;
+		t->tab = xcalloc(t->cap, sizeof(*t->tab));
+		t->used = 0;
+		for (size_t i = 0; i < oldcap; i++)
+			if (old[i].tid)
+				*tracee_add(t, old[i].tid) = old[i];
+		free(old);
+	}
+	size_t i = slot_of(t, tid);
+	while (t->tab[i].tid)
+		i = (i + 1) & (t->cap - 1);
+	t->tab[i] = (struct tracee){ .tid = tid };
+	t->used++;
+	t->r->tasks++;
+	return &t->tab[i];
+}
+
+static void tracee_remove(struct tracer *t, pid_t tid)
+{
+	struct tracee *e = tracee_find(t, tid);
+	if (!e)
+		return;
+	size_t i = (size_t)(e - t->tab);
+	t->tab[i].tid = 0;
+	t->used--;
+	/* Backward-shift deletion keeps every probe chain unbroken. */
+	for (size_t j = (i + 1) & (t->cap - 1); t->tab[j].tid; j = (j + 1) & (t->cap - 1)) {
+		size_t home = slot_of(t, t->tab[j].tid);
+		bool between = i <= j ? (home > i && home <= j) : (home > i || home <= j);
+		if (!between) {
+			t->tab[i] = t->tab[j];
+			t->tab[j].tid = 0;
+			i = j;
+		}
+	}
+}
+
+/* ---- counting ------------------------------------------------------------ */
+
+static void count_call(struct tracer *t, struct tracee *e, uint32_t arch, uint64_t nr)
+{
+	enum cg_abi abi;
+	e->nr_known = false;
+	if (cg_abi_from_audit(arch, (long)nr, &abi) < 0)
+		return; /* not an x86 ABI: cannot happen on x86-64 */
+	uint64_t idx = abi == CG_ABI_X32 ? nr & ~(uint64_t)CG_X32_SYSCALL_BIT : nr;
+	e->abi = (uint8_t)abi;
+	e->raw_nr = (long)nr;
+	if (idx < NR_SLOTS) {
+		t->calls[abi][idx]++;
+		e->nr = (uint16_t)idx;
+		e->nr_known = true;
+	} else {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "syscall_%#lx", (unsigned long)nr);
+		cg_profile_add(t->p, abi, cg_intern(buf), 1, 0);
+	}
+}
+
+static void count_error(struct tracer *t, struct tracee *e)
+{
+	if (e->nr_known)
+		t->errors[e->abi][e->nr]++;
+	e->nr_known = false;
+}
+
+static void counts_to_profile(struct tracer *t)
+{
+	for (int abi = 0; abi < CG_ABI_COUNT; abi++)
+		for (long nr = 0; nr < NR_SLOTS; nr++) {
+			if (!t->calls[abi][nr])
+				continue;
+			long raw = abi == CG_ABI_X32 ? nr | CG_X32_SYSCALL_BIT : nr;
+			cg_name n = cg_abi_syscall_name(abi, raw);
+			if (n == CG_NAME_NONE) {
+				char buf[64];
+				snprintf(buf, sizeof(buf), "syscall_%#lx", (unsigned long)raw);
+				n = cg_intern(buf);
+			}
+			cg_profile_add(t->p, abi, n, t->calls[abi][nr], t->errors[abi][nr]);
+		}
+}
+
+/* ---- stops --------------------------------------------------------------- */
+
+static void resume(struct tracer *t, struct tracee *e, int sig)
+{
+	long req = (t->syscall_mode || e->in_syscall) ? PTRACE_SYSCALL : PTRACE_CONT;
+	/* ESRCH: killed meanwhile; its exit is reported by the next wait. */
+	ptrace(req, e->tid, 0L, (long)sig);
+}
+
+static bool is_stopping_signal(int sig)
+{
+	return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU;
+}
+
+static void on_syscall_stop(struct tracer *t, struct tracee *e)
+{
+	struct __ptrace_syscall_info info;
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof(info), &info) <= 0) {
+		resume(t, e, 0);
+		return;
+	}
+	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
+		count_call(t, e, info.arch, info.entry.nr);
+		e->in_syscall = true;
+	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
+		if (info.exit.is_error && t->o->count_errors)
+			count_error(t, e);
+		e->nr_known = false;
+		e->in_syscall = false;
+	}
+	resume(t, e, 0);
+}
+
+static void on_seccomp_stop(struct tracer *t, struct tracee *e)
+{
+	struct __ptrace_syscall_info info;
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof(info), &info) > 0 &&
+	    info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+		count_call(t, e, info.arch, info.seccomp.nr);
+		/* The exit stop is only worth its cost when errors are counted. */
+		e->in_syscall = t->o->count_errors;
+	}
+	resume(t, e, 0);
+}
+
+static void on_exec(struct tracer *t, struct tracee *e)
+{
+	unsigned long former = 0;
+	if (ptrace(PTRACE_GETEVENTMSG, e->tid, 0L, &former) == 0 && (pid_t)former != e->tid) {
+		/* A thread other than the leader called execve: it now has the
+		 * leader's tid, and the call in progress is its own. */
+		struct tracee *f = tracee_find(t, (pid_t)former);
+		if (f) {
+			struct tracee moved = *f;
+			pid_t tid = e->tid;
+			tracee_remove(t, (pid_t)former);
+			e = tracee_find(t, tid);
+			moved.tid = tid;
+			*e = moved;
+		}
+	}
+	resume(t, e, 0);
+}
+
+static void on_stop(struct tracer *t, pid_t tid, int status)
+{
+	struct tracee *e = tracee_find(t, tid);
+	if (!e)
+		e = tracee_add(t, tid); /* a new task reported before its parent's event */
+	int sig = WSTOPSIG(status);
+	int event = (unsigned)status >> 16;
+
+	if (sig == (SIGTRAP | 0x80)) {
+		e->started = true;
+		on_syscall_stop(t, e);
+		return;
+	}
+	switch (event) {
+	case 0:
+		e->started = true;
+		resume(t, e, sig); /* a signal on its way: pass it on */
+		return;
+	case PTRACE_EVENT_SECCOMP:
+		on_seccomp_stop(t, e);
+		return;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+	case PTRACE_EVENT_CLONE: {
+		unsigned long child = 0;
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0L, &child) == 0 && child > 0) {
+			tracee_add(t, (pid_t)child);
+			e = tracee_find(t, tid); /* the table may have grown */
+		}
+		resume(t, e, 0);
+		return;
+	}
+	case PTRACE_EVENT_EXEC:
+		on_exec(t, e);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (!e->started) {
+			e->started = true; /* a new task's first stop */
+			resume(t, e, 0);
+		} else if (is_stopping_signal(sig)) {
+			ptrace(PTRACE_LISTEN, tid, 0L, 0L); /* group-stop */
+		} else {
+			resume(t, e, 0);
+		}
+		return;
+	default:
+		resume(t, e, 0);
+		return;
+	}
+}
+
+static void on_exit_status(struct tracer *t, pid_t tid, int status)
+{
+	if (t->command && tid == t->main_pid)
+		t->r->exit_status =
+			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	tracee_remove(t, tid);
+}
+
+/* ---- attaching and detaching --------------------------------------------- */
+
+static const long SEIZE_OPTS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
+			       PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
+			       PTRACE_O_TRACEEXEC;
+
+/* Seizes every thread of pid, again until no new thread shows up (threads
+ * may be created while we attach; their creator then reports them to us
+ * anyway once it is seized). */
+static int attach_process(struct tracer *t, pid_t pid)
+{
+	char path[64];
+	bool any = true;
+	size_t attached = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	while (any) {
+		any = false;
+		DIR *d = opendir(path);
+		if (!d)
+			return attached ? 0 : -errno;
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			pid_t tid = (pid_t)atoi(de->d_name);
+			if (tid <= 0 || tracee_find(t, tid))
+				continue;
+			if (ptrace(PTRACE_SEIZE, tid, 0L, SEIZE_OPTS) < 0) {
+				if (errno == ESRCH)
+					continue; /* thread ended meanwhile */
+				int err = -errno;
+				closedir(d);
+				return err;
+			}
+			struct tracee *e = tracee_add(t, tid);
+			e->started = true;
+			ptrace(PTRACE_INTERRUPT, tid, 0L, 0L);
+			attached++;
+			any = true;
+		}
+		closedir(d);
+	}
+	return attached ? 0 : -ESRCH;
+}
+
+/* Lets go of every tracee, which keeps running as if never traced: each
+ * is interrupted, and detached at its next stop with any signal it was
+ * about to get. Tasks forked meanwhile are detached too. */
+static void detach_all(struct tracer *t)
+{
+	for (size_t i = 0; i < t->cap; i++) {
+		pid_t tid = t->tab[i].tid;
+		if (tid && ptrace(PTRACE_INTERRUPT, tid, 0L, 0L) < 0 && errno == ESRCH) {
+			tracee_remove(t, tid);
+			i--; /* backward shift may have moved another entry here */
+		}
+	}
+	while (t->used > 0) {
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL);
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			break; /* ECHILD: nothing left to wait for */
+		}
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			tracee_remove(t, tid);
+			continue;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		int sig = WSTOPSIG(status);
+		int event = (unsigned)status >> 16;
+		if (event == PTRACE_EVENT_FORK || event == PTRACE_EVENT_VFORK ||
+		    event == PTRACE_EVENT_CLONE) {
+			unsigned long child = 0;
+			if (ptrace(PTRACE_GETEVENTMSG, tid, 0L, &child) == 0 && child > 0)
+				tracee_add(t, (pid_t)child)->started = false;
+		}
+		int pass = (event == 0 && sig != (SIGTRAP | 0x80)) ? sig : 0;
+		ptrace(PTRACE_DETACH, tid, 0L, (long)pass);
+		tracee_remove(t, tid);
+	}
+}
+
+/* ---- starting a command -------------------------------------------------- */
+
+char *cg_trace_find_command(const char *name)
+{
+	struct stat st;
+	if (strchr(name, '/')) {
+		if (stat(name, &st) < 0)
+			return NULL;
+		if (!S_ISREG(st.st_mode) || access(name, X_OK) < 0) {
+			errno = EACCES;
+			return NULL;
+		}
+		return xstrdup(name);
+	}
+	const char *path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	int err = ENOENT;
+	for (const char *s = path;; s++) {
+		const char *end = strchrnul(s, ':');
+		_cleanup_free_ char *full = end == s ? xasprintf("./%s", name)
+						     : xasprintf("%.*s/%s", (int)(end - s), s, name);
+		if (stat(full, &st) == 0) {
+			if (S_ISREG(st.st_mode) && access(full, X_OK) == 0)
+				return steal_pointer(&full);
+			err = EACCES;
+		}
+		if (!*end)
+			break;
+		s = end;
+	}
+	errno = err;
+	return NULL;
+}
+
+bool cg_trace_file_privileged(const char *path, char *why, size_t len)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return false;
+	const char *what = NULL;
+	if ((st.st_mode & S_ISUID) && (st.st_mode & S_ISGID))
+		what = "setuid and setgid";
+	else if (st.st_mode & S_ISUID)
+		what = "setuid";
+	else if ((st.st_mode & S_ISGID) && (st.st_mode & S_IXGRP))
+		what = "setgid";
+	else if (getxattr(path, "security.capability", NULL, 0) > 0)
+		what = "given file capabilities";
+	if (what && why && len)
+		snprintf(why, len, "%s is %s", path, what);
+	return what != NULL;
+}
+
+static int install_trace_filter(void)
+{
+	struct sock_filter insn[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
+	};
+	struct sock_fprog prog = { .len = ELEMENTSOF(insn), .filter = insn };
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0)
+		return 0;
+	/* Without CAP_SYS_ADMIN a filter needs no_new_privs, which changes
+	 * nothing here: under ptrace, set-user-ID bits are ignored anyway. */
+	if (errno != EACCES || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0 ? 0 : -errno;
+}
+
+/* Forks the command; it waits on a pipe until seized, then installs the
+ * filter and calls execve, the first call traced. Nothing of ours it could
+ * notice: same stdin/stdout/stderr, same environment, same process group. */
+static int start_command(struct tracer *t, const char *path)
+{
+	int go[2];
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+		close(go[0]);
+		close(go[1]);
+		return err;
+	}
+	if (pid == 0) {
+		char c;
+		close(go[1]);
+		if (read(go[0], &c, 1) != 1)
+			_exit(127); /* the tracer gave up */
+		close(go[0]);
+		int r = install_trace_filter();
+		if (r < 0) {
+			dprintf(2, "callgroups: cannot install the seccomp filter: %s\n",
+				strerror(-r));
+			_exit(127);
+		}
+		execve(path, t->o->argv, environ);
+		int err = errno;
+		dprintf(2, "callgroups: cannot run %s: %s\n", path, strerror(err));
+		_exit(err == ENOENT ? 127 : 126);
+	}
+	close(go[0]);
+	if (ptrace(PTRACE_SEIZE, pid, 0L, SEIZE_OPTS | PTRACE_O_TRACESECCOMP |
+					      PTRACE_O_EXITKILL) < 0) {
+		int err = -errno;
+		close(go[1]); /* the child reads EOF and exits */
+		waitpid(pid, NULL, 0);
+		return err;
+	}
+	struct tracee *e = tracee_add(t, pid);
+	e->started = true;
+	t->main_pid = pid;
+	ssize_t n = write(go[1], "g", 1);
+	close(go[1]);
+	return n == 1 ? 0 : -EIO;
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
+static void kill_all(struct tracer *t)
+{
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->tab[i].tid)
+			kill(t->tab[i].tid, SIGKILL);
+}
+
+/* Returns true when the trace should end now (live processes detached). */
+static bool handle_stop_requests(struct tracer *t)
+{
+	unsigned n = cg_trace_stop_count();
+	if (n == t->handled_requests)
+		return false;
+	t->r->stop_signal = cg_trace_stop_signal();
+	if (!t->command) {
+		detach_all(t);
+		return true;
+	}
+	/* A command: let it see the signal and end on its own terms (the
+	 * terminal's signals reached it already, kill(1)'s are passed on); a
+	 * second request ends it. */
+	int sig;
+	while ((sig = cg_trace_take_forward()) > 0)
+		kill(t->main_pid, sig);
+	if (n - t->base_requests >= 2)
+		kill_all(t);
+	t->handled_requests = n;
+	return false;
+}
+
+static void trace_loop(struct tracer *t)
+{
+	for (;;) {
+		if (handle_stop_requests(t))
+			return;
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL);
+		if (tid < 0) {
+			if (errno == EINTR)
+				continue;
+			return; /* ECHILD: every tracee is gone */
+		}
+		if (WIFSTOPPED(status))
+			on_stop(t, tid, status);
+		else if (WIFEXITED(status) || WIFSIGNALED(status))
+			on_exit_status(t, tid, status);
+	}
+}
+
+int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
+		    struct cg_trace_result *r)
+{
+	struct tracer *t = xcalloc(1, sizeof(*t));
+	int ret = 0;
+	t->o = o;
+	t->p = p;
+	t->r = r;
+	r->exit_status = -1;
+	r->stop_signal = 0;
+	r->used = CG_TRACE_PTRACE;
+	r->tasks = 0;
+	r->lost = 0;
+	t->handled_requests = t->base_requests = cg_trace_stop_count();
+
+	if (o->argv && o->argv[0]) {
+		_cleanup_free_ char *path = cg_trace_find_command(o->argv[0]);
+		if (!path) {
+			ret = -errno;
+			cg_error_set(&r->error, "", 0, "cannot run %s: %s", o->argv[0],
+				     strerror(errno));
+			goto out;
+		}
+		char why[512];
+		if (o->warn && cg_trace_file_privileged(path, why, sizeof(why)))
+			fprintf(o->warn,
+				"callgroups: warning: %s; under ptrace it runs without those "
+				"privileges (as under strace), so it may fail or act "
+				"differently\n",
+				why);
+		t->command = true;
+		ret = start_command(t, path);
+		if (ret < 0) {
+			cg_error_set(&r->error, "", 0, "cannot trace %s: %s", o->argv[0],
+				     strerror(-ret));
+			goto out;
+		}
+	} else {
+		_cleanup_free_ pid_t *cg_pids = NULL;
+		const pid_t *pids = o->pids;
+		size_t n = o->n_pids;
+		if (o->cgroup) {
+			int k = cg_trace_cgroup_pids(o->cgroup, &cg_pids, &r->error);
+			if (k < 0) {
+				ret = k;
+				goto out;
+			}
+			if (k == 0) {
+				ret = -ESRCH;
+				cg_error_set(&r->error, o->cgroup, 0,
+					     "no process in this cgroup to trace");
+				goto out;
+			}
+			pids = cg_pids;
+			n = (size_t)k;
+		}
+		if (n == 0) {
+			ret = -EINVAL;
+			cg_error_set(&r->error, "", 0, "nothing to trace");
+			goto out;
+		}
+		t->syscall_mode = true;
+		for (size_t i = 0; i < n; i++) {
+			int k = attach_process(t, pids[i]);
+			/* A cgroup's process may end before we get to it. */
+			if (k == -ESRCH && o->cgroup)
+				continue;
+			if (k < 0) {
+				ret = k;
+				cg_error_set(&r->error, "", 0, "cannot attach to process %d: %s",
+					     (int)pids[i], strerror(-k));
+				detach_all(t);
+				goto out;
+			}
+		}
+		if (o->warn)
+			fprintf(o->warn,
+				"callgroups: attached to %lu task%s; live processes are "
+				"traced with two stops per call (no seccomp filter can be "
+				"added to them), children they fork later too\n",
+				r->tasks, r->tasks == 1 ? "" : "s");
+	}
+	trace_loop(t);
+	counts_to_profile(t);
+out:
+	free(t->tab);
+	free(t);
+	return ret;
+}
