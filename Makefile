@@ -11,6 +11,13 @@ CC       ?= cc
 PKG_CONFIG ?= pkg-config
 VERSION  := 0.1.0
 
+# `make V=1` shows the full commands.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 ifeq ($(origin CC),default)
 CC := cc
 endif
@@ -65,11 +72,13 @@ deps:
 
 $(BUILD)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/obj/groups_builtin.o: $(BUILD)/gen/groups_builtin.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # The group tables are data: generated into C by the same parser the tool
 # uses at run time.
@@ -83,11 +92,13 @@ $(BUILD)/gen/groups_builtin.c: $(BUILD)/gen-groups $(TABLES)
 	$(BUILD)/gen-groups $(TABLES) > $@.tmp && mv $@.tmp $@
 
 $(LIB): $(LIB_OBJS)
-	rm -f $@
-	ar rcs $@ $^
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
 $(BIN): $(CLI_OBJS) $(LIB)
-	$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(DEP_LIBS) $(LDFLAGS)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $(CLI_OBJS) $(LIB) $(DEP_LIBS) $(LDFLAGS)
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/obj/cli/*.d $(BUILD)/tests/*.d)
 
@@ -104,7 +115,8 @@ TEST_LIBS   = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/testutil.h $(LIB)
 	@$(PKG_CONFIG) --exists cmocka || { echo "cmocka not found: install the Debian package libcmocka-dev (or run 'make deps' as root)"; exit 1; }
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit -DTOP_SRCDIR=\"$(CURDIR)\" -DBUILD_DIR=\"$(abspath $(BUILD))\" \
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit -DTOP_SRCDIR=\"$(CURDIR)\" -DBUILD_DIR=\"$(abspath $(BUILD))\" \
 	  $(DEP_CFLAGS) $(TEST_CFLAGS) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(LIB) $(DEP_LIBS) $(TEST_LIBS) $(LDFLAGS)
 
 # Test programs make exact system calls; they are built without sanitizers
