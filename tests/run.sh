@@ -17,7 +17,7 @@ passed=0 failed=0 skipped=0
 
 run_one() {
 	local name=$1; shift
-	local log="$LOGDIR/$name.log"
+	local log="$LOGDIR/${name//\//_}.log"
 	"$@" >"$log" 2>&1 </dev/null
 	local rc=$?
 	local p f s
