@@ -86,29 +86,22 @@ static void apply_name(struct cg_filter *f, const struct cg_table *t, const char
 	}
 }
 
-/* Splits off the next word, honouring "..." and '...' quoting as systemd's
- * extract_first_word(EXTRACT_UNQUOTE) does. Returns NULL at the end. */
+/* Splits off the next word as systemd's config_parse_syscall_filter() does:
+ * extract_first_word() with no flags, so quotes are ordinary characters
+ * (systemd 252 ignores "@mount" as an unknown name) and a backslash takes
+ * the next character literally. Returns NULL at the end. */
 static char *next_word(const char **p)
 {
-	const char *s = *p + strspn(*p, " \t\n");
+	static const char sep[] = " \t\n\r";
+	const char *s = *p + strspn(*p, sep);
 	if (!*s)
 		return NULL;
 	size_t cap = strlen(s) + 1, n = 0;
 	char *w = xmalloc(cap);
-	char q = 0;
-	for (; *s; s++) {
-		if (q) {
-			if (*s == q)
-				q = 0;
-			else
-				w[n++] = *s;
-		} else if (*s == '"' || *s == '\'') {
-			q = *s;
-		} else if (*s == ' ' || *s == '\t' || *s == '\n') {
-			break;
-		} else {
-			w[n++] = *s;
-		}
+	for (; *s && !strchr(sep, *s); s++) {
+		if (*s == '\\' && s[1])
+			s++;
+		w[n++] = *s;
 	}
 	w[n] = 0;
 	*p = s;
