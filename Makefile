@@ -173,9 +173,51 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/callgroups $(DESTDIR)$(PREFIX)/share/man/man1/callgroups.1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/callgroups
 
+# The BPF program (src/bpf/) is C for another target: clang -target bpf
+# checks it when it is built.
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
-	  --std=c11 -D_GNU_SOURCE -Isrc --suppress=missingIncludeSystem src src/cli tools
+	  --std=c11 -D_GNU_SOURCE -D__x86_64__ -Isrc -I$(BUILD)/gen --suppress=missingIncludeSystem \
+	  --inline-suppr $(LIB_SRCS) $(CLI_SRCS) tools/gen-groups.c
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- eBPF tracer backend (src/trace_bpf.c; owned by the bpf backend) ------
+# src/bpf/trace.bpf.c is compiled by clang for the bpf target and embedded by
+# `bpftool gen skeleton` in $(BUILD)/gen/trace.skel.h, which trace_bpf.c
+# includes. vmlinux.h (the kernel's types, for CO-RE) is dumped from this
+# machine's BTF; without BTF the committed src/bpf/vmlinux.h is used.
+BPF_CLANG   ?= clang
+BPFTOOL     ?= $(or $(shell command -v bpftool 2>/dev/null),$(wildcard /usr/sbin/bpftool),bpftool)
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+BPF_CFLAGS  := -target bpf -mcpu=v3 -g -O2 -D__TARGET_ARCH_x86 -Wall -Werror
+ifneq ($(NEEDS_LIBS),)
+$(call need_pkg,libbpf,libbpf-dev)
+$(if $(shell command -v $(BPF_CLANG) 2>/dev/null),,\
+  $(error $(BPF_CLANG) not found: install the Debian package clang (or run 'make deps' as root)))
+$(if $(shell command -v $(BPFTOOL) 2>/dev/null),,\
+  $(error bpftool not found: install the Debian package bpftool (or run 'make deps' as root)))
+endif
+DEP_CFLAGS += $(shell $(PKG_CONFIG) --cflags libbpf 2>/dev/null)
+DEP_LIBS   += $(shell $(PKG_CONFIG) --libs libbpf 2>/dev/null)
+
+$(BUILD)/gen/bpf/vmlinux.h: $(if $(wildcard $(VMLINUX_BTF)),,src/bpf/vmlinux.h)
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)$(if $(wildcard $(VMLINUX_BTF)),$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c,\
+	  cat src/bpf/vmlinux.h) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/bpf/trace.bpf.o: src/bpf/trace.bpf.c src/bpf/trace_bpf_shared.h \
+                              $(BUILD)/gen/bpf/vmlinux.h
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  BPF     $<")
+	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -I$(BUILD)/gen/bpf -Isrc/bpf -c -o $@.tmp $< \
+	  && $(BPFTOOL) gen object $@ $@.tmp && rm -f $@.tmp
+
+$(BUILD)/gen/trace.skel.h: $(BUILD)/gen/bpf/trace.bpf.o
+	@$(if $(Q),echo "  SKEL    $@")
+	$(Q)$(BPFTOOL) gen skeleton $< name trace_bpf > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/trace_bpf.o: $(BUILD)/gen/trace.skel.h
+$(FUZZ_BINS): $(BUILD)/gen/trace.skel.h
