@@ -1,22 +1,681 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Placeholder so the dispatcher in trace.c links until the bpf helper
- * commits the real backend over this file (it owns it). */
+/* The eBPF tracer backend: loads src/bpf/trace.bpf.c (through the skeleton
+ * `bpftool gen skeleton` made of it), says which tasks to count, waits, and
+ * turns the per-CPU counters into a profile. See trace.h for the contract.
+ *
+ * Scope: a command, live process trees (-p) and their future children are
+ * thread groups marked in a bitmap the fork/exit programs keep up to date; a
+ * cgroup is matched in the kernel with bpf_current_task_under_cgroup() (the
+ * cgroup and every cgroup below it, now and later). PIDs are those of the
+ * initial PID namespace, so the backend refuses to run from another one. */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/types.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "abi.h"
+#include "bpf/trace_bpf_shared.h"
 #include "trace.h"
+#include "trace.skel.h"
+#include "util.h"
+
+_Static_assert(CG_BPF_ABI_X86_64 == CG_ABI_X86_64 && CG_BPF_ABI_I386 == CG_ABI_I386 &&
+		       CG_BPF_ABI_X32 == CG_ABI_X32 && CG_BPF_ABIS == CG_ABI_COUNT,
+	       "trace_bpf_shared.h ABI indices follow enum cg_abi");
+_Static_assert(CG_BPF_X32_BIT == CG_X32_SYSCALL_BIT, "one x32 bit");
+
+/* How often the waits look at stop requests and at the live count. */
+#define POLL_MS 50
+
+/* libbpf's messages: the last warnings are kept to explain a failed load;
+ * CALLGROUPS_BPF_DEBUG=1 shows them all on stderr. */
+static char libbpf_msg[1024];
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	static bool debug = false, debug_read = false;
+	if (!debug_read) {
+		const char *d = getenv("CALLGROUPS_BPF_DEBUG");
+		debug = d && *d && strcmp(d, "0") != 0;
+		debug_read = true;
+	}
+	if (debug) {
+		va_list aq;
+		va_copy(aq, ap);
+		vfprintf(stderr, fmt, aq);
+		va_end(aq);
+	}
+	if (level == LIBBPF_WARN) {
+		char line[sizeof(libbpf_msg)];
+		vsnprintf(line, sizeof(line), fmt, ap);
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0])
+			snprintf(libbpf_msg, sizeof(libbpf_msg), "%s", line);
+	}
+	return 0;
+}
+
+static void trace_bpf_destroyp(struct trace_bpf **s)
+{
+	if (*s)
+		trace_bpf__destroy(*s);
+}
+#define _cleanup_skel_ _cleanup_(trace_bpf_destroyp)
+
+/* Opens and loads the programs. Returns the skeleton (caller destroys) or
+ * NULL with errno set and why filled. */
+static struct trace_bpf *skel_load(uint32_t scope, bool count_errors, char *why, size_t len)
+{
+	libbpf_set_print(libbpf_print);
+	libbpf_msg[0] = '\0';
+	struct trace_bpf *s = trace_bpf__open();
+	if (!s) {
+		int err = errno;
+		snprintf(why, len, "cannot open the eBPF object: %s%s%s", strerror(err),
+			 libbpf_msg[0] ? ": " : "", libbpf_msg);
+		errno = err;
+		return NULL;
+	}
+	s->rodata->scope = scope;
+	if (!count_errors)
+		bpf_program__set_autoload(s->progs.cg_sys_exit, false);
+	int r = trace_bpf__load(s);
+	if (r < 0) {
+		snprintf(why, len, "cannot load the eBPF programs: %s%s%s", strerror(-r),
+			 libbpf_msg[0] ? " (libbpf: " : "", libbpf_msg);
+		if (libbpf_msg[0] && strlen(why) + 1 < len)
+			strcat(why, ")");
+		trace_bpf__destroy(s);
+		errno = -r;
+		return NULL;
+	}
+	return s;
+}
+
+/* 1 when a capability bit is set in /proc/self/status's CapEff. */
+static bool cap_effective(unsigned cap)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long long v;
+		if (sscanf(line, "CapEff: %llx", &v) == 1)
+			return cap < 64 && (v >> cap) & 1;
+	}
+	return false;
+}
+
+/* True when this process sees PIDs as the kernel (and BPF) does: NSpid
+ * has a single field. */
+static bool initial_pid_ns(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
+	char line[256];
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "NSpid:", 6) == 0) {
+			unsigned fields = 0;
+			for (char *t = strtok(line + 6, " \t\n"); t; t = strtok(NULL, " \t\n"))
+				fields++;
+			return fields == 1;
+		}
+	}
+	return true; /* kernels before 4.1 have no NSpid and no such question */
+}
+
+#define CAP_SYS_ADMIN_BIT 21
+#define CAP_PERFMON_BIT 38
+#define CAP_BPF_BIT 39
+
+static bool check_available(char *why, size_t len)
+{
+	if (access("/sys/kernel/btf/vmlinux", R_OK) < 0) {
+		snprintf(why, len, "the kernel has no BTF (/sys/kernel/btf/vmlinux: %s)",
+			 strerror(errno));
+		return false;
+	}
+	bool admin = cap_effective(CAP_SYS_ADMIN_BIT);
+	if (!(admin || cap_effective(CAP_BPF_BIT)) ||
+	    !(admin || cap_effective(CAP_PERFMON_BIT))) {
+		snprintf(why, len, "loading eBPF tracing programs needs root (or CAP_BPF "
+				   "and CAP_PERFMON)");
+		return false;
+	}
+	if (!initial_pid_ns()) {
+		snprintf(why, len, "this process runs in a PID namespace other than the "
+				   "initial one, where eBPF sees other PIDs");
+		return false;
+	}
+	_cleanup_skel_ struct trace_bpf *s = skel_load(CG_BPF_SCOPE_PIDS, true, why, len);
+	if (!s)
+		return false;
+	snprintf(why, len, "eBPF tracing available (kernel BTF, may load programs)");
+	return true;
+}
 
 bool cg_trace_bpf_available(char *why, size_t len)
 {
+	/* Loading takes a few milliseconds; the answer does not change. */
+	static int cached = -1;
+	static char cached_why[512];
+	if (cached < 0)
+		cached = check_available(cached_why, sizeof(cached_why));
 	if (why && len)
-		snprintf(why, len, "the bpf backend is not built yet");
-	return false;
+		snprintf(why, len, "%s", cached_why);
+	return cached;
+}
+
+/* ---- the set of traced thread groups ---------------------------------- */
+
+/* Marks tgid as traced; true when it was not yet. The bitmap and the live
+ * count are shared with programs running on other CPUs: atomics only. */
+static bool mark(struct trace_bpf *s, pid_t tgid)
+{
+	if (tgid <= 0 || (uint32_t)tgid >= CG_BPF_PID_MAX)
+		return false;
+	uint64_t bit = 1ULL << (tgid % 64);
+	uint64_t old = __atomic_fetch_or(&s->bss->tracked[tgid / 64], bit, __ATOMIC_SEQ_CST);
+	if (old & bit)
+		return false;
+	__atomic_fetch_add(&s->bss->live, 1, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+/* Whoever clears a bit (this or the exit program) takes it off the count. */
+static void unmark(struct trace_bpf *s, pid_t tgid)
+{
+	uint64_t bit = 1ULL << (tgid % 64);
+	uint64_t old = __atomic_fetch_and(&s->bss->tracked[tgid / 64], ~bit, __ATOMIC_SEQ_CST);
+	if (old & bit)
+		__atomic_fetch_sub(&s->bss->live, 1, __ATOMIC_SEQ_CST);
+}
+
+static bool marked(struct trace_bpf *s, pid_t tgid)
+{
+	if (tgid <= 0 || (uint32_t)tgid >= CG_BPF_PID_MAX)
+		return false;
+	uint64_t w = __atomic_load_n(&s->bss->tracked[tgid / 64], __ATOMIC_SEQ_CST);
+	return (w >> (tgid % 64)) & 1;
+}
+
+/* State and parent of a process from /proc/PID/stat; false when gone. */
+static bool proc_stat(pid_t pid, char *state, pid_t *ppid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	/* The command name may hold anything, ')' included: the last one ends it. */
+	char *p = strrchr(buf, ')');
+	int pp;
+	char st;
+	if (!p || sscanf(p + 1, " %c %d", &st, &pp) != 2)
+		return false;
+	*state = st;
+	*ppid = pp;
+	return true;
+}
+
+static bool proc_alive(pid_t pid)
+{
+	char st;
+	pid_t pp;
+	return proc_stat(pid, &st, &pp) && st != 'Z' && st != 'X' && st != 'x';
+}
+
+static void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
+static unsigned long count_dir_entries(const char *path)
+{
+	_cleanup_(closedirp) DIR *d = opendir(path);
+	unsigned long n = 0;
+	for (struct dirent *de; d && (de = readdir(d));)
+		if (de->d_name[0] != '.')
+			n++;
+	return n;
+}
+
+static unsigned long proc_threads(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	return count_dir_entries(path);
+}
+
+/* Marks the descendants of marked processes that exist now. A process that
+ * forks after its parent is marked is caught by the fork program; one forked
+ * by a not yet marked parent during the scan is found by the next round. */
+static unsigned long mark_descendants(struct trace_bpf *s)
+{
+	unsigned long tasks = 0;
+	for (bool changed = true; changed;) {
+		changed = false;
+		_cleanup_(closedirp) DIR *d = opendir("/proc");
+		for (struct dirent *de; d && (de = readdir(d));) {
+			if (!isdigit((unsigned char)de->d_name[0]))
+				continue;
+			pid_t pid = (pid_t)strtol(de->d_name, NULL, 10), ppid;
+			char st;
+			if (marked(s, pid) || !proc_stat(pid, &st, &ppid) || !marked(s, ppid))
+				continue;
+			if (mark(s, pid)) {
+				changed = true;
+				if (!proc_alive(pid))
+					unmark(s, pid);
+				else
+					tasks += proc_threads(pid);
+			}
+		}
+	}
+	return tasks;
+}
+
+/* ---- waiting ------------------------------------------------------------ */
+
+static void wait_ms(int ms)
+{
+	poll(NULL, 0, ms); /* EINTR on a stop signal is what we want */
+}
+
+/* Polls until a stop request or until done(arg) says the traced tasks are
+ * gone. Returns the stop signal or 0. */
+static int wait_until(bool (*done)(struct trace_bpf *, const char *), struct trace_bpf *s,
+		      const char *arg)
+{
+	for (;;) {
+		if (cg_trace_stop_count() > 0)
+			return cg_trace_stop_signal();
+		if (done(s, arg))
+			return 0;
+		wait_ms(POLL_MS);
+	}
+}
+
+static bool none_live(struct trace_bpf *s, const char *arg)
+{
+	(void)arg;
+	return __atomic_load_n(&s->bss->live, __ATOMIC_SEQ_CST) <= 0;
+}
+
+static bool cgroup_gone(struct trace_bpf *s, const char *dir)
+{
+	(void)s;
+	struct stat st;
+	return stat(dir, &st) < 0;
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+/* Returns once pid sleeps in read(2): its entry has passed the tracepoint,
+ * so neither it nor what the child did after fork (glibc's set_robust_list)
+ * is counted. /proc/PID/syscall names the call a sleeping task is in. */
+static void wait_blocked_in_read(pid_t pid)
+{
+	char path[64], buf[128];
+	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
+	for (unsigned tries = 0; tries < 100000; tries++) {
+		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return; /* gone: start_command() sees it at the read of fail */
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		if (n > 0) {
+			buf[n] = '\0';
+			char *end;
+			long nr = strtol(buf, &end, 10);
+			if (end != buf && *end == ' ' && nr == SYS_read)
+				return;
+		} else if (n < 0) {
+			/* No /proc/PID/syscall: a sleeping child is the best sign. */
+			char st;
+			pid_t pp;
+			if (!proc_stat(pid, &st, &pp) || st == 'S')
+				return;
+		}
+		usleep(tries < 100 ? 20 : 1000);
+	}
+}
+
+/* Starts argv stopped before execve, marks it, then lets it go, so its first
+ * counted call is the execve (the same as the ptrace backend's). Returns
+ * the pid, or a negative errno with e set. */
+static pid_t start_command(struct trace_bpf *s, char *const *argv, struct cg_error *e)
+{
+	int go[2], fail[2];
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		int err = errno;
+		cg_error_set(e, "", 0, "pipe: %s", strerror(err));
+		return -err;
+	}
+	if (pipe2(fail, O_CLOEXEC) < 0) {
+		int err = errno;
+		close(go[0]);
+		close(go[1]);
+		cg_error_set(e, "", 0, "pipe: %s", strerror(err));
+		return -err;
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int err = errno;
+		close(go[0]);
+		close(go[1]);
+		close(fail[0]);
+		close(fail[1]);
+		cg_error_set(e, "", 0, "fork: %s", strerror(err));
+		return -err;
+	}
+	if (pid == 0) {
+		char c;
+		/* Nothing but this read and the execve may run here: the read
+		 * returns after the parent marked us, and is not counted (it
+		 * entered before), the execve is. */
+		while (read(go[0], &c, 1) < 0 && errno == EINTR)
+			;
+		execvp(argv[0], argv);
+		int err = errno;
+		if (write(fail[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(go[0]);
+	close(fail[1]);
+	wait_blocked_in_read(pid);
+	mark(s, pid);
+	if (write(go[1], "g", 1) < 0) {
+		/* The child cannot go on without it; it will see EOF. */
+	}
+	close(go[1]);
+	int err = 0;
+	ssize_t n;
+	while ((n = read(fail[0], &err, sizeof(err))) < 0 && errno == EINTR)
+		;
+	close(fail[0]);
+	if (n == (ssize_t)sizeof(err)) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		unmark(s, pid);
+		cg_error_set(e, "", 0, "cannot run %s: %s", argv[0], strerror(err));
+		return -err;
+	}
+	return pid;
+}
+
+static int shell_status(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return -1;
+}
+
+/* Waits for the command, forwarding the signals another process sent us;
+ * a second stop request ends the wait. Returns the stop signal or 0. */
+static int wait_command(pid_t pid, int *exit_status)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	for (;;) {
+		int st;
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid) {
+			*exit_status = shell_status(st);
+			break;
+		}
+		if (w < 0 && errno != EINTR)
+			break;
+		for (int sig; (sig = cg_trace_take_forward());)
+			kill(pid, sig);
+		if (cg_trace_stop_count() >= 2) {
+			if (pidfd >= 0)
+				close(pidfd);
+			return cg_trace_stop_signal();
+		}
+		if (pidfd >= 0) {
+			struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+			poll(&pfd, 1, POLL_MS);
+		} else {
+			wait_ms(POLL_MS);
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return 0;
+}
+
+/* ---- results -------------------------------------------------------------- */
+
+/* The name of nr on abi; numbers no table knows get strace's name for them
+ * ("syscall_0x3e7"), so they are kept and reported, not lost. */
+static cg_name syscall_name(enum cg_abi abi, long nr)
+{
+	cg_name n = cg_abi_syscall_name(abi, nr);
+	if (n != CG_NAME_NONE)
+		return n;
+	char buf[64];
+	snprintf(buf, sizeof(buf), "syscall_%#lx", (unsigned long)nr);
+	return cg_intern(buf);
+}
+
+static void add_counts(struct cg_profile *p, enum cg_abi abi, long nr, uint64_t calls,
+		       uint64_t errors)
+{
+	/* A call that was under way when tracing began, and failed after, has
+	 * an error and no entry: it was made all the same. */
+	if (calls < errors)
+		calls = errors;
+	cg_profile_add(p, abi, syscall_name(abi, nr), calls, errors);
+}
+
+static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_error *e)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0) {
+		cg_error_set(e, "", 0, "cannot tell the number of CPUs: %s", strerror(-ncpu));
+		return ncpu < 0 ? ncpu : -EINVAL;
+	}
+	_cleanup_free_ struct cg_bpf_count *v = xcalloc((size_t)ncpu, sizeof(*v));
+	int fd = bpf_map__fd(s->maps.counts);
+	for (__u32 key = 0; key < CG_BPF_SLOTS; key++) {
+		if (bpf_map_lookup_elem(fd, &key, v) < 0) {
+			int err = errno;
+			cg_error_set(e, "", 0, "reading the eBPF counters: %s", strerror(err));
+			return -err;
+		}
+		uint64_t calls = 0, errors = 0;
+		for (int c = 0; c < ncpu; c++) {
+			calls += v[c].calls;
+			errors += v[c].errors;
+		}
+		if (!calls && !errors)
+			continue;
+		enum cg_abi abi = (enum cg_abi)(key / CG_BPF_NR_SLOTS);
+		long nr = key % CG_BPF_NR_SLOTS;
+		if (abi == CG_ABI_X32)
+			nr |= CG_X32_SYSCALL_BIT;
+		add_counts(p, abi, nr, calls, errors);
+	}
+	fd = bpf_map__fd(s->maps.other);
+	struct cg_bpf_other_key k, next;
+	struct cg_bpf_count c;
+	for (int r = bpf_map_get_next_key(fd, NULL, &next); r == 0;
+	     r = bpf_map_get_next_key(fd, &k, &next)) {
+		k = next;
+		if (bpf_map_lookup_elem(fd, &k, &c) == 0 && k.abi < CG_BPF_ABIS)
+			add_counts(p, (enum cg_abi)k.abi, k.nr, c.calls, c.errors);
+	}
+	return 0;
+}
+
+/* ---- scopes ---------------------------------------------------------------- */
+
+static int set_cgroup(struct trace_bpf *s, const char *dir, unsigned long *tasks,
+		      struct cg_error *e)
+{
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct statfs sf;
+	if (fd < 0) {
+		int err = errno;
+		cg_error_set(e, dir, 0, "cannot open the cgroup: %s", strerror(err));
+		return -err;
+	}
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
+		cg_error_set(e, dir, 0, "not a cgroup v2 directory (the eBPF backend "
+					"matches tasks by their cgroup v2)");
+		return -EINVAL;
+	}
+	__u32 key = 0, val = (__u32)fd;
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.cgroup), &key, &val, BPF_ANY) < 0) {
+		int err = errno;
+		cg_error_set(e, dir, 0, "cannot hand the cgroup to eBPF: %s", strerror(err));
+		return -err;
+	}
+	/* Tasks there now, in the whole subtree: cgroup.threads of each. */
+	_cleanup_free_ pid_t *pids = NULL;
+	struct cg_error ignored;
+	int n = cg_trace_cgroup_pids(dir, &pids, &ignored);
+	for (int i = 0; i < n; i++)
+		*tasks += proc_threads(pids[i]);
+	return 0;
+}
+
+static int set_pids(struct trace_bpf *s, const pid_t *pids, size_t n, unsigned long *tasks,
+		    struct cg_error *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!proc_alive(pids[i])) {
+			cg_error_set(e, "", 0, "no such process: %d", (int)pids[i]);
+			return -ESRCH;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (mark(s, pids[i])) {
+			/* It may have ended between the check and the mark. */
+			if (!proc_alive(pids[i]))
+				unmark(s, pids[i]);
+			else
+				*tasks += proc_threads(pids[i]);
+		}
+	}
+	*tasks += mark_descendants(s);
+	return 0;
+}
+
+static int attach(struct trace_bpf *s, struct cg_error *e)
+{
+	/* Follow the tree first, count after: no fork between the two is
+	 * missed. */
+	struct {
+		struct bpf_program *prog;
+		struct bpf_link **link;
+	} order[] = {
+		{ s->progs.cg_fork, &s->links.cg_fork },
+		{ s->progs.cg_exit, &s->links.cg_exit },
+		{ s->progs.cg_sys_exit, &s->links.cg_sys_exit },
+		{ s->progs.cg_sys_enter, &s->links.cg_sys_enter },
+	};
+	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
+		if (!bpf_program__autoload(order[i].prog))
+			continue;
+		struct bpf_link *l = bpf_program__attach(order[i].prog);
+		if (!l) {
+			int err = errno;
+			cg_error_set(e, "", 0, "cannot attach %s: %s",
+				     bpf_program__name(order[i].prog), strerror(err));
+			return -err;
+		}
+		*order[i].link = l;
+	}
+	return 0;
+}
+
+static void detach(struct trace_bpf *s)
+{
+	struct bpf_link **links[] = { &s->links.cg_sys_enter, &s->links.cg_sys_exit,
+				      &s->links.cg_fork, &s->links.cg_exit };
+	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
+		bpf_link__destroy(*links[i]);
+		*links[i] = NULL;
+	}
 }
 
 int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_trace_result *r)
 {
-	(void)o;
-	(void)p;
-	cg_error_set(&r->error, "", 0, "the bpf backend is not built yet");
-	return -ENOSYS;
+	memset(r, 0, sizeof(*r));
+	r->exit_status = -1;
+	r->used = CG_TRACE_BPF;
+
+	int scopes = !!o->argv + !!o->n_pids + !!o->cgroup;
+	if (scopes != 1 || (o->argv && !o->argv[0])) {
+		cg_error_set(&r->error, "", 0, "trace exactly one of: a command, PIDs, a cgroup");
+		return -EINVAL;
+	}
+	char why[512];
+	if (!cg_trace_bpf_available(why, sizeof(why))) {
+		cg_error_set(&r->error, "", 0, "eBPF backend unavailable: %s", why);
+		return -EOPNOTSUPP;
+	}
+	uint32_t scope = o->cgroup ? CG_BPF_SCOPE_CGROUP : CG_BPF_SCOPE_PIDS;
+	_cleanup_skel_ struct trace_bpf *s = skel_load(scope, o->count_errors, why, sizeof(why));
+	if (!s) {
+		int err = errno ? errno : EINVAL;
+		cg_error_set(&r->error, "", 0, "%s", why);
+		return -err;
+	}
+	unsigned long tasks = 0;
+	int ret;
+	if (o->cgroup && (ret = set_cgroup(s, o->cgroup, &tasks, &r->error)) < 0)
+		return ret;
+	if ((ret = attach(s, &r->error)) < 0)
+		return ret;
+
+	if (o->argv) {
+		pid_t pid = start_command(s, o->argv, &r->error);
+		if (pid < 0)
+			return pid;
+		tasks = 1;
+		r->stop_signal = wait_command(pid, &r->exit_status);
+		/* Children the command left behind are traced until they end,
+		 * as ptrace -f does. */
+		if (!r->stop_signal && !none_live(s, NULL)) {
+			if (o->warn)
+				fprintf(o->warn, "callgroups: %s ended; tracing the processes "
+						 "it left until they end (Ctrl+C stops)\n",
+					o->argv[0]);
+			r->stop_signal = wait_until(none_live, s, NULL);
+		}
+	} else if (o->n_pids) {
+		if ((ret = set_pids(s, o->pids, o->n_pids, &tasks, &r->error)) < 0)
+			return ret;
+		r->stop_signal = wait_until(none_live, s, NULL);
+	} else {
+		r->stop_signal = wait_until(cgroup_gone, s, o->cgroup);
+	}
+	detach(s);
+
+	r->tasks = tasks + __atomic_load_n(&s->bss->forks, __ATOMIC_SEQ_CST);
+	r->lost = __atomic_load_n(&s->bss->lost, __ATOMIC_SEQ_CST);
+	return read_counts(s, p, &r->error);
 }

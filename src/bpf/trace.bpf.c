@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The eBPF side of `callgroups trace --backend=bpf`: counts every system
+ * call (and every failed one) of the traced tasks per (ABI, number), in
+ * per-CPU maps that user space reads once at the end. No event leaves the
+ * kernel per call, so a traced program runs at nearly native speed.
+ *
+ * Programs run on the BTF-typed raw tracepoints raw_syscalls:sys_enter and
+ * sys_exit (tp_btf: arguments in registers, no trace buffer is filled),
+ * sched_process_fork and sched_process_exit (to follow the process tree). */
+#include <vmlinux.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "trace_bpf_shared.h"
+
+/* thread_info.status bit set on entry of an i386 system call (int 0x80,
+ * sysenter, 32-bit syscall) and cleared on return to user space; the
+ * kernel's own syscall_get_arch() and in_ia32_syscall() test it. A macro
+ * (arch/x86/include/asm/thread_info.h), so not in BTF; unchanged since 2.6. */
+#define CG_TS_COMPAT 0x0002
+#define CG_MAX_ERRNO 4095
+
+/* Set by the loader before load. */
+const volatile __u32 scope = CG_BPF_SCOPE_PIDS;
+
+/* Bit tgid set: that thread group is traced. Written by user space (the
+ * start set) and by the fork/exit programs. */
+__u64 tracked[CG_BPF_PID_MAX / 64];
+/* Traced thread groups alive (PIDS scope), tasks that joined by fork or
+ * clone, and calls of unusual numbers that did not fit the "other" hash. */
+__s64 live;
+__u64 forks;
+__u64 lost;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CG_BPF_SLOTS);
+	__type(key, __u32);
+	__type(value, struct cg_bpf_count);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, CG_BPF_OTHER_MAX);
+	__type(key, struct cg_bpf_other_key);
+	__type(value, struct cg_bpf_count);
+} other SEC(".maps");
+
+/* CGROUP scope: index 0 holds the traced cgroup v2 directory. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup SEC(".maps");
+
+static __always_inline bool tgid_tracked(__u32 tgid)
+{
+	if (tgid >= CG_BPF_PID_MAX)
+		return false;
+	return tracked[tgid / 64] & (1ULL << (tgid % 64));
+}
+
+static __always_inline bool current_in_scope(void)
+{
+	if (scope == CG_BPF_SCOPE_CGROUP)
+		return bpf_current_task_under_cgroup(&cgroup, 0) == 1;
+	return tgid_tracked(bpf_get_current_pid_tgid() >> 32);
+}
+
+/* The ABI of the call the current task is in: i386 when the kernel marked
+ * the task as in a compat call, x32 when the number carries the x32 bit
+ * (an x32 call enters through the 64-bit path), else x86-64. */
+static __always_inline __u32 current_abi(long nr)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	if (t->thread_info.status & CG_TS_COMPAT)
+		return CG_BPF_ABI_I386;
+	if (nr & CG_BPF_X32_BIT)
+		return CG_BPF_ABI_X32;
+	return CG_BPF_ABI_X86_64;
+}
+
+static __noinline void count_other(__u32 abi, long nr, bool error)
+{
+	struct cg_bpf_other_key k = { .abi = abi, .nr = (__s32)nr };
+	struct cg_bpf_count zero = {}, *c;
+
+	c = bpf_map_lookup_elem(&other, &k);
+	if (!c) {
+		bpf_map_update_elem(&other, &k, &zero, BPF_NOEXIST);
+		c = bpf_map_lookup_elem(&other, &k);
+		if (!c) {
+			__sync_fetch_and_add(&lost, 1);
+			return;
+		}
+	}
+	if (error)
+		__sync_fetch_and_add(&c->errors, 1);
+	else
+		__sync_fetch_and_add(&c->calls, 1);
+}
+
+static __always_inline void count(long nr, bool error)
+{
+	__u32 abi = current_abi(nr);
+	long slot = abi == CG_BPF_ABI_X32 ? nr - CG_BPF_X32_BIT : nr;
+	struct cg_bpf_count *c;
+	__u32 key;
+
+	if (slot < 0 || slot >= CG_BPF_NR_SLOTS) {
+		count_other(abi, nr, error);
+		return;
+	}
+	key = abi * CG_BPF_NR_SLOTS + (__u32)slot;
+	c = bpf_map_lookup_elem(&counts, &key);
+	if (!c)
+		return;
+	/* Per-CPU: no other program touches this copy meanwhile. */
+	if (error)
+		c->errors++;
+	else
+		c->calls++;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
+{
+	if (current_in_scope())
+		count((int)id, false);
+	return 0;
+}
+
+/* Loaded only when errors are counted. The return value decides first, so
+ * the common case (success) costs one comparison. The number is the one
+ * the call entered with (orig_ax, as syscall_get_nr() reads it). */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
+{
+	if (ret >= 0 || ret < -CG_MAX_ERRNO)
+		return 0;
+	if (current_in_scope())
+		count((int)regs->orig_ax, true);
+	return 0;
+}
+
+/* A task made by a traced one is traced: threads share the tgid, a new
+ * process gets its bit. Runs before the child can run. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(cg_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid, ctgid;
+
+	if (scope == CG_BPF_SCOPE_CGROUP) {
+		if (bpf_current_task_under_cgroup(&cgroup, 0) == 1)
+			__sync_fetch_and_add(&forks, 1);
+		return 0;
+	}
+	ptgid = parent->tgid;
+	ctgid = child->tgid;
+	if (!tgid_tracked(ptgid))
+		return 0;
+	__sync_fetch_and_add(&forks, 1);
+	if (ctgid == ptgid || ctgid >= CG_BPF_PID_MAX)
+		return 0;
+	__sync_fetch_and_or(&tracked[ctgid / 64], 1ULL << (ctgid % 64));
+	__sync_fetch_and_add(&live, 1);
+	return 0;
+}
+
+/* When the last thread of a traced group exits, its bit is cleared, so a
+ * new process that gets the PID later is not counted. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(cg_exit, struct task_struct *task)
+{
+	__u32 tgid;
+
+	if (scope == CG_BPF_SCOPE_CGROUP)
+		return 0;
+	tgid = task->tgid;
+	if (!tgid_tracked(tgid))
+		return 0;
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	__sync_fetch_and_and(&tracked[tgid / 64], ~(1ULL << (tgid % 64)));
+	__sync_fetch_and_sub(&live, 1);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
