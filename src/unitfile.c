@@ -62,6 +62,7 @@ void cg_unit_settings_done(struct cg_unit_settings *s)
 	for (size_t i = 0; i < s->nwarnings; i++)
 		free(s->warnings[i]);
 	free(s->warnings);
+	free(s->user);
 	cg_unit_settings_init(s);
 }
 
@@ -242,6 +243,13 @@ int cg_unit_parse_file_text(struct cg_unit_settings *s, const char *text, const 
 		}
 		*eq = 0;
 		const char *key = strip(whole), *value = strip(eq + 1);
+		if (in_section && strcmp(key, "User") == 0) {
+			free(s->user);
+			s->user = *value ? xstrdup(value) : NULL;
+		} else if (in_section && strcmp(key, "DynamicUser") == 0) {
+			s->dynamic_user = strcmp(value, "yes") == 0 || strcmp(value, "true") == 0 ||
+					  strcmp(value, "on") == 0 || strcmp(value, "1") == 0;
+		}
 		if (strncmp(key, "SystemCall", 10) == 0 &&
 		    (strcmp(key, "SystemCallFilter") == 0 || strcmp(key, "SystemCallLog") == 0 ||
 		     strcmp(key, "SystemCallErrorNumber") == 0 ||
@@ -676,4 +684,13 @@ bool cg_unit_logs(const struct cg_filter *log, cg_name syscall)
 	if (!log->active)
 		return false;
 	return cg_set_has(log->set, syscall) == log->allow_list;
+}
+
+bool cg_unit_runs_privileged(const struct cg_unit_settings *s)
+{
+	if (s->user && (strcmp(s->user, "root") == 0 || strcmp(s->user, "0") == 0))
+		return true;
+	if (s->dynamic_user)
+		return false;
+	return !s->user;
 }

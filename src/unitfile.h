@@ -54,6 +54,11 @@ struct cg_unit_settings {
 	 * outside its section), as "file:line: message". */
 	char **warnings;
 	size_t nwarnings;
+
+	/* User= and DynamicUser= (the last assignment): they decide which
+	 * rows of `systemd-analyze security` apply, hence its weights. */
+	char *user; /* NULL when unset */
+	bool dynamic_user;
 };
 
 void cg_unit_settings_init(struct cg_unit_settings *s);
@@ -111,3 +116,7 @@ int cg_unit_apply(const struct cg_unit_settings *s, const struct cg_table *t,
 int cg_unit_apply_log(const struct cg_unit_settings *s, const struct cg_table *t,
 		      struct cg_filter *out, struct cg_error *e);
 bool cg_unit_logs(const struct cg_filter *log, cg_name syscall);
+
+/* True when the unit runs as root, as systemd-analyze decides it: User=
+ * root or 0, or User= unset without DynamicUser=yes. */
+bool cg_unit_runs_privileged(const struct cg_unit_settings *s);
