@@ -1,38 +1,88 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Readers: strace -c/-C tables, strace -f logs, -ff file sets, plain lists.
  * The format is detected from the content. Every reader adds to a profile,
- * so several inputs merge into one. */
+ * so several inputs merge into one.
+ *
+ * What each format gives:
+ * - strace -c / -C tables (strace 5.10 .. 7.x, -w, -S, -U with any columns in
+ *   any order, comma decimals): calls and errors per name. The first table
+ *   is of the native ABI; a table after "System call usage summary for 32
+ *   bit mode:" / "for x32 mode:" is of i386 / x32. The "total" row is
+ *   ignored. Lines before the first table that are not a strace log (the
+ *   traced program's own stderr, as in `strace -c prog 2>FILE`) are skipped.
+ * - strace logs (-f, -o, -ff files, -t/-tt/-ttt/-r, -T, -k, -y): one call per
+ *   call line; an <unfinished ...> call counts once, its error is read from
+ *   the "<... NAME resumed>" line. A result of -1..-4095 (`-1 ENOENT (...)`)
+ *   or `? ERESTART...` is an error, as strace -c counts it. Calls that never
+ *   return (exit, exit_group, `= ?`) count as calls: strace -c leaves them
+ *   out. "[ Process PID=N runs in 32 bit mode. ]" (strace writes it to
+ *   stderr only, never into -o files) switches that pid to i386; new pids
+ *   start in the ABI of the previous call line, as strace's own do.
+ * - -C (a log, then the tables): the tables' counts win; names of the log
+ *   that no table has (exit_group ...) are added with the log's counts.
+ * - lists: names separated by newlines, spaces or commas; '#' starts a
+ *   comment. Each name is recorded with calls = 0, which means "seen, count
+ *   unknown". Every word must look like a system call name ([a-z_][a-z0-9_]*)
+ *   and more than half of them must be known to libseccomp on some ABI, so
+ *   prose or other text files are rejected instead of read as a list. */
 #pragma once
 
 #include <stddef.h>
+#include <stdint.h>
 
+#include "abi.h"
 #include "profile.h"
 #include "util.h"
 
 enum cg_input_format {
-	CG_INPUT_AUTO,
+	CG_INPUT_AUTO,    /* detect; from cg_input_detect(): not recognised */
 	CG_INPUT_SUMMARY, /* strace -c / -C table(s) */
 	CG_INPUT_LOG,     /* strace -f log (one file, or one of a -ff set) */
 	CG_INPUT_LIST,    /* names separated by newlines, spaces or commas */
 };
 
-/* Detects the format of text (the first lines decide). */
+/* How to read. A zero-initialised struct (or NULL) means: detect the
+ * format, unmarked calls are x86-64, choose the number of threads. */
+struct cg_input_opts {
+	enum cg_input_format format;
+	enum cg_abi native;  /* ABI of the first table and of unmarked log lines */
+	unsigned threads;    /* log parsing threads; 0 = 2 for large inputs, else 1 */
+};
+
+/* What was read; the reader functions add to it (several inputs sum up). */
+struct cg_input_stats {
+	enum cg_input_format format; /* format of the last input read */
+	unsigned files;              /* inputs read (each file of a -ff set) */
+	unsigned tables;             /* strace -c tables read */
+	uint64_t lines;              /* lines read */
+	uint64_t log_calls;          /* log lines counted as calls */
+	uint64_t skipped;            /* lines ignored: strace messages, -k frames,
+				      * program output before a table */
+};
+
+/* Detects the format of text (need not be NUL-terminated). Returns
+ * CG_INPUT_AUTO when nothing matches (binary data, empty input, other text). */
 enum cg_input_format cg_input_detect(const char *text, size_t len);
+/* "auto", "summary", "log", "list". Static string. */
 const char *cg_input_format_name(enum cg_input_format f);
 
-/* Parses text (NUL-terminated, len bytes) of the given format into p.
- * native is the ABI of unmarked names (the tracer's own ABI). fname names
- * the input in errors: on unrecognised input returns -EINVAL with e naming
- * file, line and what was expected. */
-int cg_input_parse(const char *text, size_t len, enum cg_input_format fmt,
-		   const char *fname, struct cg_profile *p, struct cg_error *e);
+/* Parses len bytes of text (need not be NUL-terminated; not kept) into p.
+ * o may be NULL; st may be NULL (else it is added to). fname names the input
+ * in errors. On unrecognised or malformed input returns -EINVAL with e naming
+ * fname, the line and what was expected; p is then left unchanged. */
+int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o,
+		   const char *fname, struct cg_profile *p, struct cg_input_stats *st,
+		   struct cg_error *e);
 
-/* Reads path ("-" for stdin) and parses it. A path that does not exist but
- * names the prefix of a `strace -ff -o PREFIX` set (PREFIX.PID files) reads
- * the whole set. */
-int cg_input_read(const char *path, enum cg_input_format fmt, struct cg_profile *p,
-		  struct cg_error *e);
+/* Reads path ("-" for stdin; regular files are mmap'ed) and parses it as
+ * cg_input_parse() does. A path that does not exist but is the PREFIX of a
+ * `strace -ff -o PREFIX` set reads every PREFIX.PID file (PID all digits),
+ * in pid order. Returns -errno (e says which file) when a file cannot be
+ * read, -ENOENT when neither path nor a PREFIX.PID file exists. */
+int cg_input_read(const char *path, const struct cg_input_opts *o, struct cg_profile *p,
+		  struct cg_input_stats *st, struct cg_error *e);
 
-/* Names in p that libseccomp does not know on their ABI, into out (kept in
- * the profile and reported, never dropped). */
+/* Adds to out the names of p that the local libseccomp does not know on the
+ * ABI they were recorded for (they stay in the profile: systemd would
+ * ignore them in a filter, the user should hear about them). */
 void cg_input_unknown_names(const struct cg_profile *p, struct cg_set *out);
