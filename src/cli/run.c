@@ -1,9 +1,507 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* callgroups run: run a command under the filter systemd would build, or
+ * only report what it would deny (--complain); export the filter. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
 #include "cli.h"
+#include "enforce.h"
+#include "recommend.h"
+#include "unitfile.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: callgroups run [OPTIONS] -- COMMAND [ARGS...]\n"
+		"       callgroups run [OPTIONS] --export=bpf|oci FILE [-- COMMAND [ARGS...]]\n\n"
+		"Run COMMAND under the seccomp filters systemd would load for these settings\n"
+		"(SystemCallFilter=, SystemCallErrorNumber=, SystemCallArchitectures=), with\n"
+		"no_new_privs set. A call the filter kills is named with its groups, read from\n"
+		"the kernel's seccomp record in /dev/kmsg.\n\n"
+		"  --filter LINE          a SystemCallFilter= value; repeat for more lines, in order\n"
+		"  --errno=NAME           SystemCallErrorNumber= (EPERM, a number, or kill)\n"
+		"  --architectures=LIST   SystemCallArchitectures= (native, x86-64, x86, x32)\n"
+		"  --unit UNIT            take the settings from a unit (name on the search path,\n"
+		"                         or a file path); --filter and friends are applied after\n"
+		"  --systemd=SPEC         group table: auto, a version (%s) or a file\n"
+		"  --complain             deny nothing: stop only the calls the filter would deny,\n"
+		"                         let them go on, and report them with counts at the end\n"
+		"  --report=FILE          write the --complain report to FILE (default stderr)\n"
+		"  --export=bpf FILE      write the filter as one raw BPF program\n"
+		"  --export=oci FILE      write it as OCI seccomp JSON (podman, docker, runc, crun)\n"
+		"  -h, --help             show this help\n\n"
+		"Exit status: the command's own; 128+N when a signal N killed it, so 159\n"
+		"(128+SIGSYS) when the filter killed it; 127 when it could not be started; 2 for\n"
+		"usage errors; 3 when the filter could not be set up.\n\n"
+		"Examples:\n"
+		"  callgroups run --filter '@system-service' --filter '~@privileged @resources' \\\n"
+		"      --architectures=native -- nginx -g 'daemon off;'\n"
+		"  callgroups run --unit nginx.service --complain -- /usr/sbin/nginx\n"
+		"  callgroups run --filter '@system-service' --export=oci seccomp.json\n",
+		cg_table_builtin_list());
+}
+
+/* ---- the command ---------------------------------------------------------- */
+
+/* The command's path as execvp() would find it, looked up before any filter
+ * is loaded (the lookup makes calls the filter may deny). NULL if none. */
+static char *find_command(const char *cmd)
+{
+	if (strchr(cmd, '/'))
+		return xstrdup(cmd);
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		_cleanup_free_ char *cand = n ? xasprintf("%.*s/%s", (int)n, path, cmd)
+					      : xasprintf("./%s", cmd);
+		struct stat st;
+		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
+			return steal_pointer(&cand);
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return NULL;
+}
+
+/* What the child reports through its close-on-exec pipe when it fails
+ * before the command runs. */
+struct child_failure {
+	int exec_failed; /* 1: execve() itself failed */
+	int err;
+	char msg[600];
+};
+
+_noreturn_ static void child_fail(int pipe_fd, int exec_failed, int err, const char *msg)
+{
+	struct child_failure cf = {.exec_failed = exec_failed, .err = err};
+	snprintf(cf.msg, sizeof cf.msg, "%s", msg);
+	ssize_t w = write(pipe_fd, &cf, sizeof cf);
+	(void)w;
+	_exit(127);
+}
+
+/* complain mode: the listener reaches the parent through a thread of the
+ * child that runs without the filter. The filter is loaded by the main
+ * thread only (no TSYNC), so the helper's own calls are never stopped; the
+ * main thread's next calls may be stopped, but the helper hands the
+ * listener over regardless, and the supervisor then answers them. */
+static atomic_int listener = -1;
+static int listener_sock = -1;
+
+static void *hand_over(void *arg)
+{
+	(void)arg;
+	while (atomic_load(&listener) < 0) {
+		struct timespec ts = {0, 200000};
+		nanosleep(&ts, NULL);
+	}
+	int fd = atomic_load(&listener);
+	char byte = 'L';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {0};
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof u.buf,
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	while (sendmsg(listener_sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+static int recv_fd(int sock)
+{
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u = {0};
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = u.buf,
+		.msg_controllen = sizeof u.buf,
+	};
+	ssize_t n;
+	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	if (n <= 0)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	int fd;
+	memcpy(&fd, CMSG_DATA(c), sizeof fd);
+	return fd;
+}
+
+_noreturn_ static void child_run(const struct cg_policy *p, bool complain, int sock,
+				 int fail_fd, const char *path, char **argv)
+{
+	struct cg_error e = {0};
+	char buf[1024];
+	/* The parent ignores these while the command runs; the command
+	 * must not inherit that. */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGQUIT, SIG_DFL);
+	if (complain) {
+		listener_sock = sock;
+		pthread_t th;
+		if (pthread_create(&th, NULL, hand_over, NULL) != 0)
+			child_fail(fail_fd, 0, EAGAIN, "cannot start the hand-over thread");
+		int fd = -1;
+		if (cg_policy_load_complain(p, &fd, &e) < 0) {
+			atomic_store(&listener, 0); /* lets the helper finish; the parent sees no fd */
+			child_fail(fail_fd, 0, EINVAL, cg_error_format(&e, buf, sizeof buf));
+		}
+		atomic_store(&listener, fd);
+		pthread_join(th, NULL);
+	} else if (cg_policy_active(p) && cg_policy_load(p, &e) < 0) {
+		child_fail(fail_fd, 0, EINVAL, cg_error_format(&e, buf, sizeof buf));
+	}
+	execv(path, argv);
+	int err = errno;
+	child_fail(fail_fd, 1, err, strerror(err));
+}
+
+static volatile sig_atomic_t child_pid;
+
+static void forward_signal(int sig)
+{
+	if (child_pid > 0)
+		kill((pid_t)child_pid, sig);
+}
+
+/* ---- reports ---------------------------------------------------------------- */
+
+static const char *fix_for(const struct cg_policy *p, const struct cg_table *t, enum cg_abi abi,
+			   cg_name name, char *buf, size_t len)
+{
+	struct cg_verdict v = cg_policy_verdict(p, abi, name);
+	if (v.kind == CG_VERDICT_KILL_THREAD) {
+		snprintf(buf, len, "SystemCallArchitectures=%s", cg_abi_name(abi));
+		return buf;
+	}
+	const struct cg_group *g = name == CG_NAME_NONE ? NULL : cg_smallest_group(t, name);
+	if (g)
+		snprintf(buf, len, "%s", g->name);
+	else if (name != CG_NAME_NONE)
+		snprintf(buf, len, "%s", cg_name_str(name));
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static void print_complaints(FILE *out, const struct cg_complaints *c, const struct cg_policy *p,
+			     const struct cg_table *t)
+{
+	if (!c->n) {
+		fprintf(out, "callgroups run --complain: the filter would have denied no call.\n");
+		return;
+	}
+	uint64_t total = 0;
+	for (size_t i = 0; i < c->n; i++)
+		total += c->v[i].count;
+	fprintf(out,
+		"callgroups run --complain: the filter would have denied %zu system call%s "
+		"(%llu call%s):\n",
+		c->n, c->n == 1 ? "" : "s", (unsigned long long)total, total == 1 ? "" : "s");
+	fprintf(out, "%10s  %-6s  %-24s  %-12s  %s\n", "CALLS", "ABI", "SYSCALL", "WOULD", "ALLOWED BY");
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cg_complaint *x = &c->v[i];
+		char name[64], fix[128];
+		if (x->name != CG_NAME_NONE)
+			snprintf(name, sizeof name, "%s", cg_name_str(x->name));
+		else
+			snprintf(name, sizeof name, "#%ld", x->nr & ~(long)CG_X32_SYSCALL_BIT);
+		fprintf(out, "%10llu  %-6s  %-24s  %-12s  %s\n", (unsigned long long)x->count,
+			cg_abi_name(x->abi), name, cg_verdict_name(cg_policy_verdict(p, x->abi, x->name)),
+			fix_for(p, t, x->abi, x->name, fix, sizeof fix));
+	}
+}
+
+static void report_kill(int kmsg_fd, int kmsg_err, pid_t pid, const struct cg_policy *p,
+			const struct cg_table *t)
+{
+	struct cg_seccomp_record rec;
+	if (kmsg_fd < 0) {
+		warnx_("the command was killed by SIGSYS; which call did it is unknown: cannot read "
+		       "/dev/kmsg (%s). Run again with --complain to list every call the filter "
+		       "would deny.",
+		       strerror(-kmsg_err));
+		return;
+	}
+	if (cg_kmsg_find_kill(kmsg_fd, pid, 1000, &rec) < 0) {
+		warnx_("the command was killed by SIGSYS, but no seccomp record of pid %d came "
+		       "through /dev/kmsg (an audit daemon may have taken it: see 'ausearch -m "
+		       "SECCOMP'). Run again with --complain to list every call the filter would deny.",
+		       (int)pid);
+		return;
+	}
+	char fix[128];
+	const char *name = rec.name != CG_NAME_NONE ? cg_name_str(rec.name) : "?";
+	struct cg_verdict v = cg_policy_verdict(p, rec.abi, rec.name);
+	if (v.kind == CG_VERDICT_KILL_THREAD) {
+		fprintf(stderr,
+			"callgroups: the filter killed %s (pid %d): %s call %s (#%ld) is not of an "
+			"allowed architecture; SystemCallArchitectures=%s would allow it\n",
+			rec.comm, (int)pid, cg_abi_name(rec.abi), name,
+			rec.nr & ~(long)CG_X32_SYSCALL_BIT, cg_abi_name(rec.abi));
+		return;
+	}
+	fprintf(stderr,
+		"callgroups: the filter killed %s (pid %d) for calling %s (%s, #%ld); the smallest "
+		"group holding it: %s\n",
+		rec.comm, (int)pid, name, cg_abi_name(rec.abi), rec.nr & ~(long)CG_X32_SYSCALL_BIT,
+		fix_for(p, t, rec.abi, rec.name, fix, sizeof fix));
+}
+
+/* ---- main ------------------------------------------------------------------- */
+
+enum { OPT_FILTER = 256, OPT_ERRNO, OPT_ARCHS, OPT_UNIT, OPT_SYSTEMD, OPT_COMPLAIN, OPT_EXPORT,
+       OPT_REPORT };
+
+static int export_policy(const struct cg_policy *p, const char *format, const char *file)
+{
+	struct cg_error e = {0};
+	_cleanup_free_ char *data = NULL;
+	size_t len = 0;
+	int r;
+	if (strcmp(format, "bpf") == 0) {
+		r = cg_policy_export_bpf(p, &data, &len, &e);
+	} else {
+		r = cg_policy_export_oci(p, &data, &e);
+		if (r >= 0)
+			len = strlen(data);
+	}
+	if (r < 0) {
+		if (!e.msg[0])
+			cg_error_set(&e, NULL, 0, "cannot build the filter: %s", strerror(-r));
+		die_error(CG_EXIT_FAILURE, &e);
+	}
+	if (cg_write_file_atomic(file, data, len, &e) < 0)
+		die_error(CG_EXIT_FAILURE, &e);
+	return 0;
+}
 
 int cmd_run(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	die(CG_EXIT_FAILURE, "not built yet");
+	static const struct option opts[] = {
+		{"filter", required_argument, NULL, OPT_FILTER},
+		{"errno", required_argument, NULL, OPT_ERRNO},
+		{"architectures", required_argument, NULL, OPT_ARCHS},
+		{"unit", required_argument, NULL, OPT_UNIT},
+		{"systemd", required_argument, NULL, OPT_SYSTEMD},
+		{"complain", no_argument, NULL, OPT_COMPLAIN},
+		{"export", required_argument, NULL, OPT_EXPORT},
+		{"report", required_argument, NULL, OPT_REPORT},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	/* Settings are applied after the unit's, in the order given. */
+	struct setting {
+		const char *key, *value;
+	};
+	_cleanup_free_ struct setting *settings = xcalloc((size_t)argc + 1, sizeof *settings);
+	size_t nsettings = 0;
+	const char *unit = NULL, *systemd = NULL, *export_fmt = NULL, *export_file = NULL;
+	const char *report = NULL;
+	bool complain = false;
+	int c;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_FILTER:
+			settings[nsettings++] = (struct setting){"SystemCallFilter", optarg};
+			break;
+		case OPT_ERRNO:
+			settings[nsettings++] = (struct setting){"SystemCallErrorNumber", optarg};
+			break;
+		case OPT_ARCHS:
+			settings[nsettings++] = (struct setting){"SystemCallArchitectures", optarg};
+			break;
+		case OPT_UNIT:
+			unit = optarg;
+			break;
+		case OPT_SYSTEMD:
+			systemd = optarg;
+			break;
+		case OPT_COMPLAIN:
+			complain = true;
+			break;
+		case OPT_REPORT:
+			report = optarg;
+			break;
+		case OPT_EXPORT:
+			if (strcmp(optarg, "bpf") != 0 && strcmp(optarg, "oci") != 0)
+				die(CG_EXIT_USAGE, "--export=%s: expected bpf or oci", optarg);
+			if (optind >= argc || strcmp(argv[optind], "--") == 0)
+				die(CG_EXIT_USAGE, "--export=%s needs a FILE after it", optarg);
+			export_fmt = optarg;
+			export_file = argv[optind++];
+			break;
+		case 'h':
+			usage(stdout);
+			return CG_EXIT_OK;
+		default:
+			usage(stderr);
+			return CG_EXIT_USAGE;
+		}
+	}
+	char **cmd = argv + optind;
+	int ncmd = argc - optind;
+	if (ncmd == 0 && !export_fmt) {
+		usage(stderr);
+		return CG_EXIT_USAGE;
+	}
+
+	const struct cg_table *t = cli_load_table(systemd);
+	struct cg_error e = {0};
+	struct cg_unit_settings us;
+	cg_unit_settings_init(&us);
+	if (unit && cg_unit_load(unit, NULL, &us, &e) < 0)
+		die_error(CG_EXIT_USAGE, &e);
+	for (size_t i = 0; i < nsettings; i++) {
+		char src[32];
+		snprintf(src, sizeof src, "--%s", strcmp(settings[i].key, "SystemCallFilter") == 0 ? "filter"
+						   : strcmp(settings[i].key, "SystemCallErrorNumber") == 0
+							   ? "errno"
+							   : "architectures");
+		if (cg_unit_add_setting(&us, settings[i].key, settings[i].value, src,
+					(unsigned)i + 1, &e) < 0)
+			die_error(CG_EXIT_USAGE, &e);
+	}
+	for (size_t i = 0; i < us.nwarnings; i++)
+		warnx_("%s", us.warnings[i]);
+	struct cg_filter f;
+	cg_filter_init(&f);
+	if (cg_unit_apply(&us, t, &f, &e) < 0)
+		die_error(CG_EXIT_USAGE, &e);
+	for (size_t i = 0; i < f.nwarnings; i++)
+		warnx_("%s", f.warnings[i]);
+	struct cg_policy p = {.filter = &f, .errno_action = us.errno_action, .archs = us.archs};
+
+	if (export_fmt)
+		export_policy(&p, export_fmt, export_file);
+	if (ncmd == 0) {
+		cg_filter_done(&f);
+		cg_unit_settings_done(&us);
+		cg_table_free(t);
+		return CG_EXIT_OK;
+	}
+
+	_cleanup_free_ char *path = find_command(cmd[0]);
+	if (!path)
+		die(127, "%s: command not found", cmd[0]);
+	_cleanup_fclose_ FILE *report_f = NULL;
+	if (complain && report && strcmp(report, "-") != 0) {
+		report_f = fopen(report, "we");
+		if (!report_f)
+			die(CG_EXIT_FAILURE, "cannot write %s: %s", report, strerror(errno));
+	}
+
+	int kmsg_fd = -1, kmsg_err = 0;
+	if (!complain) {
+		kmsg_fd = cg_kmsg_open();
+		if (kmsg_fd < 0) {
+			kmsg_err = kmsg_fd;
+			kmsg_fd = -1;
+		}
+	}
+	int sv[2] = {-1, -1}, fail[2];
+	if (complain && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		die(CG_EXIT_FAILURE, "socketpair: %s", strerror(errno));
+	if (pipe2(fail, O_CLOEXEC) < 0)
+		die(CG_EXIT_FAILURE, "pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		die(CG_EXIT_FAILURE, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(fail[0]);
+		if (sv[0] >= 0)
+			close(sv[0]);
+		if (kmsg_fd >= 0)
+			close(kmsg_fd);
+		child_run(&p, complain, sv[1], fail[1], path, cmd);
+	}
+	child_pid = pid;
+	close(fail[1]);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGTERM, forward_signal);
+	signal(SIGHUP, forward_signal);
+
+	int status = 0;
+	struct cg_complaints comp = {0};
+	if (complain) {
+		close(sv[1]);
+		int nfd = recv_fd(sv[0]);
+		close(sv[0]);
+		if (nfd >= 0) {
+			int r = cg_complain_serve(nfd, pid, &status, &comp);
+			close(nfd);
+			if (r < 0)
+				die(CG_EXIT_FAILURE, "supervising the command: %s", strerror(-r));
+		} else {
+			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+				;
+		}
+	} else {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	struct child_failure cf;
+	ssize_t n = read(fail[0], &cf, sizeof cf);
+	close(fail[0]);
+	if (n == (ssize_t)sizeof cf) {
+		cf.msg[sizeof cf.msg - 1] = 0;
+		if (cf.exec_failed)
+			die(cf.err == EACCES || cf.err == ENOEXEC ? 126 : 127, "cannot run %s: %s",
+			    path, cf.msg);
+		die(CG_EXIT_FAILURE, "%s", cf.msg);
+	}
+
+	int code;
+	if (WIFEXITED(status)) {
+		code = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		code = 128 + WTERMSIG(status);
+		if (WTERMSIG(status) == SIGSYS && !complain)
+			report_kill(kmsg_fd, kmsg_err, pid, &p, t);
+	} else {
+		code = CG_EXIT_FAILURE;
+	}
+	if (complain) {
+		cg_complaints_sort(&comp);
+		print_complaints(report_f ? report_f : stderr, &comp, &p, t);
+		cg_complaints_done(&comp);
+	}
+	if (kmsg_fd >= 0)
+		close(kmsg_fd);
+	cg_filter_done(&f);
+	cg_unit_settings_done(&us);
+	cg_table_free(t);
+	return code;
 }

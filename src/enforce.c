@@ -1,0 +1,669 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "enforce.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <linux/audit.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+/* ---- semantics ---------------------------------------------------------- */
+
+static bool filter_active(const struct cg_policy *p)
+{
+	/* systemd loads nothing for a deny-list that denies nothing. */
+	return p->filter && p->filter->active &&
+	       (p->filter->allow_list || !cg_set_empty(p->filter->set));
+}
+
+bool cg_policy_active(const struct cg_policy *p)
+{
+	return filter_active(p) || cg_archs_set(&p->archs);
+}
+
+unsigned cg_policy_abis(const struct cg_policy *p)
+{
+	unsigned all = (1u << CG_ABI_COUNT) - 1;
+	if (!cg_archs_set(&p->archs))
+		return all;
+	/* systemd never blocks the native ABI: it has to call execve(). */
+	return (cg_archs_mask(&p->archs) | 1u << cg_abi_native()) & all;
+}
+
+/* The action for a denied call: its entry's errno, else the unit's. */
+static struct cg_verdict deny_verdict(const struct cg_policy *p, cg_name name)
+{
+	int err = name == CG_NAME_NONE ? CG_ERRNO_NONE : cg_filter_entry_errno(p->filter, name);
+	if (err == CG_ERRNO_NONE)
+		err = p->errno_action;
+	if (err >= 0)
+		return (struct cg_verdict){CG_VERDICT_ERRNO, err};
+	return (struct cg_verdict){CG_VERDICT_KILL_PROCESS, 0};
+}
+
+struct cg_verdict cg_policy_verdict(const struct cg_policy *p, enum cg_abi abi, cg_name name)
+{
+	if (!(cg_policy_abis(p) & (1u << abi)))
+		return (struct cg_verdict){CG_VERDICT_KILL_THREAD, 0};
+	if (!filter_active(p))
+		return (struct cg_verdict){CG_VERDICT_ALLOW, 0};
+	bool allowed = name == CG_NAME_NONE ? !p->filter->allow_list
+					    : cg_filter_allows(p->filter, name);
+	if (allowed)
+		return (struct cg_verdict){CG_VERDICT_ALLOW, 0};
+	return deny_verdict(p, name);
+}
+
+const char *cg_verdict_name(struct cg_verdict v)
+{
+	switch (v.kind) {
+	case CG_VERDICT_ALLOW:
+		return "allow";
+	case CG_VERDICT_ERRNO:
+		return cg_errno_name(v.err);
+	case CG_VERDICT_KILL_PROCESS:
+		return "kill";
+	case CG_VERDICT_KILL_THREAD:
+		return "kill-thread";
+	}
+	return "?";
+}
+
+/* ---- building libseccomp contexts --------------------------------------- */
+
+static void ctx_releasep(scmp_filter_ctx *c)
+{
+	if (*c)
+		seccomp_release(*c);
+}
+#define _cleanup_ctx_ _cleanup_(ctx_releasep)
+
+static uint32_t verdict_action(struct cg_verdict v)
+{
+	switch (v.kind) {
+	case CG_VERDICT_ALLOW:
+		return SCMP_ACT_ALLOW;
+	case CG_VERDICT_ERRNO:
+		return SCMP_ACT_ERRNO((uint32_t)v.err);
+	case CG_VERDICT_KILL_THREAD:
+		return SCMP_ACT_KILL;
+	case CG_VERDICT_KILL_PROCESS:
+		break;
+	}
+	return SCMP_ACT_KILL_PROCESS;
+}
+
+/* The default action of a filter with the unit's deny action. */
+static uint32_t default_deny_action(const struct cg_policy *p)
+{
+	return p->errno_action >= 0 ? SCMP_ACT_ERRNO((uint32_t)p->errno_action)
+				    : SCMP_ACT_KILL_PROCESS;
+}
+
+/* A context for one ABI only, as systemd's seccomp_init_for_arch() makes
+ * it: other ABIs' calls pass (their own filter judges them). complain: the
+ * deny action is a user notification. */
+static int abi_ctx(const struct cg_policy *p, enum cg_abi abi, bool complain, scmp_filter_ctx *out,
+		   struct cg_error *e)
+{
+	const struct cg_filter *f = p->filter;
+	uint32_t deflt = f->allow_list ? (complain ? SCMP_ACT_NOTIFY : default_deny_action(p))
+				       : SCMP_ACT_ALLOW;
+	_cleanup_ctx_ scmp_filter_ctx ctx = seccomp_init(deflt);
+	if (!ctx)
+		return -ENOMEM;
+	int r = 0;
+	uint32_t arch = cg_abi_scmp_arch(abi);
+	if (arch != seccomp_arch_native()) {
+		r = seccomp_arch_remove(ctx, seccomp_arch_native());
+		if (r >= 0)
+			r = seccomp_arch_add(ctx, arch);
+	}
+	if (r >= 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	if (r >= 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (r < 0) {
+		cg_error_set(e, NULL, 0, "libseccomp: cannot set up a filter for %s: %s",
+			     cg_abi_name(abi), strerror(-r));
+		return r;
+	}
+	for (cg_name n = 0; cg_set_next(f->set, &n); n++) {
+		const char *name = cg_name_str(n);
+		if (!cg_syscall_on_abi(abi, name))
+			continue; /* systemd skips names an ABI lacks (-EDOM) */
+		uint32_t action = SCMP_ACT_ALLOW;
+		if (!f->allow_list)
+			action = complain ? SCMP_ACT_NOTIFY : verdict_action(deny_verdict(p, n));
+		/* Numbers are given in the native numbering (pseudo numbers
+		 * for calls the native ABI lacks); libseccomp translates them
+		 * by name, as it does for systemd. */
+		r = seccomp_rule_add_exact(ctx, action, seccomp_syscall_resolve_name(name), 0);
+		if (r < 0) {
+			cg_error_set(e, NULL, 0, "libseccomp: cannot add a rule for %s on %s: %s",
+				     name, cg_abi_name(abi), strerror(-r));
+			return r;
+		}
+	}
+	*out = steal_pointer(&ctx);
+	return 0;
+}
+
+/* The SystemCallArchitectures= filter: no rules, the allowed arches, the
+ * bad-arch action libseccomp defaults to (SCMP_ACT_KILL, i.e. kill the
+ * thread), as systemd's seccomp_restrict_archs() leaves it. */
+static int archs_ctx(const struct cg_policy *p, scmp_filter_ctx *out, struct cg_error *e)
+{
+	_cleanup_ctx_ scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return -ENOMEM;
+	unsigned abis = cg_policy_abis(p);
+	int r = 0;
+	for (int a = 0; a < CG_ABI_COUNT && r >= 0; a++)
+		if (abis & (1u << a)) {
+			r = seccomp_arch_add(ctx, cg_abi_scmp_arch(a));
+			if (r == -EEXIST)
+				r = 0;
+		}
+	if (r >= 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (r < 0) {
+		cg_error_set(e, NULL, 0, "libseccomp: cannot set up the architecture filter: %s",
+			     strerror(-r));
+		return r;
+	}
+	*out = steal_pointer(&ctx);
+	return 0;
+}
+
+/* Everything in one context: each ABI's filter merged, the arch restriction
+ * as the bad-arch action. */
+static int merged_ctx(const struct cg_policy *p, bool complain, scmp_filter_ctx *out,
+		      struct cg_error *e)
+{
+	unsigned abis = cg_policy_abis(p);
+	_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
+	int r;
+	if (filter_active(p)) {
+		/* Native first: seccomp_merge() wants disjoint arches, and
+		 * every context starts out with the native one. */
+		enum cg_abi order[CG_ABI_COUNT];
+		size_t n = 0;
+		order[n++] = cg_abi_native();
+		for (int a = 0; a < CG_ABI_COUNT; a++)
+			if ((enum cg_abi)a != cg_abi_native())
+				order[n++] = a;
+		for (size_t i = 0; i < n; i++) {
+			if (!(abis & (1u << order[i])))
+				continue;
+			scmp_filter_ctx one = NULL;
+			r = abi_ctx(p, order[i], complain, &one, e);
+			if (r < 0)
+				return r;
+			if (!ctx) {
+				ctx = one;
+				continue;
+			}
+			r = seccomp_merge(ctx, one);
+			if (r < 0) {
+				seccomp_release(one);
+				cg_error_set(e, NULL, 0, "libseccomp: cannot merge the %s filter: %s",
+					     cg_abi_name(order[i]), strerror(-r));
+				return r;
+			}
+		}
+	} else {
+		ctx = seccomp_init(SCMP_ACT_ALLOW);
+		if (!ctx)
+			return -ENOMEM;
+		for (int a = 0; a < CG_ABI_COUNT; a++)
+			if ((abis & (1u << a)) && (enum cg_abi)a != cg_abi_native()) {
+				r = seccomp_arch_add(ctx, cg_abi_scmp_arch(a));
+				if (r < 0 && r != -EEXIST)
+					return r;
+			}
+		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	}
+	uint32_t badarch = SCMP_ACT_ALLOW; /* only non-x86 arches remain: none */
+	if (cg_archs_set(&p->archs))
+		badarch = complain ? SCMP_ACT_NOTIFY : SCMP_ACT_KILL;
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, badarch);
+	if (r < 0) {
+		cg_error_set(e, NULL, 0, "libseccomp: cannot set the bad-arch action: %s",
+			     strerror(-r));
+		return r;
+	}
+	*out = steal_pointer(&ctx);
+	return 0;
+}
+
+static int set_nnp(struct cg_error *e)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		int r = -errno;
+		cg_error_set(e, NULL, 0, "cannot set no_new_privs: %s", strerror(errno));
+		return r;
+	}
+	return 0;
+}
+
+int cg_policy_load(const struct cg_policy *p, struct cg_error *e)
+{
+	int r = set_nnp(e);
+	if (r < 0)
+		return r;
+	/* systemd applies SystemCallArchitectures= before SystemCallFilter=,
+	 * and loads the per-ABI filters in the order of its
+	 * seccomp_local_archs (x86, x32, native x86-64 last). The kernel runs
+	 * every filter and takes the strongest action, so the order changes
+	 * nothing but which filter's errno wins a tie. */
+	if (cg_archs_set(&p->archs)) {
+		_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
+		r = archs_ctx(p, &ctx, e);
+		if (r < 0)
+			return r;
+		r = seccomp_load(ctx);
+		if (r < 0) {
+			cg_error_set(e, NULL, 0, "cannot load the architecture filter: %s", strerror(-r));
+			return r;
+		}
+	}
+	if (!filter_active(p))
+		return 0;
+	static const enum cg_abi order[] = {CG_ABI_I386, CG_ABI_X32, CG_ABI_X86_64};
+	unsigned abis = cg_policy_abis(p);
+	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
+		if (!(abis & (1u << order[i])))
+			continue;
+		_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
+		r = abi_ctx(p, order[i], false, &ctx, e);
+		if (r < 0)
+			return r;
+		r = seccomp_load(ctx);
+		if (r < 0) {
+			cg_error_set(e, NULL, 0, "cannot load the %s filter: %s", cg_abi_name(order[i]),
+				     strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
+int cg_policy_load_complain(const struct cg_policy *p, int *notify_fd, struct cg_error *e)
+{
+	int r = set_nnp(e);
+	if (r < 0)
+		return r;
+	_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
+	r = merged_ctx(p, true, &ctx, e);
+	if (r < 0)
+		return r;
+	r = seccomp_load(ctx);
+	if (r < 0) {
+		cg_error_set(e, NULL, 0, "cannot load the complain filter: %s", strerror(-r));
+		return r;
+	}
+	/* No system call from here on may need an answer before the
+	 * supervisor has the listener: seccomp_notify_fd() only reads
+	 * libseccomp's state. */
+	int fd = seccomp_notify_fd(ctx);
+	if (fd < 0) {
+		cg_error_set(e, NULL, 0, "libseccomp gave no notification fd");
+		return fd;
+	}
+	*notify_fd = fd;
+	ctx = NULL; /* released by the caller's execve(); releasing it could
+		     * make calls before anyone listens */
+	return 0;
+}
+
+/* ---- export --------------------------------------------------------------- */
+
+int cg_policy_export_bpf(const struct cg_policy *p, char **out, size_t *len, struct cg_error *e)
+{
+	_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
+	int r = merged_ctx(p, false, &ctx, e);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int fd = memfd_create("callgroups-bpf", MFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = seccomp_export_bpf(ctx, fd);
+	if (r < 0) {
+		cg_error_set(e, NULL, 0, "libseccomp cannot export the filter: %s", strerror(-r));
+		return r;
+	}
+	off_t size = lseek(fd, 0, SEEK_END);
+	if (size < 0)
+		return -errno;
+	char *buf = xmalloc((size_t)size + 1);
+	ssize_t got = pread(fd, buf, (size_t)size, 0);
+	if (got != size) {
+		free(buf);
+		return got < 0 ? -errno : -EIO;
+	}
+	*out = buf;
+	*len = (size_t)size;
+	return 0;
+}
+
+static const char *oci_arch(enum cg_abi abi)
+{
+	static const char *const names[CG_ABI_COUNT] = {
+		[CG_ABI_X86_64] = "SCMP_ARCH_X86_64",
+		[CG_ABI_I386] = "SCMP_ARCH_X86",
+		[CG_ABI_X32] = "SCMP_ARCH_X32",
+	};
+	return names[abi];
+}
+
+static json_object *oci_rule(const char *const *names, size_t n, struct cg_verdict v)
+{
+	json_object *rule = json_object_new_object();
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(arr, json_object_new_string(names[i]));
+	json_object_object_add(rule, "names", arr);
+	switch (v.kind) {
+	case CG_VERDICT_ALLOW:
+		json_object_object_add(rule, "action", json_object_new_string("SCMP_ACT_ALLOW"));
+		break;
+	case CG_VERDICT_ERRNO:
+		json_object_object_add(rule, "action", json_object_new_string("SCMP_ACT_ERRNO"));
+		json_object_object_add(rule, "errnoRet", json_object_new_int(v.err));
+		break;
+	default:
+		json_object_object_add(rule, "action", json_object_new_string("SCMP_ACT_KILL_PROCESS"));
+		break;
+	}
+	return rule;
+}
+
+int cg_policy_export_oci(const struct cg_policy *p, char **out, struct cg_error *e)
+{
+	json_object *root = json_object_new_object();
+	unsigned abis = cg_policy_abis(p);
+	const struct cg_filter *f = filter_active(p) ? p->filter : NULL;
+	struct cg_verdict deflt = {CG_VERDICT_ALLOW, 0};
+	if (f && f->allow_list)
+		deflt = deny_verdict(p, CG_NAME_NONE);
+	if (deflt.kind == CG_VERDICT_ERRNO) {
+		json_object_object_add(root, "defaultAction", json_object_new_string("SCMP_ACT_ERRNO"));
+		json_object_object_add(root, "defaultErrnoRet", json_object_new_int(deflt.err));
+	} else {
+		json_object_object_add(root, "defaultAction",
+				       json_object_new_string(deflt.kind == CG_VERDICT_ALLOW
+								      ? "SCMP_ACT_ALLOW"
+								      : "SCMP_ACT_KILL_PROCESS"));
+	}
+	/* The runtime adds these to its filter; calls of other arches get
+	 * its bad-arch action (runc and crun: kill or ENOSYS), which is what
+	 * SystemCallArchitectures= asks for. Without it every x86 ABI is
+	 * listed so that no ABI slips around the rules. */
+	json_object *arches = json_object_new_array();
+	json_object_array_add(arches, json_object_new_string(oci_arch(cg_abi_native())));
+	for (int a = 0; a < CG_ABI_COUNT; a++)
+		if ((abis & (1u << a)) && (enum cg_abi)a != cg_abi_native())
+			json_object_array_add(arches, json_object_new_string(oci_arch(a)));
+	json_object_object_add(root, "architectures", arches);
+
+	json_object *rules = json_object_new_array();
+	if (f) {
+		_cleanup_free_ const char **names = NULL;
+		size_t n = cg_set_sorted(f->set, &names);
+		/* One rule per distinct action, names sorted. */
+		_cleanup_free_ const char **batch = xcalloc(n ? n : 1, sizeof *batch);
+		_cleanup_free_ bool *done = xcalloc(n ? n : 1, sizeof *done);
+		for (size_t i = 0; i < n; i++) {
+			if (done[i])
+				continue;
+			struct cg_verdict vi = f->allow_list ? (struct cg_verdict){CG_VERDICT_ALLOW, 0}
+							     : deny_verdict(p, cg_intern(names[i]));
+			size_t nb = 0;
+			for (size_t j = i; j < n; j++) {
+				if (done[j])
+					continue;
+				struct cg_verdict vj = f->allow_list
+							       ? (struct cg_verdict){CG_VERDICT_ALLOW, 0}
+							       : deny_verdict(p, cg_intern(names[j]));
+				if (vj.kind == vi.kind && vj.err == vi.err) {
+					batch[nb++] = names[j];
+					done[j] = true;
+				}
+			}
+			json_object_array_add(rules, oci_rule(batch, nb, vi));
+		}
+	}
+	json_object_object_add(root, "syscalls", rules);
+	const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+							       JSON_C_TO_STRING_NOSLASHESCAPE);
+	*out = xasprintf("%s\n", s);
+	json_object_put(root);
+	(void)e;
+	return 0;
+}
+
+/* ---- complain supervisor ------------------------------------------------ */
+
+void cg_complaints_done(struct cg_complaints *c)
+{
+	free(c->v);
+	*c = (struct cg_complaints){0};
+}
+
+static int complaint_cmp(const void *a, const void *b)
+{
+	const struct cg_complaint *x = a, *y = b;
+	if (x->abi != y->abi)
+		return x->abi < y->abi ? -1 : 1;
+	const char *nx = x->name == CG_NAME_NONE ? "" : cg_name_str(x->name);
+	const char *ny = y->name == CG_NAME_NONE ? "" : cg_name_str(y->name);
+	int r = strcmp(nx, ny);
+	if (r)
+		return r;
+	return x->nr < y->nr ? -1 : x->nr > y->nr;
+}
+
+void cg_complaints_sort(struct cg_complaints *c)
+{
+	if (c->n)
+		qsort(c->v, c->n, sizeof *c->v, complaint_cmp);
+}
+
+static void complaint_add(struct cg_complaints *c, uint32_t arch, long nr, pid_t pid)
+{
+	enum cg_abi abi;
+	if (cg_abi_from_audit(arch, nr, &abi) < 0)
+		abi = cg_abi_native(); /* not an x86 arch: cannot happen here */
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].abi == abi && c->v[i].nr == nr) {
+			c->v[i].count++;
+			return;
+		}
+	xgrow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v);
+	c->v[c->n++] = (struct cg_complaint){
+		.abi = abi,
+		.nr = nr,
+		.name = cg_abi_syscall_name(abi, nr),
+		.count = 1,
+		.first_pid = pid,
+	};
+}
+
+static int pidfd_open_(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int cg_complain_serve(int notify_fd, pid_t child, int *status, struct cg_complaints *out)
+{
+	struct seccomp_notif *req = NULL;
+	struct seccomp_notif_resp *resp = NULL;
+	int r = seccomp_notify_alloc(&req, &resp);
+	if (r < 0)
+		return r;
+	_cleanup_close_ int pidfd = pidfd_open_(child);
+	if (pidfd < 0) {
+		r = -errno;
+		seccomp_notify_free(req, resp);
+		return r;
+	}
+	bool reaped = false, hup = false;
+	r = 0;
+	while (!(reaped && hup)) {
+		struct pollfd fds[2] = {
+			{.fd = hup ? -1 : notify_fd, .events = POLLIN},
+			{.fd = reaped ? -1 : pidfd, .events = POLLIN},
+		};
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			break;
+		}
+		if (fds[0].revents & POLLIN) {
+			memset(req, 0, sizeof *req);
+			if (seccomp_notify_receive(notify_fd, req) == 0) {
+				complaint_add(out, req->data.arch, req->data.nr, (pid_t)req->pid);
+				memset(resp, 0, sizeof *resp);
+				resp->id = req->id;
+				resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+				/* -ENOENT: the caller was interrupted or died
+				 * meanwhile; it will ask again if it retries. */
+				(void)seccomp_notify_respond(notify_fd, resp);
+			}
+		} else if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			hup = true; /* no task uses the filter any more */
+		}
+		if (fds[1].revents & POLLIN) {
+			pid_t w = waitpid(child, status, WNOHANG);
+			if (w == child)
+				reaped = true;
+			else if (w < 0 && errno != EINTR) {
+				r = -errno;
+				break;
+			}
+		}
+	}
+	seccomp_notify_free(req, resp);
+	return r;
+}
+
+/* ---- kernel log records ------------------------------------------------- */
+
+/* The value of key= in line (unquoted), copied into buf; NULL if absent. */
+static const char *field(const char *line, const char *key, char *buf, size_t len)
+{
+	size_t kl = strlen(key);
+	for (const char *s = line; (s = strstr(s, key)); s += kl) {
+		if ((s != line && s[-1] != ' ') || s[kl] != '=')
+			continue;
+		const char *v = s + kl + 1;
+		size_t n;
+		if (*v == '"') {
+			v++;
+			n = strcspn(v, "\"");
+		} else {
+			n = strcspn(v, " \n");
+		}
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, v, n);
+		buf[n] = 0;
+		return buf;
+	}
+	return NULL;
+}
+
+int cg_seccomp_record_parse(const char *line, struct cg_seccomp_record *out)
+{
+	if (!strstr(line, "type=1326") && !strstr(line, "type=SECCOMP"))
+		return -EINVAL;
+	char pid[32], sig[32], arch[32], nr[32];
+	if (!field(line, "pid", pid, sizeof pid) || !field(line, "arch", arch, sizeof arch) ||
+	    !field(line, "syscall", nr, sizeof nr))
+		return -EINVAL;
+	struct cg_seccomp_record rec = {0};
+	char *end;
+	rec.pid = (pid_t)strtol(pid, &end, 10);
+	if (*end)
+		return -EINVAL;
+	rec.sig = field(line, "sig", sig, sizeof sig) ? atoi(sig) : 0;
+	unsigned long a = strtoul(arch, &end, 16);
+	if (*end)
+		return -EINVAL;
+	rec.nr = strtol(nr, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (cg_abi_from_audit((uint32_t)a, rec.nr, &rec.abi) < 0)
+		return -EINVAL;
+	rec.name = cg_abi_syscall_name(rec.abi, rec.nr);
+	if (!field(line, "comm", rec.comm, sizeof rec.comm))
+		rec.comm[0] = 0;
+	*out = rec;
+	return 0;
+}
+
+int cg_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* Reading needs CAP_SYSLOG (or dmesg_restrict=0): find out now. */
+	if (lseek(fd, 0, SEEK_END) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	char buf[8192];
+	if (read(fd, buf, sizeof buf) < 0 && errno != EAGAIN) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int cg_kmsg_find_kill(int kmsg_fd, pid_t pid, int timeout_ms, struct cg_seccomp_record *out)
+{
+	long deadline = now_ms() + timeout_ms;
+	char buf[8192];
+	for (;;) {
+		ssize_t n = read(kmsg_fd, buf, sizeof buf - 1);
+		if (n > 0) {
+			buf[n] = 0;
+			struct cg_seccomp_record rec;
+			const char *msg = strchr(buf, ';');
+			if (cg_seccomp_record_parse(msg ? msg + 1 : buf, &rec) == 0 && rec.pid == pid &&
+			    rec.sig == 31) {
+				*out = rec;
+				return 0;
+			}
+			continue;
+		}
+		if (n < 0 && errno == EPIPE)
+			continue; /* records were overwritten; go on */
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		long left = deadline - now_ms();
+		if (left <= 0)
+			return -ENOENT;
+		struct pollfd pfd = {.fd = kmsg_fd, .events = POLLIN};
+		poll(&pfd, 1, (int)left);
+	}
+}

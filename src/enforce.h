@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Enforcing a unit's system call settings as systemd does, or only
+ * complaining about what they would deny.
+ *
+ * systemd (src/shared/seccomp-util.c, src/core/exec-invoke.c) loads, in the
+ * service's process just before execve():
+ *  - for SystemCallArchitectures=, one filter with no rules whose arches are
+ *    the listed ones plus the native one (systemd never blocks native); a
+ *    call of any other ABI hits libseccomp's bad-arch action, which systemd
+ *    leaves at the default SCMP_ACT_KILL: the calling THREAD is killed with
+ *    SIGSYS (for a single-threaded process: the process). It does not fail.
+ *  - for SystemCallFilter=, one filter per ABI of the machine (x86, x32,
+ *    x86-64; those blocked by SystemCallArchitectures= skipped), each
+ *    covering its own ABI only and allowing the others' calls. An allow-list
+ *    filter has the deny action as default and ALLOW rules; a deny-list has
+ *    ALLOW as default and a rule per denied call. The deny action is
+ *    SCMP_ACT_KILL_PROCESS, or SCMP_ACT_ERRNO(n) with SystemCallErrorNumber=;
+ *    a deny entry's own ":errno" (or ":kill") wins. Each name is resolved on
+ *    each ABI, so an i386 (int 0x80) or x32 call of a denied name is denied
+ *    too; names an ABI lacks are skipped there.
+ * The filter sees only numbers and arches (no argument is read), so the
+ * kernel's per-number cache makes allowed calls cheap. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "abi.h"
+#include "filter.h"
+#include "groups.h"
+#include "util.h"
+
+/* The settings systemd would apply. */
+struct cg_policy {
+	const struct cg_filter *filter; /* SystemCallFilter=; not owned; NULL or inactive: none */
+	int errno_action; /* SystemCallErrorNumber=: an errno; CG_ERRNO_KILL or CG_ERRNO_NONE: kill */
+	struct cg_archs archs; /* SystemCallArchitectures=; zero: not set */
+};
+
+enum cg_verdict_kind {
+	CG_VERDICT_ALLOW,
+	CG_VERDICT_ERRNO,        /* the call fails with .err */
+	CG_VERDICT_KILL_PROCESS, /* SystemCallFilter= kills the process with SIGSYS */
+	CG_VERDICT_KILL_THREAD,  /* SystemCallArchitectures= kills the calling thread */
+};
+
+struct cg_verdict {
+	enum cg_verdict_kind kind;
+	int err; /* for CG_VERDICT_ERRNO */
+};
+
+/* The ABIs whose calls pass SystemCallArchitectures=: every ABI when unset,
+ * else the listed ones plus the native one. Bit (1 << abi). */
+unsigned cg_policy_abis(const struct cg_policy *p);
+/* What the kernel does with a call of name on abi under p: the semantics
+ * the loaded filters implement, computed from cg_filter_allows(). */
+struct cg_verdict cg_policy_verdict(const struct cg_policy *p, enum cg_abi abi, cg_name name);
+/* "allow", "kill", "kill-thread", "EPERM": a static string. */
+const char *cg_verdict_name(struct cg_verdict v);
+/* True when p restricts anything (a filter or an arch restriction). */
+bool cg_policy_active(const struct cg_policy *p);
+
+/* Loads p into the calling thread as systemd does (the arch filter, then
+ * one filter per ABI), after setting no_new_privs. Meant for a child just
+ * before execve(). Returns 0 or a negative errno (e says which step). */
+int cg_policy_load(const struct cg_policy *p, struct cg_error *e);
+
+/* Loads one filter into the calling thread that lets allowed calls through
+ * and stops every call p would deny (foreign ABIs included) with
+ * SECCOMP_RET_USER_NOTIF. *notify_fd receives the listener (O_CLOEXEC).
+ * Sets no_new_privs. Returns 0 or a negative errno. */
+int cg_policy_load_complain(const struct cg_policy *p, int *notify_fd, struct cg_error *e);
+
+/* p as one classic BPF program (struct sock_filter array, the native byte
+ * order) equivalent to systemd's stack of filters: arch checks first, each
+ * ABI's rules, the arch restriction as the bad-arch action. For loaders
+ * that take one program (bwrap --seccomp, prctl). *out is a new buffer the
+ * caller frees. */
+int cg_policy_export_bpf(const struct cg_policy *p, char **out, size_t *len, struct cg_error *e);
+
+/* p as the seccomp section of an OCI runtime config (what podman, docker,
+ * runc and crun read): defaultAction, defaultErrnoRet, architectures,
+ * syscalls[{names, action, errnoRet}]. *out is a new NUL-terminated string
+ * the caller frees. */
+int cg_policy_export_oci(const struct cg_policy *p, char **out, struct cg_error *e);
+
+/* ---- complain mode: the supervisor -------------------------------------- */
+
+/* One call the filter would have denied. */
+struct cg_complaint {
+	enum cg_abi abi;
+	long nr;      /* as the kernel saw it (x32 with CG_X32_SYSCALL_BIT) */
+	cg_name name; /* CG_NAME_NONE when libseccomp has no name for nr */
+	uint64_t count;
+	pid_t first_pid;
+};
+
+struct cg_complaints {
+	struct cg_complaint *v;
+	size_t n, cap;
+};
+
+void cg_complaints_done(struct cg_complaints *c);
+/* Sorts by ABI, then name. */
+void cg_complaints_sort(struct cg_complaints *c);
+
+/* Runs the supervisor: answers every notification on notify_fd with
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE (the call goes on as if unfiltered) and
+ * records it in out. child is the direct child (its pidfd is polled and it
+ * is reaped); *status receives its wait status. Returns when the child is
+ * reaped and no process uses the filter any more (the whole tree is gone).
+ * Does not close notify_fd. Returns 0 or a negative errno. */
+int cg_complain_serve(int notify_fd, pid_t child, int *status, struct cg_complaints *out);
+
+/* ---- enforce mode: naming the call behind a SIGSYS ---------------------- */
+
+/* A seccomp record of the kernel log (audit type 1326), as printed to
+ * /dev/kmsg when no audit daemon takes it. */
+struct cg_seccomp_record {
+	pid_t pid;
+	int sig;      /* 31 for a kill; 0 for a logged call */
+	enum cg_abi abi;
+	long nr;
+	cg_name name; /* CG_NAME_NONE when unknown */
+	char comm[64];
+};
+
+/* Parses one kmsg or audit line holding "type=1326" (or "type=SECCOMP").
+ * Returns 0, or -EINVAL when the line is not such a record. */
+int cg_seccomp_record_parse(const char *line, struct cg_seccomp_record *out);
+
+/* Opens /dev/kmsg positioned at its end, so only later records are read.
+ * Returns the fd or a negative errno (-EPERM without the right to read). */
+int cg_kmsg_open(void);
+/* Reads the records that arrived on kmsg_fd (from cg_kmsg_open()) and
+ * returns in *out the SIGSYS kill record of pid; waits up to timeout_ms for
+ * it, since the kernel prints audit records from a thread of its own.
+ * Returns 0, or -ENOENT when none came. */
+int cg_kmsg_find_kill(int kmsg_fd, pid_t pid, int timeout_ms, struct cg_seccomp_record *out);
