@@ -33,7 +33,10 @@
 #include "bpf/trace_bpf_shared.h"
 #include "trace.h"
 #include "trace.skel.h"
+#include "trace_ptrace.h"
 #include "util.h"
+
+extern char **environ;
 
 _Static_assert(CG_BPF_ABI_X86_64 == CG_ABI_X86_64 && CG_BPF_ABI_I386 == CG_ABI_I386 &&
 		       CG_BPF_ABI_X32 == CG_ABI_X32 && CG_BPF_ABIS == CG_ABI_COUNT,
@@ -304,10 +307,10 @@ static void wait_ms(int ms)
 /* Polls until a stop request or until done(arg) says the traced tasks are
  * gone. Returns the stop signal or 0. */
 static int wait_until(bool (*done)(struct trace_bpf *, const char *), struct trace_bpf *s,
-		      const char *arg)
+		      const char *arg, unsigned base)
 {
 	for (;;) {
-		if (cg_trace_stop_count() > 0)
+		if (cg_trace_stop_count() != base)
 			return cg_trace_stop_signal();
 		if (done(s, arg))
 			return 0;
@@ -359,21 +362,15 @@ static void wait_blocked_in_read(pid_t pid)
 	}
 }
 
-/* Starts argv stopped before execve, marks it, then lets it go, so its first
- * counted call is the execve (the same as the ptrace backend's). Returns
+/* Starts the command at path, held before execve until it is marked, so
+ * its first counted call is the execve, as with the ptrace backend. Returns
  * the pid, or a negative errno with e set. */
-static pid_t start_command(struct trace_bpf *s, char *const *argv, struct cg_error *e)
+static pid_t start_command(struct trace_bpf *s, const char *path, char *const *argv,
+			   struct cg_error *e)
 {
-	int go[2], fail[2];
+	int go[2];
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		int err = errno;
-		cg_error_set(e, "", 0, "pipe: %s", strerror(err));
-		return -err;
-	}
-	if (pipe2(fail, O_CLOEXEC) < 0) {
-		int err = errno;
-		close(go[0]);
-		close(go[1]);
 		cg_error_set(e, "", 0, "pipe: %s", strerror(err));
 		return -err;
 	}
@@ -382,42 +379,32 @@ static pid_t start_command(struct trace_bpf *s, char *const *argv, struct cg_err
 		int err = errno;
 		close(go[0]);
 		close(go[1]);
-		close(fail[0]);
-		close(fail[1]);
 		cg_error_set(e, "", 0, "fork: %s", strerror(err));
 		return -err;
 	}
 	if (pid == 0) {
 		char c;
-		/* Nothing but this read and the execve may run here: the read
-		 * returns after the parent marked us, and is not counted (it
-		 * entered before), the execve is. */
-		while (read(go[0], &c, 1) < 0 && errno == EINTR)
-			;
-		execvp(argv[0], argv);
+		/* Nothing but this read and the execve runs here once the
+		 * parent may count: the read entered before (not counted),
+		 * the execve is the first call counted. */
+		if (read(go[0], &c, 1) != 1)
+			_exit(127); /* the tracer gave up */
+		execve(path, argv, environ);
 		int err = errno;
-		if (write(fail[1], &err, sizeof(err)) < 0)
-			_exit(127);
-		_exit(127);
+		dprintf(2, "callgroups: cannot run %s: %s\n", path, strerror(err));
+		_exit(err == ENOENT ? 127 : 126);
 	}
 	close(go[0]);
-	close(fail[1]);
 	wait_blocked_in_read(pid);
 	mark(s, pid);
-	if (write(go[1], "g", 1) < 0) {
-		/* The child cannot go on without it; it will see EOF. */
-	}
+	ssize_t n = write(go[1], "g", 1);
 	close(go[1]);
-	int err = 0;
-	ssize_t n;
-	while ((n = read(fail[0], &err, sizeof(err))) < 0 && errno == EINTR)
-		;
-	close(fail[0]);
-	if (n == (ssize_t)sizeof(err)) {
+	if (n != 1) {
+		int err = errno ? errno : EIO;
+		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
-		unmark(s, pid);
-		cg_error_set(e, "", 0, "cannot run %s: %s", argv[0], strerror(err));
+		cg_error_set(e, "", 0, "cannot start %s: %s", path, strerror(err));
 		return -err;
 	}
 	return pid;
@@ -432,26 +419,55 @@ static int shell_status(int st)
 	return -1;
 }
 
-/* Waits for the command, forwarding the signals another process sent us;
- * a second stop request ends the wait. Returns the stop signal or 0. */
-static int wait_command(pid_t pid, int *exit_status)
+/* Kills every traced process: the answer to a second stop request. */
+static void kill_traced(struct trace_bpf *s)
+{
+	for (uint32_t w = 0; w < CG_BPF_PID_MAX / 64; w++) {
+		uint64_t bits = __atomic_load_n(&s->bss->tracked[w], __ATOMIC_SEQ_CST);
+		for (; bits; bits &= bits - 1)
+			kill((pid_t)(w * 64 + (uint32_t)__builtin_ctzll(bits)), SIGKILL);
+	}
+}
+
+/* Waits for the command and what it left running (as ptrace -f does),
+ * passing on the stop signals another process sent us; a second request
+ * kills them all (the terminal's reached them already). Returns the stop
+ * signal or 0. */
+static int wait_command(struct trace_bpf *s, pid_t pid, unsigned base, int *exit_status,
+			FILE *warn, const char *name)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	for (;;) {
-		int st;
-		pid_t w = waitpid(pid, &st, WNOHANG);
-		if (w == pid) {
-			*exit_status = shell_status(st);
-			break;
+	bool running = true, killed = false;
+	unsigned handled = base;
+	int stop = 0;
+	while (running || !none_live(s, NULL)) {
+		unsigned n = cg_trace_stop_count();
+		if (n != handled) {
+			stop = cg_trace_stop_signal();
+			for (int sig; (sig = cg_trace_take_forward());)
+				if (running)
+					kill(pid, sig);
+			if (n - base >= 2 && !killed) {
+				kill_traced(s);
+				killed = true;
+			}
+			handled = n;
 		}
-		if (w < 0 && errno != EINTR)
-			break;
-		for (int sig; (sig = cg_trace_take_forward());)
-			kill(pid, sig);
-		if (cg_trace_stop_count() >= 2) {
-			if (pidfd >= 0)
-				close(pidfd);
-			return cg_trace_stop_signal();
+		if (running) {
+			int st;
+			pid_t w = waitpid(pid, &st, WNOHANG);
+			if (w == pid || (w < 0 && errno == ECHILD)) {
+				if (w == pid)
+					*exit_status = shell_status(st);
+				running = false;
+				if (pidfd >= 0)
+					close(pidfd);
+				pidfd = -1;
+				if (warn && !none_live(s, NULL))
+					fprintf(warn, "callgroups: %s ended; tracing the processes "
+						      "it left until they end\n", name);
+				continue;
+			}
 		}
 		if (pidfd >= 0) {
 			struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
@@ -462,7 +478,7 @@ static int wait_command(pid_t pid, int *exit_status)
 	}
 	if (pidfd >= 0)
 		close(pidfd);
-	return 0;
+	return stop;
 }
 
 /* ---- results -------------------------------------------------------------- */
@@ -645,33 +661,34 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 		return -err;
 	}
 	unsigned long tasks = 0;
+	unsigned base = cg_trace_stop_count();
 	int ret;
+	_cleanup_free_ char *path = NULL;
+	if (o->argv && !(path = cg_trace_find_command(o->argv[0]))) {
+		int err = errno;
+		cg_error_set(&r->error, "", 0, "cannot run %s: %s", o->argv[0], strerror(err));
+		return -err;
+	}
 	if (o->cgroup && (ret = set_cgroup(s, o->cgroup, &tasks, &r->error)) < 0)
 		return ret;
+	if (o->cgroup && tasks == 0 && o->warn)
+		fprintf(o->warn, "callgroups: no process in %s yet; tracing those that "
+				 "start there\n", o->cgroup);
 	if ((ret = attach(s, &r->error)) < 0)
 		return ret;
+	pid_t pid = 0;
+	if (o->argv && (pid = start_command(s, path, o->argv, &r->error)) < 0)
+		return pid;
 
 	if (o->argv) {
-		pid_t pid = start_command(s, o->argv, &r->error);
-		if (pid < 0)
-			return pid;
 		tasks = 1;
-		r->stop_signal = wait_command(pid, &r->exit_status);
-		/* Children the command left behind are traced until they end,
-		 * as ptrace -f does. */
-		if (!r->stop_signal && !none_live(s, NULL)) {
-			if (o->warn)
-				fprintf(o->warn, "callgroups: %s ended; tracing the processes "
-						 "it left until they end (Ctrl+C stops)\n",
-					o->argv[0]);
-			r->stop_signal = wait_until(none_live, s, NULL);
-		}
+		r->stop_signal = wait_command(s, pid, base, &r->exit_status, o->warn, o->argv[0]);
 	} else if (o->n_pids) {
 		if ((ret = set_pids(s, o->pids, o->n_pids, &tasks, &r->error)) < 0)
 			return ret;
-		r->stop_signal = wait_until(none_live, s, NULL);
+		r->stop_signal = wait_until(none_live, s, NULL, base);
 	} else {
-		r->stop_signal = wait_until(cgroup_gone, s, o->cgroup);
+		r->stop_signal = wait_until(cgroup_gone, s, o->cgroup, base);
 	}
 	detach(s);
 

@@ -20,6 +20,9 @@
  * (arch/x86/include/asm/thread_info.h), so not in BTF; unchanged since 2.6. */
 #define CG_TS_COMPAT 0x0002
 #define CG_MAX_ERRNO 4095
+/* task->seccomp.mode of a task with a seccomp filter (uapi linux/seccomp.h). */
+#define CG_SECCOMP_MODE_FILTER 2
+#define CG_SIGKILL 9
 
 /* Set by the loader before load. */
 const volatile __u32 scope = CG_BPF_SCOPE_PIDS;
@@ -47,6 +50,17 @@ struct {
 	__type(value, struct cg_bpf_count);
 } other SEC(".maps");
 
+/* Tasks under a seccomp filter only: set while a call that passed sys_enter
+ * runs. A call the filter refused (SECCOMP_RET_ERRNO, _TRAP, _USER_NOTIF)
+ * never reaches sys_enter but does reach sys_exit; it is counted there, as
+ * a call and an error, as ptrace's entry stop (before seccomp) counts it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u32);
+} entered SEC(".maps");
+
 /* CGROUP scope: index 0 holds the traced cgroup v2 directory. */
 struct {
 	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
@@ -69,13 +83,11 @@ static __always_inline bool current_in_scope(void)
 	return tgid_tracked(bpf_get_current_pid_tgid() >> 32);
 }
 
-/* The ABI of the call the current task is in: i386 when the kernel marked
- * the task as in a compat call, x32 when the number carries the x32 bit
- * (an x32 call enters through the 64-bit path), else x86-64. */
-static __always_inline __u32 current_abi(long nr)
+/* The ABI of the call task is in: i386 when the kernel marked the task as
+ * in a compat call, x32 when the number carries the x32 bit (an x32 call
+ * enters through the 64-bit path), else x86-64. */
+static __always_inline __u32 task_abi(struct task_struct *t, long nr)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-
 	if (t->thread_info.status & CG_TS_COMPAT)
 		return CG_BPF_ABI_I386;
 	if (nr & CG_BPF_X32_BIT)
@@ -103,9 +115,9 @@ static __noinline void count_other(__u32 abi, long nr, bool error)
 		__sync_fetch_and_add(&c->calls, 1);
 }
 
-static __always_inline void count(long nr, bool error)
+static __always_inline void count(struct task_struct *t, long nr, bool error)
 {
-	__u32 abi = current_abi(nr);
+	__u32 abi = task_abi(t, nr);
 	long slot = abi == CG_BPF_ABI_X32 ? nr - CG_BPF_X32_BIT : nr;
 	struct cg_bpf_count *c;
 	__u32 key;
@@ -128,21 +140,57 @@ static __always_inline void count(long nr, bool error)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 {
-	if (current_in_scope())
-		count((int)id, false);
+	struct task_struct *t;
+	__u32 *e;
+
+	if (!current_in_scope())
+		return 0;
+	t = bpf_get_current_task_btf();
+	count(t, (int)id, false);
+	if (t->seccomp.mode == CG_SECCOMP_MODE_FILTER) {
+		e = bpf_task_storage_get(&entered, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (e)
+			*e = 1;
+	}
 	return 0;
 }
 
-/* Loaded only when errors are counted. The return value decides first, so
- * the common case (success) costs one comparison. The number is the one
- * the call entered with (orig_ax, as syscall_get_nr() reads it). */
+/* Loaded only when errors are counted. The common case (success, no
+ * seccomp filter) returns after two tests. An error is what the kernel's
+ * syscall_get_error() calls one: -4095..-1, taken as 32 bits for an i386
+ * call. The number is the one the call entered with (orig_ax, as
+ * syscall_get_nr() reads it). */
 SEC("tp_btf/sys_exit")
 int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 {
-	if (ret >= 0 || ret < -CG_MAX_ERRNO)
+	struct task_struct *t = bpf_get_current_task_btf();
+	bool filtered, error, was_entered = true;
+	__u32 *e;
+
+	if (t->thread_info.status & CG_TS_COMPAT)
+		ret = (int)ret;
+	error = ret < 0 && ret >= -CG_MAX_ERRNO;
+	/* A call cut short by SIGKILL (kill -9, another thread's exit_group
+	 * or execve) returns to no one: ptrace sees no exit, strace prints
+	 * "= ?". Not an error then. */
+	if (error && (t->pending.signal.sig[0] & (1ULL << (CG_SIGKILL - 1))))
+		error = false;
+	filtered = t->seccomp.mode == CG_SECCOMP_MODE_FILTER;
+	if (!error && !filtered)
 		return 0;
-	if (current_in_scope())
-		count((int)regs->orig_ax, true);
+	if (!current_in_scope())
+		return 0;
+	if (filtered) {
+		e = bpf_task_storage_get(&entered, t, 0, 0);
+		was_entered = e && *e;
+		if (e)
+			*e = 0;
+	}
+	if (!error)
+		return 0;
+	if (!was_entered)
+		count(t, (int)regs->orig_ax, false);
+	count(t, (int)regs->orig_ax, true);
 	return 0;
 }
 
