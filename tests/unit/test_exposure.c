@@ -351,8 +351,6 @@ static void describe(const struct unit_case *u)
 static void check_case(void **state)
 {
 	const struct unit_case *u = *state;
-	if (!have_oracle)
-		skip();
 	static size_t counter;
 	_cleanup_free_ char *path = write_unit(u, counter++);
 
@@ -423,8 +421,6 @@ static void check_case(void **state)
 static void check_base_weights(void **state)
 {
 	(void)state;
-	if (!have_oracle)
-		skip();
 	struct unit_case u = {.name = (char *)"base"};
 	_cleanup_free_ char *path = write_unit(&u, 9999);
 	json_object *j = oracle_json(path, true);
@@ -581,6 +577,8 @@ static void random_cases(const struct cg_table *t, uint64_t seed, size_t count)
 	free(names);
 }
 
+static void skipped(void **state) { (void)state; }
+
 static int cleanup_tmp(void)
 {
 	_cleanup_free_ char *cmd = xasprintf("rm -rf '%s'", tmpdir);
@@ -611,19 +609,29 @@ int main(void)
 		cmocka_unit_test(test_no_filter),  cmocka_unit_test(test_allow_list),
 		cmocka_unit_test(test_deny_list),  cmocka_unit_test(test_archs),
 		cmocka_unit_test(test_weights),    cmocka_unit_test(test_builtin_versions),
-		cmocka_unit_test(check_base_weights),
 	};
-	size_t ntests = ELEMENTSOF(fixed) + ncases;
+	/* Without the oracle its cases are not registered; one entry says so
+	 * in TAP ("ok N - ... # SKIP"), which tests/run.sh counts as skipped
+	 * (cmocka's own skip() prints "not ok ... # SKIP"). */
+	size_t noracle = have_oracle ? 1 + ncases : 1;
+	size_t ntests = ELEMENTSOF(fixed) + noracle;
 	struct CMUnitTest *tests = xcalloc(ntests, sizeof *tests);
 	memcpy(tests, fixed, sizeof fixed);
-	for (size_t i = 0; i < ncases; i++)
-		tests[ELEMENTSOF(fixed) + i] = (struct CMUnitTest){
-			.name = cases[i].name,
-			.test_func = check_case,
-			.initial_state = &cases[i],
+	struct CMUnitTest *o = tests + ELEMENTSOF(fixed);
+	if (!have_oracle) {
+		o[0] = (struct CMUnitTest){
+			.name = "oracle cases # SKIP systemd-analyze is not installed",
+			.test_func = skipped,
 		};
-	if (!have_oracle)
-		fprintf(stdout, "# SKIP oracle cases: systemd-analyze is not installed\n");
+	} else {
+		o[0] = (struct CMUnitTest)cmocka_unit_test(check_base_weights);
+		for (size_t i = 0; i < ncases; i++)
+			o[1 + i] = (struct CMUnitTest){
+				.name = cases[i].name,
+				.test_func = check_case,
+				.initial_state = &cases[i],
+			};
+	}
 	int rc = _cmocka_run_group_tests("exposure", tests, ntests, NULL, NULL);
 
 	if (have_oracle)
