@@ -547,6 +547,8 @@ static int load_by_name(const char *name, const char *root, struct cg_unit_setti
 			_cleanup_free_ char *path = join_root(root, *dir, sub);
 			collect_dir(&d, path);
 		}
+	/* Type-wide drop-ins alone do not make a unit exist. */
+	bool found = fragment || d.n > 0;
 	const char *type = unit_type_of(name);
 	for (const char *const *dir = search_path; *dir; dir++) {
 		_cleanup_free_ char *sub = xasprintf("%s.d", type);
@@ -557,7 +559,7 @@ static int load_by_name(const char *name, const char *root, struct cg_unit_setti
 		free(names[k]);
 	free(names);
 
-	if (!fragment && d.n == 0) {
+	if (!found) {
 		dropins_done(&d);
 		cg_error_set(e, NULL, 0, "unit %s not found under %s (searched %s ... %s)", name,
 			     root && *root ? root : "/", search_path[0],
