@@ -221,3 +221,23 @@ $(BUILD)/gen/trace.skel.h: $(BUILD)/gen/bpf/trace.bpf.o
 
 $(BUILD)/obj/trace_bpf.o: $(BUILD)/gen/trace.skel.h
 $(FUZZ_BINS): $(BUILD)/gen/trace.skel.h
+
+# ---- end-to-end tests under real systemd 247/252/257 (owned by e2e) -------
+# `make check-e2e` (as root) boots Debian bullseye, bookworm and trixie in
+# systemd-nspawn and runs real services under the recommended filters; see
+# tests/e2e/README.md. The containers get a static callgroups, since their
+# glibc may be older than the host's, and a static test program.
+E2E_PKGS := libseccomp json-c $(if $(shell $(PKG_CONFIG) --exists libbpf 2>/dev/null && echo y),libbpf)
+E2E_STATIC_LIBS = $(shell $(PKG_CONFIG) --static --libs $(E2E_PKGS) 2>/dev/null) -lpthread
+
+$(BUILD)/e2e/bin/callgroups: $(CLI_OBJS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -static -o $@ $(CLI_OBJS) $(LIB) $(E2E_STATIC_LIBS)
+
+$(BUILD)/e2e/bin/worker: tests/e2e/progs/worker.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
+.PHONY: check-e2e
+check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker
+	@tests/e2e/run.sh $(BUILD)

@@ -1,0 +1,189 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The test driver inside a booted container (run by cg-e2e.service, see
+# boot.sh). For each service in /e2e/services: trace it as a real unit, ask
+# for the recommended drop-in, run it under the drop-in, then take away one
+# group it needs and see it die. Results go to /results:
+#   rows.tsv              service, systemd version, expectation, pass|fail, detail
+#   SERVICE/profile       what the trace recorded
+#   SERVICE/dropin.conf   what suggest recommended
+#   SERVICE/PHASE.*       per phase: unit (systemctl cat), props, journal,
+#                         window (uptime at start and end, for the host to
+#                         find the kernel's audit records of SIGSYS kills)
+# The host adds the rows that need the kernel log (explain-crash) or all
+# three versions (check).
+set -uo pipefail
+# Settings the host passed (CG_E2E_SERVICES, CG_E2E_HANDWRITTEN).
+[ -e /e2e/env ] && . /e2e/env
+export CG=/e2e/bin/callgroups
+. /e2e/lib-cg.sh
+R=/results
+V=$(systemctl --version | awk 'NR==1 {print $2}')
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+echo "$V" >"$R/systemd-version"
+
+row() { # SERVICE EXPECTATION pass|fail DETAIL
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$V" "$2" "$3" "${4//$'\t'/ }" >>"$R/rows.tsv"
+	echo "e2e: $1 systemd $V: $2: $3 ($4)"
+}
+now() { cut -d' ' -f1 /proc/uptime; }
+
+wait_inactive() { # UNIT SECS
+	local i
+	for i in $(seq $(($2 * 5))); do
+		case $(systemctl show -p ActiveState --value "$1") in
+		inactive | failed) return 0 ;;
+		esac
+		sleep 0.2
+	done
+	echo "still active after $2s, stopping it"
+	systemctl stop "$1"
+	return 1
+}
+
+# install_unit SERVICE PREFIX [DROPIN...]: the unit with its drop-ins,
+# replacing what an earlier phase installed.
+install_unit() {
+	local s=$1 prefix=$2 f i=0
+	shift 2
+	rm -rf "/etc/systemd/system/cg-$s.service.d"
+	svc_unit "$prefix" >"/etc/systemd/system/cg-$s.service"
+	for f in "$@"; do
+		mkdir -p "/etc/systemd/system/cg-$s.service.d"
+		cp "$f" "/etc/systemd/system/cg-$s.service.d/$((i += 1))-$(basename "$f")"
+	done
+	systemctl daemon-reload
+}
+
+# phase SERVICE NAME: runs the job once as the unit now stands. Sets
+# job_ok, stop_ok, result, main_code, main_status and keeps the records.
+phase() {
+	local s=$1 p=$2 d=$R/$1 props
+	systemctl cat "cg-$s.service" >"$d/$p.unit" 2>&1
+	svc_prepare
+	local t0 t1
+	t0=$(now)
+	job_msg=$(svc_exercise 2>&1) && job_ok=1 || job_ok=0
+	stop_msg=$(svc_finish 2>&1) && stop_ok=1 || stop_ok=0
+	t1=$(now)
+	echo "$t0 $t1" >"$d/$p.window"
+	props=$(systemctl show -p Result -p ExecMainCode -p ExecMainStatus "cg-$s.service")
+	echo "$props" >"$d/$p.props"
+	result=$(sed -n 's/^Result=//p' <<<"$props")
+	main_code=$(sed -n 's/^ExecMainCode=//p' <<<"$props")
+	main_status=$(sed -n 's/^ExecMainStatus=//p' <<<"$props")
+	journalctl -q --no-pager -o short-monotonic -u "cg-$s.service" \
+		--since "@$(($(date +%s) - 600))" >"$d/$p.journal" 2>&1
+	echo "$job_msg" >"$d/$p.job"
+	printf 'job_ok=%s\nstop_ok=%s\n' "$job_ok" "$stop_ok" >"$d/$p.status"
+	echo "e2e: $s $p: job=$job_ok ($job_msg) stop=$stop_ok result=$result code=$main_code status=$main_status"
+	systemctl reset-failed "cg-$s.service" 2>/dev/null
+	journalctl -q --rotate >/dev/null 2>&1
+	return 0
+}
+
+# Is the recorder callgroups trace, or the strace fallback?
+if trace_err=$(cg_trace_works); then
+	recorder=trace
+else
+	recorder=strace
+	echo "e2e: $trace_err; recording with strace instead"
+fi
+
+run_service() {
+	local s=$1 d=$R/$1
+	mkdir -p "$d"
+	# shellcheck disable=SC1090
+	. "/e2e/services/$s.sh"
+
+	# 1. Trace the service as a real unit, doing its job.
+	local prefix
+	if [ "$recorder" = trace ]; then
+		prefix=$(cg_trace_prefix "$d/profile")
+	else
+		prefix=$(strace_prefix "$d/profile")
+	fi
+	install_unit "$s" "$prefix "
+	phase "$s" trace
+	if [ "$recorder" != trace ]; then
+		row "$s" trace fail "$trace_err (strace fallback recorded the profile: job=$job_ok)"
+	elif [ "$job_ok" = 1 ] && [ "$result" = success ] && [ -s "$d/profile" ]; then
+		row "$s" trace pass "callgroups trace recorded it doing its job: $job_msg"
+	else
+		row "$s" trace fail "job=$job_ok ($job_msg) result=$result profile=$(stat -c %s "$d/profile" 2>/dev/null || echo none)"
+	fi
+
+	# 2. The recommendation for this systemd version.
+	local dropin=$d/dropin.conf err
+	if [ -s "$d/profile" ] && err=$(cg_suggest "$V" "$d/profile" 2>&1 >"$dropin") &&
+		grep -q '^SystemCallFilter=' "$dropin"; then
+		row "$s" suggest pass "$(grep -c '^SystemCallFilter=' "$dropin") SystemCallFilter= lines: $(grep '^SystemCallFilter=' "$dropin" | cut -d= -f2- | tr '\n' ' ' | cut -c1-120)"
+	else
+		row "$s" suggest fail "no drop-in: $(echo "$err" | head -c 200 | tr '\n' ' ')"
+		rm -f "$dropin"
+		if [ -n "${CG_E2E_HANDWRITTEN:-}" ] && [ -e "/e2e/services/$s.handwritten" ]; then
+			# Development only: exercise the container side before suggest exists.
+			cp "/e2e/services/$s.handwritten" "$dropin"
+			echo "e2e: $s: using the HAND-WRITTEN filter (development mode)"
+			touch "$d/handwritten"
+		fi
+	fi
+
+	# 3. Run it under the recommended lines.
+	if [ -s "$dropin" ]; then
+		install_unit "$s" "" "$dropin"
+		phase "$s" run
+		if [ "$job_ok" = 1 ] && [ "$stop_ok" = 1 ] && [ "$result" = success ]; then
+			row "$s" runs pass "$job_msg"
+		else
+			row "$s" runs fail "job=$job_ok ($job_msg) result=$result code=$main_code status=$main_status"
+		fi
+
+		# 4. Take away one group it needs: SIGSYS.
+		printf '[Service]\nSystemCallFilter=~%s\n' "$svc_take" >"$d/zz-minus.conf"
+		install_unit "$s" "" "$dropin" "$d/zz-minus.conf"
+		phase "$s" minus
+		if [ "$job_ok" = 0 ] && [ "$main_status" = 31 ] && [[ $result == signal || $result == core-dump ]]; then
+			row "$s" "sigsys-without-$svc_take" pass "killed by SIGSYS (Result=$result): $job_msg"
+		else
+			row "$s" "sigsys-without-$svc_take" fail "job=$job_ok result=$result code=$main_code status=$main_status"
+		fi
+	else
+		row "$s" runs fail "no drop-in to run with"
+		row "$s" "sigsys-without-$svc_take" fail "no drop-in to take a group from"
+	fi
+
+	# 5. The version case of DESIGN.md: a fixed allow-list of finer groups.
+	if [ -n "${fine_filter:-}" ]; then
+		printf '[Service]\nSystemCallFilter=%s\n' "$fine_filter" >"$d/fine.conf"
+		install_unit "$s" "" "$d/fine.conf"
+		phase "$s" fine
+		local got
+		if [ "$job_ok" = 1 ] && [ "$result" = success ]; then
+			got=runs
+		elif [ "$main_status" = 31 ]; then
+			got=killed
+		else
+			got="fails otherwise (result=$result status=$main_status)"
+		fi
+		echo "$got" >"$d/fine.outcome"
+		local want=runs
+		[ "$V" -lt 248 ] && want=killed
+		if [ "$got" = "$want" ]; then
+			row "$s" "fine-groups-$want" pass "$fine_filter: $got"
+		else
+			row "$s" "fine-groups-$want" fail "$fine_filter: $got"
+		fi
+	fi
+	rm -f "/etc/systemd/system/cg-$s.service"
+	rm -rf "/etc/systemd/system/cg-$s.service.d"
+	systemctl daemon-reload
+}
+
+for s in ${CG_E2E_SERVICES:-worker python sqlite nginx}; do
+	start=$(now)
+	(run_service "$s")
+	echo "e2e: $s took $(awk "BEGIN {print $(now) - $start}")s"
+	echo "$s $start $(now)" >>"$R/timing"
+done
+echo done >"$R/done"

@@ -1,0 +1,280 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# `make check-e2e`: callgroups against real systemd 247, 252 and 257.
+#
+#   tests/e2e/run.sh BUILD
+#
+# Builds (or reuses) a Debian root per systemd version (mkroot.sh), boots
+# each once in systemd-nspawn (boot.sh) where inside.sh traces real services
+# as units, runs them under the recommended drop-in and without one group
+# they need; then, on the host, hands the kernel's record of each SIGSYS
+# kill to `callgroups explain-crash` and asks `callgroups check` what each
+# version would do with each unit, comparing with what really happened.
+# Prints a table (service x systemd version x expectation: pass/fail) and a
+# closing "N passed, N failed"; exits 1 when anything failed.
+#
+# Environment: CG_E2E_SUITES (default "bullseye bookworm trixie"),
+# CG_E2E_SERVICES (default "worker python sqlite nginx"), CG_E2E_CACHE (root
+# cache, default /var/cache/callgroups-e2e), CG_E2E_HANDWRITTEN=1 (develop
+# the container side with services/*.handwritten filters when suggest fails;
+# the suggest rows still fail).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(realpath "${1:-build}")
+out=$build/e2e
+export CG=$build/callgroups
+suites=${CG_E2E_SUITES:-bullseye bookworm trixie}
+services=${CG_E2E_SERVICES:-worker python sqlite nginx}
+declare -A version=([bullseye]=247 [bookworm]=252 [trixie]=257)
+. "$here/lib-cg.sh"
+
+log() { echo "e2e: $*" >&2; }
+die() { echo "e2e: $*" >&2; exit 1; }
+ms() { date +%s%3N; }
+secs() { awk "BEGIN {printf \"%.1f\", ($2 - $1) / 1000}"; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (debootstrap, mount, systemd-nspawn)"
+[ -x "$CG" ] && [ -x "$out/bin/callgroups" ] && [ -x "$out/bin/worker" ] ||
+	die "build first: make BUILD=$build check-e2e"
+
+# Host tools: debootstrap and systemd-nspawn.
+missing=""
+for p in debootstrap systemd-container; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	log "installing$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+# Everything started here is ended here, whatever happens.
+bg_pids=()
+cleanup() {
+	local p
+	for p in "${bg_pids[@]}"; do
+		kill -TERM -- "$p" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+rm -rf "$out/results" "$out/stage"
+mkdir -p "$out/results" "$out/stage/bin"
+timing=$out/results/timing.txt
+: >"$timing"
+
+# 1. The roots, in parallel: downloads dominate and overlap well.
+t0=$(ms)
+declare -A root
+for s in $suites; do
+	(
+		t=$(ms)
+		r=$("$here/mkroot.sh" "$s")
+		echo "$r" >"$out/results/$s.root"
+		echo "root $s: $(secs "$t" "$(ms)")s" >>"$timing"
+	) >"$out/results/$s.mkroot.log" 2>&1 &
+	bg_pids+=($!)
+done
+roots_ok=1
+for i in "${!bg_pids[@]}"; do
+	wait "${bg_pids[$i]}" || roots_ok=0
+done
+bg_pids=()
+for s in $suites; do
+	if [ -s "$out/results/$s.root" ]; then
+		root[$s]=$(cat "$out/results/$s.root")
+	else
+		log "no root for $s:"
+		tail -n 20 "$out/results/$s.mkroot.log" >&2
+	fi
+done
+echo "roots (all, in parallel): $(secs "$t0" "$(ms)")s" >>"$timing"
+[ "$roots_ok" = 1 ] || log "some roots could not be built; their rows will fail"
+
+# 2. What the containers see at /e2e.
+cp "$here/inside.sh" "$here/lib-cg.sh" "$out/stage/"
+cp -r "$here/services" "$here/files" "$out/stage/"
+cp "$out/bin/callgroups" "$out/bin/worker" "$out/stage/bin/"
+{
+	echo "CG_E2E_SERVICES='$services'"
+	[ -n "${CG_E2E_HANDWRITTEN:-}" ] && echo "CG_E2E_HANDWRITTEN=1"
+	true
+} >"$out/stage/env"
+
+# 3. One boot per version; the containers run one after the other so the
+# kernel's audit records of SIGSYS kills can be told apart by time.
+for s in $suites; do
+	[ -n "${root[$s]:-}" ] || continue
+	res=$out/results/$s
+	mkdir -p "$res"
+	t=$(ms)
+	rc=0
+	"$here/boot.sh" "${root[$s]}" "$out/stage" "$res" "${CG_E2E_BOOT_TIMEOUT:-600}" \
+		>"$res/console.log" 2>&1 || rc=$?
+	echo "boot+tests $s (systemd ${version[$s]}): $(secs "$t" "$(ms)")s" >>"$timing"
+	# The kernel's audit records of seccomp kills ("[uptime] audit: type=1326 ...").
+	dmesg 2>/dev/null | grep 'type=1326' >"$res/audit.all" || true
+	if [ "$rc" -ne 0 ] || [ ! -e "$res/done" ]; then
+		log "$s: the container did not finish its tests (boot.sh exit $rc); last lines:"
+		grep -v '^\s*$' "$res/console.log" | tail -n 15 >&2
+	fi
+done
+
+# 4. Host side: explain-crash on the kernel's records, check against all
+# versions. Rows go to host-rows.tsv like the container's.
+hostrows=$out/results/host-rows.tsv
+: >"$hostrows"
+hrow() { # SERVICE VERSION EXPECTATION pass|fail DETAIL
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5//$'\t'/ }" >>"$hostrows"
+}
+
+# Audit records of a kill of EXE within the uptime window of a phase.
+audit_in_window() { # AUDITFILE WINDOWFILE EXE
+	[ -s "$2" ] || return 0
+	local a b
+	read -r a b <"$2"
+	awk -v a="$a" -v b="$b" -v exe="exe=\"$3" '
+		{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t) }
+		t + 0 >= a - 0.5 && t + 0 <= b + 0.5 && index($0, exe) { print }' "$1"
+}
+
+# What really happened in a phase: ok (job done, unit succeeded), killed
+# (main process died of SIGSYS) or other.
+outcome() { # DIR PHASE
+	local props=$1/$2.props
+	[ -e "$props" ] || { echo missing; return; }
+	if grep -q '^Result=success' "$props" && grep -q '^job_ok=1' "$1/$2.status" 2>/dev/null; then
+		echo ok
+	elif grep -q '^ExecMainStatus=31$' "$props"; then
+		echo killed
+	else
+		echo other
+	fi
+}
+
+# check's prediction for version V on a phase's unit, as ok/killed.
+predict() { # V UNITFILE PROFILE
+	local ans
+	ans=$(cg_check_versions "$1" "$2" "$3") || { echo "error: $ans"; return; }
+	case $ans in
+	"$1 ok") echo ok ;;
+	"$1 denied") echo killed ;;
+	*) echo "error: $ans" ;;
+	esac
+}
+
+for s in $suites; do
+	v=${version[$s]}
+	res=$out/results/$s
+	[ -e "$res/systemd-version" ] || continue
+	real_v=$(cat "$res/systemd-version")
+	[ "$real_v" = "$v" ] || log "$s runs systemd $real_v, expected $v"
+	for svc in $services; do
+		d=$res/$svc
+		[ -d "$d" ] || continue
+		svc_take=
+		. "$here/services/$svc.sh"
+		# explain-crash on the record of the kill without one group.
+		exp="explain-crash-names-$svc_take"
+		if [ -e "$d/minus.window" ]; then
+			audit_in_window "$res/audit.all" "$d/minus.window" "$svc_exe" >"$d/minus.audit"
+			if [ ! -s "$d/minus.audit" ]; then
+				hrow "$svc" "$v" "$exp" fail "no audit record of a kill of $svc_exe in the kernel log"
+			elif ans=$(cg_explain_crash "$v" "$d/minus.audit" 2>&1); then
+				echo "$ans" >"$d/minus.explained"
+				if grep -q -- "$svc_take\b" <<<"$ans"; then
+					hrow "$svc" "$v" "$exp" pass "$(grep -m1 -- "$svc_take" <<<"$ans" | cut -c1-110)"
+				else
+					hrow "$svc" "$v" "$exp" fail "answer does not name $svc_take: $(head -c 150 <<<"$ans" | tr '\n' ' ')"
+				fi
+			else
+				hrow "$svc" "$v" "$exp" fail "explain-crash failed: $(head -c 150 <<<"$ans" | tr '\n' ' ')"
+			fi
+		else
+			hrow "$svc" "$v" "$exp" fail "no kill to explain (the minus phase did not run)"
+		fi
+		# check against what really happened, under the recommended lines
+		# and without the group.
+		if [ -e "$d/run.unit" ] && [ -e "$d/minus.unit" ] && [ -s "$d/profile" ]; then
+			detail="" agree=1
+			for ph in run minus; do
+				real=$(outcome "$d" "$ph")
+				pred=$(predict "$v" "$d/$ph.unit" "$d/profile")
+				detail="$detail$ph: check ${pred:0:80}, real $real; "
+				[ "$pred" = "$real" ] || agree=0
+			done
+			hrow "$svc" "$v" check-agrees $([ "$agree" = 1 ] && echo pass || echo fail) "$detail"
+		else
+			hrow "$svc" "$v" check-agrees fail "no runs to compare with (no drop-in or no profile)"
+		fi
+	done
+done
+
+# The version case: check the fine-group allow-list of each version's run
+# under all three versions' tables, and compare with the real runs.
+if [[ " $services " == *" worker "* ]]; then
+	for s in $suites; do
+		v=${version[$s]}
+		d=$out/results/$s/worker
+		if [ -e "$d/fine.unit" ] && [ -s "$d/profile" ]; then
+			real=$(outcome "$d" fine)
+			pred=$(predict "$v" "$d/fine.unit" "$d/profile")
+			all=$(cg_check_versions "$(echo "${version[@]}" | tr ' ' ',')" "$d/fine.unit" "$d/profile" 2>&1 | tr '\n' ' ')
+			if [ "$pred" = "$real" ]; then
+				hrow worker "$v" fine-groups-check-agrees pass "check $pred, real $real (all: $all)"
+			else
+				hrow worker "$v" fine-groups-check-agrees fail "check ${pred:0:100}, real $real"
+			fi
+		else
+			hrow worker "$v" fine-groups-check-agrees fail "no fine-group run or no profile"
+		fi
+	done
+fi
+
+# 5. The table: every expected row, with what was found (or a failure
+# saying nothing was).
+declare -A got detail
+while IFS=$'\t' read -r svc v exp res det; do
+	got["$svc|$v|$exp"]=$res
+	detail["$svc|$v|$exp"]=$det
+done < <(cat "$out"/results/*/rows.tsv "$hostrows" 2>/dev/null)
+
+pass=0 fail=0
+printf '\n%-7s %-7s %-30s %-5s %s\n' service systemd expectation result detail
+printf '%s\n' "-------------------------------------------------------------------------------"
+for s in $suites; do
+	v=${version[$s]}
+	for svc in $services; do
+		svc_take= fine_filter=
+		. "$here/services/$svc.sh"
+		exps="trace suggest runs sigsys-without-$svc_take explain-crash-names-$svc_take check-agrees"
+		if [ -n "$fine_filter" ]; then
+			if [ "$v" -lt 248 ]; then exps="$exps fine-groups-killed"; else exps="$exps fine-groups-runs"; fi
+			exps="$exps fine-groups-check-agrees"
+		fi
+		for e in $exps; do
+			k="$svc|$v|$e"
+			r=${got[$k]:-fail}
+			dt=${detail[$k]:-no result: the container did not get this far}
+			[ "$r" = pass ] && pass=$((pass + 1)) || fail=$((fail + 1))
+			printf '%-7s %-7s %-30s %-5s %s\n' "$svc" "$v" "$e" "$r" "${dt:0:160}"
+		done
+	done
+done
+echo
+echo "timing:"
+sed 's/^/  /' "$timing"
+for s in $suites; do
+	[ -e "$out/results/$s/timing" ] || continue
+	awk -v s="$s" '{printf "  %s %s: %.1fs\n", s, $1, $3 - $2}' "$out/results/$s/timing"
+done
+echo "details: $out/results"
+echo
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

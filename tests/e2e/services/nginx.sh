@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# nginx from the Debian package, with Debian's own configuration: the master
+# runs as root, binds port 80 and drops its workers to www-data (setuid,
+# setgroups, chown: see DESIGN.md). The job: answer an HTTP request from
+# curl in the same container. Stopped gracefully with `nginx -s quit`, so a
+# tracer wrapped around it sees every process end.
+svc_desc="nginx serving HTTP to curl"
+svc_exe=/usr/sbin/nginx
+svc_take=@network-io
+
+svc_unit() { # PREFIX
+	cat <<UNIT
+[Unit]
+Description=callgroups e2e: nginx
+
+[Service]
+Type=simple
+ExecStart=$1/usr/sbin/nginx -g 'daemon off; master_process on;'
+TimeoutStopSec=20
+UNIT
+}
+
+svc_prepare() {
+	rm -f /run/nginx.pid
+}
+
+svc_exercise() { # prints what happened; returns 0 when the job was done
+	systemctl start cg-nginx.service || { echo "start failed"; return 1; }
+	local body i
+	for i in $(seq 50); do
+		if body=$(curl -sS -m 2 http://127.0.0.1/ 2>/dev/null) && [[ $body == *"Welcome to nginx"* ]]; then
+			echo "HTTP answer received (try $i)"
+			return 0
+		fi
+		systemctl -q is-failed cg-nginx.service && break
+		systemctl -q is-active cg-nginx.service || [ "$i" -lt 5 ] || break
+		sleep 0.2
+	done
+	echo "no HTTP answer"
+	return 1
+}
+
+svc_finish() { # stops the service the way an admin would
+	if systemctl -q is-active cg-nginx.service; then
+		/usr/sbin/nginx -s quit 2>/dev/null || systemctl stop cg-nginx.service
+	fi
+	wait_inactive cg-nginx.service 20
+}
