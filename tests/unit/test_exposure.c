@@ -7,7 +7,10 @@
  * overall score printed must move by what our rows predict. This also tests
  * filter.c's reading of SystemCallFilter= lines.
  * CG_EXPOSURE_SEED=N picks another random series; CG_EXPOSURE_RANDOM=N how
- * many random units (default 40). */
+ * many random units (default 40). The oracle's answers for the default
+ * series are kept in tests/fixtures/exposure/v252.txt and replayed against
+ * the shipped 252 table everywhere; refresh them on a systemd 252 machine:
+ *   CG_EXPOSURE_RECORD=tests/fixtures/exposure/v252.txt build/tests/test_exposure */
 #include "testutil.h"
 
 #include <errno.h>
@@ -255,6 +258,81 @@ static void test_builtin_versions(void **state)
 	cg_filter_done(&f);
 }
 
+/* ---- the recorded oracle ----------------------------------------------------- */
+
+/* tests/fixtures/exposure/v252.txt holds what systemd 252's
+ * `systemd-analyze security` printed for every unit of the oracle test
+ * (CG_EXPOSURE_RECORD): replayed here against the shipped 252 table, so
+ * machines without systemd 252 check the same facts. */
+static void test_golden(void **state)
+{
+	(void)state;
+	const struct cg_table *t = cg_table_builtin_version("252");
+	assert_non_null(t);
+	_cleanup_free_ char *text = slurp("tests/fixtures/exposure/v252.txt", NULL);
+	unsigned long long base_b = 0, base_w = 0;
+	size_t ncase = 0, nrow = 0, bad = 0;
+	char *lines_buf[32];
+	size_t nl = 0, seen = 0;
+	struct cg_exposure x = {0};
+	char *save = NULL;
+	char *case_name = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		char *f[5] = {0};
+		size_t nf = 0;
+		for (char *q = l; nf < 5; nf++) {
+			f[nf] = q;
+			char *tab = nf < 4 ? strchr(q, '\t') : NULL;
+			if (!tab) {
+				nf++;
+				break;
+			}
+			*tab = 0;
+			q = tab + 1;
+		}
+		if (!strcmp(f[0], "base")) {
+			base_b = strtoull(f[1], NULL, 10);
+			base_w = strtoull(f[2], NULL, 10);
+		} else if (!strcmp(f[0], "case")) {
+			case_name = f[1];
+			nl = seen = 0;
+		} else if (!strcmp(f[0], "line")) {
+			assert_true(nl < ELEMENTSOF(lines_buf));
+			lines_buf[nl++] = f[1];
+		} else if (!strcmp(f[0], "row")) {
+			if (seen == 0)
+				compute((const char *const *)lines_buf, nl, t, &x);
+			assert_int_equal(nf, 5);
+			const struct cg_exposure_row *r = cg_exposure_find(&x, f[1]);
+			const char *want_exp = strcmp(f[3], "-") ? f[3] : "";
+			if (!r || r->set != (f[2][0] == '1') || strcmp(r->exposure_str, want_exp) ||
+			    strcmp(r->description, f[4]) || strcmp(x.rows[seen].name, f[1])) {
+				print_message("# %s: %s recorded set=%s exposure=%s '%s'\n#   ours "
+					      "%s set=%d exposure=%s '%s'\n",
+					      case_name, f[1], f[2], f[3], f[4], x.rows[seen].name,
+					      r ? r->set : -1, r ? r->exposure_str : "?",
+					      r ? r->description : "?");
+				bad++;
+			}
+			seen++;
+			nrow++;
+		} else if (!strcmp(f[0], "overall")) {
+			unsigned want = (unsigned)strtoul(f[1], NULL, 10);
+			if (seen != 12 || cg_exposure_overall(&x, base_b, base_w) != want) {
+				print_message("# %s: %zu rows, overall recorded %u, ours %u\n",
+					      case_name, seen, want,
+					      cg_exposure_overall(&x, base_b, base_w));
+				bad++;
+			}
+			ncase++;
+		}
+	}
+	print_message("# %zu recorded units, %zu rows\n", ncase, nrow);
+	assert_true(ncase >= 60);
+	assert_int_equal(nrow, ncase * 12);
+	assert_int_equal(bad, 0);
+}
+
 /* ---- the oracle ------------------------------------------------------------ */
 
 static char tmpdir[] = "/tmp/cg-exposure-XXXXXX";
@@ -342,6 +420,28 @@ static const char *jstr(json_object *o, const char *key)
 	return json_object_get_string(v);
 }
 
+/* CG_EXPOSURE_RECORD=FILE writes what the oracle printed for every case to
+ * FILE, the format test_golden() reads back (tests/fixtures/exposure/). */
+static FILE *record;
+
+static void record_case(const struct unit_case *u, json_object *j, unsigned overall)
+{
+	fprintf(record, "case\t%s\n", u->name);
+	for (size_t i = 0; i < u->nlines; i++)
+		fprintf(record, "line\t%s\n", u->lines[i]);
+	for (size_t i = 0; i < json_object_array_length(j); i++) {
+		json_object *o = json_object_array_get_idx(j, i), *setv;
+		const char *name = jstr(o, "name"), *exp = jstr(o, "exposure");
+		if (!name || !strstr(name, "SystemCall"))
+			continue;
+		bool set = json_object_object_get_ex(o, "set", &setv) &&
+			   json_object_get_boolean(setv);
+		fprintf(record, "row\t%s\t%d\t%s\t%s\n", name, set, exp ? exp : "-",
+			jstr(o, "description"));
+	}
+	fprintf(record, "overall\t%u\nend\n", overall);
+}
+
 static void describe(const struct unit_case *u)
 {
 	for (size_t i = 0; i < u->nlines; i++)
@@ -396,6 +496,9 @@ static void check_case(void **state)
 		}
 		seen++;
 	}
+	unsigned got = oracle_overall(path);
+	if (record)
+		record_case(u, j, got);
 	json_object_put(j);
 	if (seen != x.nrows) {
 		print_message("# oracle printed %zu system call rows, we have %zu\n", seen, x.nrows);
@@ -404,7 +507,6 @@ static void check_case(void **state)
 
 	/* The overall score, predicted from the base unit's other rows. */
 	unsigned want = cg_exposure_overall(&x, base_other_badness, base_other_weight);
-	unsigned got = oracle_overall(path);
 	if (want != got) {
 		print_message("# overall: oracle %u.%u, predicted %u.%u\n", got / 10, got % 10,
 			      want / 10, want % 10);
@@ -444,6 +546,11 @@ static void check_base_weights(void **state)
 		base_other_weight += w;
 	}
 	json_object_put(j);
+	if (record)
+		fprintf(record, "# systemd-analyze security --offline=true --json=short, systemd %s\n"
+				"base\t%llu\t%llu\n",
+			local_table->version, (unsigned long long)base_other_badness,
+			(unsigned long long)base_other_weight);
 	assert_int_equal(all_weight, cg_exposure_weight_total(local_table->version, true, NULL));
 	assert_int_equal(base_other_weight + 9900, all_weight);
 }
@@ -604,11 +711,17 @@ int main(void)
 	size_t nrandom = r ? strtoul(r, NULL, 10) : 40;
 	fixed_cases();
 	random_cases(local_table, seed, nrandom);
+	const char *rec = getenv("CG_EXPOSURE_RECORD");
+	if (rec && have_oracle && !(record = fopen(rec, "w"))) {
+		perror(rec);
+		return 1;
+	}
 
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_no_filter),  cmocka_unit_test(test_allow_list),
 		cmocka_unit_test(test_deny_list),  cmocka_unit_test(test_archs),
 		cmocka_unit_test(test_weights),    cmocka_unit_test(test_builtin_versions),
+		cmocka_unit_test(test_golden),
 	};
 	/* Without the oracle its cases are not registered; one entry says so
 	 * in TAP ("ok N - ... # SKIP"), which tests/run.sh counts as skipped
@@ -636,6 +749,8 @@ int main(void)
 
 	if (have_oracle)
 		(void)cleanup_tmp();
+	if (record)
+		fclose(record);
 	for (size_t i = 0; i < ncases; i++) {
 		for (size_t k = 0; k < cases[i].nlines; k++)
 			free(cases[i].lines[k]);
