@@ -96,7 +96,7 @@ static const char *find_offender(const struct cg_table *t, const struct cg_group
 static void assess_filter(const struct cg_table *t, const struct cg_group *g,
 			  const struct cg_filter *f, struct cg_exposure_row *r)
 {
-	if (!f->active || (!f->allow_list && cg_set_empty(f->set))) {
+	if (!f || !f->active || (!f->allow_list && cg_set_empty(f->set))) {
 		r->badness = 10;
 		snprintf(r->description, sizeof r->description,
 			 "Service does not filter system calls");
@@ -135,11 +135,22 @@ static void assess_archs(const struct cg_archs *a, unsigned version, struct cg_e
 	snprintf(r->description, sizeof r->description, "%s", d);
 }
 
-static int row_cmp(const void *pa, const void *pb)
+/* systemd sorts its table on column 3, reversed, then on the name. Since
+ * the json_field column went in at index 2 (v250) column 3 is the
+ * description; before, it was the weight. */
+static int row_cmp_description(const void *pa, const void *pb)
 {
 	const struct cg_exposure_row *a = pa, *b = pb;
 	int c = strcmp(b->description, a->description);
 	return c ? c : strcmp(a->name, b->name);
+}
+
+static int row_cmp_weight(const void *pa, const void *pb)
+{
+	const struct cg_exposure_row *a = pa, *b = pb;
+	if (a->weight != b->weight)
+		return a->weight < b->weight ? 1 : -1;
+	return strcmp(a->name, b->name);
 }
 
 int cg_exposure_compute(const struct cg_table *t, const struct cg_filter *f,
@@ -182,7 +193,8 @@ int cg_exposure_compute(const struct cg_table *t, const struct cg_filter *f,
 		out->sum_exposure += r->exposure;
 		out->sum_weight += r->weight;
 	}
-	qsort(out->rows, out->nrows, sizeof out->rows[0], row_cmp);
+	qsort(out->rows, out->nrows, sizeof out->rows[0],
+	      version && version < 250 ? row_cmp_weight : row_cmp_description);
 	out->weight_total = weight_total;
 	out->share = (double)out->sum_exposure * 10.0 / (double)weight_total;
 	return 0;

@@ -26,7 +26,8 @@
  * - Overall (tenths) = ceil(sum over applicable rows of
  *   ceil(badness*weight/range) * 100 / weight_total).
  * - Rows print sorted by description, descending (strcmp), then by name,
- *   ascending (a side effect of the json_field column added in v250). */
+ *   ascending (a side effect of the json_field column added in v250; before,
+ *   the same sort hit the weight column: weight descending, then name). */
 #pragma once
 
 #include <stdbool.h>
@@ -71,8 +72,8 @@ struct cg_exposure {
  * and the nearest known one is returned. version: "252" or "v252". */
 uint64_t cg_exposure_weight_total(const char *version, bool privileged, bool *exact);
 
-/* Computes the rows for filter f (the applied SystemCallFilter= lines; an
- * initialised, empty filter means none) and archs (NULL or zeroed: not set)
+/* Computes the rows for filter f (the applied SystemCallFilter= lines; NULL
+ * or an initialised, empty filter means none) and archs (NULL or zeroed: not set)
  * against table t, whose version picks the scoring rules. weight_total is
  * the denominator of the JSON exposure strings; 0 takes
  * cg_exposure_weight_total(t->version, true, NULL), i.e. a unit whose only

@@ -244,6 +244,26 @@ static void test_weights(void **state)
 	cg_filter_done(&f);
 }
 
+static void test_order_before_250(void **state)
+{
+	(void)state;
+	struct cg_exposure x;
+	assert_int_equal(cg_exposure_compute(cg_table_builtin_version("247"), NULL, NULL, 0, &x), 0);
+	static const char *const want[] = {
+		"SystemCallArchitectures=",	 "SystemCallFilter=~@clock",
+		"SystemCallFilter=~@debug",	 "SystemCallFilter=~@module",
+		"SystemCallFilter=~@mount",	 "SystemCallFilter=~@raw-io",
+		"SystemCallFilter=~@reboot",	 "SystemCallFilter=~@swap",
+		"SystemCallFilter=~@privileged", "SystemCallFilter=~@resources",
+		"SystemCallFilter=~@cpu-emulation", "SystemCallFilter=~@obsolete",
+	};
+	assert_int_equal(x.nrows, ELEMENTSOF(want));
+	for (size_t i = 0; i < x.nrows; i++)
+		assert_string_equal(x.rows[i].name, want[i]);
+	/* 247's denominator: no CAP_BPF row (25), root. */
+	assert_int_equal(x.weight_total, 56135);
+}
+
 static void test_builtin_versions(void **state)
 {
 	(void)state;
@@ -732,7 +752,7 @@ int main(void)
 		cmocka_unit_test(test_no_filter),  cmocka_unit_test(test_allow_list),
 		cmocka_unit_test(test_deny_list),  cmocka_unit_test(test_archs),
 		cmocka_unit_test(test_weights),    cmocka_unit_test(test_builtin_versions),
-		cmocka_unit_test(test_golden),
+		cmocka_unit_test(test_golden),     cmocka_unit_test(test_order_before_250),
 	};
 	/* Without the oracle its cases are not registered; one entry says so
 	 * in TAP ("ok N - ... # SKIP"), which tests/run.sh counts as skipped
