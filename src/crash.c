@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "crash.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+const char *cg_crash_action_name(uint32_t code)
+{
+	switch (code & CG_SECCOMP_RET_ACTION_FULL) {
+	case CG_SECCOMP_RET_KILL_PROCESS:
+		return "kill-process";
+	case CG_SECCOMP_RET_KILL_THREAD:
+		return "kill-thread";
+	case CG_SECCOMP_RET_TRAP:
+		return "trap";
+	case CG_SECCOMP_RET_ERRNO:
+		return "errno";
+	case CG_SECCOMP_RET_USER_NOTIF:
+		return "user-notif";
+	case CG_SECCOMP_RET_TRACE:
+		return "trace";
+	case CG_SECCOMP_RET_LOG:
+		return "log";
+	case CG_SECCOMP_RET_ALLOW:
+		return "allow";
+	}
+	return "unknown";
+}
+
+bool cg_crash_action_kills(uint32_t code)
+{
+	uint32_t a = code & CG_SECCOMP_RET_ACTION_FULL;
+	return a == CG_SECCOMP_RET_KILL_PROCESS || a == CG_SECCOMP_RET_KILL_THREAD;
+}
+
+/* Wrappers whose call has another name (glibc 2.36, x86-64). */
+static const char *const wrappers[][2] = {
+	{"open", "openat"},           {"open64", "openat"},
+	{"creat", "openat"},          {"creat64", "openat"},
+	{"opendir", "openat"},        {"fopen", "openat"},
+	{"fopen64", "openat"},        {"stat", "newfstatat"},
+	{"stat64", "newfstatat"},     {"lstat", "newfstatat"},
+	{"lstat64", "newfstatat"},    {"fstat", "newfstatat"},
+	{"fstat64", "newfstatat"},    {"fstatat", "newfstatat"},
+	{"fstatat64", "newfstatat"},  {"xstat", "newfstatat"},
+	{"xstat64", "newfstatat"},    {"lxstat", "newfstatat"},
+	{"lxstat64", "newfstatat"},   {"fxstat", "newfstatat"},
+	{"fxstat64", "newfstatat"},   {"fxstatat", "newfstatat"},
+	{"fxstatat64", "newfstatat"}, {"fork", "clone"},
+	{"_Fork", "clone"},           {"posix_spawn", "clone3"},
+	{"posix_spawnp", "clone3"},   {"spawni", "clone3"},
+	{"pthread_create", "clone3"}, {"wait", "wait4"},
+	{"waitpid", "wait4"},         {"signal", "rt_sigaction"},
+	{"sigaction", "rt_sigaction"}, {"sigprocmask", "rt_sigprocmask"},
+	{"pthread_sigmask", "rt_sigprocmask"}, {"sigsuspend", "rt_sigsuspend"},
+	{"sigtimedwait", "rt_sigtimedwait"}, {"sigwaitinfo", "rt_sigtimedwait"},
+	{"sigwait", "rt_sigtimedwait"}, {"raise", "tgkill"},
+	{"abort", "tgkill"},          {"pthread_kill", "tgkill"},
+	{"pthread_kill_implementation", "tgkill"},
+	{"nanosleep", "clock_nanosleep"}, {"usleep", "clock_nanosleep"},
+	{"sleep", "clock_nanosleep"}, {"thrd_sleep", "clock_nanosleep"},
+	{"readdir", "getdents64"},    {"readdir64", "getdents64"},
+	{"getdents", "getdents64"},   {"getrlimit", "prlimit64"},
+	{"setrlimit", "prlimit64"},   {"prlimit", "prlimit64"},
+	{"getrlimit64", "prlimit64"}, {"setrlimit64", "prlimit64"},
+	{"pread", "pread64"},         {"pwrite", "pwrite64"},
+	{"mmap64", "mmap"},           {"lseek64", "lseek"},
+	{"truncate64", "truncate"},   {"ftruncate64", "ftruncate"},
+	{"statfs64", "statfs"},       {"fstatfs64", "fstatfs"},
+	{"sendfile64", "sendfile"},   {"fallocate64", "fallocate"},
+	{"posix_fadvise", "fadvise64"}, {"posix_fadvise64", "fadvise64"},
+	{"posix_fallocate", "fallocate"}, {"posix_fallocate64", "fallocate"},
+	{"eventfd", "eventfd2"},      {"signalfd", "signalfd4"},
+	{"preadv64", "preadv"},       {"pwritev64", "pwritev"},
+	{"getdents64", "getdents64"}, {"sched_getaffinity", "sched_getaffinity"},
+	{"ptrace", "ptrace"},         {"mount", "mount"},
+	{"umount", "umount2"},        {"umount2", "umount2"},
+	{"setuid", "setuid"},         {"setgroups", "setgroups"},
+	{"initgroups", "setgroups"},  {"daemon", "clone"},
+	{"system", "clone3"},         {"popen", "clone3"},
+};
+
+cg_name cg_crash_function_syscall(const char *function)
+{
+	char buf[128];
+	snprintf(buf, sizeof buf, "%s", function);
+	buf[strcspn(buf, "+@ (")] = 0;
+	char *s = buf;
+	/* glibc's internal aliases: __GI___fchown, __libc_open64, __fchown,
+	 * __open_nocancel, __clone_internal. */
+	for (bool again = true; again;) {
+		again = false;
+		static const char *const pre[] = {"__GI_", "__libc_", "GI_", "__"};
+		for (size_t i = 0; i < ELEMENTSOF(pre); i++)
+			if (strncmp(s, pre[i], strlen(pre[i])) == 0 && s[strlen(pre[i])]) {
+				s += strlen(pre[i]);
+				again = true;
+			}
+	}
+	static const char *const suf[] = {"_nocancel", "_internal", "_time64"};
+	for (size_t i = 0; i < ELEMENTSOF(suf); i++) {
+		size_t l = strlen(s), k = strlen(suf[i]);
+		if (l > k && strcmp(s + l - k, suf[i]) == 0)
+			s[l - k] = 0;
+	}
+	if (!*s || strcmp(s, "syscall") == 0)
+		return CG_NAME_NONE;
+	for (size_t i = 0; i < ELEMENTSOF(wrappers); i++)
+		if (strcmp(s, wrappers[i][0]) == 0)
+			return cg_intern(wrappers[i][1]);
+	if (cg_syscall_on_abi(CG_ABI_X86_64, s))
+		return cg_intern(s);
+	size_t l = strlen(s);
+	if (l > 2 && strcmp(s + l - 2, "64") == 0) {
+		s[l - 2] = 0;
+		if (cg_syscall_on_abi(CG_ABI_X86_64, s))
+			return cg_intern(s);
+	}
+	return CG_NAME_NONE;
+}
+
+/* The value of key= in a record line (quotes removed; comm and exe may be
+ * hex-encoded by audit when they hold blanks), into buf. */
+static bool field(const char *line, const char *key, char *buf, size_t len)
+{
+	size_t kl = strlen(key);
+	for (const char *p = line; (p = strstr(p, key)); p += kl) {
+		if (p != line && !isspace((unsigned char)p[-1]) && p[-1] != '\x1d')
+			continue;
+		if (p[kl] != '=')
+			continue;
+		const char *v = p + kl + 1;
+		size_t n;
+		if (*v == '"') {
+			v++;
+			n = strcspn(v, "\"");
+		} else {
+			n = strcspn(v, " \t\r\n\x1d");
+		}
+		if (n >= len)
+			n = len - 1;
+		memcpy(buf, v, n);
+		buf[n] = 0;
+		return true;
+	}
+	return false;
+}
+
+/* Audit hex-encodes untrusted strings with blanks: comm=6E67696E7820 */
+static void unhex(char *s, bool was_quoted)
+{
+	size_t n = strlen(s);
+	if (was_quoted || n == 0 || n % 2)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return;
+	for (size_t i = 0; i < n / 2; i++) {
+		unsigned v;
+		sscanf(s + 2 * i, "%2x", &v);
+		s[i] = (char)v;
+	}
+	s[n / 2] = 0;
+}
+
+static int parse_audit(const char *line, unsigned lineno, const char *fname,
+		       struct cg_crash_record *r, struct cg_error *e)
+{
+	char v[256];
+	*r = (struct cg_crash_record){.source = CG_CRASH_AUDIT, .line = lineno, .nr = -1,
+				      .name = CG_NAME_NONE, .sig = -1, .pid = -1};
+	char *end;
+	if (!field(line, "syscall", v, sizeof v) || (r->nr = strtol(v, &end, 10), *end) ||
+	    r->nr < 0) {
+		cg_error_set(e, fname, lineno, "seccomp audit record without a syscall=NUMBER");
+		return -EINVAL;
+	}
+	if (!field(line, "arch", v, sizeof v) ||
+	    (r->arch = (uint32_t)strtoul(v, &end, 16), *end)) {
+		cg_error_set(e, fname, lineno, "seccomp audit record without arch=HEX");
+		return -EINVAL;
+	}
+	enum cg_abi abi;
+	if (cg_abi_from_audit(r->arch, r->nr, &abi) == 0) {
+		r->have_abi = true;
+		r->abi = abi;
+		r->name = cg_abi_syscall_name(abi, r->nr);
+	}
+	if (field(line, "sig", v, sizeof v))
+		r->sig = atoi(v);
+	if (field(line, "code", v, sizeof v)) {
+		r->code = (uint32_t)strtoul(v, &end, 16);
+		r->have_code = !*end;
+	}
+	if (field(line, "pid", v, sizeof v))
+		r->pid = atol(v);
+	const char *q = strstr(line, "comm=\"");
+	if (field(line, "comm", r->comm, sizeof r->comm))
+		unhex(r->comm, q != NULL);
+	q = strstr(line, "exe=\"");
+	if (field(line, "exe", r->exe, sizeof r->exe))
+		unhex(r->exe, q != NULL);
+	/* journalctl -o verbose / export carry the unit. */
+	if (!field(line, "_SYSTEMD_UNIT", r->unit, sizeof r->unit))
+		r->unit[0] = 0;
+	return 0;
+}
+
+static bool is_audit_seccomp(const char *line)
+{
+	return strstr(line, "type=1326") || strstr(line, "type=SECCOMP");
+}
+
+struct core_ctx {
+	bool open, emitted;
+	int sig;
+	long pid;
+	unsigned line;
+	char comm[64], exe[256], unit[256];
+};
+
+static void push(struct cg_crash_record **out, size_t *n, const struct cg_crash_record *r)
+{
+	*out = xrealloc(*out, (*n + 1) * sizeof **out);
+	(*out)[(*n)++] = *r;
+}
+
+static const char *after_prefix(const char *l, const char *key)
+{
+	l += strspn(l, " \t");
+	size_t k = strlen(key);
+	if (strncmp(l, key, k) != 0)
+		return NULL;
+	return l + k + strspn(l + k, " \t");
+}
+
+int cg_crash_parse(const char *text, size_t len, const char *fname,
+		   struct cg_crash_record **out, size_t *n, struct cg_error *e)
+{
+	*out = NULL;
+	*n = 0;
+	struct core_ctx c = {0};
+	unsigned lineno = 0;
+	const char *p = text, *endp = text + len;
+	while (p < endp) {
+		size_t ll = strcspn(p, "\n");
+		if (p + ll > endp)
+			ll = (size_t)(endp - p);
+		_cleanup_free_ char *line = xstrndup(p, ll);
+		p += ll + 1;
+		lineno++;
+		struct cg_crash_record r;
+		if (is_audit_seccomp(line)) {
+			if (parse_audit(line, lineno, fname, &r, e) < 0) {
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				return -EINVAL;
+			}
+			push(out, n, &r);
+			continue;
+		}
+		const char *v;
+		/* `coredumpctl info`: a block starts at its PID: line. */
+		if ((v = after_prefix(line, "PID:"))) {
+			c = (struct core_ctx){.open = true, .sig = -1, .line = lineno};
+			c.pid = atol(v);
+			const char *o = strchr(v, '(');
+			if (o)
+				snprintf(c.comm, sizeof c.comm, "%.*s", (int)strcspn(o + 1, ")"), o + 1);
+			continue;
+		}
+		const char *dc = strstr(line, " dumped core.");
+		const char *pr = strstr(line, "Process ");
+		if (dc && pr && pr < dc) {
+			/* The journal message: "Process 1234 (nginx) of user 0
+			 * dumped core." keeps the block of coredumpctl info if
+			 * one is open. */
+			if (!c.open || c.emitted)
+				c = (struct core_ctx){.open = true, .sig = -1, .line = lineno};
+			c.pid = atol(pr + 8);
+			const char *o = strchr(pr, '(');
+			if (o && o < dc)
+				snprintf(c.comm, sizeof c.comm, "%.*s", (int)strcspn(o + 1, ")"), o + 1);
+			continue;
+		}
+		if (c.open && (v = after_prefix(line, "Signal:"))) {
+			c.sig = atoi(v);
+			continue;
+		}
+		if (c.open && (v = after_prefix(line, "Executable:"))) {
+			snprintf(c.exe, sizeof c.exe, "%s", v);
+			continue;
+		}
+		if (c.open && (v = after_prefix(line, "Unit:"))) {
+			snprintf(c.unit, sizeof c.unit, "%s", v);
+			continue;
+		}
+		if (c.open && !c.emitted && (v = after_prefix(line, "#0"))) {
+			c.emitted = true;
+			if (c.sig != -1 && c.sig != 31)
+				continue; /* a crash, but not a seccomp kill */
+			r = (struct cg_crash_record){.source = CG_CRASH_COREDUMP, .line = c.line,
+						     .nr = -1, .name = CG_NAME_NONE, .sig = c.sig,
+						     .pid = c.pid};
+			/* "0x00007f2e8d0f3b1b fchown (libc.so.6 + 0xf3b1b)" */
+			v += strcspn(v, " \t");
+			v += strspn(v, " \t");
+			size_t fl = strcspn(v, " \t(");
+			snprintf(r.function, sizeof r.function, "%.*s", (int)fl, v);
+			if (strcmp(r.function, "n/a") == 0)
+				r.function[0] = 0;
+			if (r.function[0]) {
+				r.name = cg_crash_function_syscall(r.function);
+				if (r.name != CG_NAME_NONE) {
+					r.have_abi = true;
+					r.abi = CG_ABI_X86_64;
+					r.nr = cg_abi_resolve(CG_ABI_X86_64, cg_name_str(r.name));
+				}
+			}
+			snprintf(r.comm, sizeof r.comm, "%s", c.comm);
+			snprintf(r.exe, sizeof r.exe, "%s", c.exe);
+			snprintf(r.unit, sizeof r.unit, "%s", c.unit);
+			push(out, n, &r);
+			continue;
+		}
+		/* systemd: "foo.service: Main process exited, code=dumped,
+		 * status=31/SYS" */
+		const char *st = strstr(line, "status=31/SYS");
+		const char *colon = strstr(line, ": Main process exited");
+		if (!colon)
+			colon = strstr(line, ": Control process exited");
+		if (st && colon) {
+			r = (struct cg_crash_record){.source = CG_CRASH_EXIT, .line = lineno, .nr = -1,
+						     .name = CG_NAME_NONE, .sig = 31, .pid = -1};
+			const char *u = colon;
+			while (u > line && !isspace((unsigned char)u[-1]))
+				u--;
+			snprintf(r.unit, sizeof r.unit, "%.*s", (int)(colon - u), u);
+			push(out, n, &r);
+		}
+	}
+	return 0;
+}

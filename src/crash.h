@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Readers of the records a seccomp denial leaves behind, so that a SIGSYS
+ * crash can be named: which call, of which ABI, with which action.
+ *
+ * - Kernel audit records of type 1326 (AUDIT_SECCOMP), as dmesg, /dev/kmsg,
+ *   `journalctl -k` / `-o short` and auditd's audit.log (type=SECCOMP
+ *   msg=audit(...)) print them: `sig=31 arch=c000003e syscall=93 compat=0
+ *   ip=0x... code=0x80000000`. The kernel writes one for SECCOMP_RET_KILL_*
+ *   and SECCOMP_RET_LOG (what SystemCallLog= installs) by default
+ *   (/proc/sys/kernel/seccomp/actions_logged); ERRNO, TRAP and TRACE only
+ *   when the filter asked for logging, which systemd does not.
+ * - systemd-coredump reports (`coredumpctl info`, or the journal message):
+ *   `Signal: 31 (SYS)` and frame #0 of the stack trace, `#0  0x... fchown
+ *   (libc.so.6 + 0x...)`: the libc function, mapped to the call it makes.
+ * - systemd's `UNIT: Main process exited, code=dumped, status=31/SYS`: the
+ *   unit and the signal, without the call. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi.h"
+#include "names.h"
+#include "util.h"
+
+enum cg_crash_source {
+	CG_CRASH_AUDIT,    /* a type=1326 / type=SECCOMP record */
+	CG_CRASH_COREDUMP, /* a systemd-coredump stack trace */
+	CG_CRASH_EXIT,     /* "status=31/SYS" from systemd: no call named */
+};
+
+/* The seccomp action of an audit record's code= (SECCOMP_RET_*). */
+#define CG_SECCOMP_RET_KILL_PROCESS 0x80000000u
+#define CG_SECCOMP_RET_KILL_THREAD 0x00000000u
+#define CG_SECCOMP_RET_TRAP 0x00030000u
+#define CG_SECCOMP_RET_ERRNO 0x00050000u
+#define CG_SECCOMP_RET_USER_NOTIF 0x7fc00000u
+#define CG_SECCOMP_RET_TRACE 0x7ff00000u
+#define CG_SECCOMP_RET_LOG 0x7ffc0000u
+#define CG_SECCOMP_RET_ALLOW 0x7fff0000u
+#define CG_SECCOMP_RET_ACTION_FULL 0xffff0000u
+
+struct cg_crash_record {
+	enum cg_crash_source source;
+	unsigned line;   /* where in the input the record starts */
+	bool have_abi;   /* abi and nr are known */
+	enum cg_abi abi;
+	long nr;         /* as the kernel saw it (x32 numbers with their bit); -1 unknown */
+	cg_name name;    /* the call, CG_NAME_NONE when unknown */
+	uint32_t arch;   /* audit arch token, 0 when absent */
+	int sig;         /* 31 (SIGSYS) for a kill, 0 for a logged call, -1 unknown */
+	bool have_code;
+	uint32_t code;   /* the seccomp action, when have_code */
+	long pid;        /* -1 when absent */
+	char comm[64];   /* "" when absent */
+	char exe[256];
+	char unit[256];      /* the unit, when the record names it */
+	char function[128];  /* coredump: frame #0's function, "" when absent */
+};
+
+/* Parses every record found in text (len bytes, NUL-terminated); lines
+ * that are no record are skipped. fname names the input in errors. *out is
+ * a new array the caller frees with free(); *n its length (0 when nothing
+ * was found: not an error). Returns 0, or -EINVAL for a record that
+ * starts well but is malformed (e names file and line). */
+int cg_crash_parse(const char *text, size_t len, const char *fname,
+		   struct cg_crash_record **out, size_t *n, struct cg_error *e);
+
+/* "kill-process", "kill-thread", "trap", "errno", "user-notif", "trace",
+ * "log", "allow"; static. */
+const char *cg_crash_action_name(uint32_t code);
+/* True when the action killed the process or thread. */
+bool cg_crash_action_kills(uint32_t code);
+
+/* The system call a libc function (as a stack trace names it: "fchown",
+ * "__GI___fchown", "__libc_open64", "fstatat64") makes on x86-64 glibc;
+ * CG_NAME_NONE when it is not a call wrapper this tool knows. */
+cg_name cg_crash_function_syscall(const char *function);
