@@ -119,6 +119,8 @@ int cg_trace_run(const struct cg_trace_opts *o, struct cg_profile *p,
 	} else if (why_auto && len) {
 		why_auto[0] = 0;
 	}
+	if (o->backend == CG_TRACE_AUTO && o->warn && why_auto)
+		fprintf(o->warn, "callgroups: %s\n", why_auto);
 	struct cg_trace_opts o2 = *o;
 	o2.backend = b;
 	if (b == CG_TRACE_BPF)

@@ -70,7 +70,8 @@ struct cg_trace_result {
  * the command failed: see r->exit_status), or a negative errno with
  * r->error saying why. With CG_TRACE_AUTO, bpf is used when
  * cg_trace_bpf_available(), else ptrace; why_auto (may be NULL, len bytes)
- * receives a line telling which was picked and why. */
+ * receives a line telling which was picked and why, also written to o->warn
+ * (when set) before the trace starts. */
 int cg_trace_run(const struct cg_trace_opts *o, struct cg_profile *p,
 		 struct cg_trace_result *r, char *why_auto, size_t len);
 

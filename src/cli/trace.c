@@ -190,8 +190,6 @@ int cmd_trace(int argc, char **argv)
 	char why[512] = "";
 	cg_trace_handle_signals();
 	int ret = cg_trace_run(&o, p, &r, why, sizeof(why));
-	if (why[0])
-		fprintf(stderr, "callgroups: %s\n", why);
 	if (ret < 0)
 		die_error(CG_EXIT_FAILURE, &r.error);
 	if (r.stop_signal && !command)
