@@ -48,7 +48,7 @@ struct cg_exposure_row {
 	bool set;               /* systemd's "set" column: badness == 0 */
 	char description[256];  /* exactly as systemd words it */
 	const char *offender;   /* the call named in the description, or NULL;
-				 * static or interned */
+				 * points into the table t, valid while t is */
 	uint64_t exposure;      /* ceil(badness * weight / range): the row's part
 				 * of the overall badness sum */
 	char exposure_str[24];  /* the JSON "exposure", "" where it is null */
