@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <poll.h>
 #include <seccomp.h>
@@ -297,46 +298,13 @@ int cg_policy_load(const struct cg_policy *p, struct cg_error *e)
 	return 0;
 }
 
-int cg_policy_load_complain(const struct cg_policy *p, int *notify_fd, struct cg_error *e)
+/* The merged program as exported by libseccomp, into a new buffer. */
+static int export_program(scmp_filter_ctx ctx, char **out, size_t *len, struct cg_error *e)
 {
-	int r = set_nnp(e);
-	if (r < 0)
-		return r;
-	_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
-	r = merged_ctx(p, true, &ctx, e);
-	if (r < 0)
-		return r;
-	r = seccomp_load(ctx);
-	if (r < 0) {
-		cg_error_set(e, NULL, 0, "cannot load the complain filter: %s", strerror(-r));
-		return r;
-	}
-	/* No system call from here on may need an answer before the
-	 * supervisor has the listener: seccomp_notify_fd() only reads
-	 * libseccomp's state. */
-	int fd = seccomp_notify_fd(ctx);
-	if (fd < 0) {
-		cg_error_set(e, NULL, 0, "libseccomp gave no notification fd");
-		return fd;
-	}
-	*notify_fd = fd;
-	ctx = NULL; /* released by the caller's execve(); releasing it could
-		     * make calls before anyone listens */
-	return 0;
-}
-
-/* ---- export --------------------------------------------------------------- */
-
-int cg_policy_export_bpf(const struct cg_policy *p, char **out, size_t *len, struct cg_error *e)
-{
-	_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
-	int r = merged_ctx(p, false, &ctx, e);
-	if (r < 0)
-		return r;
 	_cleanup_close_ int fd = memfd_create("callgroups-bpf", MFD_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	r = seccomp_export_bpf(ctx, fd);
+	int r = seccomp_export_bpf(ctx, fd);
 	if (r < 0) {
 		cg_error_set(e, NULL, 0, "libseccomp cannot export the filter: %s", strerror(-r));
 		return r;
@@ -353,6 +321,58 @@ int cg_policy_export_bpf(const struct cg_policy *p, char **out, size_t *len, str
 	*out = buf;
 	*len = (size_t)size;
 	return 0;
+}
+
+int cg_policy_load_complain(const struct cg_policy *p, int *notify_fd, struct cg_error *e)
+{
+	/* libseccomp asks for a listener only when a rule or the default
+	 * action notifies, not for the bad-arch action; and it keeps the
+	 * listener in global state. So the program is exported and loaded
+	 * here, asking the kernel for the listener directly. */
+	char *prog = NULL; /* not freed once loaded: see below */
+	size_t len = 0;
+	{
+		_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
+		int r = merged_ctx(p, true, &ctx, e);
+		if (r < 0)
+			return r;
+		r = export_program(ctx, &prog, &len, e);
+		if (r < 0)
+			return r;
+	}
+	int r = set_nnp(e);
+	if (r < 0) {
+		free(prog);
+		return r;
+	}
+	struct sock_fprog fprog = {
+		.len = (unsigned short)(len / sizeof(struct sock_filter)),
+		.filter = (struct sock_filter *)(void *)prog,
+	};
+	/* From here on no system call may need an answer before the
+	 * supervisor holds the listener: nothing but returning (even free()
+	 * may trim the heap). prog is left to the caller's execve(). */
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			  &fprog);
+	if (fd < 0) {
+		r = -errno;
+		cg_error_set(e, NULL, 0, "cannot load the complain filter: %s", strerror(errno));
+		free(prog);
+		return r;
+	}
+	*notify_fd = (int)fd;
+	return 0;
+}
+
+/* ---- export --------------------------------------------------------------- */
+
+int cg_policy_export_bpf(const struct cg_policy *p, char **out, size_t *len, struct cg_error *e)
+{
+	_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
+	int r = merged_ctx(p, false, &ctx, e);
+	if (r < 0)
+		return r;
+	return export_program(ctx, out, len, e);
 }
 
 static const char *oci_arch(enum cg_abi abi)

@@ -70,6 +70,9 @@ int cg_policy_load(const struct cg_policy *p, struct cg_error *e);
 /* Loads one filter into the calling thread that lets allowed calls through
  * and stops every call p would deny (foreign ABIs included) with
  * SECCOMP_RET_USER_NOTIF. *notify_fd receives the listener (O_CLOEXEC).
+ * After the filter is loaded it makes no system call and frees nothing (a
+ * call could block until a supervisor listens): meant for a child that
+ * hands the listener over from another thread and then calls execve().
  * Sets no_new_privs. Returns 0 or a negative errno. */
 int cg_policy_load_complain(const struct cg_policy *p, int *notify_fd, struct cg_error *e);
 

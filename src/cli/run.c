@@ -204,13 +204,24 @@ static const char *fix_for(const struct cg_policy *p, const struct cg_table *t, 
 		snprintf(buf, len, "SystemCallArchitectures=%s", cg_abi_name(abi));
 		return buf;
 	}
-	const struct cg_group *g = name == CG_NAME_NONE ? NULL : cg_smallest_group(t, name);
-	if (g)
-		snprintf(buf, len, "%s", g->name);
-	else if (name != CG_NAME_NONE)
-		snprintf(buf, len, "%s", cg_name_str(name));
-	else
+	if (name == CG_NAME_NONE) {
 		snprintf(buf, len, "-");
+		return buf;
+	}
+	const struct cg_group *g = cg_smallest_group(t, name);
+	if (g) {
+		snprintf(buf, len, "%s", g->name);
+		return buf;
+	}
+	/* Only an umbrella group (@system-service) holds it, or none: name
+	 * the call itself. */
+	snprintf(buf, len, "%s", cg_name_str(name));
+	for (size_t i = 0; i < t->ngroups; i++)
+		if (strcmp(t->groups[i].name, "@known") != 0 &&
+		    cg_group_has(t, &t->groups[i], name)) {
+			snprintf(buf, len, "%s (or %s)", cg_name_str(name), t->groups[i].name);
+			break;
+		}
 	return buf;
 }
 
@@ -306,6 +317,14 @@ static int export_policy(const struct cg_policy *p, const char *format, const ch
 	return 0;
 }
 
+static void check_archs(const char *value)
+{
+	struct cg_archs scratch = {0};
+	struct cg_error e = {0};
+	if (cg_archs_add(&scratch, value, &e) < 0)
+		die(CG_EXIT_USAGE, "--architectures=%s: %s", value, e.msg);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -336,9 +355,15 @@ int cmd_run(int argc, char **argv)
 			settings[nsettings++] = (struct setting){"SystemCallFilter", optarg};
 			break;
 		case OPT_ERRNO:
+			/* A unit file's bad value is ignored with a warning;
+			 * a bad option is the user's typo. */
+			if (cg_errno_parse(optarg) == -EINVAL)
+				die(CG_EXIT_USAGE, "--errno=%s: expected an errno name (EPERM), number or kill",
+				    optarg);
 			settings[nsettings++] = (struct setting){"SystemCallErrorNumber", optarg};
 			break;
 		case OPT_ARCHS:
+			check_archs(optarg);
 			settings[nsettings++] = (struct setting){"SystemCallArchitectures", optarg};
 			break;
 		case OPT_UNIT:

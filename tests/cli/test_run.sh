@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# callgroups run: enforcing (kill, errno, deny-list), the ABI bypasses,
+# --complain, exports, --unit, exit statuses.
+. "$(dirname "$0")/lib.sh"
+
+FINE='@basic-io @file-system @process @signal'
+run() { "$CALLGROUPS" run "$@"; }
+
+# ---- enforcing -------------------------------------------------------------
+check_status "chown is killed under $FINE" 159 run --filter "$FINE" -- "$PROGS/run_chown"
+check_no_grep "killed before chown returned" '^chown' "$TMP/out"
+check_grep "the kill is named with its call and group" \
+	'killed run_chown \(pid [0-9]+\) for calling chown \(x86-64, #92\).*@chown' "$TMP/err"
+
+check_status "chown passes with @chown added" 0 run --filter "$FINE @chown" -- "$PROGS/run_chown"
+check_eq "... and chown worked" "$(cat "$TMP/out")" "$(printf 'chown: ok\nafter')"
+
+check_status "a later line adds @chown the same way" 0 \
+	run --filter "$FINE" --filter '@chown' -- "$PROGS/run_chown"
+
+check_status "--errno=EPERM: the program goes on" 0 \
+	run --filter "$FINE" --errno=EPERM -- "$PROGS/run_chown"
+check_eq "... and chown failed with EPERM" "$(cat "$TMP/out")" "$(printf 'chown: EPERM\nafter')"
+
+check_status "deny-list ~@chown kills chown" 159 run --filter '~@chown' -- "$PROGS/run_chown"
+check_grep "... named" 'for calling chown' "$TMP/err"
+check_status "deny-list entry errno: ~chown:EACCES" 0 run --filter '~chown:EACCES' -- "$PROGS/run_chown"
+check_eq "... fails with EACCES" "$(head -1 "$TMP/out")" "chown: EACCES"
+check_status "deny-list of other calls lets chown through" 0 \
+	run --filter '~@mount @reboot' -- "$PROGS/run_chown"
+check_eq "... ok" "$(head -1 "$TMP/out")" "chown: ok"
+
+# The common pattern takes chown away (it is in @privileged too).
+check_status "@system-service ~@privileged @resources kills chown" 159 \
+	run --filter '@system-service' --filter '~@privileged @resources' -- "$PROGS/run_chown"
+
+check_status "exit status passes through" 42 run --filter '@system-service' -- sh -c 'exit 42'
+check_status "a signal death is 128+N" 143 run --filter '@system-service' -- sh -c 'kill -TERM $$'
+check_status "no such command: 127" 127 run --filter '@system-service' -- /nonexistent/cmd
+check_status "bad errno: usage error" 2 run --errno=EBOGUS -- true
+check_status "no command: usage error" 2 run --filter '@system-service'
+check_status "bad architecture: usage error" 2 run --architectures=sparc -- true
+
+# ---- other ABIs ---------------------------------------------------------------
+# i386 numbers (int 0x80): getpid 20, chown 182, chown32 212.
+check_status "without a filter int 0x80 works" 0 "$PROGS/sysprobe" -a x86 getpid=20
+check_grep "... getpid allowed" '^getpid allowed' "$TMP/out"
+
+# Each name is resolved on every ABI: the i386 chown is not a way around.
+check_status "~@chown denies i386 chown and chown32 too" 0 \
+	run --filter '~@chown' --errno=EPERM -- "$PROGS/sysprobe" -a x86 -f 1 chown=182 chown32=212 getpid=20
+check_eq "... call by call" "$(cut -d' ' -f1,2 "$TMP/out" | tr '\n' ';')" \
+	"chown filtered;chown32 filtered;getpid allowed;"
+check_status "~@chown kills an i386 chown32" 159 \
+	run --filter '~@chown' -- "$PROGS/sysprobe" -a x86 chown32=212
+check_grep "... named as the i386 call" 'for calling chown32 \(x86, #212\)' "$TMP/err"
+
+check_status "an allow-list without architectures lets i386 getpid through" 0 \
+	run --filter "$FINE" -- "$PROGS/sysprobe" -a x86 getpid=20
+check_grep "... allowed" '^getpid allowed' "$TMP/out"
+check_status "--architectures=native kills an int 0x80 call" 159 \
+	run --architectures=native -- "$PROGS/sysprobe" -a x86 getpid=20
+check_eq "... before it returned" "$(cat "$TMP/out")" ""
+check_grep "... and says it was the architecture" \
+	'x86 call getpid \(#20\) is not of an allowed architecture' "$TMP/err"
+check_status "--architectures=x86 allows it" 0 \
+	run --architectures=x86 -- "$PROGS/sysprobe" -a x86 getpid=20
+
+"$PROGS/sysprobe" -a x32 getpid=39 >"$TMP/x32" 2>&1
+if grep -q '^getpid nosys' "$TMP/x32"; then
+	skip "x32 call blocked by --architectures=native: x32 syscall ABI disabled in this kernel (ENOSYS without a filter)"
+	skip "x32 call allowed by --architectures=x32: x32 syscall ABI disabled in this kernel"
+else
+	check_status "x32 call blocked by --architectures=native" 159 \
+		run --architectures=native -- "$PROGS/sysprobe" -a x32 getpid=39
+	check_status "x32 call allowed by --architectures=x32" 0 \
+		run --architectures=x32 -- "$PROGS/sysprobe" -a x32 getpid=39
+fi
+
+# ---- complain ----------------------------------------------------------------
+"$PROGS/run_three" >"$TMP/native.out" 2>&1
+native_rc=$?
+check_status "--complain: the program's status is unchanged" "$native_rc" \
+	run --filter "$FINE" --complain --report="$TMP/report" -- "$PROGS/run_three"
+check_eq "... and so is its output" "$(cat "$TMP/out")" "$(cat "$TMP/native.out")"
+check_eq "... status 7 really" "$native_rc" 7
+check_eq "the report lists exactly the three denied calls" \
+	"$(awk 'NR > 2 {print $1, $2, $3, $4, $5}' "$TMP/report")" \
+	"$(printf '2 x86-64 fchown kill @chown\n1 x86-64 mlock kill @memlock\n1 x86-64 sethostname kill @privileged')"
+check_grep "... with a summary line" 'would have denied 3 system calls \(4 calls\)' "$TMP/report"
+
+check_status "--complain covers the whole process tree" 7 \
+	run --filter "$FINE @io-event" --filter 'ioctl' --complain -- sh -c "$PROGS/run_three; $PROGS/run_three"
+check_grep "... counts from both children" '^ +4 +x86-64 +fchown ' "$TMP/err"
+
+check_status "--complain reports the errno a call would get" 7 \
+	run --filter '~@chown:EPERM' --complain -- "$PROGS/run_three"
+check_grep "... EPERM" '^ +2 +x86-64 +fchown +EPERM +@chown' "$TMP/err"
+
+check_status "--complain with an architecture restriction" 0 \
+	run --architectures=native --complain -- "$PROGS/sysprobe" -a x86 getpid=20
+check_grep "... the call ran" '^getpid allowed' "$TMP/out"
+check_grep "... and is reported" '^ +1 +x86 +getpid +kill-thread +SystemCallArchitectures=x86' "$TMP/err"
+
+check_status "--complain, nothing denied" 0 run --filter '@system-service' --complain -- true
+check_grep "... says so" 'would have denied no call' "$TMP/err"
+
+# ---- --unit ------------------------------------------------------------------
+cat >"$TMP/demo.service" <<EOF
+[Service]
+ExecStart=/bin/true
+SystemCallFilter=@basic-io @file-system
+SystemCallFilter=@process @signal
+SystemCallErrorNumber=EPERM
+EOF
+check_status "--unit takes the unit's settings" 0 run --unit "$TMP/demo.service" -- "$PROGS/run_chown"
+check_eq "... chown gets EPERM" "$(head -1 "$TMP/out")" "chown: EPERM"
+check_status "--filter after --unit adds to it" 0 \
+	run --unit "$TMP/demo.service" --filter '@chown' -- "$PROGS/run_chown"
+check_eq "... chown ok" "$(head -1 "$TMP/out")" "chown: ok"
+check_status "--errno=kill after --unit overrides SystemCallErrorNumber=" 159 \
+	run --unit "$TMP/demo.service" --errno=kill -- "$PROGS/run_chown"
+
+# ---- exports -----------------------------------------------------------------
+check_status "--export=oci" 0 run --filter "$FINE" --errno=EPERM --architectures=native \
+	--export=oci "$TMP/seccomp.json"
+check_eq "OCI defaultAction" "$(jq -r .defaultAction "$TMP/seccomp.json")" SCMP_ACT_ERRNO
+check_eq "OCI defaultErrnoRet" "$(jq -r .defaultErrnoRet "$TMP/seccomp.json")" 1
+check_eq "OCI architectures" "$(jq -c .architectures "$TMP/seccomp.json")" '["SCMP_ARCH_X86_64"]'
+check_eq "OCI allows chmod, not chown" \
+	"$(jq -r '[.syscalls[0].names[] | select(. == "chmod" or . == "chown")] | join(",")' "$TMP/seccomp.json")" \
+	chmod
+
+check_status "--export=bpf and run in one go" 159 \
+	run --filter "$FINE" --export=bpf "$TMP/filter.bpf" -- "$PROGS/run_chown"
+size=$(stat -c %s "$TMP/filter.bpf")
+check_eq "BPF is whole instructions" "$((size % 8))" 0
+check "BPF is not tiny" test "$size" -gt 100
+# First instruction: ld [4] (seccomp_data.arch): code 0x20, k 4.
+check_eq "BPF checks the arch first" "$(od -An -tx1 -N8 "$TMP/filter.bpf" | tr -d ' ')" \
+	"2000000004000000"
+check_status "--export needs a file" 2 run --filter "$FINE" --export=bpf
+check_status "--export knows bpf and oci" 2 run --filter "$FINE" --export=xml "$TMP/x"
+
+done_testing
