@@ -210,7 +210,10 @@ static int cmp_denial(const void *a, const void *b)
 	const struct cg_check_denial *x = a, *y = b;
 	if (x->abi != y->abi)
 		return (int)x->abi - (int)y->abi;
-	return strcmp(cg_name_str(x->name), cg_name_str(y->name));
+	int c = strcmp(cg_name_str(x->name), cg_name_str(y->name));
+	if (c)
+		return c;
+	return (x->action == CG_DENY_ARCH) - (y->action == CG_DENY_ARCH);
 }
 
 /* The observed calls u stops, without explanations. */
@@ -232,9 +235,16 @@ static int find_denials(const struct cg_unit_settings *u, const struct cg_table 
 		const struct cg_profile_entry *pe = cg_profile_at(p, i);
 		struct cg_check_denial d = {.abi = pe->abi, .name = pe->name, .calls = pe->calls};
 		if (!(mask & (1u << pe->abi))) {
+			/* Killed for its ABI; once the ABI is let in, the
+			 * filter still has its say (a second denial below). */
 			d.action = CG_DENY_ARCH;
 			d.fix = cg_abi_name(pe->abi);
-		} else if (!cg_filter_allows(f, pe->name)) {
+			*out = xrealloc(*out, (*nout + 1) * sizeof **out);
+			(*out)[(*nout)++] = d;
+			d = (struct cg_check_denial){.abi = pe->abi, .name = pe->name,
+						     .calls = pe->calls};
+		}
+		if (!cg_filter_allows(f, pe->name)) {
 			int err = cg_filter_entry_errno(f, pe->name);
 			d.entry_errno = err != CG_ERRNO_NONE;
 			if (err == CG_ERRNO_NONE)

@@ -28,7 +28,8 @@
 enum cg_deny_action {
 	CG_DENY_KILL,  /* SIGSYS: the process is killed */
 	CG_DENY_ERRNO, /* the call fails with err */
-	CG_DENY_ARCH,  /* SIGSYS: the ABI is not in SystemCallArchitectures= */
+	CG_DENY_ARCH,  /* SIGSYS: the ABI is not in SystemCallArchitectures= (a call
+			* the filter denies too gets a second denial of its own) */
 };
 
 struct cg_check_denial {
