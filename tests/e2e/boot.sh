@@ -32,6 +32,14 @@ cleanup() {
 		kill -KILL "$nspawn_pid" 2>/dev/null
 		wait "$nspawn_pid" 2>/dev/null
 	fi
+	# Anything still running in the container (nspawn killed hard leaves
+	# its init behind): the processes whose root is our tree, and no other.
+	local p left=0
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = "$work/merged" ] || continue
+		kill -KILL "${p#/proc/}" 2>/dev/null && left=$((left + 1))
+	done
+	[ "$left" = 0 ] || { echo "boot.sh: killed $left leftover container processes" >&2; sleep 0.5; }
 	if mountpoint -q "$work/merged"; then
 		umount "$work/merged" || umount -l "$work/merged"
 	fi

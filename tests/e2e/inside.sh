@@ -148,9 +148,28 @@ run_service() {
 		else
 			row "$s" "sigsys-without-$svc_take" fail "job=$job_ok result=$result code=$main_code status=$main_status"
 		fi
+
+		# 4b. The same with SystemCallErrorNumber=EPERM: no kill, the call
+		# fails; whether the job survives that is the program's business.
+		printf '[Service]\nSystemCallFilter=~%s\nSystemCallErrorNumber=EPERM\n' \
+			"$svc_take" >"$d/zz-eperm.conf"
+		install_unit "$s" "" "$dropin" "$d/zz-eperm.conf"
+		phase "$s" eperm
+		if [ "$svc_eperm" = fails ]; then
+			if [ "$job_ok" = 0 ] && [ "$main_status" != 31 ] && [ "$result" = exit-code ]; then
+				row "$s" "eperm-without-$svc_take-fails" pass "exits with status $main_status, no kill: $job_msg"
+			else
+				row "$s" "eperm-without-$svc_take-fails" fail "job=$job_ok result=$result code=$main_code status=$main_status"
+			fi
+		elif [ "$job_ok" = 1 ] && [ "$result" = success ]; then
+			row "$s" "eperm-without-$svc_take-works" pass "the refused calls did not stop it: $job_msg"
+		else
+			row "$s" "eperm-without-$svc_take-works" fail "job=$job_ok result=$result code=$main_code status=$main_status"
+		fi
 	else
 		row "$s" runs fail "no drop-in to run with"
 		row "$s" "sigsys-without-$svc_take" fail "no drop-in to take a group from"
+		row "$s" "eperm-without-$svc_take-$svc_eperm" fail "no drop-in to take a group from"
 	fi
 
 	# 5. The version case of DESIGN.md: a fixed allow-list of finer groups.

@@ -36,6 +36,7 @@ mkdir -p "$cache"
 tmp="$root.tmp.$$"
 rm -rf "$tmp"
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 start=$(date +%s)
 echo "mkroot: debootstrap $suite ($pkgs) into $root" >&2
 if ! debootstrap --variant=minbase --include="$pkgs" "$suite" "$tmp" "$mirror" \

@@ -54,10 +54,17 @@ fi
 
 # Everything started here is ended here, whatever happens.
 bg_pids=()
+kill_tree() { # PID: its descendants first, then itself
+	local c
+	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		kill_tree "$c"
+	done
+	kill -TERM "$1" 2>/dev/null || true
+}
 cleanup() {
 	local p
 	for p in "${bg_pids[@]}"; do
-		kill -TERM -- "$p" 2>/dev/null || true
+		kill_tree "$p"
 	done
 	wait 2>/dev/null || true
 }
@@ -115,8 +122,13 @@ for s in $suites; do
 	mkdir -p "$res"
 	t=$(ms)
 	rc=0
+	# In the background so that a signal to us is acted on at once: boot.sh
+	# stops its container and unmounts on SIGTERM.
 	"$here/boot.sh" "${root[$s]}" "$out/stage" "$res" "${CG_E2E_BOOT_TIMEOUT:-600}" \
-		>"$res/console.log" 2>&1 || rc=$?
+		>"$res/console.log" 2>&1 &
+	bg_pids=($!)
+	wait "${bg_pids[0]}" || rc=$?
+	bg_pids=()
 	echo "boot+tests $s (systemd ${version[$s]}): $(secs "$t" "$(ms)")s" >>"$timing"
 	# The kernel's audit records of seccomp kills ("[uptime] audit: type=1326 ...").
 	dmesg 2>/dev/null | grep 'type=1326' >"$res/audit.all" || true
@@ -134,14 +146,15 @@ hrow() { # SERVICE VERSION EXPECTATION pass|fail DETAIL
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5//$'\t'/ }" >>"$hostrows"
 }
 
-# Audit records of a kill of EXE within the uptime window of a phase.
+# Audit records of a kill of EXE within the uptime window of a phase (the
+# printk clock and /proc/uptime agree; uptime has 10 ms steps).
 audit_in_window() { # AUDITFILE WINDOWFILE EXE
 	[ -s "$2" ] || return 0
 	local a b
 	read -r a b <"$2"
 	awk -v a="$a" -v b="$b" -v exe="exe=\"$3" '
 		{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t) }
-		t + 0 >= a - 0.5 && t + 0 <= b + 0.5 && index($0, exe) { print }' "$1"
+		t + 0 >= a - 0.05 && t + 0 <= b + 0.05 && index($0, exe) { print }' "$1"
 }
 
 # What really happened in a phase: ok (job done, unit succeeded), killed
@@ -180,6 +193,18 @@ for s in $suites; do
 		[ -d "$d" ] || continue
 		svc_take=
 		. "$here/services/$svc.sh"
+		# Under the recommended lines nothing may be killed, not even a
+		# child (an nginx worker) the job could do without.
+		if [ -e "$d/run.window" ]; then
+			audit_in_window "$res/audit.all" "$d/run.window" "$svc_exe" >"$d/run.audit"
+			if [ -s "$d/run.audit" ]; then
+				hrow "$svc" "$v" no-kill-logged-in-run fail "$(wc -l <"$d/run.audit") kill(s): $(head -n1 "$d/run.audit" | grep -o 'exe=.*syscall=[0-9]*')"
+			else
+				hrow "$svc" "$v" no-kill-logged-in-run pass "no audit record of a kill of $svc_exe while it ran"
+			fi
+		else
+			hrow "$svc" "$v" no-kill-logged-in-run fail "the run under the drop-in did not happen"
+		fi
 		# explain-crash on the record of the kill without one group.
 		exp="explain-crash-names-$svc_take"
 		if [ -e "$d/minus.window" ]; then
@@ -251,9 +276,11 @@ printf '%s\n' "-----------------------------------------------------------------
 for s in $suites; do
 	v=${version[$s]}
 	for svc in $services; do
-		svc_take= fine_filter=
+		svc_take= svc_eperm= fine_filter=
 		. "$here/services/$svc.sh"
-		exps="trace suggest runs sigsys-without-$svc_take explain-crash-names-$svc_take check-agrees"
+		exps="trace suggest runs no-kill-logged-in-run sigsys-without-$svc_take"
+		exps="$exps eperm-without-$svc_take-$svc_eperm"
+		exps="$exps explain-crash-names-$svc_take check-agrees"
 		if [ -n "$fine_filter" ]; then
 			if [ "$v" -lt 248 ]; then exps="$exps fine-groups-killed"; else exps="$exps fine-groups-runs"; fi
 			exps="$exps fine-groups-check-agrees"

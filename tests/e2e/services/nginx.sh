@@ -7,6 +7,7 @@
 svc_desc="nginx serving HTTP to curl"
 svc_exe=/usr/sbin/nginx
 svc_take=@network-io
+svc_eperm=fails    # with SystemCallErrorNumber=EPERM instead of SIGSYS
 
 svc_unit() { # PREFIX
 	cat <<UNIT

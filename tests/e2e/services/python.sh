@@ -4,6 +4,7 @@
 svc_desc="python3 batch job"
 svc_exe=/usr/bin/python3.  # the exe of the audit record is the versioned binary
 svc_take=@ipc
+svc_eperm=fails    # with SystemCallErrorNumber=EPERM instead of SIGSYS
 svc_out=/var/lib/cg-e2e-python/result.json
 
 svc_unit() {

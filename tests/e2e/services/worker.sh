@@ -5,6 +5,7 @@
 svc_desc="static C worker"
 svc_exe=/e2e/bin/worker
 svc_take=@network-io
+svc_eperm=fails    # with SystemCallErrorNumber=EPERM instead of SIGSYS
 svc_out=/run/cg-e2e-worker.out
 
 # An allow-list of finer groups that suffices on 252 and 257; on 247
