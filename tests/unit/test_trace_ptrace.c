@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The ptrace backend on programs whose calls are known exactly
+ * (tests/progs/trace_*.c), the strace -c table writer and its reading back
+ * by the strace readers, and the same sets and counts as `strace -f -c`. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "profile.h"
+#include "summary.h"
+#include "trace.h"
+#include "trace_ptrace.h"
+
+static const char *prog(const char *name)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof buf, "%s/progs/%s", BUILD_DIR, name);
+	if (access(buf, X_OK) < 0)
+		fail_msg("%s is not built: make BUILD=... progs", buf);
+	return buf;
+}
+
+/* Traces argv with the ptrace backend into a new profile; returns the
+ * command's exit status through *status. */
+static struct cg_profile *trace_argv(char *const *argv, bool errors, int *status)
+{
+	struct cg_profile *p = cg_profile_new();
+	struct cg_trace_opts o = { .argv = argv, .backend = CG_TRACE_PTRACE,
+				   .count_errors = errors };
+	struct cg_trace_result r = { 0 };
+	int ret = cg_trace_ptrace(&o, p, &r);
+	if (ret < 0)
+		fail_msg("trace %s: %s", argv[0], r.error.msg);
+	assert_int_equal(r.used, CG_TRACE_PTRACE);
+	*status = r.exit_status;
+	return p;
+}
+
+static struct cg_profile *trace_prog(const char *name, int *status)
+{
+	char *argv[] = { (char *)prog(name), NULL };
+	return trace_argv(argv, true, status);
+}
+
+static uint64_t calls(const struct cg_profile *p, enum cg_abi abi, const char *name)
+{
+	const struct cg_profile_entry *e = cg_profile_find(p, abi, cg_intern(name));
+	return e ? e->calls : 0;
+}
+
+static uint64_t errors(const struct cg_profile *p, enum cg_abi abi, const char *name)
+{
+	const struct cg_profile_entry *e = cg_profile_find(p, abi, cg_intern(name));
+	return e ? e->errors : 0;
+}
+
+static void test_threads(void **state)
+{
+	(void)state;
+	int st;
+	_cleanup_profile_ struct cg_profile *p = trace_prog("trace_threads", &st);
+	assert_int_equal(st, 0);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 400);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getuid"), 7);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "execve"), 1);
+	/* libc makes threads with clone3 (or clone when that is refused). */
+	assert_int_equal(calls(p, CG_ABI_X86_64, "clone3") + calls(p, CG_ABI_X86_64, "clone"), 4);
+	assert_int_equal(cg_profile_abis(p), 1u << CG_ABI_X86_64);
+}
+
+static void test_fork_vfork(void **state)
+{
+	(void)state;
+	int st;
+	_cleanup_profile_ struct cg_profile *p = trace_prog("trace_fork", &st);
+	assert_int_equal(st, 4);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 10); /* fork child */
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getpid"), 3);   /* vfork child */
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getuid"), 5);   /* parent */
+	assert_int_equal(calls(p, CG_ABI_X86_64, "vfork"), 1);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "wait4"), 2);
+}
+
+static void test_exec_chain(void **state)
+{
+	(void)state;
+	int st;
+	_cleanup_profile_ struct cg_profile *p = trace_prog("trace_exec", &st);
+	assert_int_equal(st, 0);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 6);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "execve"), 3);
+	assert_int_equal(errors(p, CG_ABI_X86_64, "execve"), 0);
+}
+
+static void test_signal_handler(void **state)
+{
+	(void)state;
+	int st;
+	_cleanup_profile_ struct cg_profile *p = trace_prog("trace_signal", &st);
+	assert_int_equal(st, 0); /* the handler ran 5 times: signals passed on */
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 5);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "kill"), 5);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "rt_sigreturn"), 5);
+}
+
+static void test_thread_exec(void **state)
+{
+	(void)state;
+	int st;
+	_cleanup_profile_ struct cg_profile *p = trace_prog("trace_thread_exec", &st);
+	assert_int_equal(st, 6);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 5);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "execve"), 2);
+	assert_int_equal(errors(p, CG_ABI_X86_64, "execve"), 0);
+}
+
+static void test_m32(void **state)
+{
+	(void)state;
+	int st;
+	_cleanup_profile_ struct cg_profile *p = trace_prog("m32/trace_m32", &st);
+	assert_int_equal(st, 0);
+	assert_int_equal(calls(p, CG_ABI_I386, "getppid"), 7);
+	assert_int_equal(calls(p, CG_ABI_I386, "getuid32"), 2);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 0);
+	/* execve is entered through the 64-bit entry point of the tracer's
+	 * child, as strace sees it too. */
+	assert_int_equal(calls(p, CG_ABI_X86_64, "execve"), 1);
+}
+
+static void test_int80(void **state)
+{
+	(void)state;
+	int st;
+	_cleanup_profile_ struct cg_profile *p = trace_prog("trace_int80", &st);
+	if (st == 77)
+		skip(); /* no i386 emulation in this kernel */
+	assert_int_equal(st, 0);
+	assert_int_equal(calls(p, CG_ABI_I386, "getppid"), 4);
+	/* 2 from the program, 1 from the check at its end */
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 3);
+}
+
+static void test_x32(void **state)
+{
+	(void)state;
+	int st;
+	_cleanup_profile_ struct cg_profile *p = trace_prog("trace_x32", &st);
+	/* The kernel reports x32 calls to the tracer even with x32 off, then
+	 * fails them with ENOSYS (exit 77): the calls count either way. */
+	assert_int_equal(calls(p, CG_ABI_X32, "getpid"), 3);
+	if (st == 77) {
+		print_message("# x32 is disabled in this kernel: the calls failed with ENOSYS\n");
+		assert_int_equal(errors(p, CG_ABI_X32, "getpid"), 3);
+	} else {
+		assert_int_equal(st, 0);
+		assert_int_equal(errors(p, CG_ABI_X32, "getpid"), 0);
+	}
+}
+
+static void test_exit_status_and_errors(void **state)
+{
+	(void)state;
+	int st;
+	char *a[] = { "sh", "-c", "exit 3", NULL };
+	_cleanup_profile_ struct cg_profile *p = trace_argv(a, true, &st);
+	assert_int_equal(st, 3);
+	char *b[] = { "sh", "-c", "kill -TERM $$", NULL };
+	_cleanup_profile_ struct cg_profile *q = trace_argv(b, true, &st);
+	assert_int_equal(st, 128 + 15);
+	/* A failed call counted as an error, and not counted with errors off. */
+	char *c[] = { "sh", "-c", "cd /nonexistent-callgroups 2>/dev/null; exit 0", NULL };
+	_cleanup_profile_ struct cg_profile *r = trace_argv(c, true, &st);
+	assert_int_equal(st, 0);
+	assert_true(errors(r, CG_ABI_X86_64, "chdir") >= 1);
+	_cleanup_profile_ struct cg_profile *s = trace_argv(c, false, &st);
+	assert_true(calls(s, CG_ABI_X86_64, "chdir") >= 1);
+	assert_int_equal(cg_profile_total_errors(s), 0);
+}
+
+static void test_missing_command(void **state)
+{
+	(void)state;
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	char *argv[] = { "/nonexistent/callgroups-no-such-program", NULL };
+	struct cg_trace_opts o = { .argv = argv, .backend = CG_TRACE_PTRACE };
+	struct cg_trace_result r = { 0 };
+	assert_int_equal(cg_trace_ptrace(&o, p, &r), -ENOENT);
+	assert_non_null(strstr(r.error.msg, "callgroups-no-such-program"));
+	assert_int_equal(cg_profile_count(p), 0);
+}
+
+static void test_find_command_and_privileges(void **state)
+{
+	(void)state;
+	_cleanup_free_ char *sh = cg_trace_find_command("sh");
+	assert_non_null(sh);
+	assert_true(sh[0] == '/');
+	errno = 0;
+	assert_null(cg_trace_find_command("callgroups-no-such-program-anywhere"));
+	assert_int_equal(errno, ENOENT);
+
+	char path[] = "/tmp/cg-trace-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	char why[256] = "";
+	assert_int_equal(chmod(path, 0755), 0);
+	assert_false(cg_trace_file_privileged(path, why, sizeof why));
+	assert_int_equal(chmod(path, 04755), 0);
+	assert_true(cg_trace_file_privileged(path, why, sizeof why));
+	assert_non_null(strstr(why, "setuid"));
+	assert_int_equal(chmod(path, 02755), 0);
+	assert_true(cg_trace_file_privileged(path, why, sizeof why));
+	assert_non_null(strstr(why, "setgid"));
+	unlink(path);
+}
+
+/* The writer's exact layout: strace's columns, sorted by calls then name,
+ * i386 and x32 tables after the native one with strace's headings. */
+static void test_summary_golden(void **state)
+{
+	(void)state;
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	cg_profile_add(p, CG_ABI_X86_64, cg_intern("read"), 12, 0);
+	cg_profile_add(p, CG_ABI_X86_64, cg_intern("openat"), 6, 3);
+	cg_profile_add(p, CG_ABI_X86_64, cg_intern("close"), 6, 0);
+	cg_profile_add(p, CG_ABI_I386, cg_intern("getppid"), 7, 0);
+	cg_profile_add(p, CG_ABI_X32, cg_intern("getpid"), 1234567890, 3);
+	_cleanup_free_ char *text = cg_summary_format(p);
+	const char *want =
+		"% time     seconds  usecs/call     calls    errors syscall\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		"  0.00    0.000000           0        12           read\n"
+		"  0.00    0.000000           0         6           close\n"
+		"  0.00    0.000000           0         6         3 openat\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		"100.00    0.000000           0        24         3 total\n"
+		"System call usage summary for 32 bit mode:\n"
+		"% time     seconds  usecs/call     calls    errors syscall\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		"  0.00    0.000000           0         7           getppid\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		"100.00    0.000000           0         7           total\n"
+		"System call usage summary for x32 mode:\n"
+		"% time     seconds  usecs/call     calls    errors syscall\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		"  0.00    0.000000           0 1234567890         3 getpid\n"
+		"------ ----------- ----------- --------- --------- ----------------\n"
+		"100.00    0.000000           0 1234567890         3 total\n";
+	assert_string_equal(text, want);
+
+	_cleanup_profile_ struct cg_profile *empty = cg_profile_new();
+	_cleanup_free_ char *none = cg_summary_format(empty);
+	assert_non_null(strstr(none, "100.00    0.000000           0         0           total"));
+}
+
+static void assert_same_profile(const struct cg_profile *a, const struct cg_profile *b)
+{
+	assert_int_equal(cg_profile_count(a), cg_profile_count(b));
+	for (size_t i = 0; i < cg_profile_count(a); i++) {
+		const struct cg_profile_entry *x = cg_profile_at(a, i);
+		const struct cg_profile_entry *y = cg_profile_find(b, x->abi, x->name);
+		if (!y)
+			fail_msg("%s/%s missing after reading back", cg_abi_name(x->abi),
+				 cg_name_str(x->name));
+		assert_int_equal(x->calls, y->calls);
+		assert_int_equal(x->errors, y->errors);
+	}
+}
+
+/* What we write, the strace readers read back whole (every ABI). */
+static void test_summary_reads_back(void **state)
+{
+	(void)state;
+	static const char *const progs[] = { "trace_fork", "trace_int80", "trace_x32",
+					     "m32/trace_m32" };
+	for (size_t i = 0; i < ELEMENTSOF(progs); i++) {
+		int st;
+		_cleanup_profile_ struct cg_profile *p = trace_prog(progs[i], &st);
+		_cleanup_free_ char *text = cg_summary_format(p);
+		_cleanup_profile_ struct cg_profile *q = cg_profile_new();
+		struct cg_error e = { 0 };
+		assert_int_equal(cg_input_detect(text, strlen(text)), CG_INPUT_SUMMARY);
+		if (cg_input_parse(text, strlen(text), NULL, progs[i], q, NULL, &e) < 0)
+			fail_msg("%s: %s:%u: %s", progs[i], e.file, e.line, e.msg);
+		assert_same_profile(p, q);
+	}
+}
+
+/* Calls whose count depends on timing (futex: whether a thread had ended
+ * before pthread_join looked) or that strace -c leaves out because they
+ * never return (exit, exit_group; we count calls when they start). */
+static bool timing_or_no_return(const char *name)
+{
+	return !strcmp(name, "futex") || !strcmp(name, "exit") || !strcmp(name, "exit_group");
+}
+
+/* The same (abi, name, calls, errors) as `strace -f -c` on each program. */
+static void test_same_as_strace(void **state)
+{
+	(void)state;
+	if (system("strace -V >/dev/null 2>&1") != 0)
+		skip();
+	static const char *const progs[] = { "trace_threads", "trace_fork", "trace_exec",
+					     "trace_signal", "trace_thread_exec", "trace_int80",
+					     "trace_x32", "m32/trace_m32" };
+	for (size_t i = 0; i < ELEMENTSOF(progs); i++) {
+		char out[] = "/tmp/cg-strace-XXXXXX";
+		int fd = mkstemp(out);
+		assert_true(fd >= 0);
+		close(fd);
+		_cleanup_free_ char *cmd = xasprintf("strace -f -c -o %s %s >/dev/null 2>&1", out,
+						     prog(progs[i]));
+		int rc = system(cmd);
+		assert_true(rc >= 0 && WIFEXITED(rc));
+		_cleanup_profile_ struct cg_profile *s = cg_profile_new();
+		struct cg_error e = { 0 };
+		if (cg_input_read(out, NULL, s, NULL, &e) < 0)
+			fail_msg("%s: %s", out, e.msg);
+		unlink(out);
+		int st;
+		_cleanup_profile_ struct cg_profile *p = trace_prog(progs[i], &st);
+		assert_int_equal(st, WEXITSTATUS(rc));
+		const struct cg_profile *pair[2][2] = { { p, s }, { s, p } };
+		for (int k = 0; k < 2; k++) {
+			const struct cg_profile *a = pair[k][0], *b = pair[k][1];
+			for (size_t j = 0; j < cg_profile_count(a); j++) {
+				const struct cg_profile_entry *x = cg_profile_at(a, j);
+				const char *n = cg_name_str(x->name);
+				if (timing_or_no_return(n))
+					continue;
+				const struct cg_profile_entry *y = cg_profile_find(b, x->abi, x->name);
+				if (!y || y->calls != x->calls || y->errors != x->errors)
+					fail_msg("%s: %s/%s: %s %" PRIu64 " calls %" PRIu64
+						 " errors, %s %" PRIu64 "/%" PRIu64,
+						 progs[i], cg_abi_name(x->abi), n,
+						 k ? "strace" : "trace", x->calls, x->errors,
+						 k ? "trace" : "strace", y ? y->calls : 0,
+						 y ? y->errors : 0);
+			}
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_fork_vfork),
+		cmocka_unit_test(test_exec_chain),
+		cmocka_unit_test(test_signal_handler),
+		cmocka_unit_test(test_thread_exec),
+		cmocka_unit_test(test_m32),
+		cmocka_unit_test(test_int80),
+		cmocka_unit_test(test_x32),
+		cmocka_unit_test(test_exit_status_and_errors),
+		cmocka_unit_test(test_missing_command),
+		cmocka_unit_test(test_find_command_and_privileges),
+		cmocka_unit_test(test_summary_golden),
+		cmocka_unit_test(test_summary_reads_back),
+		cmocka_unit_test(test_same_as_strace),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
