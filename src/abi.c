@@ -121,25 +121,43 @@ bool cg_syscall_on_abi(enum cg_abi abi, const char *name)
 
 int cg_archs_add(struct cg_archs *a, const char *value, struct cg_error *e)
 {
+	/* systemd's seccomp_arch_from_string() names, words unquoted as its
+	 * config_parse_syscall_archs() does. x86_64, amd64 or i386 are not
+	 * among them. */
+	static const struct {
+		const char *s;
+		enum cg_abi abi;
+	} names[] = {{"x86-64", CG_ABI_X86_64}, {"x86", CG_ABI_I386}, {"x32", CG_ABI_X32}};
 	const char *p = value;
 	bool any = false;
-	while (*p) {
+	for (;;) {
 		p += strspn(p, " \t\n");
-		size_t n = strcspn(p, " \t\n");
-		if (!n)
+		if (!*p)
 			break;
-		_cleanup_free_ char *w = xstrndup(p, n);
-		enum cg_abi abi;
+		char w[64];
+		size_t n = 0;
+		char q = 0;
+		for (; *p && (q || !strchr(" \t\n", *p)); p++) {
+			if (q && *p == q)
+				q = 0;
+			else if (!q && (*p == '"' || *p == '\''))
+				q = *p;
+			else if (n + 1 < sizeof w)
+				w[n++] = *p;
+		}
+		w[n] = 0;
+		size_t i;
+		for (i = 0; i < ELEMENTSOF(names) && strcmp(w, names[i].s) != 0; i++)
+			;
 		if (strcmp(w, "native") == 0)
 			a->native = true;
-		else if (cg_abi_from_name(w, &abi) == 0)
-			a->mask |= 1u << abi;
+		else if (i < ELEMENTSOF(names))
+			a->mask |= 1u << names[i].abi;
 		else {
 			cg_error_set(e, NULL, 0, "unknown architecture '%s': expected native, x86-64, x86 or x32", w);
 			return -EINVAL;
 		}
 		any = true;
-		p += n;
 	}
 	if (!any)
 		*a = (struct cg_archs){0};

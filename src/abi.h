@@ -54,7 +54,7 @@ struct cg_archs {
 };
 
 /* Applies one SystemCallArchitectures= assignment: words are native, x86-64,
- * x86, x32 (and their aliases); an empty value resets. Unknown words are an
+ * x86, x32 (systemd's names only; quotes are removed); an empty value resets. Unknown words are an
  * error (-EINVAL, e says which word and what is accepted). */
 int cg_archs_add(struct cg_archs *a, const char *value, struct cg_error *e);
 /* True when anything is set. */

@@ -138,11 +138,11 @@ int cg_filter_add(struct cg_filter *f, const struct cg_table *t, const char *val
 			*colon = 0;
 			err = cg_errno_parse(colon + 1);
 			if (err == -EINVAL) {
-				cg_error_set(e, NULL, 0,
-					     "'%s:%s': expected an errno name (EPERM), number or 'kill' after ':'",
-					     w, colon + 1);
+				/* systemd logs and skips just this word. */
+				warn(f, xasprintf("'%s:%s': expected an errno name (EPERM), number or "
+						  "'kill' after ':', ignoring", w, colon + 1));
 				free(w);
-				return -EINVAL;
+				continue;
 			}
 			if (!invert) {
 				warn(f, xasprintf("allow-listed system calls cannot take an error number, "

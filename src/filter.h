@@ -40,9 +40,9 @@ void cg_filter_init(struct cg_filter *f);
 void cg_filter_done(struct cg_filter *f);
 
 /* Applies the value of one SystemCallFilter= assignment. table resolves
- * groups. Unknown groups and names are ignored with a warning, as systemd
- * does; only a malformed ':errno' is an error (-EINVAL, e filled with the
- * word, file and line left for the caller). */
+ * groups. Unknown groups and names, malformed ':errno' suffixes and errnos
+ * on allow-listed names are ignored with a warning (f->warnings), word by
+ * word, as systemd does. Returns 0; e is kept for future hard errors. */
 int cg_filter_add(struct cg_filter *f, const struct cg_table *t, const char *value,
 		  struct cg_error *e);
 
