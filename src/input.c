@@ -511,6 +511,29 @@ static void add_orphan(struct chunk *c, int64_t pid, uint32_t name, enum cg_abi 
 	c->orph[c->norph++] = (struct orphan){.pid = pid, .name = name, .abi = (uint8_t)abi};
 }
 
+/* Without -o, strace prints no pid while one process is traced, so a call
+ * may start unprefixed and resume as "[pid N]", or the other way round.
+ * Resolves such a pending call of name ni; true when there was one. */
+static bool resolve_unprefixed(struct chunk *c, int64_t pid, uint32_t ni)
+{
+	if (pid != PID_UNPREFIXED) {
+		struct lpid *u = pid_find(&c->pids, PID_UNPREFIXED);
+		if (u && u->pending == (int32_t)ni) {
+			u->pending = -1;
+			return true;
+		}
+		return false;
+	}
+	for (size_t j = 0; j < c->pids.nslots; j++) {
+		struct lpid *x = &c->pids.v[j];
+		if (x->pid != PID_NONE && x->pending == (int32_t)ni) {
+			x->pending = -1;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Parses one log line (without its '\n' or '\r'). */
 static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 {
@@ -565,6 +588,8 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 		c->cur_abi = abi;
 		if (pe->pending >= 0) {
 			pe->pending = -1; /* counted at its <unfinished ...> line */
+		} else if (resolve_unprefixed(c, pid, ni)) {
+			/* counted at its <unfinished ...> line, printed without a pid */
 		} else if (!pe->seen && !c->first) {
 			add_orphan(c, pid, ni, abi);
 		} else {
@@ -665,7 +690,10 @@ static void *run_chunk(void *arg)
 		}
 		const char *r = find_result(l, e);
 		if (had_cont) {
-			if (r && result_is_error(r, e))
+			if (ends_unfinished(l, e))
+				pid_get(&c->pids, c->cont_pid, c->cont_abi)->pending =
+					(int32_t)c->cont_name;
+			else if (r && result_is_error(r, e))
 				ltab_count(&c->names, c->cont_name, c->cont_abi, 0, 1);
 			c->skipped++;
 			continue;
@@ -1310,7 +1338,7 @@ static int read_one(const char *path, const struct cg_input_opts *o, struct cg_p
 		}
 		if (S_ISREG(sb.st_mode) && sb.st_size > 0) {
 			size_t len = (size_t)sb.st_size;
-			void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+			void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
 			if (m != MAP_FAILED) {
 				(void)madvise(m, len, MADV_SEQUENTIAL);
 				int r = cg_input_parse(m, len, o, fname, p, st, e);
