@@ -293,6 +293,7 @@ static void build_report(struct cg_suggestion *s)
 	struct cg_used_group *all = xcalloc(t->ngroups + 1, sizeof *all);
 	size_t n = 0;
 	_cleanup_set_ struct cg_set *grouped = cg_set_new();
+	_cleanup_set_ struct cg_set *finer = cg_set_new(); /* held by a non-umbrella group */
 	for (size_t i = 0; i < t->ngroups; i++) {
 		const struct cg_group *g = &t->groups[i];
 		if (strcmp(g->name, "@known") == 0)
@@ -301,6 +302,8 @@ static void build_report(struct cg_suggestion *s)
 		struct cg_set *u = cg_set_dup(s->used);
 		cg_set_intersect(u, gs);
 		cg_set_union(grouped, u);
+		if (!is_umbrella(g->name) || strcmp(g->name, "@default") == 0)
+			cg_set_union(finer, u);
 		if (strcmp(g->name, "@system-service") == 0) {
 			s->service_used = u;
 		} else if (is_umbrella(g->name) || cg_set_empty(u)) {
@@ -334,6 +337,8 @@ static void build_report(struct cg_suggestion *s)
 	s->ngroups = k;
 	s->ungrouped = cg_set_dup(s->used);
 	cg_set_subtract(s->ungrouped, grouped);
+	s->service_only = cg_set_dup(s->service_used);
+	cg_set_subtract(s->service_only, finer);
 
 	_cleanup_set_ struct cg_set *svc = expand_new(t, "@system-service");
 	cg_set_union(svc, def);
@@ -395,6 +400,7 @@ void cg_suggestion_done(struct cg_suggestion *s)
 		cg_set_free(s->groups[i].used);
 	free(s->groups);
 	cg_set_free(s->ungrouped);
+	cg_set_free(s->service_only);
 	cg_set_free(s->service_used);
 	rec_done(&s->allow);
 	rec_done(&s->tight);

@@ -42,6 +42,8 @@ struct cg_suggestion {
 					 @system-service are not in this list */
 	size_t ngroups;
 	struct cg_set *ungrouped; /* observed calls in no group but @known */
+	struct cg_set *service_only; /* observed calls that of all groups but
+				      * @known only @system-service holds */
 	struct cg_set *service_used; /* observed calls @system-service holds */
 	bool service_covers;      /* @system-service + @default hold them all */
 	struct cg_recommendation allow, tight, deny;

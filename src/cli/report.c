@@ -130,6 +130,10 @@ static void print_text(FILE *out, struct report_ctx *c)
 	}
 	fprintf(out, "  (@default is allowed by every allow-list; @system-service holds %zu of the %zu)\n",
 		cg_set_size(s->service_used), cg_set_size(s->used));
+	if (!cg_set_empty(s->service_only)) {
+		fprintf(out, "In no finer group, only in @system-service: ");
+		print_names(out, s->service_only, 45, 4);
+	}
 	if (!cg_set_empty(s->ungrouped)) {
 		fprintf(out, "In no group but @known: ");
 		print_names(out, s->ungrouped, 24, 4);
@@ -158,11 +162,12 @@ static void print_text(FILE *out, struct report_ctx *c)
 		     "  trace missed degrades instead of crashing. Leave it out to get a hard stop.\n");
 
 	fprintf(out, "\nExposure of the system call rows of systemd-analyze security\n"
-		     "  %-32s %8s %8s\n", "row", "before", "after");
+		     "    %-33s %6s %6s\n", "row (✓ good, ✗ bad after)", "before", "after");
 	for (size_t i = 0; i < c->after.nrows; i++) {
-		const struct cg_exposure_row *b = &c->before.rows[i], *a = &c->after.rows[i];
-		fprintf(out, "  %s %-30s %8s %8s\n", a->set ? "✓" : "✗", a->name,
-			b->exposure_str[0] ? b->exposure_str : "-",
+		const struct cg_exposure_row *a = &c->after.rows[i];
+		const struct cg_exposure_row *b = cg_exposure_find(&c->before, a->name);
+		fprintf(out, "  %s %-33s %6s %6s\n", a->set ? "✓" : "✗", a->name,
+			b && b->exposure_str[0] ? b->exposure_str : "-",
 			a->exposure_str[0] ? a->exposure_str : "-");
 	}
 	fprintf(out, "  these rows account for %.1f of the 10-point overall exposure before, %.1f after\n",
@@ -247,6 +252,7 @@ static json_object *build_json(struct report_ctx *c)
 	json_object_object_add(o, "groups", groups);
 	json_object_object_add(o, "system_service_used", json_names(s->service_used));
 	json_object_object_add(o, "system_service_covers", json_object_new_boolean(s->service_covers));
+	json_object_object_add(o, "system_service_only", json_names(s->service_only));
 	json_object_object_add(o, "ungrouped", json_names(s->ungrouped));
 	json_object_object_add(o, "unknown", json_names(s->unknown));
 	json_object_object_add(o, "known_count", json_object_new_int64((int64_t)known_count(c->t)));
