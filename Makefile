@@ -135,7 +135,8 @@ check: deps $(BIN) $(UNIT_BINS) progs
 	@tests/run.sh $(BUILD)
 
 demo: deps $(BIN)
-	$(BIN) suggest data/demo/workload-strace-f-c.txt
+	@echo "# callgroups suggest data/demo/backup-job-strace-f-c.txt  (see data/demo/README)"
+	@$(BIN) suggest data/demo/backup-job-strace-f-c.txt
 
 # ---- fuzzing --------------------------------------------------------------
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))

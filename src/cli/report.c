@@ -110,9 +110,14 @@ static void print_text(FILE *out, struct report_ctx *c)
 	const struct cg_suggestion *s = &c->s;
 	char buf[256];
 	size_t nknown = known_count(c->t);
-	fprintf(out, "%zu system calls observed (%" PRIu64 " calls, %" PRIu64 " errors; ABIs: %s)\n",
-		cg_set_size(s->used), cg_profile_total_calls(c->p), cg_profile_total_errors(c->p),
-		abis_text(s->abis, buf, sizeof buf));
+	uint64_t calls = cg_profile_total_calls(c->p);
+	if (calls)
+		fprintf(out, "%zu system calls observed (%" PRIu64 " calls, %" PRIu64 " errors; ABIs: %s)\n",
+			cg_set_size(s->used), calls, cg_profile_total_errors(c->p),
+			abis_text(s->abis, buf, sizeof buf));
+	else
+		fprintf(out, "%zu system calls observed (counts unknown; ABIs: %s)\n",
+			cg_set_size(s->used), abis_text(s->abis, buf, sizeof buf));
 	fprintf(out, "groups of %s\n\n", cg_table_label(c->t, buf, sizeof buf));
 
 	fprintf(out, "Groups holding observed calls (a group whose calls here are a subset of\n"
