@@ -1,0 +1,221 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# callgroups trace (ptrace backend): exact counts, where the table and the
+# report go, exit status and stdio pass-through, signals, -p attach and
+# detach, cgroups, setuid warning, and agreement with strace -f -c.
+. "$(dirname "$0")/lib.sh"
+CG=$CALLGROUPS
+T="$CG trace --backend=ptrace"
+
+# count FILE NAME [MODE]: calls of NAME in the table of MODE ("" = the
+# first, native table; "32 bit" or "x32").
+count() {
+	awk -v n="$2" -v want="${3:-}" '
+		/^System call usage summary for/ { mode = $0; sub(/^System call usage summary for /, "", mode); sub(/ mode:$/, "", mode); next }
+		mode == want && $NF == n && $1 ~ /^[0-9]/ { print $4; found = 1 }
+		END { if (!found) print 0 }' "$1"
+}
+errcount() {
+	awk -v n="$2" '$NF == n && $1 ~ /^[0-9]/ { print (NF == 6 ? $5 : 0); f = 1 } END { if (!f) print 0 }' "$1"
+}
+# wait_for FILE REGEX: up to 10 s for a line to show up.
+wait_for() {
+	for _ in $(seq 100); do grep -qE -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+	return 1
+}
+
+# ---- exact counts, -o, exit status ----------------------------------------
+check_status "threads: exit 0" 0 $T --no-report -o "$TMP/thr.txt" -- "$PROGS/trace_threads"
+check_eq "threads: 4 x 100 getppid" "$(count "$TMP/thr.txt" getppid)" 400
+check_eq "threads: 7 getuid" "$(count "$TMP/thr.txt" getuid)" 7
+
+check_status "fork/vfork: exit status of the program (4)" 4 \
+	$T --no-report -o "$TMP/fork.txt" -- "$PROGS/trace_fork"
+check_eq "fork child's getppid" "$(count "$TMP/fork.txt" getppid)" 10
+check_eq "vfork child's getpid" "$(count "$TMP/fork.txt" getpid)" 3
+
+check_status "exec chain" 0 $T --no-report -o "$TMP/exec.txt" -- "$PROGS/trace_exec"
+check_eq "exec chain: 3 execve" "$(count "$TMP/exec.txt" execve)" 3
+check_eq "exec chain: 6 getppid" "$(count "$TMP/exec.txt" getppid)" 6
+
+check_status "non-leader execve: exit 6" 6 $T --no-report -o "$TMP/te.txt" -- "$PROGS/trace_thread_exec"
+check_eq "non-leader execve: 5 getppid" "$(count "$TMP/te.txt" getppid)" 5
+
+check_status "32-bit program" 0 $T --no-report -o "$TMP/m32.txt" -- "$PROGS/m32/trace_m32"
+check_grep "32-bit table heading as strace's" '^System call usage summary for 32 bit mode:$' "$TMP/m32.txt"
+check_eq "32-bit getppid in the 32-bit table" "$(count "$TMP/m32.txt" getppid "32 bit")" 7
+check_eq "no 64-bit getppid" "$(count "$TMP/m32.txt" getppid)" 0
+
+$T --no-report -o "$TMP/x32.txt" -- "$PROGS/trace_x32" 2>/dev/null
+rc=$?
+check_eq "x32 calls in the x32 table" "$(count "$TMP/x32.txt" getpid x32)" 3
+if [ "$rc" -eq 77 ]; then
+	echo "# x32 is disabled in this kernel (ENOSYS): the calls are traced but fail"
+	check_eq "x32 calls failed with ENOSYS, counted as errors" "$(errcount "$TMP/x32.txt" getpid)" 3
+else
+	check_eq "x32 program exit status" "$rc" 0
+fi
+
+check_status "sh exit 3 -> 3" 3 $T --no-report -o "$TMP/s.txt" -- sh -c 'exit 3'
+check_status "killed by SIGTERM -> 143" 143 $T --no-report -o "$TMP/s.txt" -- sh -c 'kill -TERM $$'
+check_status "unknown command -> 3" 3 $T --no-report -- /nonexistent/callgroups-no-such-cmd
+check_grep "unknown command is named" 'callgroups-no-such-cmd' "$TMP/err"
+check_status "no target -> usage error" 2 $CG trace --no-report
+check_status "two targets -> usage error" 2 $CG trace --no-report -p 1 -- true
+check_status "bad backend -> usage error" 2 $CG trace --backend=magic -- true
+
+# ---- stdio untouched; table on stderr without -o ---------------------------
+seq 1 2000 >"$TMP/in"
+$T --no-report -o "$TMP/cat.txt" -- cat <"$TMP/in" >"$TMP/cat.out" 2>"$TMP/cat.err"
+check "data piped through a traced cat unchanged" cmp "$TMP/in" "$TMP/cat.out"
+check_eq "traced cat's stderr only has our notes" "$(grep -vc '^callgroups: ' "$TMP/cat.err")" 0
+$T --no-report -- "$PROGS/trace_exec" >"$TMP/o1" 2>"$TMP/e1"
+check_grep "without -o the table goes to stderr" '^% time +seconds +usecs/call +calls +errors +syscall$' "$TMP/e1"
+check_eq "without -o and --no-report stdout stays empty" "$(wc -c <"$TMP/o1")" 0
+$CG trace -- "$PROGS/trace_exec" >"$TMP/o2" 2>"$TMP/e2"
+check_grep "auto says which backend it used" '^callgroups: using the (bpf|ptrace) backend' "$TMP/e2"
+if grep -q 'not built yet' "$TMP/e2"; then
+	skip "the report goes to stdout (cli_report not built yet)"
+else
+	check_grep "the report goes to stdout" 'SystemCallFilter=' "$TMP/o2"
+fi
+$CG suggest "$TMP/exec.txt" >"$TMP/sug.out" 2>"$TMP/sug.err"
+if grep -q 'not built yet' "$TMP/sug.err"; then
+	skip "callgroups suggest reads the -o table (suggest not built yet)"
+else
+	check_grep "callgroups suggest reads the -o table" 'SystemCallFilter=' "$TMP/sug.out"
+fi
+
+# ---- errors counted by default, not with --no-errors -----------------------
+$T --no-report -o "$TMP/err1.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/null; true'
+check_eq "failed chdir counted as an error" "$(errcount "$TMP/err1.txt" chdir)" 1
+$T --no-errors --no-report -o "$TMP/err2.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/null; true'
+check_eq "--no-errors: chdir counted" "$(count "$TMP/err2.txt" chdir)" 1
+check_eq "--no-errors: no errors" "$(errcount "$TMP/err2.txt" chdir)" 0
+
+# ---- signals with a command --------------------------------------------------
+$T --no-report -o "$TMP/term.txt" -- sleep 30 2>"$TMP/term.err" &
+cg=$!
+wait_for /proc/$cg/status . ; sleep 0.5
+kill -TERM $cg
+wait $cg
+check_eq "SIGTERM to callgroups reaches the command: 143" "$?" 143
+check_grep "SIGTERM: the -o summary is still written" '^100\.00 .* total$' "$TMP/term.txt"
+check_eq "SIGTERM: sleep's call is in it" \
+	"$(($(count "$TMP/term.txt" clock_nanosleep) + $(count "$TMP/term.txt" nanosleep)))" 1
+# A command that ignores the signal: a second one ends it.
+$T --no-report -o "$TMP/term2.txt" -- sh -c 'trap "" TERM; sleep 30; exit 0' 2>/dev/null &
+cg=$!
+sleep 0.5; kill -TERM $cg; sleep 0.3; kill -TERM $cg
+wait $cg
+check_eq "a second SIGTERM kills the command (137)" "$?" 137
+check_grep "second SIGTERM: summary written" 'total$' "$TMP/term2.txt"
+
+# ---- setuid warning ------------------------------------------------------------
+cp "$PROGS/trace_loop" "$TMP/suid" && chmod 4755 "$TMP/suid"
+$T --no-report -o "$TMP/suid.txt" -- "$TMP/suid" 5 2>"$TMP/suid.err"
+check_grep "setuid program: warned" 'setuid.*without those privileges' "$TMP/suid.err"
+$T --no-report -o "$TMP/suid.txt" -- "$PROGS/trace_loop" 5 2>"$TMP/nosuid.err"
+check_no_grep "plain program: no warning" 'warning' "$TMP/nosuid.err"
+
+# ---- -p: attach, lose nothing after attach, Ctrl+C detaches ------------------
+attach_test() { # NAME THREADS CALLS -- TRACE-ARGS (with @PID@ for the pid)
+	local name=$1 threads=$2 n=$3; shift 4
+	local out="$TMP/att-$name.out" tbl="$TMP/att-$name.txt" err="$TMP/att-$name.err"
+	"$PROGS/trace_attach" "$n" "$threads" >"$out" &
+	local prog=$!
+	wait_for "$out" 'ready'
+	local args=("${@//@PID@/$prog}")
+	$CG trace --backend=ptrace --no-report -o "$tbl" "${args[@]}" 2>"$err" &
+	local cg=$!
+	if ! wait_for "$err" 'attached to'; then
+		not_ok "$name: callgroups attached"; kill -KILL $prog $cg; wait; return
+	fi
+	kill -USR1 $prog
+	wait_for "$out" 'done'
+	kill -INT $cg
+	wait $cg
+	check_eq "$name: callgroups ends with 0 after Ctrl+C" "$?" 0
+	check_grep "$name: detached message" 'detached from' "$err"
+	check_eq "$name: every getppid after attach counted" "$(count "$tbl" getppid)" $((n * (threads + 1)))
+	kill -USR2 $prog
+	wait $prog
+	check_eq "$name: the program finishes normally after detach (exit 5)" "$?" 5
+}
+attach_test "-p" 0 1000 -- -p @PID@
+attach_test "-p threads" 3 500 -- -p @PID@
+
+# The program forks after attach: the child is traced too (seccomp-less).
+# (attach to a sh waiting on a FIFO, then let it exec the program)
+mkfifo "$TMP/fifo"
+sh -c 'read x <"$1"; exec "$2"' sh "$TMP/fifo" "$PROGS/trace_fork" &
+prog=$!
+sleep 0.3
+$CG trace --backend=ptrace --no-report -o "$TMP/pf.txt" -p $prog 2>"$TMP/pf.err" &
+cg=$!
+wait_for "$TMP/pf.err" 'attached to'
+echo go >"$TMP/fifo"
+wait $prog
+check_eq "-p on a program that forks and execs: its exit status" "$?" 4
+wait $cg
+check_eq "-p ends when every tracee is gone" "$?" 0
+check_eq "-p follows fork: the child's getppid" "$(count "$TMP/pf.txt" getppid)" 10
+check_eq "-p follows vfork: the child's getpid" "$(count "$TMP/pf.txt" getpid)" 3
+check_eq "-p follows exec" "$(count "$TMP/pf.txt" execve)" 1
+
+# ---- --cgroup and --unit --------------------------------------------------------
+cgroot=
+for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	if [ "$(stat -fc %T "$d" 2>/dev/null)" = cgroup2fs ]; then cgroot=$d; break; fi
+done
+unit="cgtest-$$.service"
+made_slice=
+if [ -n "$cgroot" ] && { [ -d "$cgroot/system.slice" ] || { mkdir "$cgroot/system.slice" && made_slice=1; }; } \
+	&& mkdir "$cgroot/system.slice/$unit" 2>/dev/null; then
+	cgdir="$cgroot/system.slice/$unit"
+	"$PROGS/trace_attach" 300 1 >"$TMP/cg.out" &
+	prog=$!
+	wait_for "$TMP/cg.out" ready
+	echo $prog >"$cgdir/cgroup.procs"
+	$CG trace --backend=ptrace --no-report -o "$TMP/unit.txt" --unit "$unit" 2>"$TMP/unit.err" &
+	cg=$!
+	if wait_for "$TMP/unit.err" 'attached to 2 tasks'; then
+		kill -USR1 $prog; wait_for "$TMP/cg.out" done
+		kill -INT $cg; wait $cg
+		check_eq "--unit: every call of the unit's process and its thread" "$(count "$TMP/unit.txt" getppid)" 600
+		kill -USR2 $prog; wait $prog
+		check_eq "--unit: the process goes on after detach (exit 5)" "$?" 5
+	else
+		not_ok "--unit: attached to the cgroup's process"; sed 's/^/# /' "$TMP/unit.err"
+		kill -KILL $prog $cg; wait
+	fi
+	# --cgroup DIR on an empty cgroup: nothing to trace.
+	check_status "--cgroup with no process -> failure" 3 $CG trace --backend=ptrace --no-report --cgroup "$cgdir"
+	rmdir "$cgdir"
+	[ -n "$made_slice" ] && rmdir "$cgroot/system.slice"
+else
+	skip "--unit: cannot create a cgroup v2 directory here"
+fi
+check_status "--unit without such a unit -> failure" 3 $CG trace --no-report --unit no-such-unit-cg.service
+check_grep "--unit names what it looked for" 'no-such-unit-cg.service' "$TMP/err"
+
+# ---- the same calls as strace -f -c -----------------------------------------------
+# Compared as (table, name, calls, errors), leaving out futex (timing) and
+# exit/exit_group (strace -c counts calls when they return; we count them
+# when they start, so calls that never return are in our table only).
+norm() {
+	awk '/^System call usage summary/ { m = $0 }
+	     $1 ~ /^[0-9]/ && $NF != "total" { print m "|" $NF "|" $4 "|" (NF == 6 ? $5 : 0) }' "$1" |
+		grep -vE '\|(futex|exit|exit_group)\|' | sort
+}
+if command -v strace >/dev/null; then
+	for p in trace_threads trace_fork trace_exec trace_signal trace_thread_exec trace_int80 trace_x32 m32/trace_m32; do
+		strace -f -c -o "$TMP/st.txt" "$PROGS/$p" >/dev/null 2>&1
+		$T --no-report -o "$TMP/cg.txt" -- "$PROGS/$p" >/dev/null 2>&1
+		check_eq "$p: same calls and errors as strace -f -c" "$(norm "$TMP/cg.txt")" "$(norm "$TMP/st.txt")"
+	done
+else
+	skip "strace is not installed"
+fi
+
+done_testing
