@@ -83,7 +83,7 @@ static void trace_bpf_destroyp(struct trace_bpf **s)
 
 /* Opens and loads the programs. Returns the skeleton (caller destroys) or
  * NULL with errno set and why filled. */
-static struct trace_bpf *skel_load(uint32_t scope, bool count_errors, char *why, size_t len)
+static struct trace_bpf *skel_load(char *why, size_t len)
 {
 	libbpf_set_print(libbpf_print);
 	libbpf_msg[0] = '\0';
@@ -95,20 +95,27 @@ static struct trace_bpf *skel_load(uint32_t scope, bool count_errors, char *why,
 		errno = err;
 		return NULL;
 	}
-	s->rodata->scope = scope;
-	if (!count_errors)
-		bpf_program__set_autoload(s->progs.cg_sys_exit, false);
 	int r = trace_bpf__load(s);
 	if (r < 0) {
-		snprintf(why, len, "cannot load the eBPF programs: %s%s%s", strerror(-r),
-			 libbpf_msg[0] ? " (libbpf: " : "", libbpf_msg);
-		if (libbpf_msg[0] && strlen(why) + 1 < len)
-			strcat(why, ")");
+		snprintf(why, len, "cannot load the eBPF programs: %s%s%s%s", strerror(-r),
+			 libbpf_msg[0] ? " (libbpf: " : "", libbpf_msg, libbpf_msg[0] ? ")" : "");
 		trace_bpf__destroy(s);
 		errno = -r;
 		return NULL;
 	}
 	return s;
+}
+
+/* The programs loaded by the availability check, kept for the trace that
+ * usually follows: loading (parsing the kernel's BTF) is the larger part
+ * of the cost of a short trace. */
+static struct trace_bpf *preloaded;
+
+static void preloaded_free(void)
+{
+	if (preloaded)
+		trace_bpf__destroy(preloaded);
+	preloaded = NULL;
 }
 
 /* 1 when a capability bit is set in /proc/self/status's CapEff. */
@@ -164,9 +171,11 @@ static bool check_available(char *why, size_t len)
 				   "initial one, where eBPF sees other PIDs");
 		return false;
 	}
-	_cleanup_skel_ struct trace_bpf *s = skel_load(CG_BPF_SCOPE_PIDS, true, why, len);
+	struct trace_bpf *s = skel_load(why, len);
 	if (!s)
 		return false;
+	preloaded = s;
+	atexit(preloaded_free);
 	snprintf(why, len, "eBPF tracing available (kernel BTF, may load programs)");
 	return true;
 }
@@ -599,7 +608,7 @@ static int set_pids(struct trace_bpf *s, const pid_t *pids, size_t n, unsigned l
 	return 0;
 }
 
-static int attach(struct trace_bpf *s, struct cg_error *e)
+static int attach(struct trace_bpf *s, bool count_errors, struct cg_error *e)
 {
 	/* Follow the tree first, count after: no fork between the two is
 	 * missed. */
@@ -613,7 +622,9 @@ static int attach(struct trace_bpf *s, struct cg_error *e)
 		{ s->progs.cg_sys_enter, &s->links.cg_sys_enter },
 	};
 	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
-		if (!bpf_program__autoload(order[i].prog))
+		/* Without errors the exit program is left out: it costs as
+		 * much as the entry one. */
+		if (order[i].prog == s->progs.cg_sys_exit && !count_errors)
 			continue;
 		struct bpf_link *l = bpf_program__attach(order[i].prog);
 		if (!l) {
@@ -653,8 +664,8 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 		cg_error_set(&r->error, "", 0, "eBPF backend unavailable: %s", why);
 		return -EOPNOTSUPP;
 	}
-	uint32_t scope = o->cgroup ? CG_BPF_SCOPE_CGROUP : CG_BPF_SCOPE_PIDS;
-	_cleanup_skel_ struct trace_bpf *s = skel_load(scope, o->count_errors, why, sizeof(why));
+	_cleanup_skel_ struct trace_bpf *s = preloaded ? steal_pointer(&preloaded)
+						       : skel_load(why, sizeof(why));
 	if (!s) {
 		int err = errno ? errno : EINVAL;
 		cg_error_set(&r->error, "", 0, "%s", why);
@@ -669,12 +680,13 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 		cg_error_set(&r->error, "", 0, "cannot run %s: %s", o->argv[0], strerror(err));
 		return -err;
 	}
+	s->bss->scope = o->cgroup ? CG_BPF_SCOPE_CGROUP : CG_BPF_SCOPE_PIDS;
 	if (o->cgroup && (ret = set_cgroup(s, o->cgroup, &tasks, &r->error)) < 0)
 		return ret;
 	if (o->cgroup && tasks == 0 && o->warn)
 		fprintf(o->warn, "callgroups: no process in %s yet; tracing those that "
 				 "start there\n", o->cgroup);
-	if ((ret = attach(s, &r->error)) < 0)
+	if ((ret = attach(s, o->count_errors, &r->error)) < 0)
 		return ret;
 	pid_t pid = 0;
 	if (o->argv && (pid = start_command(s, path, o->argv, &r->error)) < 0)

@@ -24,8 +24,9 @@
 #define CG_SECCOMP_MODE_FILTER 2
 #define CG_SIGKILL 9
 
-/* Set by the loader before load. */
-const volatile __u32 scope = CG_BPF_SCOPE_PIDS;
+/* Set by the loader before it attaches: one loaded object serves every
+ * scope (loading costs more than all the rest of a short trace). */
+__u32 scope;
 
 /* Bit tgid set: that thread group is traced. Written by user space (the
  * start set) and by the fork/exit programs. */
@@ -76,11 +77,11 @@ static __always_inline bool tgid_tracked(__u32 tgid)
 	return tracked[tgid / 64] & (1ULL << (tgid % 64));
 }
 
-static __always_inline bool current_in_scope(void)
+static __always_inline bool in_scope(struct task_struct *t)
 {
 	if (scope == CG_BPF_SCOPE_CGROUP)
 		return bpf_current_task_under_cgroup(&cgroup, 0) == 1;
-	return tgid_tracked(bpf_get_current_pid_tgid() >> 32);
+	return tgid_tracked(t->tgid);
 }
 
 /* The ABI of the call task is in: i386 when the kernel marked the task as
@@ -140,12 +141,11 @@ static __always_inline void count(struct task_struct *t, long nr, bool error)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 {
-	struct task_struct *t;
+	struct task_struct *t = bpf_get_current_task_btf();
 	__u32 *e;
 
-	if (!current_in_scope())
+	if (!in_scope(t))
 		return 0;
-	t = bpf_get_current_task_btf();
 	count(t, (int)id, false);
 	if (t->seccomp.mode == CG_SECCOMP_MODE_FILTER) {
 		e = bpf_task_storage_get(&entered, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
@@ -178,7 +178,7 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	filtered = t->seccomp.mode == CG_SECCOMP_MODE_FILTER;
 	if (!error && !filtered)
 		return 0;
-	if (!current_in_scope())
+	if (!in_scope(t))
 		return 0;
 	if (filtered) {
 		e = bpf_task_storage_get(&entered, t, 0, 0);
@@ -202,7 +202,7 @@ int BPF_PROG(cg_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 ptgid, ctgid;
 
 	if (scope == CG_BPF_SCOPE_CGROUP) {
-		if (bpf_current_task_under_cgroup(&cgroup, 0) == 1)
+		if (in_scope(parent))
 			__sync_fetch_and_add(&forks, 1);
 		return 0;
 	}
