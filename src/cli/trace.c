@@ -209,6 +209,7 @@ int cmd_trace(int argc, char **argv)
 	if (report) {
 		fflush(stdout);
 		rc = cli_report(p, table, fmt, stdout);
+		cg_table_free(table);
 	}
 	if (command && r.exit_status >= 0)
 		return r.exit_status != 0 ? r.exit_status : rc;

@@ -171,9 +171,11 @@ static void test_exit_status_and_errors(void **state)
 	char *a[] = { "sh", "-c", "exit 3", NULL };
 	_cleanup_profile_ struct cg_profile *p = trace_argv(a, true, &st);
 	assert_int_equal(st, 3);
+	assert_true(calls(p, CG_ABI_X86_64, "execve") >= 1);
 	char *b[] = { "sh", "-c", "kill -TERM $$", NULL };
 	_cleanup_profile_ struct cg_profile *q = trace_argv(b, true, &st);
 	assert_int_equal(st, 128 + 15);
+	assert_int_equal(calls(q, CG_ABI_X86_64, "kill"), 1);
 	/* A failed call counted as an error, and not counted with errors off. */
 	char *c[] = { "sh", "-c", "cd /nonexistent-callgroups 2>/dev/null; exit 0", NULL };
 	_cleanup_profile_ struct cg_profile *r = trace_argv(c, true, &st);
