@@ -213,7 +213,7 @@ static int cmp_denial(const void *a, const void *b)
 	int c = strcmp(cg_name_str(x->name), cg_name_str(y->name));
 	if (c)
 		return c;
-	return (x->action == CG_DENY_ARCH) - (y->action == CG_DENY_ARCH);
+	return (y->action == CG_DENY_ARCH) - (x->action == CG_DENY_ARCH);
 }
 
 /* The observed calls u stops, without explanations. */
