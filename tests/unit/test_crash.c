@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* crash: audit records captured on kernel 6.18, the other record forms,
+ * seccomp action codes, and libc wrapper names. */
+#include "testutil.h"
+
+#include <errno.h>
+
+#include "crash.h"
+
+static size_t parse_fixture(const char *rel, struct cg_crash_record **v)
+{
+	size_t len, n;
+	char *text = slurp(rel, &len);
+	struct cg_error e = {0};
+	assert_int_equal(cg_crash_parse(text, len, rel, v, &n, &e), 0);
+	free(text);
+	return n;
+}
+
+static void test_dmesg(void **state)
+{
+	(void)state;
+	struct cg_crash_record *v;
+	size_t n = parse_fixture("tests/fixtures/crash/dmesg-6.18.txt", &v);
+	assert_int_equal(n, 12);
+	/* [ 1213.511353] ... pid=22843 comm="crash_seccomp" ... sig=31
+	 * arch=c000003e syscall=93 ... code=0x80000000 */
+	const struct cg_crash_record *r = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (v[i].pid == 22843)
+			r = &v[i];
+	assert_non_null(r);
+	assert_int_equal(r->source, CG_CRASH_AUDIT);
+	assert_int_equal(r->line, 5);
+	assert_true(r->have_abi);
+	assert_int_equal(r->abi, CG_ABI_X86_64);
+	assert_int_equal(r->nr, 93);
+	assert_string_equal(cg_name_str(r->name), "fchown");
+	assert_int_equal(r->arch, 0xc000003e);
+	assert_int_equal(r->sig, 31);
+	assert_true(r->have_code);
+	assert_string_equal(cg_crash_action_name(r->code), "kill-process");
+	assert_true(cg_crash_action_kills(r->code));
+	assert_string_equal(r->comm, "crash_seccomp");
+	assert_string_equal(r->exe, "/work/main/build-check/progs/crash_seccomp");
+
+	size_t x32 = 0, i386 = 0, logs = 0, thread = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].have_abi && v[i].abi == CG_ABI_X32) {
+			x32++;
+			assert_string_equal(cg_name_str(v[i].name), "getppid");
+		}
+		if (v[i].have_abi && v[i].abi == CG_ABI_I386)
+			i386++;
+		if (v[i].have_code && (v[i].code & CG_SECCOMP_RET_ACTION_FULL) == CG_SECCOMP_RET_LOG) {
+			logs++;
+			assert_int_equal(v[i].sig, 0);
+			assert_false(cg_crash_action_kills(v[i].code));
+		}
+		if (v[i].have_code && v[i].code == CG_SECCOMP_RET_KILL_THREAD)
+			thread++;
+	}
+	assert_int_equal(x32, 1);
+	assert_int_equal(i386, 2);
+	assert_int_equal(logs, 3);
+	assert_int_equal(thread, 1);
+	free(v);
+}
+
+static void test_forms(void **state)
+{
+	(void)state;
+	struct cg_crash_record *v;
+	size_t n = parse_fixture("tests/fixtures/crash/kmsg-6.18.txt", &v);
+	assert_int_equal(n, 4);
+	assert_int_equal(v[2].abi, CG_ABI_I386);
+	assert_string_equal(cg_name_str(v[2].name), "fchown"); /* i386 nr 95 */
+	free(v);
+
+	n = parse_fixture("tests/fixtures/crash/audit-log.txt", &v);
+	assert_int_equal(n, 2); /* the type=SYSCALL record is no seccomp record */
+	assert_string_equal(v[1].comm, "nginx master");
+	assert_string_equal(cg_name_str(v[1].name), "setuid");
+	free(v);
+
+	n = parse_fixture("tests/fixtures/crash/journal-short.txt", &v);
+	assert_int_equal(n, 3);
+	assert_int_equal(v[1].source, CG_CRASH_EXIT);
+	assert_string_equal(v[1].unit, "app.service");
+	assert_int_equal(v[1].sig, 31);
+	assert_int_equal(v[2].source, CG_CRASH_COREDUMP);
+	assert_string_equal(v[2].function, "syscall");
+	assert_int_equal(v[2].name, CG_NAME_NONE);
+	assert_int_equal(v[2].pid, 27779);
+	free(v);
+
+	n = parse_fixture("tests/fixtures/crash/coredumpctl-info.txt", &v);
+	assert_int_equal(n, 2); /* the SIGSEGV dump is left out */
+	assert_string_equal(v[0].function, "fchown");
+	assert_string_equal(cg_name_str(v[0].name), "fchown");
+	assert_string_equal(v[0].unit, "app.service");
+	assert_string_equal(v[0].exe, "/usr/bin/sqlite3");
+	assert_int_equal(v[0].sig, 31);
+	assert_int_equal(v[0].nr, 93);
+	assert_string_equal(cg_name_str(v[1].name), "openat");
+	free(v);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	struct cg_crash_record *v;
+	size_t n;
+	struct cg_error e = {0};
+	const char *bad = "x\naudit: type=1326 audit(1.2:3): pid=1 sig=31 arch=c000003e code=0x0\n";
+	assert_int_equal(cg_crash_parse(bad, strlen(bad), "b", &v, &n, &e), -EINVAL);
+	assert_int_equal(e.line, 2);
+	assert_null(v);
+	const char *noarch = "type=1326 syscall=1\n";
+	assert_int_equal(cg_crash_parse(noarch, strlen(noarch), "b", &v, &n, &e), -EINVAL);
+	const char *none = "hello\nworld";
+	assert_int_equal(cg_crash_parse(none, strlen(none), "b", &v, &n, &e), 0);
+	assert_int_equal(n, 0);
+	free(v);
+	/* An arch this tool does not know: kept, without a name. */
+	const char *arm = "audit: type=1326 audit(1.2:3): sig=31 arch=c00000b7 syscall=55 code=0x80000000";
+	assert_int_equal(cg_crash_parse(arm, strlen(arm), "b", &v, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_false(v[0].have_abi);
+	assert_int_equal(v[0].name, CG_NAME_NONE);
+	free(v);
+}
+
+static void test_actions_and_wrappers(void **state)
+{
+	(void)state;
+	assert_string_equal(cg_crash_action_name(0x00050001), "errno");
+	assert_string_equal(cg_crash_action_name(0x00030000), "trap");
+	assert_string_equal(cg_crash_action_name(0x7ff00000), "trace");
+	assert_string_equal(cg_crash_action_name(0x7fc00000), "user-notif");
+	assert_string_equal(cg_crash_action_name(0x7fff0000), "allow");
+	static const char *const map[][2] = {
+		{"fchown", "fchown"},          {"__GI___fchown", "fchown"},
+		{"__libc_open64", "openat"},   {"open64", "openat"},
+		{"__open_nocancel", "openat"}, {"fstatat64", "newfstatat"},
+		{"__fxstat64", "newfstatat"},  {"waitpid", "wait4"},
+		{"pthread_create", "clone3"},  {"__clone_internal", "clone"},
+		{"nanosleep", "clock_nanosleep"}, {"setrlimit", "prlimit64"},
+		{"pread64", "pread64"},        {"chown@plt", "chown"},
+		{"__sched_getaffinity_new", NULL}, {"syscall", NULL},
+		{"main", NULL},                {"", NULL},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(map); i++) {
+		cg_name n = cg_crash_function_syscall(map[i][0]);
+		if (!map[i][1]) {
+			if (n != CG_NAME_NONE)
+				fail_msg("%s -> %s, wanted none", map[i][0], cg_name_str(n));
+		} else if (n == CG_NAME_NONE || strcmp(cg_name_str(n), map[i][1]) != 0) {
+			fail_msg("%s -> %s, wanted %s", map[i][0],
+				 n == CG_NAME_NONE ? "none" : cg_name_str(n), map[i][1]);
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dmesg),
+		cmocka_unit_test(test_forms),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_actions_and_wrappers),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
