@@ -323,7 +323,8 @@ static bool table_header_at(const char *l, const char *e, const char *end,
 {
 	if (!parse_header(l, e, tc))
 		return false;
-	const char *next = e < end ? e + 1 : end, *nn;
+	const char *next, *nn;
+	line_end(l, end, &next);
 	const char *ne = chomp(next, line_end(next, end, &nn));
 	return dash_groups(next, ne) == tc->n;
 }
@@ -388,6 +389,7 @@ struct chunk {
 	const char *stop;
 	bool first_cont;      /* the first line looked like a continuation */
 	bool first_cont_err;  /* ... with an error result */
+	bool first_cont_unfinished; /* ... or unfinished */
 	uint64_t lines, calls, skipped;
 };
 
@@ -514,24 +516,29 @@ static void add_orphan(struct chunk *c, int64_t pid, uint32_t name, enum cg_abi 
 /* Without -o, strace prints no pid while one process is traced, so a call
  * may start unprefixed and resume as "[pid N]", or the other way round.
  * Resolves such a pending call of name ni; true when there was one. */
-static bool resolve_unprefixed(struct chunk *c, int64_t pid, uint32_t ni)
+static bool resolve_unprefixed_in(struct pidmap *m, int64_t pid, uint32_t ni)
 {
 	if (pid != PID_UNPREFIXED) {
-		struct lpid *u = pid_find(&c->pids, PID_UNPREFIXED);
+		struct lpid *u = pid_find(m, PID_UNPREFIXED);
 		if (u && u->pending == (int32_t)ni) {
 			u->pending = -1;
 			return true;
 		}
 		return false;
 	}
-	for (size_t j = 0; j < c->pids.nslots; j++) {
-		struct lpid *x = &c->pids.v[j];
+	for (size_t j = 0; j < m->nslots; j++) {
+		struct lpid *x = &m->v[j];
 		if (x->pid != PID_NONE && x->pending == (int32_t)ni) {
 			x->pending = -1;
 			return true;
 		}
 	}
 	return false;
+}
+
+static bool resolve_unprefixed(struct chunk *c, int64_t pid, uint32_t ni)
+{
+	return resolve_unprefixed_in(&c->pids, pid, ni);
 }
 
 /* Parses one log line (without its '\n' or '\r'). */
@@ -701,6 +708,7 @@ static void *run_chunk(void *arg)
 		if (l == c->begin && !c->first) {
 			c->first_cont = true;
 			c->first_cont_err = r && result_is_error(r, e);
+			c->first_cont_unfinished = ends_unfinished(l, e);
 			c->skipped++;
 			continue;
 		}
@@ -971,28 +979,36 @@ static int parse_strace(const char *text, size_t len, const struct cg_input_opts
 				r = log_error(e, fname, text, c->begin, end);
 				break;
 			}
+			cg_name nm = cg_intern_n(pc->names.v[pc->cont_name].s,
+						 pc->names.v[pc->cont_name].len);
 			if (c->first_cont_err)
-				cg_profile_add(lp, pc->cont_abi,
-					       cg_intern_n(pc->names.v[pc->cont_name].s,
-							   pc->names.v[pc->cont_name].len),
-					       0, 1);
+				cg_profile_add(lp, pc->cont_abi, nm, 0, 1);
+			if (c->first_cont_unfinished)
+				pid_get(&carry, pc->cont_pid, pc->cont_abi)->pending = (int32_t)nm;
 		}
 		chunk_merge_names(c, lp);
 		for (size_t j = 0; j < c->norph; j++) {
+			const struct lname *x = &c->names.v[c->orph[j].name];
+			cg_name nm = cg_intern_n(x->s, x->len);
 			struct lpid *cp = pid_find(&carry, c->orph[j].pid);
 			if (cp && cp->pending >= 0) {
 				cp->pending = -1;
 				continue;
 			}
-			const struct lname *x = &c->names.v[c->orph[j].name];
-			cg_profile_add(lp, c->orph[j].abi, cg_intern_n(x->s, x->len), 1, 0);
+			if (carry.nslots && resolve_unprefixed_in(&carry, c->orph[j].pid, nm))
+				continue;
+			cg_profile_add(lp, c->orph[j].abi, nm, 1, 0);
 			calls++;
 		}
 		for (size_t j = 0; j < c->pids.nslots; j++) {
 			const struct lpid *x = &c->pids.v[j];
-			if (x->pid != PID_NONE && x->seen)
-				pid_get(&carry, x->pid, (enum cg_abi)x->abi)->pending =
-					x->pending >= 0 ? 0 : -1;
+			if (x->pid == PID_NONE || !x->seen)
+				continue;
+			int32_t pend = -1;
+			if (x->pending >= 0)
+				pend = (int32_t)cg_intern_n(c->names.v[x->pending].s,
+							    c->names.v[x->pending].len);
+			pid_get(&carry, x->pid, (enum cg_abi)x->abi)->pending = pend;
 		}
 		lines += c->lines;
 		calls += c->calls;
@@ -1164,8 +1180,8 @@ static bool looks_like_log(const char *text, const char *end)
 		n++;
 		size_t before = c.names.n;
 		enum line_kind k = log_line(&c, l, le);
-		if (k == LINE_BAD) {
-			ok = table_start(l, le, end) && n > 1;
+		if (k == LINE_BAD) { /* the parser will name it, if a log started */
+			ok = n > 1;
 			break;
 		}
 		if (k == LINE_OK && !call && c.names.n > before) {
