@@ -11,7 +11,9 @@
 #include <seccomp.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <linux/netlink.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -632,7 +634,7 @@ int cg_seccomp_record_parse(const char *line, struct cg_seccomp_record *out)
 	return 0;
 }
 
-int cg_kmsg_open(void)
+static int kmsg_open(void)
 {
 	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
@@ -652,6 +654,45 @@ int cg_kmsg_open(void)
 	return fd;
 }
 
+static int audit_open(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_AUDIT);
+	if (fd < 0)
+		return -errno;
+	struct sockaddr_nl sa = {
+		.nl_family = AF_NETLINK,
+		.nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1),
+	};
+	if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		int r = -errno;
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
+int cg_seccomp_watch_open(struct cg_seccomp_watch *w)
+{
+	w->netlink = true;
+	w->fd = audit_open();
+	if (w->fd >= 0)
+		return 0;
+	w->netlink = false;
+	w->fd = kmsg_open();
+	if (w->fd >= 0)
+		return 0;
+	int r = w->fd;
+	w->fd = -1;
+	return r;
+}
+
+void cg_seccomp_watch_close(struct cg_seccomp_watch *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+}
+
 static long now_ms(void)
 {
 	struct timespec ts;
@@ -659,31 +700,65 @@ static long now_ms(void)
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int cg_kmsg_find_kill(int kmsg_fd, pid_t pid, int timeout_ms, struct cg_seccomp_record *out)
+/* The next record's text into line ("" for one of another kind). Returns
+ * 1, 0 when nothing is waiting, or a negative errno. */
+static int next_record(const struct cg_seccomp_watch *w, char *line, size_t len)
 {
+	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	ssize_t n = w->netlink ? recv(w->fd, buf, sizeof buf, 0) : read(w->fd, buf, sizeof buf - 1);
+	if (n < 0) {
+		if (errno == EAGAIN)
+			return 0;
+		if (errno == EINTR || errno == EPIPE || errno == ENOBUFS)
+			return 1; /* kmsg records overwritten, or the socket overran */
+		return -errno;
+	}
+	line[0] = 0;
+	if (!w->netlink) {
+		buf[n] = 0;
+		const char *msg = strchr(buf, ';');
+		snprintf(line, len, "%s", msg ? msg + 1 : buf);
+		return 1;
+	}
+	/* One datagram may carry several messages; only seccomp ones count,
+	 * and their text lacks the "type=" that kmsg and audit.log show. */
+	for (size_t off = 0; off + NLMSG_HDRLEN <= (size_t)n;) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)(void *)(buf + off);
+		if (h->nlmsg_len < NLMSG_HDRLEN || off + h->nlmsg_len > (size_t)n)
+			break;
+		if (h->nlmsg_type == AUDIT_SECCOMP) {
+			snprintf(line, len, "type=1326 %.*s", (int)(h->nlmsg_len - NLMSG_HDRLEN),
+				 (const char *)NLMSG_DATA(h));
+			break;
+		}
+		off += NLMSG_ALIGN(h->nlmsg_len);
+	}
+	return 1;
+}
+
+int cg_seccomp_watch_find_kill(const struct cg_seccomp_watch *w, pid_t pid, int timeout_ms,
+			       struct cg_seccomp_record *out)
+{
+	if (w->fd < 0)
+		return -EBADF;
 	long deadline = now_ms() + timeout_ms;
-	char buf[8192];
+	char line[8192];
 	for (;;) {
-		ssize_t n = read(kmsg_fd, buf, sizeof buf - 1);
-		if (n > 0) {
-			buf[n] = 0;
+		int r = next_record(w, line, sizeof line);
+		if (r < 0)
+			return r;
+		if (r > 0) {
 			struct cg_seccomp_record rec;
-			const char *msg = strchr(buf, ';');
-			if (cg_seccomp_record_parse(msg ? msg + 1 : buf, &rec) == 0 && rec.pid == pid &&
-			    rec.sig == 31) {
+			if (cg_seccomp_record_parse(line, &rec) == 0 && rec.pid == pid && rec.sig == 31) {
 				*out = rec;
 				return 0;
 			}
 			continue;
 		}
-		if (n < 0 && errno == EPIPE)
-			continue; /* records were overwritten; go on */
-		if (n < 0 && errno != EAGAIN && errno != EINTR)
-			return -errno;
 		long left = deadline - now_ms();
 		if (left <= 0)
 			return -ENOENT;
-		struct pollfd pfd = {.fd = kmsg_fd, .events = POLLIN};
+		struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
 		poll(&pfd, 1, (int)left);
 	}
 }

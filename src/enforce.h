@@ -134,11 +134,22 @@ struct cg_seccomp_record {
  * Returns 0, or -EINVAL when the line is not such a record. */
 int cg_seccomp_record_parse(const char *line, struct cg_seccomp_record *out);
 
-/* Opens /dev/kmsg positioned at its end, so only later records are read.
- * Returns the fd or a negative errno (-EPERM without the right to read). */
-int cg_kmsg_open(void);
-/* Reads the records that arrived on kmsg_fd (from cg_kmsg_open()) and
- * returns in *out the SIGSYS kill record of pid; waits up to timeout_ms for
- * it, since the kernel prints audit records from a thread of its own.
- * Returns 0, or -ENOENT when none came. */
-int cg_kmsg_find_kill(int kmsg_fd, pid_t pid, int timeout_ms, struct cg_seccomp_record *out);
+/* Where seccomp kill records are read from: the audit netlink multicast
+ * group (AUDIT_NLGRP_READLOG: every record, read-only, needs
+ * CAP_AUDIT_READ) or, failing that, /dev/kmsg (needs CAP_SYSLOG or
+ * dmesg_restrict=0; loses records to printk's rate limit, 10 per 5 s, and
+ * sees none when an audit daemon takes them). */
+struct cg_seccomp_watch {
+	int fd;
+	bool netlink;
+};
+
+/* Starts watching: only records that arrive later are read. Returns 0, or
+ * a negative errno when neither source can be read (w->fd is then -1). */
+int cg_seccomp_watch_open(struct cg_seccomp_watch *w);
+void cg_seccomp_watch_close(struct cg_seccomp_watch *w);
+/* Returns in *out the SIGSYS kill record of pid among the records that
+ * arrived; waits up to timeout_ms for it, since the kernel sends audit
+ * records from a thread of its own. Returns 0, or -ENOENT when none came. */
+int cg_seccomp_watch_find_kill(const struct cg_seccomp_watch *w, pid_t pid, int timeout_ms,
+			       struct cg_seccomp_record *out);

@@ -25,8 +25,8 @@ static void usage(FILE *f)
 		"       callgroups run [OPTIONS] --export=bpf|oci FILE [-- COMMAND [ARGS...]]\n\n"
 		"Run COMMAND under the seccomp filters systemd would load for these settings\n"
 		"(SystemCallFilter=, SystemCallErrorNumber=, SystemCallArchitectures=), with\n"
-		"no_new_privs set. A call the filter kills is named with its groups, read from\n"
-		"the kernel's seccomp record in /dev/kmsg.\n\n"
+		"no_new_privs set. A call the filter kills is named with its groups, from the\n"
+		"kernel's seccomp audit record (audit netlink group, else /dev/kmsg).\n\n"
 		"  --filter LINE          a SystemCallFilter= value; repeat for more lines, in order\n"
 		"  --errno=NAME           SystemCallErrorNumber= (EPERM, a number, or kill)\n"
 		"  --architectures=LIST   SystemCallArchitectures= (native, x86-64, x86, x32)\n"
@@ -253,22 +253,25 @@ static void print_complaints(FILE *out, const struct cg_complaints *c, const str
 	}
 }
 
-static void report_kill(int kmsg_fd, int kmsg_err, pid_t pid, const struct cg_policy *p,
-			const struct cg_table *t)
+static void report_kill(const struct cg_seccomp_watch *w, int watch_err, pid_t pid,
+			const struct cg_policy *p, const struct cg_table *t)
 {
 	struct cg_seccomp_record rec;
-	if (kmsg_fd < 0) {
-		warnx_("the command was killed by SIGSYS; which call did it is unknown: cannot read "
-		       "/dev/kmsg (%s). Run again with --complain to list every call the filter "
-		       "would deny.",
-		       strerror(-kmsg_err));
+	if (w->fd < 0) {
+		warnx_("the command was killed by SIGSYS; which call did it is unknown: neither the "
+		       "audit log group nor /dev/kmsg can be read (%s). Run again with --complain to "
+		       "list every call the filter would deny.",
+		       strerror(-watch_err));
 		return;
 	}
-	if (cg_kmsg_find_kill(kmsg_fd, pid, 1000, &rec) < 0) {
+	if (cg_seccomp_watch_find_kill(w, pid, 1000, &rec) < 0) {
 		warnx_("the command was killed by SIGSYS, but no seccomp record of pid %d came "
-		       "through /dev/kmsg (an audit daemon may have taken it: see 'ausearch -m "
-		       "SECCOMP'). Run again with --complain to list every call the filter would deny.",
-		       (int)pid);
+		       "through %s. Run again with --complain to list every call the filter would "
+		       "deny.",
+		       (int)pid,
+		       w->netlink ? "the audit log group"
+				  : "/dev/kmsg (an audit daemon may have taken it: see 'ausearch -m "
+				    "SECCOMP'; or printk's rate limit dropped it)");
 		return;
 	}
 	char fix[128];
@@ -446,14 +449,10 @@ int cmd_run(int argc, char **argv)
 			die(CG_EXIT_FAILURE, "cannot write %s: %s", report, strerror(errno));
 	}
 
-	int kmsg_fd = -1, kmsg_err = 0;
-	if (!complain) {
-		kmsg_fd = cg_kmsg_open();
-		if (kmsg_fd < 0) {
-			kmsg_err = kmsg_fd;
-			kmsg_fd = -1;
-		}
-	}
+	struct cg_seccomp_watch watch = {.fd = -1};
+	int watch_err = 0;
+	if (!complain)
+		watch_err = cg_seccomp_watch_open(&watch);
 	int sv[2] = {-1, -1}, fail[2];
 	if (complain && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		die(CG_EXIT_FAILURE, "socketpair: %s", strerror(errno));
@@ -467,8 +466,7 @@ int cmd_run(int argc, char **argv)
 		close(fail[0]);
 		if (sv[0] >= 0)
 			close(sv[0]);
-		if (kmsg_fd >= 0)
-			close(kmsg_fd);
+		cg_seccomp_watch_close(&watch);
 		child_run(&p, complain, sv[1], fail[1], path, cmd);
 	}
 	child_pid = pid;
@@ -514,7 +512,7 @@ int cmd_run(int argc, char **argv)
 	} else if (WIFSIGNALED(status)) {
 		code = 128 + WTERMSIG(status);
 		if (WTERMSIG(status) == SIGSYS && !complain)
-			report_kill(kmsg_fd, kmsg_err, pid, &p, t);
+			report_kill(&watch, watch_err, pid, &p, t);
 	} else {
 		code = CG_EXIT_FAILURE;
 	}
@@ -523,8 +521,7 @@ int cmd_run(int argc, char **argv)
 		print_complaints(report_f ? report_f : stderr, &comp, &p, t);
 		cg_complaints_done(&comp);
 	}
-	if (kmsg_fd >= 0)
-		close(kmsg_fd);
+	cg_seccomp_watch_close(&watch);
 	cg_filter_done(&f);
 	cg_unit_settings_done(&us);
 	cg_table_free(t);

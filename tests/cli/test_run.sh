@@ -111,9 +111,10 @@ cat >"$TMP/demo.service" <<EOF
 ExecStart=/bin/true
 SystemCallFilter=@basic-io @file-system
 SystemCallFilter=@process @signal
-SystemCallErrorNumber=EPERM
 EOF
-check_status "--unit takes the unit's settings" 0 run --unit "$TMP/demo.service" -- "$PROGS/run_chown"
+mkdir -p "$TMP/demo.service.d"
+printf '[Service]\nSystemCallErrorNumber=EPERM\n' >"$TMP/demo.service.d/10-errno.conf"
+check_status "--unit takes the unit's settings, drop-ins too" 0 run --unit "$TMP/demo.service" -- "$PROGS/run_chown"
 check_eq "... chown gets EPERM" "$(head -1 "$TMP/out")" "chown: EPERM"
 check_status "--filter after --unit adds to it" 0 \
 	run --unit "$TMP/demo.service" --filter '@chown' -- "$PROGS/run_chown"

@@ -8,7 +8,10 @@
 #include <linux/filter.h>
 #include <seccomp.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "abi.h"
 #include "enforce.h"
@@ -209,6 +212,44 @@ static void test_export_bpf(void **state)
 	}
 	assert_true(kill);
 	free(buf);
+	cg_filter_done(&f);
+}
+
+/* A filter kill is found among the kernel's audit records, with its call. */
+static void test_watch_finds_kill(void **state)
+{
+	(void)state;
+	struct cg_seccomp_watch w;
+	int r = cg_seccomp_watch_open(&w);
+	if (r < 0) {
+		print_message("# neither the audit group nor /dev/kmsg is readable: %s\n",
+			      strerror(-r));
+		skip();
+	}
+	struct cg_filter f;
+	policy_from(&f, (const char *[]){"~@chown", NULL});
+	struct cg_policy p = {.filter = &f, .errno_action = CG_ERRNO_NONE};
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (cg_policy_load(&p, &(struct cg_error){0}) < 0)
+			_exit(1);
+		/* the raw call: libc's chown() might be fchownat() */
+		syscall(cg_abi_resolve(CG_ABI_X86_64, "fchown"), -1, 0, 0);
+		_exit(2);
+	}
+	int st;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGSYS);
+	struct cg_seccomp_record rec;
+	assert_int_equal(cg_seccomp_watch_find_kill(&w, pid, 2000, &rec), 0);
+	assert_int_equal(rec.pid, pid);
+	assert_int_equal(rec.abi, CG_ABI_X86_64);
+	assert_string_equal(cg_name_str(rec.name), "fchown");
+	/* Nothing for a pid that was not killed. */
+	assert_int_equal(cg_seccomp_watch_find_kill(&w, getpid(), 100, &rec), -ENOENT);
+	cg_seccomp_watch_close(&w);
 	cg_filter_done(&f);
 }
 
@@ -481,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_record_parse),
 		cmocka_unit_test(test_export_oci),
 		cmocka_unit_test(test_export_bpf),
+		cmocka_unit_test(test_watch_finds_kill),
 		cmocka_unit_test(test_random_filters_call_by_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
