@@ -68,6 +68,8 @@ struct tracer {
 
 	uint64_t calls[CG_ABI_COUNT][NR_SLOTS];
 	uint64_t errors[CG_ABI_COUNT][NR_SLOTS];
+	/* Calls that cannot return an error: no exit stop needed for them. */
+	bool cannot_fail[CG_ABI_COUNT][NR_SLOTS];
 };
 
 /* ---- tracee table -------------------------------------------------------- */
@@ -180,6 +182,29 @@ static void counts_to_profile(struct tracer *t)
 		}
 }
 
+/* Calls whose result is never an error value, whatever the arguments: the
+ * getters of ids, umask, alarm, sched_yield, sync, and brk (which answers the
+ * current break when it cannot move it). Not rt_sigreturn: it returns the
+ * interrupted call's result, which may be -EINTR, and strace counts that. */
+static const char *const never_fail[] = {
+	"getpid", "getppid", "gettid", "getpgrp", "getuid", "geteuid", "getgid", "getegid",
+	"getuid32", "geteuid32", "getgid32", "getegid32", "umask", "alarm", "sched_yield",
+	"sync", "brk",
+};
+
+static void init_cannot_fail(struct tracer *t)
+{
+	/* Not x32: a kernel built without it fails every x32 call (ENOSYS). */
+	static const enum cg_abi abis[] = { CG_ABI_X86_64, CG_ABI_I386 };
+	for (size_t a = 0; a < ELEMENTSOF(abis); a++)
+		for (size_t i = 0; i < ELEMENTSOF(never_fail); i++) {
+			enum cg_abi abi = abis[a];
+			int nr = cg_abi_resolve(abi, never_fail[i]);
+			if (nr >= 0 && nr < NR_SLOTS)
+				t->cannot_fail[abi][nr] = true;
+		}
+}
+
 /* ---- stops --------------------------------------------------------------- */
 
 static void resume(struct tracer *t, struct tracee *e, int sig)
@@ -219,8 +244,10 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *e)
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof(info), &info) > 0 &&
 	    info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
 		count_call(t, e, info.arch, info.seccomp.nr);
-		/* The exit stop is only worth its cost when errors are counted. */
-		e->in_syscall = t->o->count_errors;
+		/* The exit stop is only worth its cost when errors are counted,
+		 * and for calls that can fail. */
+		e->in_syscall = t->o->count_errors &&
+				!(e->nr_known && t->cannot_fail[e->abi][e->nr]);
 	}
 	resume(t, e, 0);
 }
@@ -568,6 +595,7 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
 	r->tasks = 0;
 	r->lost = 0;
 	t->handled_requests = t->base_requests = cg_trace_stop_count();
+	init_cannot_fail(t);
 
 	if (o->argv && o->argv[0]) {
 		_cleanup_free_ char *path = cg_trace_find_command(o->argv[0]);
