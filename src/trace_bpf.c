@@ -648,6 +648,16 @@ static void detach(struct trace_bpf *s)
 	}
 }
 
+/* Said once every program is attached: from here on no call is missed
+ * (tests wait for this line). */
+static void attached_note(FILE *warn, unsigned long tasks, const char *which)
+{
+	if (warn)
+		fprintf(warn, "callgroups: attached to %lu task%s %s (bpf: counted in the "
+			      "kernel, no stops), and to the processes they start later\n",
+			tasks, tasks == 1 ? "" : "s", which);
+}
+
 int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_trace_result *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -698,8 +708,10 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 	} else if (o->n_pids) {
 		if ((ret = set_pids(s, o->pids, o->n_pids, &tasks, &r->error)) < 0)
 			return ret;
+		attached_note(o->warn, tasks, "and their descendants");
 		r->stop_signal = wait_until(none_live, s, NULL, base);
 	} else {
+		attached_note(o->warn, tasks, "of the cgroup");
 		r->stop_signal = wait_until(cgroup_gone, s, o->cgroup, base);
 	}
 	detach(s);
