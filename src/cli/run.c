@@ -292,6 +292,23 @@ static void report_kill(const struct cg_seccomp_watch *w, int watch_err, pid_t p
 		fix_for(p, t, rec.abi, rec.name, fix, sizeof fix));
 }
 
+/* A thread killed by SystemCallArchitectures= (libseccomp's bad-arch
+ * action kills the thread only) leaves the process running: look for a
+ * record of it among those already queued, without waiting. */
+static void report_thread_kill(const struct cg_seccomp_watch *w, pid_t pid,
+			       const struct cg_policy *p)
+{
+	struct cg_seccomp_record rec;
+	if (cg_seccomp_watch_find_kill(w, pid, 0, &rec) < 0)
+		return;
+	const char *name = rec.name != CG_NAME_NONE ? cg_name_str(rec.name) : "?";
+	struct cg_verdict v = cg_policy_verdict(p, rec.abi, rec.name);
+	fprintf(stderr,
+		"callgroups: the filter killed a thread of %s (pid %d) for its %s call %s (#%ld)%s\n",
+		rec.comm, (int)pid, cg_abi_name(rec.abi), name, rec.nr & ~(long)CG_X32_SYSCALL_BIT,
+		v.kind == CG_VERDICT_KILL_THREAD ? ": not of an allowed architecture" : "");
+}
+
 /* ---- main ------------------------------------------------------------------- */
 
 enum { OPT_FILTER = 256, OPT_ERRNO, OPT_ARCHS, OPT_UNIT, OPT_SYSTEMD, OPT_COMPLAIN, OPT_EXPORT,
@@ -507,6 +524,8 @@ int cmd_run(int argc, char **argv)
 	}
 
 	int code;
+	if (!complain && watch.fd >= 0 && !(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS))
+		report_thread_kill(&watch, pid, &p);
 	if (WIFEXITED(status)) {
 		code = WEXITSTATUS(status);
 	} else if (WIFSIGNALED(status)) {

@@ -66,6 +66,14 @@ check_grep "... and says it was the architecture" \
 check_status "--architectures=x86 allows it" 0 \
 	run --architectures=x86 -- "$PROGS/sysprobe" -a x86 getpid=20
 
+check_status "--architectures=native kills only the thread of an int 0x80 call" 3 \
+	run --architectures=native -- "$PROGS/run_thread_int80"
+check_eq "... the other thread goes on" "$(cat "$TMP/out")" "main"
+check_grep "... and the dead thread is reported" \
+	'killed a thread of run_thread_int8[0]? \(pid [0-9]+\) for its x86 call getpid \(#20\)' "$TMP/err"
+check_status "... which lives without the restriction" 3 run -- "$PROGS/run_thread_int80"
+check_grep "... getpid" '^thread: getpid [0-9]+' "$TMP/out"
+
 "$PROGS/sysprobe" -a x32 getpid=39 >"$TMP/x32" 2>&1
 if grep -q '^getpid nosys' "$TMP/x32"; then
 	skip "x32 call blocked by --architectures=native: x32 syscall ABI disabled in this kernel (ENOSYS without a filter)"
