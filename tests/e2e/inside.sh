@@ -21,6 +21,8 @@ R=/results
 V=$(systemctl --version | awk 'NR==1 {print $2}')
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 echo "$V" >"$R/systemd-version"
+now() { cut -d' ' -f1 /proc/uptime; }
+now >"$R/inside-start"
 
 row() { # SERVICE EXPECTATION pass|fail DETAIL
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$V" "$2" "$3" "${4//$'\t'/ }" >>"$R/rows.tsv"
@@ -79,7 +81,31 @@ phase() {
 	echo "e2e: $s $p: job=$job_ok ($job_msg) stop=$stop_ok result=$result code=$main_code status=$main_status"
 	systemctl reset-failed "cg-$s.service" 2>/dev/null
 	journalctl -q --rotate >/dev/null 2>&1
+	[ "$p" = trace ] || run_agrees "$s" "$p"
 	return 0
+}
+
+# What `callgroups run --unit` does with the command under the settings
+# systemd just applied, next to what systemd really did: ok, killed or
+# other. Kept in run-agrees.txt for one row per service.
+run_agrees() { # SERVICE PHASE
+	[ "${#svc_cmd[@]}" -gt 0 ] || return 0
+	local real=other rc=0 got
+	if [ "$job_ok" = 1 ] && [ "$result" = success ]; then
+		real=ok
+	elif [ "$main_status" = 31 ]; then
+		real=killed
+	fi
+	svc_prepare
+	timeout 60 "$CG" run --unit="cg-$1.service" --systemd="$V" -- "${svc_cmd[@]}" \
+		>"$R/$1/$2.run-out" 2>&1 </dev/null || rc=$?
+	case $rc in
+	0) got=ok ;;
+	159) got=killed ;;
+	*) got="other" ;;
+	esac
+	echo "$2 $real $got $rc" >>"$R/$1/run-agrees.txt"
+	echo "e2e: $1 $2: systemd: $real; callgroups run: $got (exit $rc)"
 }
 
 # Is the recorder callgroups trace, or the strace fallback?
@@ -93,6 +119,7 @@ fi
 run_service() {
 	local s=$1 d=$R/$1
 	mkdir -p "$d"
+	local svc_cmd=()
 	# shellcheck disable=SC1090
 	. "/e2e/services/$s.sh"
 
@@ -194,6 +221,15 @@ run_service() {
 			row "$s" "fine-groups-$want" fail "$fine_filter: $got"
 		fi
 	fi
+	if [ "${#svc_cmd[@]}" -gt 0 ]; then
+		if [ ! -s "$d/run-agrees.txt" ]; then
+			row "$s" run-agrees fail "nothing compared"
+		elif awk '$2 != $3 { bad = 1 } END { exit bad }' "$d/run-agrees.txt"; then
+			row "$s" run-agrees pass "$(awk '{ printf "%s: %s; ", $1, $2 }' "$d/run-agrees.txt")"
+		else
+			row "$s" run-agrees fail "$(awk '{ printf "%s: systemd %s, run %s (exit %s); ", $1, $2, $3, $4 }' "$d/run-agrees.txt")"
+		fi
+	fi
 	rm -f "/etc/systemd/system/cg-$s.service"
 	rm -rf "/etc/systemd/system/cg-$s.service.d"
 	systemctl daemon-reload
@@ -205,4 +241,5 @@ for s in ${CG_E2E_SERVICES:-worker python sqlite nginx}; do
 	echo "e2e: $s took $(awk "BEGIN {print $(now) - $start}")s"
 	echo "$s $start $(now)" >>"$R/timing"
 done
+now >"$R/inside-end"
 echo done >"$R/done"

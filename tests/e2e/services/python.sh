@@ -6,6 +6,8 @@ svc_exe=/usr/bin/python3.  # the exe of the audit record is the versioned binary
 svc_take=@ipc
 svc_eperm=fails    # with SystemCallErrorNumber=EPERM instead of SIGSYS
 svc_out=/var/lib/cg-e2e-python/result.json
+# The command alone, for `callgroups run` to run under the unit's settings.
+svc_cmd=(/usr/bin/python3 /e2e/files/job.py "$svc_out")
 
 svc_unit() {
 	cat <<UNIT

@@ -8,6 +8,9 @@ svc_exe=/usr/bin/sqlite3
 svc_take=@chown
 svc_eperm=works    # sqlite3 carries on when fchown() fails
 svc_db=/var/lib/cg-e2e-sqlite/app.db
+svc_sql="BEGIN; CREATE TABLE IF NOT EXISTS visits(id INTEGER PRIMARY KEY, who TEXT, at TEXT); INSERT INTO visits(who, at) VALUES('e2e', datetime('now')); COMMIT; SELECT count(*) FROM visits;"
+# The command alone, for `callgroups run` to run under the unit's settings.
+svc_cmd=(/usr/bin/sqlite3 "$svc_db" "$svc_sql")
 
 svc_unit() {
 	cat <<UNIT
@@ -17,7 +20,7 @@ Description=callgroups e2e: sqlite3
 [Service]
 Type=oneshot
 StateDirectory=cg-e2e-sqlite
-ExecStart=$1/usr/bin/sqlite3 $svc_db "BEGIN; CREATE TABLE IF NOT EXISTS visits(id INTEGER PRIMARY KEY, who TEXT, at TEXT); INSERT INTO visits(who, at) VALUES('e2e', datetime('now')); COMMIT; SELECT count(*) FROM visits;"
+ExecStart=$1/usr/bin/sqlite3 $svc_db "$svc_sql"
 UNIT
 }
 

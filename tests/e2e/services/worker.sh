@@ -7,6 +7,8 @@ svc_exe=/e2e/bin/worker
 svc_take=@network-io
 svc_eperm=fails    # with SystemCallErrorNumber=EPERM instead of SIGSYS
 svc_out=/run/cg-e2e-worker.out
+# The command alone, for `callgroups run` to run under the unit's settings.
+svc_cmd=(/e2e/bin/worker "$svc_out")
 
 # An allow-list of finer groups that suffices on 252 and 257; on 247
 # mprotect (and getrandom) were not yet in @default, so it kills the worker.
