@@ -111,6 +111,49 @@ wait $cg
 check_eq "a second SIGTERM kills the command (137)" "$?" 137
 check_grep "second SIGTERM: summary written" 'total$' "$TMP/term2.txt"
 
+# Ctrl+C on a terminal reaches the command once (callgroups does not pass it
+# on a second time) and the trace ends when the command does.
+if command -v script >/dev/null; then
+	(sleep 1; printf '\003'; sleep 2) | script -qec \
+		"$T --no-report -o $TMP/ctrlc.txt -- $PROGS/trace_sigint" /dev/null >"$TMP/ctrlc.out" 2>&1
+	check_eq "Ctrl+C: the command got one SIGINT, its exit status is ours" "$?" 1
+	check_grep "Ctrl+C: summary written" 'total$' "$TMP/ctrlc.txt"
+else
+	skip "Ctrl+C on a terminal: script(1) is not installed"
+fi
+# kill -INT to callgroups alone is passed on: once.
+$T --no-report -o "$TMP/int.txt" -- "$PROGS/trace_sigint" >"$TMP/int.out" 2>/dev/null &
+cg=$!
+wait_for "$TMP/int.out" ready
+kill -INT $cg
+wait $cg
+check_eq "SIGINT sent to callgroups: passed on once" "$?" 1
+
+# Job control: SIGSTOP stops a traced command (group-stop kept by
+# PTRACE_LISTEN), SIGCONT resumes it, and its calls are all counted.
+$T --no-report -o "$TMP/stop.txt" -- "$PROGS/trace_attach" 50 >"$TMP/stop.out" 2>/dev/null &
+cg=$!
+wait_for "$TMP/stop.out" ready
+prog=$(awk '/ready/ { print $1 }' "$TMP/stop.out")
+kill -STOP "$prog"
+state=
+for _ in $(seq 50); do
+	state=$(awk '{ print $3 }' "/proc/$prog/stat" 2>/dev/null)
+	case $state in [Tt]) break ;; esac
+	sleep 0.1
+done
+# (t: a stop seen by a tracer, as under strace; kept until SIGCONT)
+check_eq "SIGSTOP: the traced command is stopped" "${state/t/T}" T
+kill -USR1 "$prog"
+sleep 0.3
+check_no_grep "stopped: it does not run" done "$TMP/stop.out"
+kill -CONT "$prog"
+wait_for "$TMP/stop.out" done
+kill -USR2 "$prog"
+wait $cg
+check_eq "SIGCONT: it goes on and ends normally (5)" "$?" 5
+check_eq "job control: every getppid counted" "$(count "$TMP/stop.txt" getppid)" 50
+
 # ---- setuid warning ------------------------------------------------------------
 cp "$PROGS/trace_loop" "$TMP/suid" && chmod 4755 "$TMP/suid"
 $T --no-report -o "$TMP/suid.txt" -- "$TMP/suid" 5 2>"$TMP/suid.err"
