@@ -566,7 +566,8 @@ static int load_by_name(const char *name, const char *root, struct cg_unit_setti
 			     search_path[ELEMENTSOF(search_path) - 2]);
 		return -ENOENT;
 	}
-	qsort(d.v, d.n, sizeof *d.v, cmp_dropin);
+	if (d.n)
+		qsort(d.v, d.n, sizeof *d.v, cmp_dropin);
 
 	int r = 0;
 	if (fragment) {
@@ -604,7 +605,8 @@ int cg_unit_load(const char *name_or_path, const char *root, struct cg_unit_sett
 	_cleanup_free_ char *ddir = xasprintf("%s.d", name_or_path);
 	struct dropins d = {0};
 	collect_dir(&d, ddir);
-	qsort(d.v, d.n, sizeof *d.v, cmp_dropin);
+	if (d.n)
+		qsort(d.v, d.n, sizeof *d.v, cmp_dropin);
 	for (size_t i = 0; i < d.n && r >= 0; i++) {
 		add_dropin_name(out, d.v[i].path);
 		r = parse_path(out, d.v[i].path, d.v[i].path, e);
