@@ -1,0 +1,205 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# callgroups trace --backend=bpf: the same tables as the ptrace backend on
+# every trace program, ABIs, errors, exit statuses and signals; -p attach
+# (nothing lost after "attached", descendants that exist already and those
+# forked later, the end when the last traced process ends); --cgroup (a
+# process moved in, a process started there after attach, sub-cgroups).
+# Skipped, with the reason, where eBPF tracing is not possible.
+. "$(dirname "$0")/lib.sh"
+CG=$CALLGROUPS
+B="$CG trace --backend=bpf"
+
+count() {
+	awk -v n="$2" -v want="${3:-}" '
+		/^System call usage summary for/ { mode = $0; sub(/^System call usage summary for /, "", mode); sub(/ mode:$/, "", mode); next }
+		mode == want && $NF == n && $1 ~ /^[0-9]/ { print $4; found = 1 }
+		END { if (!found) print 0 }' "$1"
+}
+errcount() {
+	awk -v n="$2" '$NF == n && $1 ~ /^[0-9]/ { print (NF == 6 ? $5 : 0); f = 1 } END { if (!f) print 0 }' "$1"
+}
+wait_for() {
+	for _ in $(seq 100); do grep -qE -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+	return 1
+}
+# (table, name, calls, errors) of every row but the timing-dependent futex.
+norm() {
+	awk '/^System call usage summary/ { m = $0 }
+	     $1 ~ /^[0-9]/ && $NF != "total" { print m "|" $NF "|" $4 "|" (NF == 6 ? $5 : 0) }' "$1" |
+		grep -vE '\|futex\|' | sort
+}
+
+$CG trace --no-report -o /dev/null -- true 2>"$TMP/auto.err"
+if ! grep -q '^callgroups: using the bpf backend' "$TMP/auto.err"; then
+	why=$(sed -n 's/^callgroups: using the ptrace backend (bpf: \(.*\))$/\1/p' "$TMP/auto.err")
+	skip "eBPF backend: not possible here: ${why:-$(head -1 "$TMP/auto.err")}"
+	check_status "--backend=bpf where it cannot run -> failure (3)" 3 $B --no-report -- true
+	check_grep "--backend=bpf says why it cannot run" 'eBPF backend unavailable' "$TMP/err"
+	done_testing
+	exit
+fi
+ok "auto picks bpf here (root, kernel BTF)"
+
+# ---- the same tables as the ptrace backend -------------------------------------
+for p in trace_exec trace_fork trace_signal trace_threads trace_int80 trace_x32 m32/trace_m32 workload; do
+	$B --no-report -o "$TMP/b.txt" -- "$PROGS/$p" >/dev/null 2>&1
+	rb=$?
+	$CG trace --backend=ptrace --no-report -o "$TMP/p.txt" -- "$PROGS/$p" >/dev/null 2>&1
+	rp=$?
+	check_eq "$p: same exit status as ptrace" "$rb" "$rp"
+	check_eq "$p: same calls and errors as ptrace" "$(norm "$TMP/b.txt")" "$(norm "$TMP/p.txt")"
+done
+
+# ---- exact counts, ABIs, errors, exit status --------------------------------------
+check_status "fork/vfork: the program's exit status (4)" 4 $B --no-report -o "$TMP/fork.txt" -- "$PROGS/trace_fork"
+check_eq "fork child's getppid" "$(count "$TMP/fork.txt" getppid)" 10
+check_eq "vfork child's getpid" "$(count "$TMP/fork.txt" getpid)" 3
+check_eq "the command's own execve is the first call counted" "$(count "$TMP/fork.txt" execve)" 1
+check_status "non-leader execve: exit 6" 6 $B --no-report -o "$TMP/te.txt" -- "$PROGS/trace_thread_exec"
+check_eq "non-leader execve: 5 getppid" "$(count "$TMP/te.txt" getppid)" 5
+check_eq "non-leader execve: 2 execve" "$(count "$TMP/te.txt" execve)" 2
+check_status "32-bit program" 0 $B --no-report -o "$TMP/m32.txt" -- "$PROGS/m32/trace_m32"
+check_eq "32-bit getppid in the 32-bit table" "$(count "$TMP/m32.txt" getppid "32 bit")" 7
+check_eq "the launcher's execve stays 64-bit" "$(count "$TMP/m32.txt" execve)" 1
+$B --no-report -o "$TMP/i80.txt" -- "$PROGS/trace_int80" >/dev/null 2>&1
+check_eq "int 0x80 from a 64-bit program: i386 getppid" "$(count "$TMP/i80.txt" getppid "32 bit")" 4
+$B --no-report -o "$TMP/x32.txt" -- "$PROGS/trace_x32" 2>/dev/null
+rc=$?
+check_eq "x32 calls in the x32 table" "$(count "$TMP/x32.txt" getpid x32)" 3
+[ "$rc" -eq 77 ] && check_eq "x32 off in this kernel: ENOSYS counted as errors" \
+	"$(awk '/x32 mode/ { m = 1 } m && $NF == "getpid" { print $5 }' "$TMP/x32.txt")" 3
+$B --no-report -o "$TMP/e1.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/null; true'
+check_eq "failed chdir counted as an error" "$(errcount "$TMP/e1.txt" chdir)" 1
+$B --no-errors --no-report -o "$TMP/e2.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/null; true'
+check_eq "--no-errors: chdir counted" "$(count "$TMP/e2.txt" chdir)" 1
+check_eq "--no-errors: no errors" "$(errcount "$TMP/e2.txt" chdir)" 0
+check_status "killed by SIGTERM -> 143" 143 $B --no-report -o "$TMP/s.txt" -- sh -c 'kill -TERM $$'
+check_status "unknown command -> 3" 3 $B --no-report -- /nonexistent/callgroups-no-such-cmd
+check_grep "unknown command is named" 'callgroups-no-such-cmd' "$TMP/err"
+# The command keeps its privileges (nothing stops it): no setuid warning.
+cp "$PROGS/trace_loop" "$TMP/suid" && chmod 4755 "$TMP/suid"
+$B --no-report -o "$TMP/suid.txt" -- "$TMP/suid" 5 2>"$TMP/suid.err"
+check_no_grep "setuid program: no warning under bpf" 'warning' "$TMP/suid.err"
+check_eq "setuid program: its 5 getppid" "$(count "$TMP/suid.txt" getppid)" 5
+
+# Children left running: traced until they end. (sh may call getppid itself,
+# for $PPID: counted from a run of sh alone.)
+$B --no-report -o "$TMP/sh.txt" -- sh -c "exit 0" 2>/dev/null
+$B --no-report -o "$TMP/bg.txt" -- sh -c "(sleep 0.5; $PROGS/trace_loop 7) & exit 0" 2>"$TMP/bg.err"
+check_eq "a child left behind is traced until it ends" "$(count "$TMP/bg.txt" getppid)" \
+	$((7 + $(count "$TMP/sh.txt" getppid)))
+check_grep "and we said so" 'tracing the processes it left' "$TMP/bg.err"
+
+# A second SIGTERM kills the command (and what it started).
+$B --no-report -o "$TMP/term2.txt" -- sh -c 'trap "" TERM; sleep 30; exit 0' 2>/dev/null &
+cg=$!
+sleep 0.5; kill -TERM $cg; sleep 0.3; kill -TERM $cg
+wait $cg
+check_eq "a second SIGTERM kills the command (137)" "$?" 137
+check_grep "second SIGTERM: summary written" 'total$' "$TMP/term2.txt"
+
+# ---- -p ------------------------------------------------------------------------
+attach_test() { # NAME THREADS CALLS
+	local name=$1 threads=$2 n=$3
+	local out="$TMP/att-$name.out" tbl="$TMP/att-$name.txt" err="$TMP/att-$name.err"
+	"$PROGS/trace_attach" "$n" "$threads" >"$out" &
+	local prog=$!
+	wait_for "$out" 'ready'
+	$B --no-report -o "$tbl" -p $prog 2>"$err" &
+	local cg=$!
+	if ! wait_for "$err" 'attached to'; then
+		not_ok "$name: callgroups attached"; kill -KILL $prog $cg; wait; return
+	fi
+	kill -USR1 $prog
+	wait_for "$out" 'done'
+	kill -INT $cg
+	wait $cg
+	check_eq "$name: callgroups ends with 0 after Ctrl+C" "$?" 0
+	check_grep "$name: detached message" 'detached from' "$err"
+	check_eq "$name: every getppid after attach counted" "$(count "$tbl" getppid)" $((n * (threads + 1)))
+	kill -USR2 $prog
+	wait $prog
+	check_eq "$name: the program finishes normally after detach (exit 5)" "$?" 5
+}
+attach_test "-p" 0 20000
+attach_test "-p threads" 3 5000
+
+# The trace ends by itself when the last traced process ends.
+"$PROGS/trace_attach" 100 >"$TMP/end.out" &
+prog=$!
+wait_for "$TMP/end.out" ready
+$B --no-report -o "$TMP/end.txt" -p $prog 2>"$TMP/end.err" &
+cg=$!
+wait_for "$TMP/end.err" 'attached to'
+kill -USR1 $prog; wait_for "$TMP/end.out" done; kill -USR2 $prog
+wait $prog
+for _ in $(seq 50); do kill -0 $cg 2>/dev/null || break; sleep 0.1; done
+if kill -0 $cg 2>/dev/null; then
+	not_ok "-p ends when the process does"; kill -INT $cg; wait $cg
+else
+	wait $cg; ok "-p ends when the process does"
+fi
+check_eq "-p to the end: getuid after the second signal" "$(count "$TMP/end.txt" getuid)" 1
+check_eq "-p to the end: exit_group" "$(count "$TMP/end.txt" exit_group)" 1
+
+# Descendants: one that exists at attach time, one forked later.
+mkfifo "$TMP/fifo"
+sh -c '"$1" 50 >"$2" & read x <"$3"; "$4"; wait' sh "$PROGS/trace_attach" "$TMP/desc.out" \
+	"$TMP/fifo" "$PROGS/trace_fork" &
+sh_pid=$!
+wait_for "$TMP/desc.out" ready
+kid=$(awk '{ print $1; exit }' "$TMP/desc.out")
+$B --no-report -o "$TMP/desc.txt" -p $sh_pid 2>"$TMP/desc.err" &
+cg=$!
+wait_for "$TMP/desc.err" 'attached to'
+check_grep "-p counts the tree: 2 processes" 'attached to 2 tasks' "$TMP/desc.err"
+kill -USR1 $kid; wait_for "$TMP/desc.out" done; kill -USR2 $kid
+echo go >"$TMP/fifo"
+wait $sh_pid
+wait $cg
+check_eq "-p ends when the tree is gone" "$?" 0
+check_eq "-p: a child that existed at attach is traced" "$(count "$TMP/desc.txt" getuid)" $((1 + 5))
+check_eq "-p: children forked later are traced (fork child + attach prog)" \
+	"$(count "$TMP/desc.txt" getppid)" $((50 + 10))
+check_eq "-p: vfork child" "$(count "$TMP/desc.txt" getpid)" 3
+check_status "-p of no such process -> 3" 3 $B --no-report -p 4194300
+
+# ---- --cgroup --------------------------------------------------------------------
+cgroot=
+for d in /sys/fs/cgroup /sys/fs/cgroup/unified; do
+	if [ "$(stat -fc %T "$d" 2>/dev/null)" = cgroup2fs ]; then cgroot=$d; break; fi
+done
+cgdir="$cgroot/callgroups-bpf-test-$$"
+if [ -n "$cgroot" ] && mkdir "$cgdir" 2>/dev/null; then
+	mkdir "$cgdir/sub"
+	"$PROGS/trace_attach" 300 1 >"$TMP/cg.out" &
+	prog=$!
+	wait_for "$TMP/cg.out" ready
+	echo $prog >"$cgdir/cgroup.procs"
+	$B --no-report -o "$TMP/cg.txt" --cgroup "$cgdir" 2>"$TMP/cg.err" &
+	cg=$!
+	if wait_for "$TMP/cg.err" 'attached to 2 tasks'; then
+		kill -USR1 $prog; wait_for "$TMP/cg.out" done
+		# A process that starts in a sub-cgroup after the attach.
+		sh -c 'echo $$ >"$1/sub/cgroup.procs"; exec "$2" 9' sh "$cgdir" "$PROGS/trace_loop"
+		# One outside, not counted.
+		"$PROGS/trace_loop" 1000
+		kill -INT $cg; wait $cg
+		check_eq "--cgroup: ends with 0 after Ctrl+C" "$?" 0
+		check_eq "--cgroup: every call of the process and its thread, and of the new one below" \
+			"$(count "$TMP/cg.txt" getppid)" $((600 + 9))
+		kill -USR2 $prog; wait $prog
+		check_eq "--cgroup: the process goes on after detach (exit 5)" "$?" 5
+	else
+		not_ok "--cgroup: attached"; sed 's/^/# /' "$TMP/cg.err"
+		kill -KILL $prog $cg; wait
+	fi
+	rmdir "$cgdir/sub" "$cgdir"
+else
+	skip "--cgroup: cannot create a cgroup v2 directory here"
+fi
+check_status "--cgroup on a directory that is not a cgroup -> 3" 3 $B --no-report --cgroup "$TMP"
+check_grep "--cgroup: says it needs cgroup v2" 'cgroup v2' "$TMP/err"
+
+done_testing
