@@ -87,6 +87,16 @@ static void test_fork_vfork(void **state)
 	assert_int_equal(calls(p, CG_ABI_X86_64, "wait4"), 2);
 }
 
+static void test_many_tasks(void **state)
+{
+	(void)state;
+	int st;
+	_cleanup_profile_ struct cg_profile *p = trace_prog("trace_many", &st);
+	assert_int_equal(st, 0);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 120);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "wait4"), 120);
+}
+
 static void test_exec_chain(void **state)
 {
 	(void)state;
@@ -356,6 +366,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_fork_vfork),
+		cmocka_unit_test(test_many_tasks),
 		cmocka_unit_test(test_exec_chain),
 		cmocka_unit_test(test_signal_handler),
 		cmocka_unit_test(test_thread_exec),
