@@ -57,6 +57,10 @@ static void help(FILE *f)
 	      "per call (twice when errors are counted, the default). Running processes\n"
 	      "get no filter: two stops per call. Set-user-ID, set-group-ID and file\n"
 	      "capabilities do not apply to a traced program (a warning says so).\n"
+	      "Calls are counted when they start, so exit and exit_group (which never\n"
+	      "return) are in the table, unlike strace -c's. A call that the command's\n"
+	      "own seccomp filter refuses never reaches the tracer's filter: under the\n"
+	      "ptrace backend it is not seen (the bpf backend sees it).\n"
 	      "\n"
 	      "Examples:\n"
 	      "  callgroups trace -- make -j2\n"
@@ -208,7 +212,18 @@ int cmd_trace(int argc, char **argv)
 	int rc = CG_EXIT_OK;
 	if (report) {
 		fflush(stdout);
-		rc = cli_report(p, table, fmt, stdout);
+		/* What the report says it was made from. */
+		_cleanup_free_ char *src = NULL;
+		if (command)
+			src = xasprintf("a trace of %s", argv[optind]);
+		else if (unit)
+			src = xasprintf("a trace of %s", unit);
+		else if (cgroup)
+			src = xasprintf("a trace of cgroup %s", cgroup);
+		else
+			src = xasprintf("a trace of pid %d%s", (int)pids[0], n_pids > 1 ? " ..." : "");
+		const char *sources[] = { src };
+		rc = cli_report_to(p, table, fmt, NULL, sources, 1);
 		cg_table_free(table);
 	}
 	if (command && r.exit_status >= 0)

@@ -79,6 +79,13 @@ if grep -q 'not built yet' "$TMP/e2"; then
 else
 	check_grep "the report goes to stdout" 'SystemCallFilter=' "$TMP/o2"
 fi
+$T --format=json -o "$TMP/j.txt" -- "$PROGS/trace_exec" >"$TMP/j.json" 2>/dev/null
+check "--format=json: the report is JSON" jq -e '.observed' "$TMP/j.json"
+check_eq "--format=json: names what was traced" "$(jq -r '.inputs[0]' "$TMP/j.json")" \
+	"a trace of $PROGS/trace_exec"
+$T --format=dropin -o "$TMP/d.txt" -- "$PROGS/trace_exec" >"$TMP/d.conf" 2>/dev/null
+check_grep "--format=dropin: a drop-in" '^\[Service\]$' "$TMP/d.conf"
+check_grep "--format=dropin: with a filter" '^SystemCallFilter=' "$TMP/d.conf"
 $CG suggest "$TMP/exec.txt" >"$TMP/sug.out" 2>"$TMP/sug.err"
 if grep -q 'not built yet' "$TMP/sug.err"; then
 	skip "callgroups suggest reads the -o table (suggest not built yet)"
