@@ -135,6 +135,23 @@ static char *name_list(const struct cg_set *s, size_t max)
 	return out;
 }
 
+/* Adds the calls a line names by name (not through a group). */
+static void add_named(struct cg_set *s, const char *value)
+{
+	const char *p = value;
+	while (*p) {
+		p += strspn(p, " \t");
+		size_t n = strcspn(p, " \t");
+		if (!n)
+			break;
+		/* An allow-listed "name:ERRNO" is ignored by systemd. */
+		size_t k = strcspn(p, ":");
+		if (p[0] != '@' && p[0] != '~' && k >= n)
+			cg_set_add(s, cg_intern_n(p, n));
+		p += n;
+	}
+}
+
 /* Applies the filter lines one by one to find pitfalls, and for each
  * denied name of interest the line that last changed it (index, or -1). */
 static int replay(const struct cg_unit_settings *u, const struct cg_table *t,
@@ -149,6 +166,7 @@ static int replay(const struct cg_unit_settings *u, const struct cg_table *t,
 		last[k] = -1;
 	}
 	ssize_t first = -1; /* the line that fixed the mode */
+	_cleanup_set_ struct cg_set *named = cg_set_new(); /* calls allow lines name */
 	int ret = 0;
 	for (size_t i = 0; i < u->nfilter; i++) {
 		const struct cg_unit_line *l = &u->filter[i];
@@ -179,14 +197,25 @@ static int replay(const struct cg_unit_settings *u, const struct cg_table *t,
 		}
 		for (size_t w = nw; w < f.nwarnings; w++)
 			add_pitfall(r, CG_PITFALL_IGNORED, where, xstrdup(f.warnings[w]));
+		if (empty)
+			cg_set_clear(named);
+		else if (!inv)
+			add_named(named, l->value);
 		if (was_allow && inv) {
 			cg_set_subtract(before, f.set);
 			if (!cg_set_empty(before)) {
 				_cleanup_free_ char *list = name_list(before, 12);
+				_cleanup_set_ struct cg_set *expl = cg_set_dup(before);
+				cg_set_intersect(expl, named);
+				_cleanup_free_ char *elist = name_list(expl, 12);
 				add_pitfall(r, CG_PITFALL_TAKEN_BACK, where,
 					    xasprintf("'%s' takes back %zu calls that earlier lines "
-						      "allowed: %s",
-						      l->value, cg_set_size(before), list));
+						      "allowed: %s%s%s%s",
+						      l->value, cg_set_size(before), list,
+						      cg_set_empty(expl) ? "" : " (among them, named "
+										"explicitly: ",
+						      cg_set_empty(expl) ? "" : elist,
+						      cg_set_empty(expl) ? "" : ")"));
 			}
 		}
 		for (size_t k = 0; k < nnames; k++) {

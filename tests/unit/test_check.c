@@ -69,6 +69,9 @@ static void test_chown_overlap(void **state)
 	assert_true(r.fix_verified);
 	assert_true(has_pitfall(&r, CG_PITFALL_TAKEN_BACK));
 	assert_false(has_pitfall(&r, CG_PITFALL_ARCHS));
+	for (size_t i = 0; i < r.npitfalls; i++)
+		if (r.pitfalls[i].kind == CG_PITFALL_TAKEN_BACK)
+			assert_null(strstr(r.pitfalls[i].msg, "explicitly"));
 
 	/* The fix applied really lets them through. */
 	struct cg_unit_settings fixed;
@@ -185,6 +188,7 @@ static void test_pitfalls(void **state)
 		{{"SystemCallFilter=@system-service chown", "SystemCallFilter=~@privileged"},
 		 CG_PITFALL_TAKEN_BACK, true},
 		{{"SystemCallFilter=~@mount", "SystemCallFilter=~@privileged"}, CG_PITFALL_TAKEN_BACK, false},
+		{{"SystemCallFilter=@system-service", "SystemCallFilter=~@swap"}, CG_PITFALL_TAKEN_BACK, false},
 		{{"SystemCallFilter=@nosuchgroup"}, CG_PITFALL_IGNORED, true},
 		{{"SystemCallFilter=@basic-io", "SystemCallArchitectures=native"}, CG_PITFALL_ARCHS, false},
 		{{"SystemCallFilter=@basic-io", "SystemCallArchitectures=native x86"}, CG_PITFALL_ARCHS, true},
@@ -207,6 +211,29 @@ static void test_pitfalls(void **state)
 		cg_check_result_done(&r);
 		cg_unit_settings_done(&u);
 	}
+}
+
+static void test_taken_back_explicit(void **state)
+{
+	(void)state;
+	const char *lines[] = {"SystemCallFilter=@system-service chown setuid:EPERM",
+			       "SystemCallFilter=~@privileged"};
+	struct cg_unit_settings u;
+	settings(&u, lines, 2);
+	struct cg_check_result r;
+	cg_check_result_init(&r);
+	struct cg_error e = {0};
+	assert_int_equal(cg_check_run(&u, t252(), NULL, &r, &e), 0);
+	bool found = false;
+	for (size_t i = 0; i < r.npitfalls; i++)
+		if (r.pitfalls[i].kind == CG_PITFALL_TAKEN_BACK) {
+			found = true;
+			assert_non_null(strstr(r.pitfalls[i].msg, "named explicitly: chown)"));
+			assert_string_equal(r.pitfalls[i].where, "t:2");
+		}
+	assert_true(found);
+	cg_check_result_done(&r);
+	cg_unit_settings_done(&u);
 }
 
 static void test_group_use(void **state)
@@ -283,6 +310,7 @@ int main(void)
 		cmocka_unit_test(test_chown_overlap), cmocka_unit_test(test_smallest_group),
 		cmocka_unit_test(test_actions),       cmocka_unit_test(test_archs),
 		cmocka_unit_test(test_pitfalls),      cmocka_unit_test(test_group_use),
+		cmocka_unit_test(test_taken_back_explicit),
 		cmocka_unit_test(test_portability),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
