@@ -27,9 +27,11 @@ static bool filter_active(const struct cg_policy *p)
 	       (p->filter->allow_list || !cg_set_empty(p->filter->set));
 }
 
+static bool log_active(const struct cg_policy *p);
+
 bool cg_policy_active(const struct cg_policy *p)
 {
-	return filter_active(p) || cg_archs_set(&p->archs);
+	return filter_active(p) || cg_archs_set(&p->archs) || log_active(p);
 }
 
 unsigned cg_policy_abis(const struct cg_policy *p)
@@ -63,6 +65,20 @@ struct cg_verdict cg_policy_verdict(const struct cg_policy *p, enum cg_abi abi, 
 	if (allowed)
 		return (struct cg_verdict){CG_VERDICT_ALLOW, 0};
 	return deny_verdict(p, name);
+}
+
+static bool log_active(const struct cg_policy *p)
+{
+	/* systemd loads nothing for "log only these" with nothing listed. */
+	return p->log && p->log->active && (!p->log->allow_list || !cg_set_empty(p->log->set));
+}
+
+bool cg_policy_logs(const struct cg_policy *p, enum cg_abi abi, cg_name name)
+{
+	if (!log_active(p) || cg_policy_verdict(p, abi, name).kind != CG_VERDICT_ALLOW)
+		return false;
+	return name == CG_NAME_NONE ? !p->log->allow_list
+				    : cg_set_has(p->log->set, name) == p->log->allow_list;
 }
 
 const char *cg_verdict_name(struct cg_verdict v)
@@ -114,12 +130,21 @@ static uint32_t default_deny_action(const struct cg_policy *p)
 /* A context for one ABI only, as systemd's seccomp_init_for_arch() makes
  * it: other ABIs' calls pass (their own filter judges them). complain: the
  * deny action is a user notification. */
-static int abi_ctx(const struct cg_policy *p, enum cg_abi abi, bool complain, scmp_filter_ctx *out,
-		   struct cg_error *e)
+enum ctx_kind { CTX_ENFORCE, CTX_COMPLAIN, CTX_LOG };
+
+static int abi_ctx(const struct cg_policy *p, enum cg_abi abi, enum ctx_kind kind,
+		   scmp_filter_ctx *out, struct cg_error *e)
 {
-	const struct cg_filter *f = p->filter;
-	uint32_t deflt = f->allow_list ? (complain ? SCMP_ACT_NOTIFY : default_deny_action(p))
-				       : SCMP_ACT_ALLOW;
+	bool complain = kind == CTX_COMPLAIN;
+	/* SystemCallLog=: an allow-list logs the listed calls ("log these"),
+	 * a deny-list all others; the same per-ABI construction. */
+	const struct cg_filter *f = kind == CTX_LOG ? p->log : p->filter;
+	uint32_t deny = kind == CTX_LOG ? SCMP_ACT_LOG
+			: complain	? SCMP_ACT_NOTIFY
+					: default_deny_action(p);
+	uint32_t deflt = kind == CTX_LOG ? (f->allow_list ? SCMP_ACT_ALLOW : SCMP_ACT_LOG)
+			 : f->allow_list ? deny
+					 : SCMP_ACT_ALLOW;
 	_cleanup_ctx_ scmp_filter_ctx ctx = seccomp_init(deflt);
 	if (!ctx)
 		return -ENOMEM;
@@ -144,7 +169,9 @@ static int abi_ctx(const struct cg_policy *p, enum cg_abi abi, bool complain, sc
 		if (!cg_syscall_on_abi(abi, name))
 			continue; /* systemd skips names an ABI lacks (-EDOM) */
 		uint32_t action = SCMP_ACT_ALLOW;
-		if (!f->allow_list)
+		if (kind == CTX_LOG)
+			action = f->allow_list ? SCMP_ACT_LOG : SCMP_ACT_ALLOW;
+		else if (!f->allow_list)
 			action = complain ? SCMP_ACT_NOTIFY : verdict_action(deny_verdict(p, n));
 		/* Numbers are given in the native numbering (pseudo numbers
 		 * for calls the native ABI lacks); libseccomp translates them
@@ -208,7 +235,7 @@ static int merged_ctx(const struct cg_policy *p, bool complain, scmp_filter_ctx 
 			if (!(abis & (1u << order[i])))
 				continue;
 			scmp_filter_ctx one = NULL;
-			r = abi_ctx(p, order[i], complain, &one, e);
+			r = abi_ctx(p, order[i], complain ? CTX_COMPLAIN : CTX_ENFORCE, &one, e);
 			if (r < 0)
 				return r;
 			if (!ctx) {
@@ -258,6 +285,30 @@ static int set_nnp(struct cg_error *e)
 	return 0;
 }
 
+/* One filter per ABI, in the order of systemd's seccomp_local_archs
+ * (x86, x32, the native x86-64 last). */
+static int load_per_abi(const struct cg_policy *p, enum ctx_kind kind, struct cg_error *e)
+{
+	static const enum cg_abi order[] = {CG_ABI_I386, CG_ABI_X32, CG_ABI_X86_64};
+	unsigned abis = cg_policy_abis(p);
+	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
+		if (!(abis & (1u << order[i])))
+			continue;
+		_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
+		int r = abi_ctx(p, order[i], kind, &ctx, e);
+		if (r < 0)
+			return r;
+		r = seccomp_load(ctx);
+		if (r < 0) {
+			cg_error_set(e, NULL, 0, "cannot load the %s %s filter: %s",
+				     kind == CTX_LOG ? "SystemCallLog=" : "SystemCallFilter=",
+				     cg_abi_name(order[i]), strerror(-r));
+			return r;
+		}
+	}
+	return 0;
+}
+
 int cg_policy_load(const struct cg_policy *p, struct cg_error *e)
 {
 	int r = set_nnp(e);
@@ -279,24 +330,13 @@ int cg_policy_load(const struct cg_policy *p, struct cg_error *e)
 			return r;
 		}
 	}
-	if (!filter_active(p))
-		return 0;
-	static const enum cg_abi order[] = {CG_ABI_I386, CG_ABI_X32, CG_ABI_X86_64};
-	unsigned abis = cg_policy_abis(p);
-	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
-		if (!(abis & (1u << order[i])))
-			continue;
-		_cleanup_ctx_ scmp_filter_ctx ctx = NULL;
-		r = abi_ctx(p, order[i], false, &ctx, e);
+	if (log_active(p)) {
+		r = load_per_abi(p, CTX_LOG, e);
 		if (r < 0)
 			return r;
-		r = seccomp_load(ctx);
-		if (r < 0) {
-			cg_error_set(e, NULL, 0, "cannot load the %s filter: %s", cg_abi_name(order[i]),
-				     strerror(-r));
-			return r;
-		}
 	}
+	if (filter_active(p))
+		return load_per_abi(p, CTX_ENFORCE, e);
 	return 0;
 }
 
@@ -500,7 +540,7 @@ void cg_complaints_sort(struct cg_complaints *c)
 		qsort(c->v, c->n, sizeof *c->v, complaint_cmp);
 }
 
-static void complaint_add(struct cg_complaints *c, uint32_t arch, long nr, pid_t pid)
+void cg_complaints_add(struct cg_complaints *c, uint32_t arch, long nr, pid_t pid)
 {
 	enum cg_abi abi;
 	if (cg_abi_from_audit(arch, nr, &abi) < 0)
@@ -554,7 +594,7 @@ int cg_complain_serve(int notify_fd, pid_t child, int *status, struct cg_complai
 		if (fds[0].revents & POLLIN) {
 			memset(req, 0, sizeof *req);
 			if (seccomp_notify_receive(notify_fd, req) == 0) {
-				complaint_add(out, req->data.arch, req->data.nr, (pid_t)req->pid);
+				cg_complaints_add(out, req->data.arch, req->data.nr, (pid_t)req->pid);
 				memset(resp, 0, sizeof *resp);
 				resp->id = req->id;
 				resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -739,6 +779,18 @@ static int next_record(const struct cg_seccomp_watch *w, char *line, size_t len)
 int cg_seccomp_watch_find_kill(const struct cg_seccomp_watch *w, pid_t pid, int timeout_ms,
 			       struct cg_seccomp_record *out)
 {
+	long deadline = now_ms() + timeout_ms;
+	for (;;) {
+		long left = deadline - now_ms();
+		int r = cg_seccomp_watch_next(w, pid, left > 0 ? (int)left : 0, out);
+		if (r < 0 || out->sig == 31)
+			return r;
+	}
+}
+
+int cg_seccomp_watch_next(const struct cg_seccomp_watch *w, pid_t pid, int timeout_ms,
+			  struct cg_seccomp_record *out)
+{
 	if (w->fd < 0)
 		return -EBADF;
 	long deadline = now_ms() + timeout_ms;
@@ -749,7 +801,7 @@ int cg_seccomp_watch_find_kill(const struct cg_seccomp_watch *w, pid_t pid, int 
 			return r;
 		if (r > 0) {
 			struct cg_seccomp_record rec;
-			if (cg_seccomp_record_parse(line, &rec) == 0 && rec.pid == pid && rec.sig == 31) {
+			if (cg_seccomp_record_parse(line, &rec) == 0 && rec.pid == pid) {
 				*out = rec;
 				return 0;
 			}

@@ -37,6 +37,9 @@ struct cg_policy {
 	const struct cg_filter *filter; /* SystemCallFilter=; not owned; NULL or inactive: none */
 	int errno_action; /* SystemCallErrorNumber=: an errno; CG_ERRNO_KILL or CG_ERRNO_NONE: kill */
 	struct cg_archs archs; /* SystemCallArchitectures=; zero: not set */
+	/* SystemCallLog= (cg_unit_apply_log()); not owned; NULL or inactive:
+	 * none. Applied by cg_policy_load() only. */
+	const struct cg_filter *log;
 };
 
 enum cg_verdict_kind {
@@ -57,13 +60,16 @@ unsigned cg_policy_abis(const struct cg_policy *p);
 /* What the kernel does with a call of name on abi under p: the semantics
  * the loaded filters implement, computed from cg_filter_allows(). */
 struct cg_verdict cg_policy_verdict(const struct cg_policy *p, enum cg_abi abi, cg_name name);
+/* True when SystemCallLog= logs a call the filter lets through. */
+bool cg_policy_logs(const struct cg_policy *p, enum cg_abi abi, cg_name name);
 /* "allow", "kill", "kill-thread", "EPERM": a static string. */
 const char *cg_verdict_name(struct cg_verdict v);
-/* True when p restricts anything (a filter or an arch restriction). */
+/* True when p loads anything (a filter, an arch restriction, logging). */
 bool cg_policy_active(const struct cg_policy *p);
 
-/* Loads p into the calling thread as systemd does (the arch filter, then
- * one filter per ABI), after setting no_new_privs. Meant for a child just
+/* Loads p into the calling thread as systemd does (the arch filter, the
+ * SystemCallLog= filters, then one SystemCallFilter= filter per ABI),
+ * after setting no_new_privs. Meant for a child just
  * before execve(). Returns 0 or a negative errno (e says which step). */
 int cg_policy_load(const struct cg_policy *p, struct cg_error *e);
 
@@ -106,6 +112,8 @@ struct cg_complaints {
 };
 
 void cg_complaints_done(struct cg_complaints *c);
+/* Counts one call of (the audit arch token, nr) by pid. */
+void cg_complaints_add(struct cg_complaints *c, uint32_t audit_arch, long nr, pid_t pid);
 /* Sorts by ABI, then name. */
 void cg_complaints_sort(struct cg_complaints *c);
 
@@ -148,8 +156,12 @@ struct cg_seccomp_watch {
  * a negative errno when neither source can be read (w->fd is then -1). */
 int cg_seccomp_watch_open(struct cg_seccomp_watch *w);
 void cg_seccomp_watch_close(struct cg_seccomp_watch *w);
-/* Returns in *out the SIGSYS kill record of pid among the records that
- * arrived; waits up to timeout_ms for it, since the kernel sends audit
- * records from a thread of its own. Returns 0, or -ENOENT when none came. */
+/* Returns in *out the next seccomp record of pid (a kill, or a call that
+ * SystemCallLog= logged) among the records that arrived; waits up to
+ * timeout_ms for one, since the kernel sends audit records from a thread of
+ * its own. Returns 0, or -ENOENT when none came. */
+int cg_seccomp_watch_next(const struct cg_seccomp_watch *w, pid_t pid, int timeout_ms,
+			  struct cg_seccomp_record *out);
+/* The same for the SIGSYS kill record of pid, skipping others. */
 int cg_seccomp_watch_find_kill(const struct cg_seccomp_watch *w, pid_t pid, int timeout_ms,
 			       struct cg_seccomp_record *out);

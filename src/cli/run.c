@@ -30,6 +30,8 @@ static void usage(FILE *f)
 		"  --filter LINE          a SystemCallFilter= value; repeat for more lines, in order\n"
 		"  --errno=NAME           SystemCallErrorNumber= (EPERM, a number, or kill)\n"
 		"  --architectures=LIST   SystemCallArchitectures= (native, x86-64, x86, x32)\n"
+		"  --log LINE             a SystemCallLog= value: calls the filter lets through\n"
+		"                         are logged by the kernel and counted at the end\n"
 		"  --unit UNIT            take the settings from a unit (name on the search path,\n"
 		"                         or a file path); --filter and friends are applied after\n"
 		"  --systemd=SPEC         group table: auto, a version (%s) or a file\n"
@@ -253,18 +255,83 @@ static void print_complaints(FILE *out, const struct cg_complaints *c, const str
 	}
 }
 
-static void report_kill(const struct cg_seccomp_watch *w, int watch_err, pid_t pid,
-			const struct cg_policy *p, const struct cg_table *t)
+static void print_kill(const struct cg_seccomp_record *rec, bool whole, pid_t pid,
+		       const struct cg_policy *p, const struct cg_table *t)
 {
-	struct cg_seccomp_record rec;
+	char fix[128];
+	const char *name = rec->name != CG_NAME_NONE ? cg_name_str(rec->name) : "?";
+	long nr = rec->nr & ~(long)CG_X32_SYSCALL_BIT;
+	struct cg_verdict v = cg_policy_verdict(p, rec->abi, rec->name);
+	if (v.kind == CG_VERDICT_KILL_THREAD)
+		fprintf(stderr,
+			"callgroups: the filter killed %s%s (pid %d) for its %s call %s (#%ld): not of "
+			"an allowed architecture; SystemCallArchitectures=%s would allow it\n",
+			whole ? "" : "a thread of ", rec->comm, (int)pid, cg_abi_name(rec->abi), name,
+			nr, cg_abi_name(rec->abi));
+	else
+		fprintf(stderr,
+			"callgroups: the filter killed %s%s (pid %d) for calling %s (%s, #%ld); the "
+			"smallest group holding it: %s\n",
+			whole ? "" : "a thread of ", rec->comm, (int)pid, name, cg_abi_name(rec->abi),
+			nr, fix_for(p, t, rec->abi, rec->name, fix, sizeof fix));
+}
+
+static void print_logged(const struct cg_complaints *c)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < c->n; i++)
+		total += c->v[i].count;
+	fprintf(stderr, "callgroups run: SystemCallLog= logged %zu system call%s (%llu call%s)%s\n",
+		c->n, c->n == 1 ? "" : "s", (unsigned long long)total, total == 1 ? "" : "s",
+		c->n ? ":" : ".");
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cg_complaint *x = &c->v[i];
+		fprintf(stderr, "%10llu  %-6s  %s\n", (unsigned long long)x->count, cg_abi_name(x->abi),
+			x->name != CG_NAME_NONE ? cg_name_str(x->name) : "?");
+	}
+}
+
+/* After the command: the kernel's seccomp records of it. A SIGSYS death is
+ * named by its kill record; a thread killed by SystemCallArchitectures=
+ * (libseccomp's bad-arch action kills the thread only) leaves the process
+ * running and is reported from the records already queued; SystemCallLog=
+ * records are counted. Records of the command's children are not matched
+ * (their pids are not known here). */
+static void report_records(const struct cg_seccomp_watch *w, int watch_err, pid_t pid, int status,
+			   const struct cg_policy *p, const struct cg_table *t)
+{
+	bool sigsys = WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
+	bool logging = p->log && p->log->active;
 	if (w->fd < 0) {
-		warnx_("the command was killed by SIGSYS; which call did it is unknown: neither the "
-		       "audit log group nor /dev/kmsg can be read (%s). Run again with --complain to "
-		       "list every call the filter would deny.",
-		       strerror(-watch_err));
+		if (sigsys || logging)
+			warnx_("%s: neither the audit log group nor /dev/kmsg can be read (%s)%s",
+			       sigsys ? "the command was killed by SIGSYS; which call did it is unknown"
+				      : "SystemCallLog= records cannot be read",
+			       strerror(-watch_err),
+			       sigsys ? ". Run again with --complain to list every call the filter "
+					"would deny."
+				      : "");
 		return;
 	}
-	if (cg_seccomp_watch_find_kill(w, pid, 1000, &rec) < 0) {
+	struct cg_complaints logged = {0};
+	struct cg_seccomp_record rec, kill;
+	bool found = false;
+	for (;;) {
+		/* The kill record of a SIGSYS death surely comes: wait for it.
+		 * Logged calls stream in: wait until they stop. */
+		int wait_ms = sigsys && !found ? 1000 : logging ? 100 : 0;
+		if (cg_seccomp_watch_next(w, pid, wait_ms, &rec) < 0)
+			break;
+		if (rec.sig == SIGSYS && !found) {
+			kill = rec;
+			found = true;
+		} else if (rec.sig == 0) {
+			cg_complaints_add(&logged, cg_abi_audit_arch(rec.abi), rec.nr, pid);
+		}
+	}
+	if (found)
+		print_kill(&kill, sigsys, pid, p, t);
+	else if (sigsys)
 		warnx_("the command was killed by SIGSYS, but no seccomp record of pid %d came "
 		       "through %s. Run again with --complain to list every call the filter would "
 		       "deny.",
@@ -272,47 +339,17 @@ static void report_kill(const struct cg_seccomp_watch *w, int watch_err, pid_t p
 		       w->netlink ? "the audit log group"
 				  : "/dev/kmsg (an audit daemon may have taken it: see 'ausearch -m "
 				    "SECCOMP'; or printk's rate limit dropped it)");
-		return;
+	if (logging) {
+		cg_complaints_sort(&logged);
+		print_logged(&logged);
 	}
-	char fix[128];
-	const char *name = rec.name != CG_NAME_NONE ? cg_name_str(rec.name) : "?";
-	struct cg_verdict v = cg_policy_verdict(p, rec.abi, rec.name);
-	if (v.kind == CG_VERDICT_KILL_THREAD) {
-		fprintf(stderr,
-			"callgroups: the filter killed %s (pid %d): %s call %s (#%ld) is not of an "
-			"allowed architecture; SystemCallArchitectures=%s would allow it\n",
-			rec.comm, (int)pid, cg_abi_name(rec.abi), name,
-			rec.nr & ~(long)CG_X32_SYSCALL_BIT, cg_abi_name(rec.abi));
-		return;
-	}
-	fprintf(stderr,
-		"callgroups: the filter killed %s (pid %d) for calling %s (%s, #%ld); the smallest "
-		"group holding it: %s\n",
-		rec.comm, (int)pid, name, cg_abi_name(rec.abi), rec.nr & ~(long)CG_X32_SYSCALL_BIT,
-		fix_for(p, t, rec.abi, rec.name, fix, sizeof fix));
-}
-
-/* A thread killed by SystemCallArchitectures= (libseccomp's bad-arch
- * action kills the thread only) leaves the process running: look for a
- * record of it among those already queued, without waiting. */
-static void report_thread_kill(const struct cg_seccomp_watch *w, pid_t pid,
-			       const struct cg_policy *p)
-{
-	struct cg_seccomp_record rec;
-	if (cg_seccomp_watch_find_kill(w, pid, 0, &rec) < 0)
-		return;
-	const char *name = rec.name != CG_NAME_NONE ? cg_name_str(rec.name) : "?";
-	struct cg_verdict v = cg_policy_verdict(p, rec.abi, rec.name);
-	fprintf(stderr,
-		"callgroups: the filter killed a thread of %s (pid %d) for its %s call %s (#%ld)%s\n",
-		rec.comm, (int)pid, cg_abi_name(rec.abi), name, rec.nr & ~(long)CG_X32_SYSCALL_BIT,
-		v.kind == CG_VERDICT_KILL_THREAD ? ": not of an allowed architecture" : "");
+	cg_complaints_done(&logged);
 }
 
 /* ---- main ------------------------------------------------------------------- */
 
 enum { OPT_FILTER = 256, OPT_ERRNO, OPT_ARCHS, OPT_UNIT, OPT_SYSTEMD, OPT_COMPLAIN, OPT_EXPORT,
-       OPT_REPORT };
+       OPT_REPORT, OPT_LOG };
 
 static int export_policy(const struct cg_policy *p, const char *format, const char *file)
 {
@@ -337,6 +374,17 @@ static int export_policy(const struct cg_policy *p, const char *format, const ch
 	return 0;
 }
 
+static const char *option_of(const char *key)
+{
+	if (strcmp(key, "SystemCallFilter") == 0)
+		return "filter";
+	if (strcmp(key, "SystemCallErrorNumber") == 0)
+		return "errno";
+	if (strcmp(key, "SystemCallLog") == 0)
+		return "log";
+	return "architectures";
+}
+
 static void check_archs(const char *value)
 {
 	struct cg_archs scratch = {0};
@@ -356,6 +404,7 @@ int cmd_run(int argc, char **argv)
 		{"complain", no_argument, NULL, OPT_COMPLAIN},
 		{"export", required_argument, NULL, OPT_EXPORT},
 		{"report", required_argument, NULL, OPT_REPORT},
+		{"log", required_argument, NULL, OPT_LOG},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -385,6 +434,9 @@ int cmd_run(int argc, char **argv)
 		case OPT_ARCHS:
 			check_archs(optarg);
 			settings[nsettings++] = (struct setting){"SystemCallArchitectures", optarg};
+			break;
+		case OPT_LOG:
+			settings[nsettings++] = (struct setting){"SystemCallLog", optarg};
 			break;
 		case OPT_UNIT:
 			unit = optarg;
@@ -429,10 +481,7 @@ int cmd_run(int argc, char **argv)
 		die_error(CG_EXIT_USAGE, &e);
 	for (size_t i = 0; i < nsettings; i++) {
 		char src[32];
-		snprintf(src, sizeof src, "--%s", strcmp(settings[i].key, "SystemCallFilter") == 0 ? "filter"
-						   : strcmp(settings[i].key, "SystemCallErrorNumber") == 0
-							   ? "errno"
-							   : "architectures");
+		snprintf(src, sizeof src, "--%s", option_of(settings[i].key));
 		if (cg_unit_add_setting(&us, settings[i].key, settings[i].value, src,
 					(unsigned)i + 1, &e) < 0)
 			die_error(CG_EXIT_USAGE, &e);
@@ -445,11 +494,20 @@ int cmd_run(int argc, char **argv)
 		die_error(CG_EXIT_USAGE, &e);
 	for (size_t i = 0; i < f.nwarnings; i++)
 		warnx_("%s", f.warnings[i]);
-	struct cg_policy p = {.filter = &f, .errno_action = us.errno_action, .archs = us.archs};
+	struct cg_filter logf;
+	cg_filter_init(&logf);
+	if (cg_unit_apply_log(&us, t, &logf, &e) < 0)
+		die_error(CG_EXIT_USAGE, &e);
+	struct cg_policy p = {
+		.filter = &f, .errno_action = us.errno_action, .archs = us.archs, .log = &logf};
+	if (logf.active && (complain || export_fmt))
+		warnx_("SystemCallLog= is applied when enforcing only; %s leaves it out",
+		       complain ? "--complain" : "--export");
 
 	if (export_fmt)
 		export_policy(&p, export_fmt, export_file);
 	if (ncmd == 0) {
+		cg_filter_done(&logf);
 		cg_filter_done(&f);
 		cg_unit_settings_done(&us);
 		cg_table_free(t);
@@ -524,23 +582,21 @@ int cmd_run(int argc, char **argv)
 	}
 
 	int code;
-	if (!complain && watch.fd >= 0 && !(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS))
-		report_thread_kill(&watch, pid, &p);
-	if (WIFEXITED(status)) {
+	if (!complain)
+		report_records(&watch, watch_err, pid, status, &p, t);
+	if (WIFEXITED(status))
 		code = WEXITSTATUS(status);
-	} else if (WIFSIGNALED(status)) {
+	else if (WIFSIGNALED(status))
 		code = 128 + WTERMSIG(status);
-		if (WTERMSIG(status) == SIGSYS && !complain)
-			report_kill(&watch, watch_err, pid, &p, t);
-	} else {
+	else
 		code = CG_EXIT_FAILURE;
-	}
 	if (complain) {
 		cg_complaints_sort(&comp);
 		print_complaints(report_f ? report_f : stderr, &comp, &p, t);
 		cg_complaints_done(&comp);
 	}
 	cg_seccomp_watch_close(&watch);
+	cg_filter_done(&logf);
 	cg_filter_done(&f);
 	cg_unit_settings_done(&us);
 	cg_table_free(t);

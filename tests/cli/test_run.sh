@@ -5,6 +5,8 @@
 
 FINE='@basic-io @file-system @process @signal'
 run() { "$CALLGROUPS" run "$@"; }
+"$PROGS/run_three" >"$TMP/native.out" 2>&1
+native_rc=$?
 
 # ---- enforcing -------------------------------------------------------------
 check_status "chown is killed under $FINE" 159 run --filter "$FINE" -- "$PROGS/run_chown"
@@ -62,7 +64,7 @@ check_status "--architectures=native kills an int 0x80 call" 159 \
 	run --architectures=native -- "$PROGS/sysprobe" -a x86 getpid=20
 check_eq "... before it returned" "$(cat "$TMP/out")" ""
 check_grep "... and says it was the architecture" \
-	'x86 call getpid \(#20\) is not of an allowed architecture' "$TMP/err"
+	'killed sysprobe \(pid [0-9]+\) for its x86 call getpid \(#20\): not of an allowed architecture' "$TMP/err"
 check_status "--architectures=x86 allows it" 0 \
 	run --architectures=x86 -- "$PROGS/sysprobe" -a x86 getpid=20
 
@@ -85,9 +87,19 @@ else
 		run --architectures=x32 -- "$PROGS/sysprobe" -a x32 getpid=39
 fi
 
+# ---- SystemCallLog= ---------------------------------------------------------
+check_status "--log: logged calls run and are counted" 7 \
+	run --filter "$FINE @chown @memlock" --log '@chown sethostname' --filter sethostname -- "$PROGS/run_three"
+check_eq "... the program ran as usual" "$(cat "$TMP/out")" "$(cat "$TMP/native.out")"
+check_eq "... the kernel logged fchown twice and sethostname once, not mlock" \
+	"$(grep -E '^ +[0-9]+  x86-64' "$TMP/err" | awk '{print $1, $3}' | tr '\n' ';')" \
+	"2 fchown;1 sethostname;"
+check_status "--log ~: log all but the listed calls" 7 \
+	run --log '~@basic-io @file-system @process @signal @default @memlock @chown' -- "$PROGS/run_three"
+check_grep "... only sethostname is logged" '^ +1  x86-64  sethostname$' "$TMP/err"
+check_grep "... and nothing else" 'logged 1 system call \(1 call\)' "$TMP/err"
+
 # ---- complain ----------------------------------------------------------------
-"$PROGS/run_three" >"$TMP/native.out" 2>&1
-native_rc=$?
 check_status "--complain: the program's status is unchanged" "$native_rc" \
 	run --filter "$FINE" --complain --report="$TMP/report" -- "$PROGS/run_three"
 check_eq "... and so is its output" "$(cat "$TMP/out")" "$(cat "$TMP/native.out")"
