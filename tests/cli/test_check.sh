@@ -48,6 +48,13 @@ check_status "--systemd=all without a profile: exit 0" 0 $CG check --no-analyze 
 check_grep "all: 247 loses mprotect" '247: denies .*mprotect' "$TMP/out"
 check_status "bad version list: exit 2" 2 $CG check --systemd=247,199 "$P/fine-groups.service"
 
+# --- without a profile: the allowed set by group ---------------------------
+check_status "no profile: exit 0" 0 $CG check --no-analyze --systemd=252 "$P/chown-overlap.service"
+check_grep "no profile: fully allowed groups" '^  fully: @default .*@basic-io' "$TMP/out"
+check_grep "no profile: @system-service partly, chown missing" '^  partly: @system-service [0-9]+/[0-9]+, denied: .*chown' "$TMP/out"
+check_no_grep "no profile: @privileged not fully allowed" '^  fully: .*@privileged' "$TMP/out"
+check_grep "no profile: exposure rows" 'SystemCallFilter=~@privileged +System call allow list defined' "$TMP/out"
+
 # --- other pitfalls -----------------------------------------------------------
 kinds() { $CG check --json --no-analyze "$1" | jq -r '[.pitfalls[].kind] | unique | join(",")'; }
 check_eq "~execve: execve pitfall" "$(kinds "$P/deny-execve.service")" "execve"
@@ -111,6 +118,13 @@ if command -v systemd-analyze >/dev/null && command -v jq >/dev/null; then
 		want=$(systemd-analyze security --offline=true --root="$U/root" --json=short "$u" 2>/dev/null | jq -c "$sa_rows")
 		got=$($CG check --json --no-analyze --systemd=252 --root="$U/root" "$u" | jq -c "$our_rows")
 		check_eq "--root $u (drop-in order, masking, template, prefix): rows equal" "$got" "$want"
+	done
+	# Units under --root are copied (file and drop-ins, in order) for
+	# systemd-analyze: the overall score equals its own on the root.
+	for u in demo.service foo-bar-baz.service tmpl@inst.service; do
+		want=$(SYSTEMD_COLORS=0 systemd-analyze security --offline=true --root="$U/root" "$u" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+		got=$($CG check --json --root="$U/root" "$u" | jq -r .exposure.analyze_before)
+		check_eq "--root $u: overall exposure of the copy equals systemd-analyze's" "$got" "$want"
 	done
 	# Overall exposure before and after the fix, as systemd-analyze prints it.
 	$CG check --json "$P/chown-overlap.service" "$(list chown)" >"$TMP/j.json"
