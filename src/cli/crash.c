@@ -24,14 +24,16 @@ static void usage(FILE *f)
 		"audit.log), systemd-coredump stack traces (coredumpctl info, Signal: 31) and\n"
 		"\"status=31/SYS\" lines. For each: the call, its ABI, the seccomp action, the\n"
 		"groups that hold it, and with --unit the SystemCallFilter= line to add.\n"
-		"Without FILE the kernel log (/dev/kmsg) is read. Exit 1 when no record is found.\n\n"
+		"Without FILE, standard input is read when it is not a terminal, else the\n"
+		"kernel log (/dev/kmsg, also readable as FILE). Exit 1 when no record is found.\n\n"
 		"  --unit=UNIT       the unit (name or file) whose filter killed it\n"
 		"  --root=DIR        look the unit up under DIR\n"
 		"  --systemd=SPEC    group table: auto, VERSION or FILE (default auto)\n"
 		"  --json            print JSON\n"
 		"  -h, --help        show this help\n\n"
 		"Examples:\n"
-		"  dmesg | callgroups explain-crash --unit nginx.service -\n"
+		"  dmesg | callgroups explain-crash --unit nginx.service\n"
+		"  callgroups explain-crash /dev/kmsg\n"
 		"  coredumpctl info nginx | callgroups explain-crash -\n");
 }
 
@@ -139,11 +141,13 @@ int cmd_explain_crash(int argc, char **argv)
 	struct rec *recs = NULL;
 	size_t nrecs = 0;
 	int nfiles = argc - optind;
+	/* No FILE: what is piped in, else the kernel log. */
+	const char *dflt = isatty(0) ? "/dev/kmsg" : "-";
 	for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
-		const char *path = nfiles ? argv[optind + i] : "/dev/kmsg";
+		const char *path = nfiles ? argv[optind + i] : dflt;
 		_cleanup_free_ char *text = NULL;
 		size_t len = 0;
-		if (!nfiles) {
+		if (strcmp(path, "/dev/kmsg") == 0) {
 			text = read_kmsg(&len);
 			if (!text)
 				die(CG_EXIT_FAILURE, "cannot read /dev/kmsg (%s); give a file or - for stdin",

@@ -45,6 +45,8 @@ check "fix for a unit, text" $CG explain-crash --unit "$U/chown-overlap.service"
 check_grep "text fix" '^SystemCallFilter=' "$TMP/out"
 check "stdin" bash -c "$CG explain-crash - <'$C/audit-log.txt'"
 check_grep "stdin: setuid" 'at setuid' "$TMP/out"
+check "no FILE, piped input" bash -c "cat '$C/audit-log.txt' | $CG explain-crash"
+check_grep "stdin: setuid" 'at setuid' "$TMP/out"
 check_status "no record: exit 1" 1 $CG explain-crash /etc/hostname
 check_status "malformed record: exit 2" 2 bash -c "echo 'audit: type=1326 audit(1.2:3): pid=1 sig=31' | $CG explain-crash -"
 check_status "missing file: exit 2" 2 $CG explain-crash /nonexistent
@@ -63,7 +65,7 @@ else
 	rc=$?
 	check_eq "live: killed by SIGSYS (128+31)" "$rc" 159
 	sleep 0.2
-	$CG explain-crash --json >"$TMP/live.json" 2>"$TMP/err"
+	$CG explain-crash --json /dev/kmsg >"$TMP/live.json" 2>"$TMP/err"
 	got=$(jq -c "[.records[] | select(.pid==$pid) | .syscall, .abi, .action]" "$TMP/live.json" 2>/dev/null)
 	if [ -z "$got" ] || [ "$got" == "[]" ]; then
 		if [ "$(cat /proc/sys/kernel/seccomp/actions_logged 2>/dev/null)" == "" ] ||
@@ -79,7 +81,7 @@ else
 	pid=$!
 	wait $pid
 	sleep 0.2
-	got=$($CG explain-crash --json | jq -c "[.records[] | select(.pid==$pid) | .syscall, .action]")
+	got=$($CG explain-crash --json /dev/kmsg | jq -c "[.records[] | select(.pid==$pid) | .syscall, .action]")
 	if [ "$got" == "[]" ] || [ -z "$got" ]; then
 		skip "no SECCOMP_RET_LOG record for pid $pid in /dev/kmsg"
 	else
