@@ -74,6 +74,23 @@ static void test_verdicts(void **state)
 	assert_int_equal(verdict(&p, CG_ABI_X86_64, "lchown").kind, CG_VERDICT_KILL_PROCESS);
 	assert_int_equal(verdict(&p, CG_ABI_X86_64, "read").kind, CG_VERDICT_ALLOW);
 	assert_int_equal(cg_policy_verdict(&p, CG_ABI_X86_64, CG_NAME_NONE).kind, CG_VERDICT_ALLOW);
+
+	/* SystemCallLog=: logs only what the filter lets through. */
+	struct cg_filter logf;
+	cg_filter_init(&logf);
+	logf.active = true;
+	logf.allow_list = true;
+	cg_set_add(logf.set, cg_intern("mlock"));
+	cg_set_add(logf.set, cg_intern("fchown"));
+	p.log = &logf;
+	assert_true(cg_policy_logs(&p, CG_ABI_X86_64, cg_intern("mlock")));
+	assert_false(cg_policy_logs(&p, CG_ABI_X86_64, cg_intern("fchown"))); /* denied */
+	assert_false(cg_policy_logs(&p, CG_ABI_X86_64, cg_intern("read")));
+	logf.allow_list = false; /* "~mlock fchown": log all but these */
+	assert_false(cg_policy_logs(&p, CG_ABI_X86_64, cg_intern("mlock")));
+	assert_true(cg_policy_logs(&p, CG_ABI_X86_64, cg_intern("read")));
+	p.log = NULL;
+	cg_filter_done(&logf);
 	cg_filter_done(&f);
 
 	/* A deny-list that denies nothing loads nothing. */
