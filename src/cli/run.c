@@ -188,6 +188,11 @@ _noreturn_ static void child_run(const struct cg_policy *p, bool complain, int s
 	child_fail(fail_fd, 1, err, strerror(err));
 }
 
+/* A filter kill shows as what a shell shows for it, and systemd's
+ * "status=31/SYS": 128 + SIGSYS. The report on stderr tells it apart from
+ * a command that exits 159 by itself. */
+_Static_assert(CG_EXIT_SECCOMP == 128 + SIGSYS, "CG_EXIT_SECCOMP is 128 + SIGSYS");
+
 static volatile sig_atomic_t child_pid;
 
 static void forward_signal(int sig)
