@@ -447,7 +447,8 @@ static const char *skip_timestamps(const char *p, const char *e)
 		const char *q = p;
 		bool punct = false;
 		while (q < e && (is_digit(*q) || *q == '.' || *q == ':')) {
-			punct |= *q != '.' && *q != ':' ? false : true;
+			if (*q == '.' || *q == ':')
+				punct = true;
 			q++;
 		}
 		if (!punct || q >= e || *q != ' ')
@@ -471,6 +472,15 @@ static bool parse_pid(const char **pp, const char *e, int64_t *pid)
 	*pid = v;
 	*pp = p;
 	return true;
+}
+
+/* Skips "<comm>" after a pid (--decode-pids=comm, -Y); NULL when unclosed. */
+static const char *skip_comm(const char *p, const char *e)
+{
+	if (p >= e || *p != '<')
+		return p;
+	const char *q = memchr(p, '>', (size_t)(e - p));
+	return q ? q + 1 : NULL;
 }
 
 /* "[ Process PID=N runs in 32 bit mode. ]" */
@@ -552,20 +562,19 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 	if (*p == '[') {
 		if (STARTS(p, e, "[pid")) {
 			p = skip_spaces(p + 4, e);
-			if (!parse_pid(&p, e, &pid) || p >= e || *p != ']')
+			if (!parse_pid(&p, e, &pid) || !(p = skip_comm(p, e)) || p >= e || *p != ']')
 				return LINE_BAD;
 			p = skip_spaces(p + 1, e);
 		} else if (STARTS(p, e, "[ Process PID=")) {
 			return personality_line(c, p, e);
-		} else {
-			return LINE_BAD;
-		}
+		} /* else -n or -i without a pid: below */
 	} else if (is_digit(*p)) {
 		const char *q = p;
 		while (q < e && is_digit(*q))
 			q++;
-		if (q < e && *q == ' ') { /* -o / -ff: "PID  "; a timestamp has '.' or ':' */
-			if (!parse_pid(&p, e, &pid))
+		/* -o: "PID  " or "PID<comm> "; a timestamp has '.' or ':' */
+		if (q < e && (*q == ' ' || *q == '<')) {
+			if (!parse_pid(&p, e, &pid) || !(p = skip_comm(p, e)))
 				return LINE_BAD;
 			p = skip_spaces(p, e);
 		}
@@ -575,6 +584,16 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 		p = skip_spaces(p, e); /* -r: "     0.000123 " */
 	}
 	p = skip_timestamps(p, e);
+	/* -n "[ 334] " (syscall number), -i "[00007f26d8c611b3] " (ip, "[????...]"
+	 * when unknown) */
+	while (p < e && *p == '[') {
+		const char *q = p + 1;
+		while (q < e && (is_digit(*q) || *q == ' ' || *q == '?' || (*q >= 'a' && *q <= 'f')))
+			q++;
+		if (q >= e || *q != ']' || q == p + 1)
+			break;
+		p = skip_spaces(q + 1, e);
+	}
 	if (p >= e)
 		return LINE_BAD;
 
@@ -843,6 +862,8 @@ static int parse_tables(const char *text, const char *start, const char *end, en
 					return table_error(e, fname, text, l, le, what);
 				}
 			}
+			if (!name) /* cannot happen: parse_header() wants a name column */
+				return table_error(e, fname, text, l, le, "expected a name column");
 			cg_name nm = cg_intern_n(name->p, (size_t)(name->e - name->p));
 			cg_profile_add(tr->p, abi, nm, calls, errors);
 			cg_set_add(tr->names, nm);
@@ -969,13 +990,13 @@ static int parse_strace(const char *text, size_t len, const struct cg_input_opts
 	_cleanup_profile_ struct cg_profile *lp = cg_profile_new();
 	struct pidmap carry = {0};
 	const char *table = NULL;
+	const struct chunk *pc = NULL; /* the last chunk that had lines */
 	int r = 0;
 	uint64_t lines = 0, calls = 0, skipped = 0;
 	for (unsigned i = 0; i < n && r == 0; i++) {
 		struct chunk *c = &ch[i];
 		if (c->first_cont) {
-			const struct chunk *pc = &ch[i - 1];
-			if (!pc->cont) {
+			if (!pc || !pc->cont) {
 				r = log_error(e, fname, text, c->begin, end);
 				break;
 			}
@@ -1013,6 +1034,8 @@ static int parse_strace(const char *text, size_t len, const struct cg_input_opts
 		lines += c->lines;
 		calls += c->calls;
 		skipped += c->skipped;
+		if (c->begin < c->end)
+			pc = c;
 		if (c->status == LINE_BAD)
 			r = log_error(e, fname, text, c->stop, end);
 		else if (c->status == LINE_TABLE)

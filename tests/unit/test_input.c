@@ -212,6 +212,7 @@ static void test_recorded_variants_agree(void **state)
 	static const char *const logs[] = {"w64-f-C.txt",      "w64-f-tt-T.log",
 					   "w64-f-r.log",      "w64-f-t.log",
 					   "w64-f-ttt-T.log",  "w64-f-tt-T-stderr.log",
+					   "w64-f-n-i-tt-Y.log", "w64-f-n-i-Y-stderr.log",
 					   "ff/w64"};
 	for (size_t i = 0; i < ELEMENTSOF(logs); i++) {
 		char rel[256];
