@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "summary.h"
 
 static const char *const versions[] = {"5.10", "6.1", "6.13"};
 
@@ -707,6 +708,32 @@ static void test_merge_and_stdin(void **state)
 	assert_int_equal(r, -EISDIR);
 }
 
+/* Our own strace -c style writer (summary.h) reads back unchanged. */
+static void test_summary_round_trip(void **state)
+{
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	cg_profile_add(p, CG_ABI_X86_64, cg_intern("openat"), 1234567, 89);
+	cg_profile_add(p, CG_ABI_X86_64, cg_intern("read"), 5, 0);
+	cg_profile_add(p, CG_ABI_X86_64, cg_intern("sched_get_priority_max"), 1, 0);
+	cg_profile_add(p, CG_ABI_I386, cg_intern("mmap2"), 8, 0);
+	cg_profile_add(p, CG_ABI_I386, cg_intern("socketcall"), 3, 3);
+	cg_profile_add(p, CG_ABI_X32, cg_intern("read"), 2, 1);
+	_cleanup_free_ char *t = cg_summary_format(p);
+	struct cg_input_stats st = {0};
+	_cleanup_profile_ struct cg_profile *q = cg_profile_new();
+	struct cg_error e = {0};
+	char buf[1024];
+	if (cg_input_parse(t, strlen(t), NULL, "summary", q, &st, &e) < 0)
+		fail_msg("%s\n%s", cg_error_format(&e, buf, sizeof buf), t);
+	assert_int_equal(st.tables, 3);
+	assert_same_profile(p, q, NULL, "round trip");
+
+	_cleanup_profile_ struct cg_profile *empty = cg_profile_new();
+	_cleanup_free_ char *te = cg_summary_format(empty);
+	_cleanup_profile_ struct cg_profile *r = parse_ok(te, NULL);
+	assert_int_equal(cg_profile_count(r), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -728,6 +755,7 @@ int main(void)
 		cmocka_unit_test(test_threads_agree),
 		cmocka_unit_test(test_threads_split_lines),
 		cmocka_unit_test(test_merge_and_stdin),
+		cmocka_unit_test(test_summary_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
