@@ -126,6 +126,19 @@ if command -v systemd-analyze >/dev/null && command -v jq >/dev/null; then
 		got=$($CG check --json --root="$U/root" "$u" | jq -r .exposure.analyze_before)
 		check_eq "--root $u: overall exposure of the copy equals systemd-analyze's" "$got" "$want"
 	done
+	# Units of this machine by name (unit search path from /): rows and
+	# overall exposure equal systemd-analyze's for the same name.
+	for u in systemd-logind.service systemd-timesyncd.service systemd-journald.service; do
+		if ! systemd-analyze security --offline=true "$u" >/dev/null 2>&1; then
+			skip "$u not installed here"
+			continue
+		fi
+		want=$(systemd-analyze security --offline=true --json=short "$u" 2>/dev/null | jq -c "$sa_rows")
+		$CG check --json --systemd=252 "$u" >"$TMP/live.json"
+		check_eq "$u by name: rows equal" "$(jq -c "$our_rows" "$TMP/live.json")" "$want"
+		a=$(SYSTEMD_COLORS=0 systemd-analyze security --offline=true "$u" 2>/dev/null | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+		check_eq "$u by name: overall exposure equal" "$(jq ".exposure.analyze_before == $a" "$TMP/live.json")" true
+	done
 	# Overall exposure before and after the fix, as systemd-analyze prints it.
 	$CG check --json "$P/chown-overlap.service" "$(list chown)" >"$TMP/j.json"
 	want=$(SYSTEMD_COLORS=0 systemd-analyze security --offline=true "$P/chown-overlap.service" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
