@@ -538,6 +538,41 @@ static int load_by_name(const char *name, const char *root, struct cg_unit_setti
 			}
 		}
 
+	/* An alias (a symlink to a unit of another name): systemd loads the
+	 * target under both names, so the target's drop-ins apply too. */
+	_cleanup_free_ char *link = fragment ? xstrdup(fragment) : NULL;
+	for (int depth = 0; link && depth < 8; depth++) {
+		char target[PATH_MAX];
+		ssize_t tl = readlink(link, target, sizeof target - 1);
+		if (tl <= 0)
+			break;
+		target[tl] = 0;
+		const char *tb = strrchr(target, '/');
+		tb = tb ? tb + 1 : target;
+		const char *ta = unit_type_of(tb), *na = unit_type_of(name);
+		if (!valid_unit_name(tb) || !ta || !na || strcmp(ta, na) != 0)
+			break;
+		bool known = false;
+		for (size_t k = 0; k < nnames && !known; k++)
+			known = strcmp(names[k], tb) == 0;
+		if (!known) {
+			char **more;
+			size_t nmore = dropin_names(tb, &more);
+			names = xrealloc(names, (nnames + nmore) * sizeof *names);
+			memcpy(names + nnames, more, nmore * sizeof *more);
+			nnames += nmore;
+			free(more);
+		}
+		/* Follow a chain of aliases; relative targets sit in the
+		 * link's own directory. */
+		char *next = target[0] == '/' ? join_root(root, target, NULL)
+					       : xasprintf("%.*s/%s",
+							   (int)(strrchr(link, '/') - link), link,
+							   target);
+		free(link);
+		link = next;
+	}
+
 	/* Drop-in directories: each lookup directory in priority order, the
 	 * more specific names first within it; the type-wide ones last. */
 	struct dropins d = {0};

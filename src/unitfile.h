@@ -4,7 +4,8 @@
  * to foo@.service), then its drop-ins (NAME.d/, template and dash-prefix
  * directories, then the type-wide service.d/, from every directory of the
  * search path, sorted by file name, a name in a higher-priority directory
- * masking the same name below it). Only SystemCallFilter=,
+ * masking the same name below it; for an alias, a symlink to a unit of
+ * another name, the target's drop-ins too). Only SystemCallFilter=,
  * SystemCallErrorNumber=, SystemCallArchitectures= and SystemCallLog= are
  * kept, from the section that takes exec settings for the unit's type
  * ([Service], [Socket], [Mount], [Swap]). Unit-file syntax as systemd's

@@ -114,10 +114,10 @@ if command -v systemd-analyze >/dev/null && command -v jq >/dev/null; then
 		n=$((n + 1))
 	done
 	check "at least ten unit files compared" test "$n" -ge 10
-	for u in demo.service foo-bar-baz.service tmpl@inst.service; do
+	for u in demo.service foo-bar-baz.service tmpl@inst.service dbus-org.example.service; do
 		want=$(systemd-analyze security --offline=true --root="$U/root" --json=short "$u" 2>/dev/null | jq -c "$sa_rows")
 		got=$($CG check --json --no-analyze --systemd=252 --root="$U/root" "$u" | jq -c "$our_rows")
-		check_eq "--root $u (drop-in order, masking, template, prefix): rows equal" "$got" "$want"
+		check_eq "--root $u (drop-in order, masking, template, prefix, alias): rows equal" "$got" "$want"
 	done
 	# Units under --root are copied (file and drop-ins, in order) for
 	# systemd-analyze: the overall score equals its own on the root.

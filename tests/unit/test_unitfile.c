@@ -243,6 +243,17 @@ static void test_lookup(void **state)
 				 "/lib/systemd/system/service.d/99-top.conf");
 	cg_unit_settings_done(&s);
 
+	/* An alias: the target's file and the target's drop-ins. */
+	cg_unit_settings_init(&s);
+	assert_int_equal(cg_unit_load("dbus-org.example.service", root, &s, &e), 0);
+	assert_string_equal(s.name, "dbus-org.example.service");
+	dropin_list(&s, root, buf, sizeof buf);
+	assert_string_equal(buf, "/lib/systemd/system/foo-.service.d/10-p.conf,"
+				 "/lib/systemd/system/foo-bar-baz.service.d/20-own.conf,"
+				 "/lib/systemd/system/foo-bar-.service.d/30-p.conf,"
+				 "/lib/systemd/system/service.d/99-top.conf");
+	cg_unit_settings_done(&s);
+
 	/* Masked: a symlink to /dev/null in /etc; nothing is read. */
 	cg_unit_settings_init(&s);
 	assert_int_equal(cg_unit_load("masked.service", root, &s, &e), 0);
