@@ -375,8 +375,9 @@ struct chunk {
 	enum cg_abi cur_abi; /* ABI of the last call line: new pids start in it */
 	bool pers_next;      /* a "runs in" line was just read ... */
 	enum cg_abi pers_abi; /* ... saying this ABI */
-	/* A call line cut short (no result): its continuation may follow. */
-	bool cont;
+	/* The call of the last line, if it was one; cont: it had no result, so
+	 * its continuation may follow. */
+	bool last_call, cont;
 	int64_t cont_pid;
 	uint32_t cont_name;
 	enum cg_abi cont_abi;
@@ -517,6 +518,24 @@ static struct lpid *line_pid(struct chunk *c, int64_t pid)
 	return pe;
 }
 
+/* Remembers the call of this line, in case the next line continues it. */
+static inline void set_last_call(struct chunk *c, int64_t pid, uint32_t ni, enum cg_abi abi,
+				 bool cut)
+{
+	c->last_call = true;
+	c->cont = cut;
+	c->cont_pid = pid;
+	c->cont_name = ni;
+	c->cont_abi = abi;
+}
+
+/* Without -o, strace's "strace: Process N attached" can land inside a line
+ * of the log, and the rest of that line follows on the next. */
+static bool glued(const char *l, const char *e)
+{
+	return memmem(l, (size_t)(e - l), "strace: Process ", 16) != NULL;
+}
+
 static void add_orphan(struct chunk *c, int64_t pid, uint32_t name, enum cg_abi abi)
 {
 	xgrow((void **)&c->orph, &c->orph_cap, c->norph + 1, sizeof *c->orph);
@@ -629,12 +648,8 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 			return LINE_OK;
 		}
 		const char *r = find_result(q, e);
-		if (!r) {
-			c->cont = true;
-			c->cont_pid = pid;
-			c->cont_name = ni;
-			c->cont_abi = abi;
-		} else if (result_is_error(r, e)) {
+		set_last_call(c, pid, ni, abi, !r);
+		if (r && result_is_error(r, e)) {
 			ltab_count(&c->names, ni, abi, 0, 1);
 		}
 		return LINE_OK;
@@ -677,26 +692,22 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 	pe->pending = -1;
 	const char *r = find_result(q, e);
 	ltab_count(&c->names, ni, abi, 1, r && result_is_error(r, e));
-	if (!r) { /* cut short: by the end of the file or a glued strace message */
-		c->cont = true;
-		c->cont_pid = pid;
-		c->cont_name = ni;
-		c->cont_abi = abi;
-	}
+	/* No result: cut short by the end of the file or a glued strace message. */
+	set_last_call(c, pid, ni, abi, !r);
 	return LINE_OK;
 }
 
 static void *run_chunk(void *arg)
 {
 	struct chunk *c = arg;
-	const char *next;
+	const char *next, *e = NULL, *pl = NULL, *pe = NULL; /* pl, pe: the previous line */
 	c->cur_abi = c->native;
 	c->status = LINE_OK;
-	for (const char *l = c->begin; l < c->end; l = next) {
-		const char *e = chomp(l, line_end(l, c->end, &next));
+	for (const char *l = c->begin; l < c->end; pl = l, pe = e, l = next) {
+		e = chomp(l, line_end(l, c->end, &next));
 		c->lines++;
-		bool had_cont = c->cont, had_pers = c->pers_next;
-		c->cont = false;
+		bool had_cont = c->cont, had_call = c->last_call, had_pers = c->pers_next;
+		c->cont = c->last_call = false;
 		enum line_kind k = log_line(c, l, e);
 		if (had_pers)
 			c->pers_next = c->pers_next && k == LINE_SKIPPED && blank(l, e);
@@ -715,7 +726,7 @@ static void *run_chunk(void *arg)
 			return NULL;
 		}
 		const char *r = find_result(l, e);
-		if (had_cont) {
+		if (had_cont || (had_call && glued(pl, pe))) {
 			if (ends_unfinished(l, e))
 				pid_get(&c->pids, c->cont_pid, c->cont_abi)->pending =
 					(int32_t)c->cont_name;
@@ -735,6 +746,8 @@ static void *run_chunk(void *arg)
 		c->stop = l;
 		return NULL;
 	}
+	if (c->last_call && !c->cont && pl && glued(pl, pe))
+		c->cont = true; /* the next chunk may start with the rest */
 	return NULL;
 }
 
