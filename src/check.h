@@ -6,8 +6,10 @@
  *
  * What systemd does with a call (src/core/execute.c, src/shared/seccomp-util.c):
  * - a call of an ABI that SystemCallArchitectures= leaves out (the native
- *   ABI is never left out) hits libseccomp's bad-arch action, SCMP_ACT_KILL:
- *   the thread dies with SIGSYS, whatever SystemCallErrorNumber= says;
+ *   ABI is never left out) hits libseccomp's default bad-arch action: the
+ *   process dies with SIGSYS whatever SystemCallErrorNumber= says (checked
+ *   with Debian 12's libseccomp 2.5: an x32 call under a native-only
+ *   filter left an audit record with code=0x80000000, kill-process);
  * - a call the filter denies gets its entry's ":ERRNO" if it has one, else
  *   SystemCallErrorNumber=, else SCMP_ACT_KILL_PROCESS (SIGSYS);
  * - SystemCallLog= is a separate filter whose only action is SCMP_ACT_LOG;
