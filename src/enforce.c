@@ -801,7 +801,7 @@ int cg_seccomp_watch_next(const struct cg_seccomp_watch *w, pid_t pid, int timeo
 			return r;
 		if (r > 0) {
 			struct cg_seccomp_record rec;
-			if (cg_seccomp_record_parse(line, &rec) == 0 && rec.pid == pid) {
+			if (cg_seccomp_record_parse(line, &rec) == 0 && (pid <= 0 || rec.pid == pid)) {
 				*out = rec;
 				return 0;
 			}

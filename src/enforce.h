@@ -156,8 +156,9 @@ struct cg_seccomp_watch {
  * a negative errno when neither source can be read (w->fd is then -1). */
 int cg_seccomp_watch_open(struct cg_seccomp_watch *w);
 void cg_seccomp_watch_close(struct cg_seccomp_watch *w);
-/* Returns in *out the next seccomp record of pid (a kill, or a call that
- * SystemCallLog= logged) among the records that arrived; waits up to
+/* Returns in *out the next seccomp record of pid (any pid when pid <= 0;
+ * a kill, or a call that SystemCallLog= logged) among the records that
+ * arrived; waits up to
  * timeout_ms for one, since the kernel sends audit records from a thread of
  * its own. Returns 0, or -ENOENT when none came. */
 int cg_seccomp_watch_next(const struct cg_seccomp_watch *w, pid_t pid, int timeout_ms,

@@ -260,6 +260,7 @@ static void print_complaints(FILE *out, const struct cg_complaints *c, const str
 	}
 }
 
+/* pid: the command's, or another process's (whole must be true then). */
 static void print_kill(const struct cg_seccomp_record *rec, bool whole, pid_t pid,
 		       const struct cg_policy *p, const struct cg_table *t)
 {
@@ -306,6 +307,9 @@ static void report_records(const struct cg_seccomp_watch *w, int watch_err, pid_
 			   const struct cg_policy *p, const struct cg_table *t)
 {
 	bool sigsys = WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
+	/* A shell reports its child's SIGSYS death as 159: then a process
+	 * the command started was killed. */
+	bool child_sigsys = WIFEXITED(status) && WEXITSTATUS(status) == CG_EXIT_SECCOMP;
 	bool logging = p->log && p->log->active;
 	if (w->fd < 0) {
 		if (sigsys || logging)
@@ -319,21 +323,35 @@ static void report_records(const struct cg_seccomp_watch *w, int watch_err, pid_
 		return;
 	}
 	struct cg_complaints logged = {0};
-	struct cg_seccomp_record rec, kill;
-	bool found = false;
+	struct cg_seccomp_record rec, kill, other;
+	bool found = false, found_other = false;
 	for (;;) {
 		/* The kill record of a SIGSYS death surely comes: wait for it.
 		 * Logged calls stream in: wait until they stop. */
-		int wait_ms = sigsys && !found ? 1000 : logging ? 100 : 0;
-		if (cg_seccomp_watch_next(w, pid, wait_ms, &rec) < 0)
+		int wait_ms = (sigsys && !found) || (child_sigsys && !found_other) ? 1000
+			      : logging					  ? 100
+									  : 0;
+		if (cg_seccomp_watch_next(w, child_sigsys ? 0 : pid, wait_ms, &rec) < 0)
 			break;
-		if (rec.sig == SIGSYS && !found) {
+		if (rec.pid != pid) {
+			/* Another process: a descendant if our filter would
+			 * kill that very call (the pids of descendants are
+			 * not known here). */
+			struct cg_verdict v = cg_policy_verdict(p, rec.abi, rec.name);
+			if (rec.sig == SIGSYS && !found_other &&
+			    (v.kind == CG_VERDICT_KILL_PROCESS || v.kind == CG_VERDICT_KILL_THREAD)) {
+				other = rec;
+				found_other = true;
+			}
+		} else if (rec.sig == SIGSYS && !found) {
 			kill = rec;
 			found = true;
 		} else if (rec.sig == 0) {
 			cg_complaints_add(&logged, cg_abi_audit_arch(rec.abi), rec.nr, pid);
 		}
 	}
+	if (found_other)
+		print_kill(&other, true, other.pid, p, t);
 	if (found)
 		print_kill(&kill, sigsys, pid, p, t);
 	else if (sigsys)

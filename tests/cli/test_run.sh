@@ -36,6 +36,9 @@ check_eq "... ok" "$(head -1 "$TMP/out")" "chown: ok"
 check_status "@system-service ~@privileged @resources kills chown" 159 \
 	run --filter '@system-service' --filter '~@privileged @resources' -- "$PROGS/run_chown"
 
+check_status "a child's kill shows as the shell's 159" 159 \
+	run --filter "$FINE" -- sh -c "$PROGS/run_chown; exit \$?"
+check_grep "... and is named" 'killed run_chown \(pid [0-9]+\) for calling chown' "$TMP/err"
 check_status "exit status passes through" 42 run --filter '@system-service' -- sh -c 'exit 42'
 check_status "a signal death is 128+N" 143 run --filter '@system-service' -- sh -c 'kill -TERM $$'
 check_status "no such command: 127" 127 run --filter '@system-service' -- /nonexistent/cmd
