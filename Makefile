@@ -233,11 +233,13 @@ E2E_STATIC_LIBS = $(shell $(PKG_CONFIG) --static --libs $(E2E_PKGS) 2>/dev/null)
 
 $(BUILD)/e2e/bin/callgroups: $(CLI_OBJS) $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -static -o $@ $(CLI_OBJS) $(LIB) $(E2E_STATIC_LIBS)
+	@$(if $(Q),echo "  LINK    $@ (static)")
+	$(Q)$(CC) $(ALL_CFLAGS) -static -o $@ $(CLI_OBJS) $(LIB) $(E2E_STATIC_LIBS)
 
 $(BUILD)/e2e/bin/worker: tests/e2e/progs/worker.c
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+	@$(if $(Q),echo "  CC      $@ (static)")
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
 .PHONY: check-e2e
 check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker

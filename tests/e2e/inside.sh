@@ -1,9 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck disable=SC1091,SC2154 # sourced at run time; svc_* come from services/*.sh
 # The test driver inside a booted container (run by cg-e2e.service, see
 # boot.sh). For each service in /e2e/services: trace it as a real unit, ask
 # for the recommended drop-in, run it under the drop-in, then take away one
-# group it needs and see it die. Results go to /results:
+# group it needs and see it die (and with SystemCallErrorNumber=EPERM, see
+# the call fail); after each phase `callgroups run` runs the same command
+# under the same settings for comparison. Results go to /results:
 #   rows.tsv              service, systemd version, expectation, pass|fail, detail
 #   SERVICE/profile       what the trace recorded
 #   SERVICE/dropin.conf   what suggest recommended
@@ -28,7 +31,6 @@ row() { # SERVICE EXPECTATION pass|fail DETAIL
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$V" "$2" "$3" "${4//$'\t'/ }" >>"$R/rows.tsv"
 	echo "e2e: $1 systemd $V: $2: $3 ($4)"
 }
-now() { cut -d' ' -f1 /proc/uptime; }
 
 wait_inactive() { # UNIT SECS
 	local i
@@ -63,7 +65,8 @@ phase() {
 	local s=$1 p=$2 d=$R/$1 props
 	systemctl cat "cg-$s.service" >"$d/$p.unit" 2>&1
 	svc_prepare
-	local t0 t1
+	local t0 t1 cursor
+	cursor=$(journalctl -q -n 0 --show-cursor 2>/dev/null | sed -n 's/^-- cursor: //p')
 	t0=$(now)
 	job_msg=$(svc_exercise 2>&1) && job_ok=1 || job_ok=0
 	stop_msg=$(svc_finish 2>&1) && stop_ok=1 || stop_ok=0
@@ -75,12 +78,11 @@ phase() {
 	main_code=$(sed -n 's/^ExecMainCode=//p' <<<"$props")
 	main_status=$(sed -n 's/^ExecMainStatus=//p' <<<"$props")
 	journalctl -q --no-pager -o short-monotonic -u "cg-$s.service" \
-		--since "@$(($(date +%s) - 600))" >"$d/$p.journal" 2>&1
+		${cursor:+--after-cursor="$cursor"} >"$d/$p.journal" 2>&1
 	echo "$job_msg" >"$d/$p.job"
 	printf 'job_ok=%s\nstop_ok=%s\n' "$job_ok" "$stop_ok" >"$d/$p.status"
-	echo "e2e: $s $p: job=$job_ok ($job_msg) stop=$stop_ok result=$result code=$main_code status=$main_status"
+	echo "e2e: $s $p: job=$job_ok ($job_msg) stop=$stop_ok ($stop_msg) result=$result code=$main_code status=$main_status"
 	systemctl reset-failed "cg-$s.service" 2>/dev/null
-	journalctl -q --rotate >/dev/null 2>&1
 	[ "$p" = trace ] || run_agrees "$s" "$p"
 	return 0
 }
@@ -242,4 +244,4 @@ for s in ${CG_E2E_SERVICES:-worker python sqlite nginx}; do
 	echo "$s $start $(now)" >>"$R/timing"
 done
 now >"$R/inside-end"
-echo done >"$R/done"
+echo finished >"$R/done"

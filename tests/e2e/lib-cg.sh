@@ -14,7 +14,7 @@ cg_trace_prefix() { # OUT
 # Prints its complaint when it does not.
 cg_trace_works() {
 	local tmp=/tmp/cg-trace-probe.$$ rc=0
-	timeout 30 $CG trace --backend=ptrace --no-report -o "$tmp" -- /bin/true >/tmp/cg-trace-probe.err 2>&1 || rc=$?
+	timeout 30 "$CG" trace --backend=ptrace --no-report -o "$tmp" -- /bin/true >/tmp/cg-trace-probe.err 2>&1 || rc=$?
 	if [ "$rc" -ne 0 ] || [ ! -s "$tmp" ]; then
 		echo "callgroups trace: exit $rc: $(head -c 300 /tmp/cg-trace-probe.err | tr '\n' ' ')"
 		rm -f "$tmp"
@@ -31,13 +31,13 @@ strace_prefix() { # OUT
 
 # The recommended drop-in for systemd version V from profile P, on stdout.
 cg_suggest() { # V P
-	$CG suggest --format=dropin --systemd="$1" "$2"
+	"$CG" suggest --format=dropin --systemd="$1" "$2"
 }
 
 # explain-crash on the kernel's audit record(s) of a SIGSYS kill in file F,
 # with the group tables of version V; prints its answer.
 cg_explain_crash() { # V F
-	$CG explain-crash --systemd="$1" "$2"
+	"$CG" explain-crash --systemd="$1" "$2"
 }
 
 # check: would the unit (systemctl cat output in U) deny a call of profile
@@ -48,7 +48,7 @@ cg_check_versions() { # VS U P
 	local vs=$1 u=$2 p=$3 v out rc
 	for v in ${vs//,/ }; do
 		rc=0
-		out=$($CG check --no-analyze --systemd="$v" - "$p" <"$u" 2>&1) || rc=$?
+		out=$("$CG" check --no-analyze --systemd="$v" - "$p" <"$u" 2>&1) || rc=$?
 		case $rc in
 		0) echo "$v ok" ;;
 		1) echo "$v denied" ;;

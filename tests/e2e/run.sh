@@ -1,5 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck disable=SC1090,SC2154 # svc_* come from services/*.sh, sourced per service
 # `make check-e2e`: callgroups against real systemd 247, 252 and 257.
 #
 #   tests/e2e/run.sh BUILD
@@ -35,8 +36,9 @@ ms() { date +%s%3N; }
 secs() { awk "BEGIN {printf \"%.1f\", ($2 - $1) / 1000}"; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, mount, systemd-nspawn)"
-[ -x "$CG" ] && [ -x "$out/bin/callgroups" ] && [ -x "$out/bin/worker" ] ||
+if [ ! -x "$CG" ] || [ ! -x "$out/bin/callgroups" ] || [ ! -x "$out/bin/worker" ]; then
 	die "build first: make BUILD=$build check-e2e"
+fi
 
 # Host tools: debootstrap and systemd-nspawn.
 missing=""
@@ -59,6 +61,7 @@ children_of() { # PID: from /proc/*/stat (the field after the ")" of comm)
 	for f in /proc/[0-9]*/stat; do
 		st=$(cat "$f" 2>/dev/null) || continue
 		st=${st##*) }
+		# shellcheck disable=SC2086 # split the fields
 		set -- "$1" $st
 		[ "$3" = "$1" ] && { f=${f#/proc/}; echo "${f%/stat}"; }
 	done
@@ -218,7 +221,7 @@ for s in $suites; do
 	for svc in $services; do
 		d=$res/$svc
 		[ -d "$d" ] || continue
-		svc_take=
+		svc_take=''
 		. "$here/services/$svc.sh"
 		# Under the recommended lines nothing may be killed, not even a
 		# child (an nginx worker) the job could do without.
@@ -258,10 +261,14 @@ for s in $suites; do
 			for ph in run minus; do
 				real=$(outcome "$d" "$ph")
 				pred=$(predict "$v" "$d/$ph.unit" "$d/profile")
-				detail="$detail$ph: check ${pred:0:80}, real $real; "
+				detail="$detail$ph: check predicts ${pred:0:80}, real $real; "
 				[ "$pred" = "$real" ] || agree=0
 			done
-			hrow "$svc" "$v" check-agrees $([ "$agree" = 1 ] && echo pass || echo fail) "$detail"
+			if [ "$agree" = 1 ]; then
+				hrow "$svc" "$v" check-agrees pass "$detail"
+			else
+				hrow "$svc" "$v" check-agrees fail "$detail"
+			fi
 		else
 			hrow "$svc" "$v" check-agrees fail "no runs to compare with (no drop-in or no profile)"
 		fi
@@ -279,9 +286,9 @@ if [[ " $services " == *" worker "* ]]; then
 			pred=$(predict "$v" "$d/fine.unit" "$d/profile")
 			all=$(cg_check_versions "$(echo "${version[@]}" | tr ' ' ',')" "$d/fine.unit" "$d/profile" 2>&1 | tr '\n' ' ')
 			if [ "$pred" = "$real" ]; then
-				hrow worker "$v" fine-groups-check-agrees pass "check $pred, real $real (all: $all)"
+				hrow worker "$v" fine-groups-check-agrees pass "check predicts $pred, real $real (check per version: $all)"
 			else
-				hrow worker "$v" fine-groups-check-agrees fail "check ${pred:0:100}, real $real"
+				hrow worker "$v" fine-groups-check-agrees fail "check predicts ${pred:0:100}, real $real"
 			fi
 		else
 			hrow worker "$v" fine-groups-check-agrees fail "no fine-group run or no profile"
@@ -303,7 +310,7 @@ printf '%s\n' "-----------------------------------------------------------------
 for s in $suites; do
 	v=${version[$s]}
 	for svc in $services; do
-		svc_take= svc_eperm= fine_filter= svc_cmd=()
+		svc_take='' svc_eperm='' fine_filter='' svc_cmd=()
 		. "$here/services/$svc.sh"
 		exps="trace suggest runs no-kill-logged-in-run sigsys-without-$svc_take"
 		exps="$exps eperm-without-$svc_take-$svc_eperm"

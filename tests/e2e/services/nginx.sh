@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck disable=SC2034 # sourced: the variables are read by inside.sh and run.sh
 # nginx from the Debian package, with Debian's own configuration: the master
 # runs as root, binds port 80 and drops its workers to www-data (setuid,
 # setgroups, chown: see DESIGN.md). The job: answer an HTTP request from

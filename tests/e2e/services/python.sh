@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck disable=SC2034 # sourced: the variables are read by inside.sh and run.sh
 # A Python program (files/job.py) on Debian's python3, run by a oneshot
 # unit: counts, hashes, runs a subprocess through pipes, writes JSON.
 svc_desc="python3 batch job"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck disable=SC2034 # sourced: the variables are read by inside.sh and run.sh
 # sqlite3 from the Debian package, run as root by a oneshot unit: one
 # transaction that creates a table and inserts a row (a rollback journal is
 # written, and as root sqlite fchown()s it: see DESIGN.md). The job is done

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
+# shellcheck disable=SC2034 # sourced: the variables are read by inside.sh and run.sh
 # The project's own test program (progs/worker.c, linked statically on the
 # host so one binary runs on every Debian release), run by a oneshot unit.
 # It is also the program of DESIGN.md's version case: see fine_filter.
