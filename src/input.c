@@ -798,8 +798,7 @@ static unsigned tokens(const char *l, const char *e, struct tok *t, unsigned max
 }
 
 struct table_result {
-	struct cg_profile *p; /* counts of every table */
-	struct cg_set *names; /* names any table has */
+	struct ltab rows; /* counts of every table, interned only on success */
 	unsigned tables;
 	uint64_t lines;
 };
@@ -877,9 +876,11 @@ static int parse_tables(const char *text, const char *start, const char *end, en
 			}
 			if (!name) /* cannot happen: parse_header() wants a name column */
 				return table_error(e, fname, text, l, le, "expected a name column");
-			cg_name nm = cg_intern_n(name->p, (size_t)(name->e - name->p));
-			cg_profile_add(tr->p, abi, nm, calls, errors);
-			cg_set_add(tr->names, nm);
+			uint32_t h;
+			scan_name(name->p, name->e, &h);
+			ltab_count(&tr->rows,
+				   ltab_get(&tr->rows, name->p, (size_t)(name->e - name->p), h), abi,
+				   calls, errors);
 			continue;
 		}
 		if (state == TOTAL) {
@@ -999,20 +1000,46 @@ static int parse_strace(const char *text, size_t len, const struct cg_input_opts
 			run_chunk(&ch[i]);
 	}
 
+	/* Where the log ends (a table) or fails, before anything is interned:
+	 * rejected input must not fill the process-wide interner. */
+	const char *table = NULL;
+	const struct chunk *pc = NULL; /* the last chunk that had lines */
+	unsigned last = n;             /* chunks [0, last) are merged */
+	int r = 0;
+	for (unsigned i = 0; i < n && r == 0 && !table; i++) {
+		const struct chunk *c = &ch[i];
+		if (c->first_cont && (!pc || !pc->cont))
+			r = log_error(e, fname, text, c->begin, end);
+		else if (c->status == LINE_BAD)
+			r = log_error(e, fname, text, c->stop, end);
+		else if (c->status == LINE_TABLE)
+			table = c->stop;
+		if (c->begin < c->end)
+			pc = c;
+		last = i + 1;
+	}
+	struct table_result tr = {0};
+	if (r == 0 && table)
+		r = parse_tables(text, table, end, o->native, fname, &tr, e);
+	else if (r == 0 && need_table)
+		r = table_error(e, fname, text, text, text,
+				"expected a strace -c table ('% time     seconds  "
+				"usecs/call     calls    errors syscall')");
+	if (r < 0) {
+		ltab_free(&tr.rows);
+		for (unsigned i = 0; i < n; i++)
+			chunk_free(&ch[i]);
+		return r;
+	}
+
 	/* Merge in order, carrying pending <unfinished ...> calls across chunks. */
 	_cleanup_profile_ struct cg_profile *lp = cg_profile_new();
 	struct pidmap carry = {0};
-	const char *table = NULL;
-	const struct chunk *pc = NULL; /* the last chunk that had lines */
-	int r = 0;
 	uint64_t lines = 0, calls = 0, skipped = 0;
-	for (unsigned i = 0; i < n && r == 0; i++) {
+	pc = NULL;
+	for (unsigned i = 0; i < last; i++) {
 		struct chunk *c = &ch[i];
 		if (c->first_cont) {
-			if (!pc || !pc->cont) {
-				r = log_error(e, fname, text, c->begin, end);
-				break;
-			}
 			cg_name nm = cg_intern_n(pc->names.v[pc->cont_name].s,
 						 pc->names.v[pc->cont_name].len);
 			if (c->first_cont_err)
@@ -1044,40 +1071,32 @@ static int parse_strace(const char *text, size_t len, const struct cg_input_opts
 							    c->names.v[x->pending].len);
 			pid_get(&carry, x->pid, (enum cg_abi)x->abi)->pending = pend;
 		}
+		if (c->begin < c->end)
+			pc = c;
 		lines += c->lines;
 		calls += c->calls;
 		skipped += c->skipped;
-		if (c->begin < c->end)
-			pc = c;
-		if (c->status == LINE_BAD)
-			r = log_error(e, fname, text, c->stop, end);
-		else if (c->status == LINE_TABLE)
-			table = c->stop;
-		if (table)
-			break;
 	}
 	pidmap_free(&carry);
 	for (unsigned i = 0; i < n; i++)
 		chunk_free(&ch[i]);
-	if (r < 0)
-		return r;
 
 	if (!table) {
-		if (need_table)
-			return table_error(e, fname, text, text, text,
-					   "expected a strace -c table ('% time     seconds  "
-					   "usecs/call     calls    errors syscall')");
 		cg_profile_merge(out, lp);
 	} else {
-		_cleanup_set_ struct cg_set *names = cg_set_new();
-		_cleanup_profile_ struct cg_profile *tp = cg_profile_new();
-		struct table_result tr = {.p = tp, .names = names};
-		r = parse_tables(text, table, end, o->native, fname, &tr, e);
-		if (r < 0)
-			return r;
-		cg_profile_merge(out, tp);
 		/* -C: the table counts win; the log adds what no table has
 		 * (calls that never return, like exit_group). */
+		_cleanup_set_ struct cg_set *names = cg_set_new();
+		for (size_t i = 0; i < tr.rows.n; i++) {
+			const struct lname *x = &tr.rows.v[i];
+			cg_name nm = cg_intern_n(x->s, x->len);
+			cg_set_add(names, nm);
+			for (unsigned a = 0; a < CG_ABI_COUNT; a++)
+				if (x->seen & (1u << a))
+					cg_profile_add(out, (enum cg_abi)a, nm, x->calls[a],
+						       x->errors[a]);
+		}
+		ltab_free(&tr.rows);
 		for (size_t i = 0; i < cg_profile_count(lp); i++) {
 			const struct cg_profile_entry *x = cg_profile_at(lp, i);
 			if (!cg_set_has(names, x->name))
@@ -1105,10 +1124,23 @@ static bool syscall_on_some_abi(const char *name)
 	return false;
 }
 
-/* Parses (into out, when not NULL) or checks a list of names. Returns 0 or
- * -EINVAL with e set. */
+static int list_pass(const char *text, size_t len, enum cg_abi native, const char *fname,
+		     struct cg_profile *out, struct cg_input_stats *st, struct cg_error *e);
+
+/* Checks a list of names, then (when out is not NULL) adds them to out:
+ * rejected input is not interned. Returns 0 or -EINVAL with e set. */
 static int parse_list(const char *text, size_t len, enum cg_abi native, const char *fname,
 		      struct cg_profile *out, struct cg_input_stats *st, struct cg_error *e)
+{
+	int r = list_pass(text, len, native, fname, NULL, NULL, e);
+	if (r == 0 && out)
+		r = list_pass(text, len, native, fname, out, st, e);
+	return r;
+}
+
+/* One pass over a list: checks it (out NULL) or adds its names to out. */
+static int list_pass(const char *text, size_t len, enum cg_abi native, const char *fname,
+		     struct cg_profile *out, struct cg_input_stats *st, struct cg_error *e)
 {
 	const char *p = text, *end = text + len;
 	unsigned line = 1, first_unknown_line = 0;
@@ -1152,14 +1184,12 @@ static int parse_list(const char *text, size_t len, enum cg_abi native, const ch
 		memcpy(name, p, (size_t)(q - p));
 		name[q - p] = 0;
 		words++;
-		if (!syscall_on_some_abi(name)) {
-			if (!unknown++) {
-				first_unknown_line = line;
-				memcpy(first_unknown, name, sizeof name);
-			}
-		}
 		if (out)
 			cg_profile_add(out, native, cg_intern(name), 0, 0);
+		else if (!syscall_on_some_abi(name) && !unknown++) {
+			first_unknown_line = line;
+			memcpy(first_unknown, name, sizeof name);
+		}
 		p = q;
 	}
 	if (words && unknown * 2 >= words) {
