@@ -8,7 +8,9 @@
 #include <linux/filter.h>
 #include <seccomp.h>
 #include <stdlib.h>
+#include <linux/seccomp.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -365,9 +367,16 @@ static bool abi_works(enum cg_abi abi)
 
 /* Runs sysprobe for abi under p (loaded by the library in the child) and
  * returns its output (caller frees); *status gets the wait status. */
-static char *probe(const struct cg_policy *p, enum cg_abi abi, struct cg_set *probed,
+static char *probe(const struct cg_policy *p, enum cg_abi abi, bool merged, struct cg_set *probed,
 		   int *status)
 {
+	/* merged: the one program of --export=bpf (and, with notifications
+	 * for actions, of --complain) instead of systemd's stack. */
+	char *prog_buf = NULL;
+	size_t prog_len = 0;
+	if (merged)
+		assert_int_equal(cg_policy_export_bpf(p, &prog_buf, &prog_len, &(struct cg_error){0}),
+				 0);
 	char prog[4096];
 	snprintf(prog, sizeof prog, "%s/progs/sysprobe", BUILD_DIR);
 	char **argv = xcalloc(ELEMENTSOF(vetted) + 32, sizeof *argv);
@@ -394,8 +403,17 @@ static char *probe(const struct cg_policy *p, enum cg_abi abi, struct cg_set *pr
 		close(fd[0]);
 		close(fd[1]);
 		struct cg_error e = {0};
-		if (cg_policy_load(p, &e) < 0)
+		if (merged) {
+			struct sock_fprog fp = {
+				.len = (unsigned short)(prog_len / sizeof(struct sock_filter)),
+				.filter = (struct sock_filter *)(void *)prog_buf,
+			};
+			if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+			    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
+				_exit(125);
+		} else if (cg_policy_load(p, &e) < 0) {
 			_exit(126);
+		}
 		execv(prog, argv);
 		_exit(127);
 	}
@@ -411,6 +429,7 @@ static char *probe(const struct cg_policy *p, enum cg_abi abi, struct cg_set *pr
 	for (size_t i = 0; i < n; i++)
 		free(argv[i]);
 	free(argv);
+	free(prog_buf);
 	return out;
 }
 
@@ -512,16 +531,21 @@ static void test_random_filters_call_by_call(void **state)
 			.filter = &f,
 			.errno_action = odd_errnos[(size_t)rand_r(&seed) % ELEMENTSOF(odd_errnos)],
 		};
-		for (size_t a = 0; a < nabis; a++) {
+		for (size_t a = 0; a < 2 * nabis; a++) {
+			enum cg_abi abi = abis[a / 2];
+			bool merged = a % 2;
 			_cleanup_set_ struct cg_set *probed = cg_set_new();
 			int status;
-			_cleanup_free_ char *out = probe(&p, abis[a], probed, &status);
+			_cleanup_free_ char *out = probe(&p, abi, merged, probed, &status);
+			char what[2200];
+			snprintf(what, sizeof what, "%s (%s)", desc,
+				 merged ? "the merged program" : "systemd's stack");
 			if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-				fail_msg("%s: sysprobe on %s ended with status 0x%x", desc,
-					 cg_abi_name(abis[a]), status);
-			total += check_output(&p, abis[a], out, probed, desc);
+				fail_msg("%s: sysprobe on %s ended with status 0x%x", what,
+					 cg_abi_name(abi), status);
+			total += check_output(&p, abi, out, probed, what);
 			for (cg_name n = 0; cg_set_next(probed, &n); n++)
-				denied += cg_policy_verdict(&p, abis[a], n).kind != CG_VERDICT_ALLOW;
+				denied += cg_policy_verdict(&p, abi, n).kind != CG_VERDICT_ALLOW;
 		}
 		cg_filter_done(&f);
 	}
