@@ -57,3 +57,12 @@ cg_check_versions() { # VS U P
 		esac
 	done
 }
+
+# check with a list of versions at once: its "Across systemd versions"
+# section, one line per version (shown in the table; the verdicts above
+# come from one exit code per version).
+cg_check_across() { # VS U P
+	"$CG" check --no-analyze --systemd="$1" - "$3" <"$2" 2>&1 |
+		sed -n '/^Across systemd versions/,$p' | grep -E '^  [0-9]+:' | sed 's/^ *//' | tr '\n' ';' ||
+		true
+}
