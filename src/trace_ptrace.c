@@ -665,6 +665,8 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
 				r->tasks, r->tasks == 1 ? "" : "s");
 	}
 	trace_loop(t);
+	if (cg_trace_stop_count() != t->base_requests)
+		alarm(0); /* the wake-up set by a stop request is no longer needed */
 	counts_to_profile(t);
 out:
 	free(t->tab);
