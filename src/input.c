@@ -1144,7 +1144,8 @@ static int list_pass(const char *text, size_t len, enum cg_abi native, const cha
 {
 	const char *p = text, *end = text + len;
 	unsigned line = 1, first_unknown_line = 0;
-	size_t words = 0, unknown = 0;
+	size_t unknown = 0; /* distinct names libseccomp does not know */
+	struct ltab seen = {0};
 	char first_unknown[NAME_MAX_LEN + 1] = "";
 	while (p < end) {
 		char ch = *p;
@@ -1178,26 +1179,30 @@ static int list_pass(const char *text, size_t len, enum cg_abi native, const cha
 				     "log or a list of system call names ([a-z0-9_], separated by "
 				     "spaces, commas or newlines), got '%s'",
 				     excerpt(ls, le, buf, sizeof buf), excerpt(p, q, tok, sizeof tok));
+			ltab_free(&seen);
 			return -EINVAL;
 		}
 		char name[NAME_MAX_LEN + 1];
 		memcpy(name, p, (size_t)(q - p));
 		name[q - p] = 0;
-		words++;
-		if (out)
+		size_t before = seen.n;
+		ltab_get(&seen, p, (size_t)(q - p), h);
+		if (out) {
 			cg_profile_add(out, native, cg_intern(name), 0, 0);
-		else if (!syscall_on_some_abi(name) && !unknown++) {
+		} else if (seen.n > before && !syscall_on_some_abi(name) && !unknown++) {
 			first_unknown_line = line;
 			memcpy(first_unknown, name, sizeof name);
 		}
 		p = q;
 	}
-	if (words && unknown * 2 >= words) {
+	size_t names = seen.n;
+	ltab_free(&seen);
+	if (names && unknown * 2 >= names) {
 		cg_error_set(e, fname, first_unknown_line,
-			     "'%s' is not a system call libseccomp knows, nor are %zu of the %zu "
-			     "names: expected a list of system call names, a strace -c table or "
-			     "a strace log",
-			     first_unknown, unknown, words);
+			     "'%s' is not a system call libseccomp knows (%zu of the %zu names are "
+			     "not): expected a list of system call names, a strace -c table or a "
+			     "strace log",
+			     first_unknown, unknown, names);
 		return -EINVAL;
 	}
 	if (st)
@@ -1429,11 +1434,27 @@ static int read_one(const char *path, const struct cg_input_opts *o, struct cg_p
 			}
 		}
 	}
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0;
-	int r = cg_read_file(path, &buf, &len, e);
-	if (r < 0)
-		return r;
+	/* stdin, pipes, /dev/fd/N of a process substitution: read it all. */
+	int in = fd >= 0 ? fd : STDIN_FILENO;
+	size_t cap = 1 << 16, len = 0;
+	_cleanup_free_ char *buf = xmalloc(cap);
+	for (;;) {
+		if (cap - len < 4096) {
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		ssize_t n = read(in, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int r = -errno;
+			cg_error_set(e, fname, 0, "read error: %s", strerror(errno));
+			return r;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
 	return cg_input_parse(buf, len, o, fname, p, st, e);
 }
 

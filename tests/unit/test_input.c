@@ -704,6 +704,20 @@ static void test_merge_and_stdin(void **state)
 	assert_int_equal(r, 0);
 	assert_int_equal(cg_profile_count(q), 2);
 
+	/* A pipe by path, as a shell's <(strace ...) passes it. */
+	assert_int_equal(pipe(fds), 0);
+	const char *tab = "   calls syscall\n--------- ----------------\n        3 mmap\n"
+			  "--------- ----------------\n        3 total\n";
+	assert_int_equal(write(fds[1], tab, strlen(tab)), (ssize_t)strlen(tab));
+	close(fds[1]);
+	char devfd[64];
+	snprintf(devfd, sizeof devfd, "/dev/fd/%d", fds[0]);
+	_cleanup_profile_ struct cg_profile *pp = cg_profile_new();
+	r = cg_input_read(devfd, NULL, pp, NULL, &e);
+	close(fds[0]);
+	assert_int_equal(r, 0);
+	assert_int_equal(calls_of(pp, CG_ABI_X86_64, "mmap"), 3);
+
 	/* Missing file, and a prefix that matches no -ff set. */
 	r = cg_input_read(srcpath("tests/fixtures/input/ff/nope"), NULL, q, NULL, &e);
 	assert_int_equal(r, -ENOENT);
