@@ -137,7 +137,16 @@ run_service() {
 	if [ "$recorder" != trace ]; then
 		row "$s" trace fail "$trace_err (strace fallback recorded the profile: job=$job_ok)"
 	elif [ "$job_ok" = 1 ] && [ "$result" = success ] && [ -s "$d/profile" ]; then
-		row "$s" trace pass "callgroups trace recorded it doing its job: $job_msg"
+		local c missing=""
+		for c in $svc_expect_calls; do
+			awk -v c="$c" '$NF == c { found = 1 } END { exit !found }' "$d/profile" ||
+				missing="$missing $c"
+		done
+		if [ -z "$missing" ]; then
+			row "$s" trace pass "recorded it doing its job ($job_msg), $(grep -c '^ *[0-9]' "$d/profile") calls incl. $svc_expect_calls"
+		else
+			row "$s" trace fail "the profile lacks$missing (job: $job_msg)"
+		fi
 	else
 		row "$s" trace fail "job=$job_ok ($job_msg) result=$result profile=$(stat -c %s "$d/profile" 2>/dev/null || echo none)"
 	fi

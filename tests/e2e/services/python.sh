@@ -5,6 +5,8 @@
 svc_desc="python3 batch job"
 svc_exe=/usr/bin/python3.  # the exe of the audit record is the versioned binary
 svc_take=@ipc
+# Calls the trace must have seen (pipe2 and wait4: the subprocess).
+svc_expect_calls="pipe2 wait4 execve rename"
 svc_eperm=fails    # with SystemCallErrorNumber=EPERM instead of SIGSYS
 svc_out=/var/lib/cg-e2e-python/result.json
 # The command alone, for `callgroups run` to run under the unit's settings.

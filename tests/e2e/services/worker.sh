@@ -6,6 +6,8 @@
 svc_desc="static C worker"
 svc_exe=/e2e/bin/worker
 svc_take=@network-io
+# Calls the trace must have seen.
+svc_expect_calls="mprotect pipe2 poll wait4 socketpair kill rename"
 svc_eperm=fails    # with SystemCallErrorNumber=EPERM instead of SIGSYS
 svc_out=/run/cg-e2e-worker.out
 # The command alone, for `callgroups run` to run under the unit's settings.
