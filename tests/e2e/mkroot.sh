@@ -39,12 +39,18 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 start=$(date +%s)
 echo "mkroot: debootstrap $suite ($pkgs) into $root" >&2
-if ! debootstrap --variant=minbase --include="$pkgs" "$suite" "$tmp" "$mirror" \
-	>"$cache/$suite.debootstrap.log" 2>&1; then
-	tail -30 "$cache/$suite.debootstrap.log" >&2
-	echo "mkroot: debootstrap $suite failed (log: $cache/$suite.debootstrap.log)" >&2
-	exit 1
-fi
+# One retry: a download cut short by the network is the likely failure.
+for attempt in 1 2; do
+	rm -rf "$tmp"
+	if debootstrap --variant=minbase --include="$pkgs" "$suite" "$tmp" "$mirror" \
+		>"$cache/$suite.debootstrap.log" 2>&1; then
+		break
+	fi
+	tail -n 30 "$cache/$suite.debootstrap.log" >&2
+	echo "mkroot: debootstrap $suite failed, attempt $attempt (log: $cache/$suite.debootstrap.log)" >&2
+	[ "$attempt" = 2 ] && exit 1
+	sleep 5
+done
 # Nothing the tests do needs these; keep the cache small and boot quiet.
 rm -rf "$tmp"/var/cache/apt/archives/*.deb "$tmp"/var/lib/apt/lists/*
 # nginx in the packages is enabled by default: the tests start their own
