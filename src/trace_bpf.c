@@ -349,7 +349,7 @@ static void wait_blocked_in_read(pid_t pid)
 {
 	char path[64], buf[128];
 	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
-	for (unsigned tries = 0; tries < 100000; tries++) {
+	for (unsigned tries = 0; tries < 5000; tries++) { /* then go on anyway */
 		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			return; /* gone: start_command() sees it at the read of fail */
@@ -586,22 +586,39 @@ static int set_cgroup(struct trace_bpf *s, const char *dir, unsigned long *tasks
 	return 0;
 }
 
+/* The thread group of a thread id (-p may name any thread, as with ptrace),
+ * or -1 when there is no such task. */
+static pid_t proc_tgid(pid_t pid)
+{
+	char path[64], line[128];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		int tgid;
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			return tgid;
+	}
+	return -1;
+}
+
 static int set_pids(struct trace_bpf *s, const pid_t *pids, size_t n, unsigned long *tasks,
 		    struct cg_error *e)
 {
+	_cleanup_free_ pid_t *tgids = xcalloc(n, sizeof(*tgids));
 	for (size_t i = 0; i < n; i++) {
-		if (!proc_alive(pids[i])) {
+		tgids[i] = proc_tgid(pids[i]);
+		if (tgids[i] <= 0 || !proc_alive(tgids[i])) {
 			cg_error_set(e, "", 0, "no such process: %d", (int)pids[i]);
 			return -ESRCH;
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (mark(s, pids[i])) {
+		if (mark(s, tgids[i])) {
 			/* It may have ended between the check and the mark. */
-			if (!proc_alive(pids[i]))
-				unmark(s, pids[i]);
+			if (!proc_alive(tgids[i]))
+				unmark(s, tgids[i]);
 			else
-				*tasks += proc_threads(pids[i]);
+				*tasks += proc_threads(tgids[i]);
 		}
 	}
 	*tasks += mark_descendants(s);
