@@ -392,6 +392,7 @@ struct chunk {
 	bool first_cont_err;  /* ... with an error result */
 	bool first_cont_unfinished; /* ... or unfinished */
 	uint64_t lines, calls, skipped;
+	bool saw_pers, saw_bracket, saw_unprefixed; /* see parse_strace() */
 };
 
 static void chunk_free(struct chunk *c)
@@ -502,6 +503,7 @@ static enum line_kind personality_line(struct chunk *c, const char *p, const cha
 	else
 		return LINE_BAD;
 	pid_get(&c->pids, pid, abi)->abi = (uint8_t)abi;
+	c->saw_pers = true;
 	c->cur_abi = abi;
 	c->pers_next = true;
 	c->pers_abi = abi;
@@ -510,6 +512,8 @@ static enum line_kind personality_line(struct chunk *c, const char *p, const cha
 
 static struct lpid *line_pid(struct chunk *c, int64_t pid)
 {
+	if (pid == PID_UNPREFIXED)
+		c->saw_unprefixed = true;
 	struct lpid *pe = pid_get(&c->pids, pid, c->cur_abi);
 	/* strace names the pid in its "runs in" line but may print the next
 	 * lines without a prefix (one traced process, no -o). */
@@ -580,6 +584,7 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 		return LINE_SKIPPED;
 	if (*p == '[') {
 		if (STARTS(p, e, "[pid")) {
+			c->saw_bracket = true;
 			p = skip_spaces(p + 4, e);
 			if (!parse_pid(&p, e, &pid) || !(p = skip_comm(p, e)) || p >= e || *p != ']')
 				return LINE_BAD;
@@ -970,10 +975,8 @@ static int parse_strace(const char *text, size_t len, const struct cg_input_opts
 	unsigned n = o->threads ? o->threads : (len >= THREAD_MIN_BYTES ? 2 : 1);
 	if (n > 16)
 		n = 16;
-	/* Which ABI a new pid starts in depends on every line before it. */
-	if (n > 1 && memmem(text, len, " runs in ", 9))
-		n = 1;
 	struct chunk ch[16];
+again:
 	memset(ch, 0, sizeof ch);
 	const char *b = text;
 	for (unsigned i = 0; i < n; i++) {
@@ -998,6 +1001,22 @@ static int parse_strace(const char *text, size_t len, const struct cg_input_opts
 			pthread_join(tid[i], NULL);
 		else
 			run_chunk(&ch[i]);
+	}
+	/* Which ABI a new pid starts in depends on every line before it, and a
+	 * call may start without a pid and resume with "[pid N]" (no -o) in
+	 * another chunk: such logs (only strace's stderr has them) are read
+	 * again by one thread. */
+	bool pers = false, bracket = false, unprefixed = false;
+	for (unsigned i = 0; i < n; i++) {
+		pers |= ch[i].saw_pers;
+		bracket |= ch[i].saw_bracket;
+		unprefixed |= ch[i].saw_unprefixed;
+	}
+	if (n > 1 && (pers || (bracket && unprefixed))) {
+		for (unsigned i = 0; i < n; i++)
+			chunk_free(&ch[i]);
+		n = 1;
+		goto again;
 	}
 
 	/* Where the log ends (a table) or fails, before anything is interned:
