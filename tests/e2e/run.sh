@@ -316,6 +316,8 @@ printf '\n%-7s %-7s %-30s %-5s %s\n' service systemd expectation result detail
 printf '%s\n' "-------------------------------------------------------------------------------"
 for s in $suites; do
 	v=${version[$s]}
+	why="no result: the container did not get this far (see $s/console.log)"
+	[ -n "${root[$s]:-}" ] || why="no root file system for $s (see $s.mkroot.log)"
 	for svc in $services; do
 		svc_take='' svc_eperm='' fine_filter='' svc_cmd=()
 		. "$here/services/$svc.sh"
@@ -330,7 +332,7 @@ for s in $suites; do
 		for e in $exps; do
 			k="$svc|$v|$e"
 			r=${got[$k]:-fail}
-			dt=${detail[$k]:-no result: the container did not get this far}
+			dt=${detail[$k]:-$why}
 			[ "$r" = pass ] && pass=$((pass + 1)) || fail=$((fail + 1))
 			printf '%-7s %-7s %-30s %-5s %s\n' "$svc" "$v" "$e" "$r" "${dt:0:160}"
 		done
