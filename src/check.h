@@ -6,10 +6,11 @@
  *
  * What systemd does with a call (src/core/execute.c, src/shared/seccomp-util.c):
  * - a call of an ABI that SystemCallArchitectures= leaves out (the native
- *   ABI is never left out) hits libseccomp's default bad-arch action: the
- *   process dies with SIGSYS whatever SystemCallErrorNumber= says (checked
- *   with Debian 12's libseccomp 2.5: an x32 call under a native-only
- *   filter left an audit record with code=0x80000000, kill-process);
+ *   ABI is never left out) hits the bad-arch action of systemd's filters:
+ *   the calling thread dies with SIGSYS whatever SystemCallErrorNumber=
+ *   says (seen under real systemd 252 in nspawn: an x32 or int 0x80 call
+ *   under SystemCallArchitectures=native left code=0x0, kill-thread; a
+ *   single-threaded program dies, other threads of a threaded one go on);
  * - a call the filter denies gets its entry's ":ERRNO" if it has one, else
  *   SystemCallErrorNumber=, else SCMP_ACT_KILL_PROCESS (SIGSYS);
  * - SystemCallLog= is a separate filter whose only action is SCMP_ACT_LOG;
@@ -30,7 +31,8 @@
 enum cg_deny_action {
 	CG_DENY_KILL,  /* SIGSYS: the process is killed */
 	CG_DENY_ERRNO, /* the call fails with err */
-	CG_DENY_ARCH,  /* SIGSYS: the ABI is not in SystemCallArchitectures= (a call
+	CG_DENY_ARCH,  /* SIGSYS to the calling thread: the ABI is not in
+			* SystemCallArchitectures= (a call
 			* the filter denies too gets a second denial of its own) */
 };
 

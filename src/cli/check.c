@@ -241,7 +241,7 @@ static const char *action_text(const struct cg_check_denial *d, char *buf, size_
 	case CG_DENY_KILL:
 		return "killed (SIGSYS)";
 	case CG_DENY_ARCH:
-		return "killed (SIGSYS, ABI not allowed)";
+		return "thread killed (SIGSYS, ABI not allowed)";
 	case CG_DENY_ERRNO:
 		snprintf(buf, len, "fails with %s%s", cg_errno_name(d->err),
 			 d->entry_errno ? " (entry's :errno)" : "");
