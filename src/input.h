@@ -19,7 +19,9 @@
  *   stderr only, never into -o files) switches that pid to i386; new pids
  *   start in the ABI of the previous call line, as strace's own do.
  * - -C (a log, then the tables): the tables' counts win; names of the log
- *   that no table has (exit_group ...) are added with the log's counts.
+ *   that no table has (exit_group ...) are added with the log's counts and
+ *   ABI (an -o log has no ABI marks: they are native there).
+ * - -ff sets: see cg_input_read().
  * - lists: names separated by newlines, spaces or commas; '#' starts a
  *   comment. Each name is recorded with calls = 0, which means "seen, count
  *   unknown". Every word must look like a system call name ([a-z_][a-z0-9_]*)
@@ -46,7 +48,10 @@ enum cg_input_format {
 struct cg_input_opts {
 	enum cg_input_format format;
 	enum cg_abi native;  /* ABI of the first table and of unmarked log lines */
-	unsigned threads;    /* log parsing threads; 0 = 2 for large inputs, else 1 */
+	/* Log parsing threads; 0 = 2 for inputs of 8 MB and more, else 1. A
+	 * log from strace's stderr that switches ABIs or mixes unprefixed and
+	 * "[pid N]" lines is always read by one thread. */
+	unsigned threads;
 };
 
 /* What was read; the reader functions add to it (several inputs sum up). */
