@@ -556,6 +556,26 @@ static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_erro
 
 /* ---- scopes ---------------------------------------------------------------- */
 
+/* Tasks in the cgroup and the cgroups below it now: the lines of each
+ * cgroup.threads. Only a count for the report, so errors count nothing. */
+static unsigned long cgroup_threads(const char *dir, unsigned depth)
+{
+	_cleanup_free_ char *path = xasprintf("%s/cgroup.threads", dir);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	unsigned long n = 0;
+	int c;
+	while (f && (c = getc(f)) != EOF)
+		n += c == '\n';
+	_cleanup_(closedirp) DIR *d = depth < 64 ? opendir(dir) : NULL;
+	for (struct dirent *de; d && (de = readdir(d));) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		_cleanup_free_ char *sub = xasprintf("%s/%s", dir, de->d_name);
+		n += cgroup_threads(sub, depth + 1);
+	}
+	return n;
+}
+
 static int set_cgroup(struct trace_bpf *s, const char *dir, unsigned long *tasks,
 		      struct cg_error *e)
 {
@@ -577,12 +597,7 @@ static int set_cgroup(struct trace_bpf *s, const char *dir, unsigned long *tasks
 		cg_error_set(e, dir, 0, "cannot hand the cgroup to eBPF: %s", strerror(err));
 		return -err;
 	}
-	/* Tasks there now, in the whole subtree: cgroup.threads of each. */
-	_cleanup_free_ pid_t *pids = NULL;
-	struct cg_error ignored;
-	int n = cg_trace_cgroup_pids(dir, &pids, &ignored);
-	for (int i = 0; i < n; i++)
-		*tasks += proc_threads(pids[i]);
+	*tasks += cgroup_threads(dir, 0);
 	return 0;
 }
 
