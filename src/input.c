@@ -1192,12 +1192,15 @@ static int list_pass(const char *text, size_t len, enum cg_abi native, const cha
 				ls--;
 			const char *next;
 			const char *le = chomp(ls, line_end(ls, end, &next));
-			char buf[96], tok[72];
+			char buf[96], tok[72], word[128] = "";
+			if (p != skip_spaces(ls, le) || q < le)
+				snprintf(word, sizeof word, " (the word '%s' is not a system call name)",
+					 excerpt(p, q, tok, sizeof tok));
 			cg_error_set(e, fname, line,
-				     "unrecognised input '%s': expected a strace -c table, a strace "
-				     "log or a list of system call names ([a-z0-9_], separated by "
-				     "spaces, commas or newlines), got '%s'",
-				     excerpt(ls, le, buf, sizeof buf), excerpt(p, q, tok, sizeof tok));
+				     "unrecognised input '%s'%s: expected a strace -c table, a strace "
+				     "log or a list of system call names (words of a-z, 0-9 and _ "
+				     "separated by spaces, commas or newlines)",
+				     excerpt(ls, le, buf, sizeof buf), word);
 			ltab_free(&seen);
 			return -EINVAL;
 		}
