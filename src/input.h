@@ -14,8 +14,10 @@
  *   call line; an <unfinished ...> call counts once, its error is read from
  *   the "<... NAME resumed>" line. A result of -1..-4095 (`-1 ENOENT (...)`)
  *   or `? ERESTART...` is an error, as strace -c counts it. Calls that never
- *   return (exit, exit_group, `= ?`) count as calls: strace -c leaves them
- *   out. "[ Process PID=N runs in 32 bit mode. ]" (strace writes it to
+ *   return (exit, exit_group, `= ?`, an <unfinished ...> call of a killed
+ *   process) count as calls: strace -c leaves them out. Otherwise a log's
+ *   counts equal strace -c's for the same run (checked on strace 5.10, 6.1
+ *   and 6.13 output). "[ Process PID=N runs in 32 bit mode. ]" (strace writes it to
  *   stderr only, never into -o files) switches that pid to i386; new pids
  *   start in the ABI of the previous call line, as strace's own do.
  * - -C (a log, then the tables): the tables' counts win; names of the log
