@@ -96,6 +96,8 @@ static void assert_same_profile(const struct cg_profile *a, const struct cg_prof
 
 static const char *const never_return[] = {"exit", "exit_group", NULL};
 
+static size_t offset_of(const char *t, const char *needle);
+
 /* ---- the shared fixtures ------------------------------------------------ */
 
 static void test_detect_fixtures(void **state)
@@ -254,6 +256,32 @@ static void test_recorded_tables(void **state)
 	assert_int_equal(calls_of(k, CG_ABI_X86_64, "execve"), 1);
 	assert_true(st.skipped > 100);
 	assert_same_profile(t, k, never_return, "true -k");
+}
+
+/* One -C run of several processes at once: its log and its table agree. */
+static void test_recorded_log_equals_table(void **state)
+{
+	size_t len;
+	_cleanup_free_ char *t = slurp("tests/fixtures/input/sh-f-C.txt", &len);
+	size_t at = offset_of(t, "% time     seconds");
+	struct cg_input_stats st = {0};
+	_cleanup_profile_ struct cg_profile *log = cg_profile_new();
+	struct cg_error e = {0};
+	assert_int_equal(cg_input_parse(t, at, NULL, "log", log, &st, &e), 0);
+	assert_int_equal(st.tables, 0);
+	_cleanup_profile_ struct cg_profile *tab = parse_ok(t + at, NULL);
+	assert_int_equal(cg_profile_total_calls(tab), 1768);
+	assert_int_equal(cg_profile_total_errors(tab), 290);
+	assert_same_profile(tab, log, never_return, "sh -C log vs table");
+	_cleanup_profile_ struct cg_profile *both = parse_ok(t, NULL);
+	assert_same_profile(tab, both, never_return, "sh -C");
+	/* And split between threads. */
+	for (unsigned n = 2; n <= 5; n++) {
+		struct cg_input_opts o = {.threads = n};
+		_cleanup_profile_ struct cg_profile *x = cg_profile_new();
+		assert_int_equal(cg_input_parse(t, at, &o, "log", x, NULL, &e), 0);
+		assert_same_profile(log, x, NULL, "sh -C log, threads");
+	}
 }
 
 /* A 32-bit program: strace's stderr carries the personality line, so the
@@ -760,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_m32_tables),
 		cmocka_unit_test(test_recorded_variants_agree),
 		cmocka_unit_test(test_recorded_tables),
+		cmocka_unit_test(test_recorded_log_equals_table),
 		cmocka_unit_test(test_recorded_m32),
 		cmocka_unit_test(test_list),
 		cmocka_unit_test(test_garbage),
