@@ -62,6 +62,9 @@ struct tracer {
 	pid_t main_pid;
 	unsigned handled_requests;
 	unsigned base_requests; /* stop requests recorded before we started */
+	/* Signals (bit 1 << sig) the command got since the loop last found
+	 * no stop request: tells a group-wide kill from one sent to us alone. */
+	unsigned delivered_mask;
 
 	struct tracee *tab; /* open addressing, linear probing */
 	size_t cap, used;
@@ -287,6 +290,8 @@ static void on_stop(struct tracer *t, pid_t tid, int status)
 	switch (event) {
 	case 0:
 		e->started = true;
+		if (tid == t->main_pid && sig > 0 && sig < 32)
+			t->delivered_mask |= 1u << sig;
 		resume(t, e, sig); /* a signal on its way: pass it on */
 		return;
 	case PTRACE_EVENT_SECCOMP:
@@ -540,11 +545,51 @@ static void kill_all(struct tracer *t)
 }
 
 /* Returns true when the trace should end now (live processes detached). */
+/* True when sig is pending for pid (SigPnd: its own, ShdPnd: its process's). */
+static bool signal_pending(pid_t pid, int sig)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long mask;
+		if ((sscanf(line, "SigPnd: %llx", &mask) == 1 ||
+		     sscanf(line, "ShdPnd: %llx", &mask) == 1) &&
+		    (mask & (1ULL << (sig - 1))))
+			return true;
+	}
+	return false;
+}
+
+/* True when pid sits in a stop, not yet reaped by us, that delivers sig. */
+static bool stopped_delivering(pid_t pid, int sig)
+{
+	siginfo_t si = { 0 };
+	if (waitid(P_PID, (id_t)pid, &si, WSTOPPED | WNOHANG | WNOWAIT | __WALL) < 0)
+		return false;
+	return si.si_pid == pid && si.si_code == CLD_TRAPPED && si.si_status == sig;
+}
+
+/* Passes a signal sent to us alone on to the command, unless the command
+ * got it too (kill -SIG -PGID reaches the whole process group): then it is
+ * pending there, waiting to be reaped by us, or was just delivered. */
+static void forward_signal(struct tracer *t, int sig)
+{
+	if ((t->delivered_mask & (1u << sig)) || signal_pending(t->main_pid, sig) ||
+	    stopped_delivering(t->main_pid, sig))
+		return;
+	kill(t->main_pid, sig);
+}
+
 static bool handle_stop_requests(struct tracer *t)
 {
 	unsigned n = cg_trace_stop_count();
-	if (n == t->handled_requests)
+	if (n == t->handled_requests) {
+		t->delivered_mask = 0;
 		return false;
+	}
 	t->r->stop_signal = cg_trace_stop_signal();
 	if (!t->command) {
 		detach_all(t);
@@ -555,7 +600,8 @@ static bool handle_stop_requests(struct tracer *t)
 	 * second request ends it. */
 	int sig;
 	while ((sig = cg_trace_take_forward()) > 0)
-		kill(t->main_pid, sig);
+		forward_signal(t, sig);
+	t->delivered_mask = 0;
 	if (n - t->base_requests >= 2)
 		kill_all(t);
 	t->handled_requests = n;

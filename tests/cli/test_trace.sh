@@ -136,6 +136,20 @@ kill -INT $cg
 wait $cg
 check_eq "SIGINT sent to callgroups: passed on once" "$?" 1
 
+# kill -INT -PGID reaches callgroups and the command: the command gets one.
+if command -v setsid >/dev/null; then
+	setsid $T --no-report -o "$TMP/grp.txt" -- "$PROGS/trace_sigint" >"$TMP/grp.out" 2>/dev/null &
+	cg=$!
+	wait_for "$TMP/grp.out" ready
+	pg=$(ps -o pgid= $cg | tr -d ' ')
+	check_eq "setsid made callgroups a group leader" "$pg" "$cg"
+	kill -INT -- -"$pg"
+	wait $cg
+	check_eq "SIGINT to the process group: the command got one" "$?" 1
+else
+	skip "setsid(1) is not installed"
+fi
+
 # Job control: SIGSTOP stops a traced command (group-stop kept by
 # PTRACE_LISTEN), SIGCONT resumes it, and its calls are all counted.
 $T --no-report -o "$TMP/stop.txt" -- "$PROGS/trace_attach" 50 >"$TMP/stop.out" 2>/dev/null &
