@@ -185,7 +185,7 @@ struct lpid {
 	int64_t pid;     /* PID_NONE = free slot */
 	int32_t pending; /* name index of an <unfinished ...> call, or -1 */
 	uint8_t abi;
-	bool seen; /* had a line in this chunk */
+	bool seen; /* this chunk knows whether a call of it is pending */
 };
 
 struct pidmap {
@@ -668,7 +668,9 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 	case '-': /* "--- SIGCHLD {...} ---" */
 		if (!STARTS(p, e, "--- "))
 			return LINE_BAD;
-		line_pid(c, pid)->seen = true;
+		/* Not "seen": a signal leaves a pending call pending, and seen
+		 * means this chunk knows whether one is. */
+		line_pid(c, pid);
 		return LINE_SKIPPED;
 	default:
 		break;

@@ -677,16 +677,21 @@ static void test_threads_split_lines(void **state)
 		"5 kill(6, \"long arguments with an x = 1 in them\" SIGTERMstrace: Process 6 "
 		"attached\n"
 		") = -1 EPERM (x)\n",
+		/* a signal between the halves of a call */
+		"5 wait4(6, NULL, 0, NULL, some, long, arguments, to, move, the, middle, "
+		"of, the, text, into, this, line <unfinished ...>\n"
+		"5 --- SIGCHLD {si_signo=SIGCHLD, si_pid=6} ---\n"
+		"5 <... wait4 resumed>) = -1 ECHILD (x)\n",
 	};
+	static const char *const names[] = {"clone", "wait4", "kill", "wait4"};
 	for (size_t i = 0; i < ELEMENTSOF(middles); i++) {
 		_cleanup_free_ char *t = xasprintf("%s%s%s", p, middles[i], p);
 		struct cg_input_opts o1 = {.threads = 1}, o2 = {.threads = 2};
 		_cleanup_profile_ struct cg_profile *a = parse_ok(t, &o1);
 		_cleanup_profile_ struct cg_profile *b = parse_ok(t, &o2);
 		assert_same_profile(a, b, NULL, "split");
-		const char *name = i == 0 ? "clone" : i == 1 ? "wait4" : "kill";
-		assert_int_equal(calls_of(b, CG_ABI_X86_64, name), 1);
-		assert_int_equal(errors_of(b, CG_ABI_X86_64, name), 1);
+		assert_int_equal(calls_of(b, CG_ABI_X86_64, names[i]), 1);
+		assert_int_equal(errors_of(b, CG_ABI_X86_64, names[i]), 1);
 	}
 	/* A bad line at the start of the second half is still an error, with
 	 * its line number counted from the start. */
