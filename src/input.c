@@ -1427,39 +1427,45 @@ int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o,
 static int read_one(const char *path, const struct cg_input_opts *o, struct cg_profile *p,
 		    struct cg_input_stats *st, struct cg_error *e)
 {
-	const char *fname = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	bool is_stdin = strcmp(path, "-") == 0;
+	const char *fname = is_stdin ? "<stdin>" : path;
 	_cleanup_close_ int fd = -1;
 	struct stat sb;
-	if (strcmp(path, "-") != 0) {
+	if (!is_stdin) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0) {
 			int r = -errno;
 			cg_error_set(e, path, 0, "cannot open: %s", strerror(errno));
 			return r;
 		}
-		if (fstat(fd, &sb) < 0) {
-			int r = -errno;
-			cg_error_set(e, path, 0, "cannot stat: %s", strerror(errno));
+	}
+	int in = is_stdin ? STDIN_FILENO : fd;
+	if (fstat(in, &sb) < 0) {
+		int r = -errno;
+		cg_error_set(e, fname, 0, "cannot stat: %s", strerror(errno));
+		return r;
+	}
+	if (S_ISDIR(sb.st_mode)) {
+		cg_error_set(e, fname, 0,
+			     "is a directory: expected a file of strace output or a list of "
+			     "system call names");
+		return -EISDIR;
+	}
+	/* A regular file (also as stdin, `< FILE`, when read from its start)
+	 * is mapped, not copied. */
+	if (S_ISREG(sb.st_mode) && sb.st_size > 0 && (!is_stdin || lseek(in, 0, SEEK_CUR) == 0)) {
+		size_t len = (size_t)sb.st_size;
+		void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, in, 0);
+		if (m != MAP_FAILED) {
+			(void)madvise(m, len, MADV_SEQUENTIAL);
+			int r = cg_input_parse(m, len, o, fname, p, st, e);
+			munmap(m, len);
+			if (is_stdin)
+				(void)lseek(in, 0, SEEK_END); /* consumed, as a read would */
 			return r;
-		}
-		if (S_ISDIR(sb.st_mode)) {
-			cg_error_set(e, path, 0, "is a directory: expected a file of strace output "
-						 "or a list of system call names");
-			return -EISDIR;
-		}
-		if (S_ISREG(sb.st_mode) && sb.st_size > 0) {
-			size_t len = (size_t)sb.st_size;
-			void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-			if (m != MAP_FAILED) {
-				(void)madvise(m, len, MADV_SEQUENTIAL);
-				int r = cg_input_parse(m, len, o, fname, p, st, e);
-				munmap(m, len);
-				return r;
-			}
 		}
 	}
 	/* stdin, pipes, /dev/fd/N of a process substitution: read it all. */
-	int in = fd >= 0 ? fd : STDIN_FILENO;
 	size_t cap = 1 << 16, len = 0;
 	_cleanup_free_ char *buf = xmalloc(cap);
 	for (;;) {

@@ -737,6 +737,21 @@ static void test_merge_and_stdin(void **state)
 	assert_int_equal(r, 0);
 	assert_int_equal(cg_profile_count(q), 2);
 
+	/* "-" as a regular file (`< FILE`): mapped; stdin is left at its end. */
+	int ffd = open(cpath, O_RDONLY);
+	assert_true(ffd >= 0);
+	saved = dup(0);
+	assert_int_equal(dup2(ffd, 0), 0);
+	close(ffd);
+	_cleanup_profile_ struct cg_profile *fp = cg_profile_new();
+	r = cg_input_read("-", NULL, fp, NULL, &e);
+	off_t at = lseek(0, 0, SEEK_CUR);
+	dup2(saved, 0);
+	close(saved);
+	assert_int_equal(r, 0);
+	assert_int_equal(cg_profile_total_calls(fp), 60);
+	assert_true(at > 0);
+
 	/* A pipe by path, as a shell's <(strace ...) passes it. */
 	assert_int_equal(pipe(fds), 0);
 	const char *tab = "   calls syscall\n--------- ----------------\n        3 mmap\n"
