@@ -50,7 +50,6 @@ struct tracee {
 	bool nr_known;   /* abi/nr hold the call in progress */
 	uint8_t abi;
 	uint16_t nr; /* slot index (x32 bit stripped) */
-	long raw_nr;
 };
 
 struct tracer {
@@ -149,7 +148,6 @@ static void count_call(struct tracer *t, struct tracee *e, uint32_t arch, uint64
 		return; /* not an x86 ABI: cannot happen on x86-64 */
 	uint64_t idx = abi == CG_ABI_X32 ? nr & ~(uint64_t)CG_X32_SYSCALL_BIT : nr;
 	e->abi = (uint8_t)abi;
-	e->raw_nr = (long)nr;
 	if (idx < NR_SLOTS) {
 		t->calls[abi][idx]++;
 		e->nr = (uint16_t)idx;

@@ -183,8 +183,8 @@ $T --no-report -o "$TMP/suid.txt" -- "$PROGS/trace_loop" 5 2>"$TMP/nosuid.err"
 check_no_grep "plain program: no warning" 'warning' "$TMP/nosuid.err"
 
 # ---- -p: attach, lose nothing after attach, Ctrl+C detaches ------------------
-attach_test() { # NAME THREADS CALLS -- TRACE-ARGS (with @PID@ for the pid)
-	local name=$1 threads=$2 n=$3; shift 4
+attach_test() { # NAME THREADS CALLS SIGNAL -- TRACE-ARGS (with @PID@ for the pid)
+	local name=$1 threads=$2 n=$3 sig=$4; shift 5
 	local out="$TMP/att-$name.out" tbl="$TMP/att-$name.txt" err="$TMP/att-$name.err"
 	"$PROGS/trace_attach" "$n" "$threads" >"$out" &
 	local prog=$!
@@ -197,17 +197,19 @@ attach_test() { # NAME THREADS CALLS -- TRACE-ARGS (with @PID@ for the pid)
 	fi
 	kill -USR1 $prog
 	wait_for "$out" 'done'
-	kill -INT $cg
+	kill -"$sig" $cg
 	wait $cg
-	check_eq "$name: callgroups ends with 0 after Ctrl+C" "$?" 0
+	check_eq "$name: callgroups ends with 0 after SIG$sig" "$?" 0
 	check_grep "$name: detached message" 'detached from' "$err"
 	check_eq "$name: every getppid after attach counted" "$(count "$tbl" getppid)" $((n * (threads + 1)))
 	kill -USR2 $prog
 	wait $prog
 	check_eq "$name: the program finishes normally after detach (exit 5)" "$?" 5
 }
-attach_test "-p" 0 1000 -- -p @PID@
-attach_test "-p threads" 3 500 -- -p @PID@
+attach_test "-p" 0 1000 INT -- -p @PID@
+attach_test "-p threads" 3 500 INT -- -p @PID@
+attach_test "-p, SIGTERM" 1 200 TERM -- -p @PID@
+attach_test "-p, SIGHUP" 0 100 HUP -- -p @PID@
 
 # The program forks after attach: the child is traced too (seccomp-less).
 # (attach to a sh waiting on a FIFO, then let it exec the program)
