@@ -502,6 +502,7 @@ static int start_command(struct tracer *t, const char *path)
 	}
 	if (pid == 0) {
 		char c;
+		cg_trace_restore_signals();
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
 			_exit(127); /* the tracer gave up */

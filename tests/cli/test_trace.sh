@@ -150,6 +150,12 @@ else
 	skip "setsid(1) is not installed"
 fi
 
+# The command inherits the signal dispositions we inherited: under nohup
+# (SIGHUP ignored) it survives a SIGHUP.
+sh -c 'trap "" HUP; exec "$@"' sh $T --no-report -o "$TMP/hup.txt" -- \
+	sh -c 'kill -HUP $$; echo alive' >"$TMP/hup.out" 2>/dev/null
+check_eq "ignored SIGHUP stays ignored for the command" "$?:$(cat "$TMP/hup.out")" "0:alive"
+
 # Job control: SIGSTOP stops a traced command (group-stop kept by
 # PTRACE_LISTEN), SIGCONT resumes it, and its calls are all counted.
 $T --no-report -o "$TMP/stop.txt" -- "$PROGS/trace_attach" 50 >"$TMP/stop.out" 2>/dev/null &
