@@ -185,6 +185,13 @@ check_eq "job control: every getppid counted" "$(count "$TMP/stop.txt" getppid)"
 cp "$PROGS/trace_loop" "$TMP/suid" && chmod 4755 "$TMP/suid"
 $T --no-report -o "$TMP/suid.txt" -- "$TMP/suid" 5 2>"$TMP/suid.err"
 check_grep "setuid program: warned" 'setuid.*without those privileges' "$TMP/suid.err"
+cp "$PROGS/trace_loop" "$TMP/fcaps"
+if command -v setcap >/dev/null && setcap cap_net_raw+ep "$TMP/fcaps" 2>/dev/null; then
+	$T --no-report -o "$TMP/fcaps.txt" -- "$TMP/fcaps" 5 2>"$TMP/fcaps.err"
+	check_grep "program with file capabilities: warned" 'file capabilities' "$TMP/fcaps.err"
+else
+	skip "file capabilities: setcap unavailable or not supported on $TMP"
+fi
 $T --no-report -o "$TMP/suid.txt" -- "$PROGS/trace_loop" 5 2>"$TMP/nosuid.err"
 check_no_grep "plain program: no warning" 'warning' "$TMP/nosuid.err"
 
