@@ -50,9 +50,9 @@ _callgroups()
 	case $cmd in
 	suggest) opts="--format= --systemd= --input-format= --output= --help" ;;
 	trace) opts="--output= --pid= --unit= --cgroup= --backend= --no-errors --no-report --format= --systemd= --help" ;;
-	check) opts="--filter= --errno= --architectures= --root= --systemd= --json --help" ;;
+	check) opts="--filter= --errno= --architectures= --root= --systemd= --no-analyze --json --help" ;;
 	explain-crash) opts="--unit= --root= --systemd= --json --help" ;;
-	run) opts="--filter= --errno= --architectures= --unit= --systemd= --complain --export= --help" ;;
+	run) opts="--filter= --errno= --architectures= --log= --unit= --systemd= --complain --report= --export= --help" ;;
 	groups) opts="--systemd= --json --help" ;;
 	explain) opts="--systemd= --json --help" ;;
 	esac
