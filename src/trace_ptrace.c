@@ -28,9 +28,11 @@
 #include <signal.h>
 #include <stdint.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -64,6 +66,10 @@ struct tracer {
 	/* Signals (bit 1 << sig) the command got since the loop last found
 	 * no stop request: tells a group-wide kill from one sent to us alone. */
 	unsigned delivered_mask;
+
+	int64_t last_scan; /* CLOCK_MONOTONIC ns of the last cgroup.procs read */
+	pid_t *failed;     /* cgroup processes we could not attach to */
+	size_t n_failed, failed_cap;
 
 	struct tracee *tab; /* open addressing, linear probing */
 	size_t cap, used;
@@ -534,7 +540,7 @@ static int start_command(struct tracer *t, const char *path)
 	return n == 1 ? 0 : -EIO;
 }
 
-/* ---- the loop ------------------------------------------------------------ */
+/* ---- stop requests ------------------------------------------------------- */
 
 static void kill_all(struct tracer *t)
 {
@@ -607,23 +613,107 @@ static bool handle_stop_requests(struct tracer *t)
 	return false;
 }
 
+/* ---- a cgroup: processes that join it later ------------------------------ */
+
+/* How often cgroup.procs is read again for processes that entered the
+ * cgroup without being forked by a tracee (a service manager starting
+ * ExecReload=, a process moved in). */
+#define RESCAN_NS 500000000LL
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static bool pid_failed(const struct tracer *t, pid_t pid)
+{
+	for (size_t i = 0; i < t->n_failed; i++)
+		if (t->failed[i] == pid)
+			return true;
+	return false;
+}
+
+/* Attaches to the cgroup's processes we do not trace yet; returns how many
+ * tasks that added. */
+static unsigned long rescan_cgroup(struct tracer *t)
+{
+	t->last_scan = now_ns();
+	_cleanup_free_ pid_t *pids = NULL;
+	struct cg_error e = { 0 };
+	int n = cg_trace_cgroup_pids(t->o->cgroup, &pids, &e);
+	unsigned long before = t->r->tasks;
+	for (int i = 0; i < n; i++) {
+		if (tracee_find(t, pids[i]) || pid_failed(t, pids[i]))
+			continue;
+		int k = attach_process(t, pids[i]);
+		if (k < 0 && k != -ESRCH) {
+			if (t->o->warn)
+				fprintf(t->o->warn, "callgroups: cannot attach to process %d: %s\n",
+					(int)pids[i], strerror(-k));
+			xgrow((void **)&t->failed, &t->failed_cap, t->n_failed + 1,
+			      sizeof(*t->failed));
+			t->failed[t->n_failed++] = pids[i];
+		} else if (k == 0 && t->o->warn) {
+			fprintf(t->o->warn, "callgroups: process %d joined the cgroup: tracing it\n",
+				(int)pids[i]);
+		}
+	}
+	return t->r->tasks - before;
+}
+
+static void on_tick(int sig)
+{
+	(void)sig;
+}
+
+/* ---- the loop ------------------------------------------------------------ */
+
 static void trace_loop(struct tracer *t)
 {
 	for (;;) {
 		if (handle_stop_requests(t))
 			return;
+		if (t->o->cgroup && now_ns() - t->last_scan >= RESCAN_NS)
+			rescan_cgroup(t);
 		int status;
 		pid_t tid = waitpid(-1, &status, __WALL);
 		if (tid < 0) {
 			if (errno == EINTR)
 				continue;
-			return; /* ECHILD: every tracee is gone */
+			/* ECHILD: every tracee is gone; a cgroup's trace ends
+			 * when nothing is left in it either. */
+			if (t->o->cgroup && rescan_cgroup(t) > 0)
+				continue;
+			return;
 		}
 		if (WIFSTOPPED(status))
 			on_stop(t, tid, status);
 		else if (WIFEXITED(status) || WIFSIGNALED(status))
 			on_exit_status(t, tid, status);
 	}
+}
+
+/* Runs the loop; for a cgroup with a periodic SIGALRM that wakes the wait
+ * for the next look at cgroup.procs. */
+static void run_loop(struct tracer *t)
+{
+	if (!t->o->cgroup) {
+		trace_loop(t);
+		return;
+	}
+	struct sigaction tick = { 0 }, old;
+	tick.sa_handler = on_tick; /* no SA_RESTART: interrupt the wait */
+	sigemptyset(&tick.sa_mask);
+	sigaction(SIGALRM, &tick, &old);
+	struct itimerval every = { { 0, RESCAN_NS / 1000 }, { 0, RESCAN_NS / 1000 } };
+	setitimer(ITIMER_REAL, &every, NULL);
+	t->last_scan = now_ns();
+	trace_loop(t);
+	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &old, NULL);
 }
 
 int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
@@ -709,11 +799,12 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
 				"added to them), children they fork later too\n",
 				r->tasks, r->tasks == 1 ? "" : "s");
 	}
-	trace_loop(t);
+	run_loop(t);
 	if (cg_trace_stop_count() != t->base_requests)
 		alarm(0); /* the wake-up set by a stop request is no longer needed */
 	counts_to_profile(t);
 out:
+	free(t->failed);
 	free(t->tab);
 	free(t);
 	return ret;

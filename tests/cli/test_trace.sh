@@ -259,11 +259,34 @@ if [ -n "$cgroot" ] && { [ -d "$cgroot/system.slice" ] || { mkdir "$cgroot/syste
 	$CG trace --backend=ptrace --no-report -o "$TMP/unit.txt" --unit "$unit" 2>"$TMP/unit.err" &
 	cg=$!
 	if wait_for "$TMP/unit.err" 'attached to 2 tasks'; then
-		kill -USR1 $prog; wait_for "$TMP/cg.out" done
+		# A process that joins the cgroup later is found and traced too.
+		"$PROGS/trace_attach" 77 >"$TMP/cg2.out" &
+		prog2=$!
+		wait_for "$TMP/cg2.out" ready
+		echo $prog2 >"$cgdir/cgroup.procs"
+		check "--unit: a process that joins the cgroup later is traced" \
+			wait_for "$TMP/unit.err" "process $prog2 joined the cgroup"
+		kill -USR1 $prog $prog2; wait_for "$TMP/cg.out" done; wait_for "$TMP/cg2.out" done
 		kill -INT $cg; wait $cg
-		check_eq "--unit: every call of the unit's process and its thread" "$(count "$TMP/unit.txt" getppid)" 600
-		kill -USR2 $prog; wait $prog
+		check_eq "--unit: every call of the unit's processes and threads" \
+			"$(count "$TMP/unit.txt" getppid)" $((600 + 77))
+		kill -USR2 $prog $prog2; wait $prog
 		check_eq "--unit: the process goes on after detach (exit 5)" "$?" 5
+		wait $prog2
+		check_eq "--unit: so does the one that joined (exit 5)" "$?" 5
+		# The trace of a cgroup ends when the cgroup is empty.
+		"$PROGS/trace_attach" 10 >"$TMP/cg3.out" &
+		prog3=$!
+		wait_for "$TMP/cg3.out" ready
+		echo $prog3 >"$cgdir/cgroup.procs"
+		$CG trace --backend=ptrace --no-report -o "$TMP/cg3.txt" --cgroup "$cgdir" 2>"$TMP/cg3.err" &
+		cg=$!
+		wait_for "$TMP/cg3.err" 'attached to'
+		kill -USR1 $prog3; wait_for "$TMP/cg3.out" done; kill -USR2 $prog3
+		wait $cg
+		check_eq "--cgroup: ends by itself when its last process ends" "$?" 0
+		wait $prog3
+		check_eq "--cgroup: counted" "$(count "$TMP/cg3.txt" getppid)" 10
 	else
 		not_ok "--unit: attached to the cgroup's process"; sed 's/^/# /' "$TMP/unit.err"
 		kill -KILL $prog $cg; wait
