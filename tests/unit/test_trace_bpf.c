@@ -114,8 +114,8 @@ static void test_same_as_ptrace(void **state)
 	(void)state;
 	need_bpf();
 	static const char *const progs[] = {
-		"trace_exec",	 "trace_fork", "trace_signal",	"trace_threads", "trace_thread_exec",
-		"trace_int80",	 "trace_x32",  "m32/trace_m32", "workload",
+		"trace_exec",  "trace_fork", "trace_signal",  "trace_threads", "trace_thread_exec",
+		"trace_many",  "trace_int80", "trace_x32",    "m32/trace_m32", "workload",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(progs); i++) {
 		int sb, sp;
