@@ -46,7 +46,8 @@ _Static_assert(CG_BPF_X32_BIT == CG_X32_SYSCALL_BIT, "one x32 bit");
 /* How often the waits look at stop requests and at the live count. */
 #define POLL_MS 50
 
-/* libbpf's messages: the last warnings are kept to explain a failed load;
+/* libbpf's messages: the first warning since the last reset is kept to
+ * explain a failed load (the later ones only say that the load failed);
  * CALLGROUPS_BPF_DEBUG=1 shows them all on stderr. */
 static char libbpf_msg[1024];
 
@@ -64,7 +65,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 		vfprintf(stderr, fmt, aq);
 		va_end(aq);
 	}
-	if (level == LIBBPF_WARN) {
+	if (level == LIBBPF_WARN && !libbpf_msg[0]) {
 		char line[sizeof(libbpf_msg)];
 		vsnprintf(line, sizeof(line), fmt, ap);
 		line[strcspn(line, "\n")] = '\0';
@@ -131,21 +132,16 @@ static bool cap_effective(unsigned cap)
 	return false;
 }
 
-/* True when this process sees PIDs as the kernel (and BPF) does: NSpid
- * has a single field. */
+/* True when this process sees PIDs as the kernel (and BPF) does, i.e. runs
+ * in the initial PID namespace, whose nsfs inode number is fixed
+ * (PROC_PID_INIT_INO). NSpid would not do: in a container with its own
+ * /proc it has one field too. */
 static bool initial_pid_ns(void)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	while (f && fgets(line, sizeof(line), f)) {
-		if (strncmp(line, "NSpid:", 6) == 0) {
-			unsigned fields = 0;
-			for (char *t = strtok(line + 6, " \t\n"); t; t = strtok(NULL, " \t\n"))
-				fields++;
-			return fields == 1;
-		}
-	}
-	return true; /* kernels before 4.1 have no NSpid and no such question */
+	struct stat st;
+	if (stat("/proc/self/ns/pid", &st) < 0)
+		return true; /* kernels without /proc/PID/ns: no PID namespaces */
+	return st.st_ino == 0xEFFFFFFCu;
 }
 
 #define CAP_SYS_ADMIN_BIT 21
