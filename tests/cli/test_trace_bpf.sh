@@ -199,6 +199,17 @@ if [ -n "$cgroot" ] && mkdir "$cgdir" 2>/dev/null; then
 else
 	skip "--cgroup: cannot create a cgroup v2 directory here"
 fi
+# ---- where PIDs differ from the kernel's: a PID namespace -------------------------
+if unshare -p -f --mount-proc true 2>/dev/null; then
+	unshare -p -f --mount-proc $CG trace --no-report -o /dev/null -- true 2>"$TMP/ns.err"
+	check_grep "in a PID namespace auto falls back to ptrace, saying why" \
+		'using the ptrace backend \(bpf: .*PID namespace' "$TMP/ns.err"
+	check_status "in a PID namespace --backend=bpf refuses (3)" 3 \
+		unshare -p -f --mount-proc $B --no-report -- true
+else
+	skip "PID namespace fallback: unshare -p not possible here"
+fi
+
 check_status "--cgroup on a directory that is not a cgroup -> 3" 3 $B --no-report --cgroup "$TMP"
 check_grep "--cgroup: says it needs cgroup v2" 'cgroup v2' "$TMP/err"
 
