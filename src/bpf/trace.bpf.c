@@ -155,7 +155,7 @@ int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
-/* Loaded only when errors are counted. The common case (success, no
+/* Attached only when errors are counted. The common case (success, no
  * seccomp filter) returns after two tests. An error is what the kernel's
  * syscall_get_error() calls one: -4095..-1, taken as 32 bits for an i386
  * call. The number is the one the call entered with (orig_ax, as
