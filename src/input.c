@@ -977,6 +977,14 @@ static int parse_strace(const char *text, size_t len, const struct cg_input_opts
 	unsigned n = o->threads ? o->threads : (len >= THREAD_MIN_BYTES ? 2 : 1);
 	if (n > 16)
 		n = 16;
+	/* Logs that need one thread (see below) usually show it at once: a
+	 * look at the start saves parsing them twice. */
+	if (n > 1) {
+		size_t head = len < (256u << 10) ? len : (256u << 10);
+		if (memmem(text, head, " runs in ", 9) ||
+		    (memmem(text, head, "[pid ", 5) && !STARTS(text, end, "[pid ")))
+			n = 1;
+	}
 	struct chunk ch[16];
 again:
 	memset(ch, 0, sizeof ch);

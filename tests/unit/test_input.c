@@ -703,6 +703,23 @@ static void test_threads_split_lines(void **state)
 	assert_int_equal(e.line, padlen / 15 + 2);
 }
 
+/* What needs one thread but shows up only past the first 256 KB: an ABI
+ * switch in one part of the split for a pid seen in another. */
+static void test_threads_fallback(void **state)
+{
+	size_t padlen;
+	_cleanup_free_ char *pad = repeat("[pid 5] getpid() = 5\n", 300000, &padlen);
+	_cleanup_free_ char *t = xasprintf("%s[ Process PID=7 runs in 32 bit mode. ]\n%s"
+					   "[pid 7] mmap2(NULL, 4096) = 0xf7f00000\n",
+					   pad, pad);
+	for (unsigned n = 1; n <= 4; n++) {
+		struct cg_input_opts o = {.threads = n};
+		_cleanup_profile_ struct cg_profile *p = parse_ok(t, &o);
+		assert_int_equal(calls_of(p, CG_ABI_I386, "mmap2"), 1);
+		assert_int_equal(calls_of(p, CG_ABI_X86_64, "getpid"), 2 * padlen / 21);
+	}
+}
+
 static void test_merge_and_stdin(void **state)
 {
 	/* Two inputs add up into one profile. */
@@ -821,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_log_then_table),
 		cmocka_unit_test(test_threads_agree),
 		cmocka_unit_test(test_threads_split_lines),
+		cmocka_unit_test(test_threads_fallback),
 		cmocka_unit_test(test_merge_and_stdin),
 		cmocka_unit_test(test_summary_round_trip),
 	};
