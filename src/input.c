@@ -294,7 +294,7 @@ static bool parse_header(const char *l, const char *e, struct table_cols *tc)
 		if (!found)
 			return false;
 	}
-	return (have & (1u << COL_NAME)) && tc->n >= 2;
+	return (have & (1u << COL_NAME)) != 0; /* `-U name` prints names only */
 }
 
 /* A line of dash groups separated by spaces; returns the group count. */

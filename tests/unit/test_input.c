@@ -249,6 +249,18 @@ static void test_recorded_tables(void **state)
 	_cleanup_profile_ struct cg_profile *t =
 		read_rel("tests/fixtures/input/true-f-c-w.txt", NULL, NULL);
 	assert_int_equal(calls_of(t, CG_ABI_X86_64, "execve"), 1);
+	/* -U without calls: the names, counts unknown (0). */
+	static const char *const nocalls[] = {"tests/fixtures/input/true-c-U-name.txt",
+					      "tests/fixtures/input/true-c-U-errors-name.txt"};
+	for (size_t i = 0; i < ELEMENTSOF(nocalls); i++) {
+		_cleanup_profile_ struct cg_profile *x = read_rel(nocalls[i], NULL, NULL);
+		_cleanup_set_ struct cg_set *a = cg_set_new(), *b = cg_set_new();
+		cg_profile_names(t, a);
+		cg_profile_names(x, b);
+		assert_true(cg_set_equal(a, b));
+		assert_int_equal(cg_profile_total_calls(x), 0);
+		assert_int_equal(cg_profile_total_errors(x), i ? cg_profile_total_errors(t) : 0);
+	}
 	/* -k: the stack frames are skipped, not read as calls. */
 	st = (struct cg_input_stats){0};
 	_cleanup_profile_ struct cg_profile *k =
