@@ -241,6 +241,12 @@ $(BUILD)/e2e/bin/worker: tests/e2e/progs/worker.c
 	@$(if $(Q),echo "  CC      $@ (static)")
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
+# The host's reader of the kernel's seccomp audit records.
+$(BUILD)/e2e/bin/auditlog: tests/e2e/progs/auditlog.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@")
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
+
 .PHONY: check-e2e
-check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker
+check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker $(BUILD)/e2e/bin/auditlog
 	@tests/e2e/run.sh $(BUILD)

@@ -11,7 +11,7 @@
 #   SERVICE/profile       what the trace recorded
 #   SERVICE/dropin.conf   what suggest recommended
 #   SERVICE/PHASE.*       per phase: unit (systemctl cat), props, journal,
-#                         window (uptime at start and end, for the host to
+#                         window (time at start and end, for the host to
 #                         find the kernel's audit records of SIGSYS kills)
 # The host adds the rows that need the kernel log (explain-crash) or all
 # three versions (check).
@@ -67,10 +67,10 @@ phase() {
 	svc_prepare
 	local t0 t1 cursor
 	cursor=$(journalctl -q -n 0 --show-cursor 2>/dev/null | sed -n 's/^-- cursor: //p')
-	t0=$(now)
+	t0=$(date +%s.%3N)
 	job_msg=$(svc_exercise 2>&1) && job_ok=1 || job_ok=0
 	stop_msg=$(svc_finish 2>&1) && stop_ok=1 || stop_ok=0
-	t1=$(now)
+	t1=$(date +%s.%3N)
 	echo "$t0 $t1" >"$d/$p.window"
 	props=$(systemctl show -p Result -p ExecMainCode -p ExecMainStatus "cg-$s.service")
 	echo "$props" >"$d/$p.props"
@@ -121,7 +121,7 @@ fi
 run_service() {
 	local s=$1 d=$R/$1
 	mkdir -p "$d"
-	local svc_cmd=()
+	local svc_cmd=() svc_naive=''
 	# shellcheck disable=SC1090
 	. "/e2e/services/$s.sh"
 
@@ -208,6 +208,15 @@ run_service() {
 		row "$s" runs fail "no drop-in to run with"
 		row "$s" "sigsys-without-$svc_take" fail "no drop-in to take a group from"
 		row "$s" "eperm-without-$svc_take-$svc_eperm" fail "no drop-in to take a group from"
+	fi
+
+	# 4c. The pitfall of DESIGN.md: the common pattern, without the calls
+	# suggest adds back.
+	if [ -n "${svc_naive:-}" ]; then
+		printf '[Service]\nSystemCallFilter=@system-service\nSystemCallFilter=~@privileged @resources\n' \
+			>"$d/naive.conf"
+		install_unit "$s" "" "$d/naive.conf"
+		phase "$s" naive # judged on the host, with the kernel's records
 	fi
 
 	# 5. The version case of DESIGN.md: a fixed allow-list of finer groups.

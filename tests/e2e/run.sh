@@ -77,7 +77,7 @@ old_ratelimit=
 cleanup() {
 	local p
 	for p in "${bg_pids[@]}"; do
-		kill_tree "$p"
+		[ -n "$p" ] && kill_tree "$p"
 	done
 	wait 2>/dev/null || true
 	[ -z "$old_ratelimit" ] || echo "$old_ratelimit" >/proc/sys/kernel/printk_ratelimit || true
@@ -129,11 +129,30 @@ cp "$out/bin/callgroups" "$out/bin/worker" "$out/stage/bin/"
 	true
 } >"$out/stage/env"
 
-# The kernel prints audit records of seccomp kills (no auditd here) through
-# printk's rate limit, 10 per 5 s by default: the tests kill more than that,
-# so the limit is off while the containers run, and restored afterwards.
-old_ratelimit=$(cat /proc/sys/kernel/printk_ratelimit 2>/dev/null || true)
-[ -z "$old_ratelimit" ] || echo 0 >/proc/sys/kernel/printk_ratelimit || old_ratelimit=
+# The kernel's audit records of seccomp kills name the call: auditlog reads
+# them from the audit netlink multicast group while the containers run.
+# Without it, dmesg is read after each boot; the kernel prints the records
+# (no auditd here) through printk's rate limit, 10 per 5 s, and the tests
+# kill more than that, so then the limit is off while the containers run.
+auditlog=$out/results/audit.log
+exes=()
+for svc in $services; do
+	exes+=("$(svc_exe='' && . "$here/services/$svc.sh" && echo "$svc_exe")")
+done
+"$out/bin/auditlog" "${exes[@]}" >"$auditlog" 2>"$out/results/auditlog.err" &
+auditlog_pid=$!
+bg_pids+=("$auditlog_pid")
+for _ in $(seq 50); do
+	grep -q '^ready' "$out/results/auditlog.err" 2>/dev/null && break
+	kill -0 "$auditlog_pid" 2>/dev/null || break
+	sleep 0.1
+done
+if ! grep -q '^ready' "$out/results/auditlog.err" 2>/dev/null; then
+	log "auditlog: $(cat "$out/results/auditlog.err"); reading dmesg after each boot instead"
+	auditlog=
+	old_ratelimit=$(cat /proc/sys/kernel/printk_ratelimit 2>/dev/null || true)
+	[ -z "$old_ratelimit" ] || echo 0 >/proc/sys/kernel/printk_ratelimit || old_ratelimit=
+fi
 
 # 3. One boot per version; the containers run one after the other so the
 # kernel's audit records of SIGSYS kills can be told apart by time.
@@ -148,9 +167,10 @@ for s in $suites; do
 	# stops its container and unmounts on SIGTERM.
 	"$here/boot.sh" "${root[$s]}" "$out/stage" "$res" "${CG_E2E_BOOT_TIMEOUT:-600}" \
 		>"$res/console.log" 2>&1 &
-	bg_pids=($!)
-	wait "${bg_pids[0]}" || rc=$?
-	bg_pids=()
+	boot_pid=$!
+	bg_pids+=("$boot_pid")
+	wait "$boot_pid" || rc=$?
+	bg_pids=("${bg_pids[@]/$boot_pid/}")
 	up1=$(cut -d' ' -f1 /proc/uptime)
 	echo "boot+tests $s (systemd ${version[$s]}): $(secs "$t" "$(ms)")s" >>"$timing"
 	if [ -s "$res/inside-start" ] && [ -s "$res/inside-end" ]; then
@@ -158,8 +178,14 @@ for s in $suites; do
 			-v d="$up1" -v s="$s" 'BEGIN { printf "  %s: boot %.1fs, tests %.1fs, poweroff %.1fs\n",
 			s, b - a, c - b, d - c }' >>"$timing"
 	fi
-	# The kernel's audit records of seccomp kills ("[uptime] audit: type=1326 ...").
-	dmesg 2>/dev/null | grep 'type=1326' >"$res/audit.all" || true
+	# The kernel's audit records of seccomp kills, each with its time:
+	# "audit(EPOCH.MS:SERIAL)".
+	if [ -n "$auditlog" ]; then
+		sleep 0.2 # the last records on their way
+		cp "$auditlog" "$res/audit.all"
+	else
+		dmesg 2>/dev/null | grep 'type=1326' >"$res/audit.all" || true
+	fi
 	if [ "$rc" -ne 0 ] || [ ! -e "$res/done" ]; then
 		log "$s: the container did not finish its tests (boot.sh exit $rc); last lines:"
 		grep -v '^\s*$' "$res/console.log" | tail -n 15 >&2
@@ -168,6 +194,12 @@ done
 
 [ -z "$old_ratelimit" ] || echo "$old_ratelimit" >/proc/sys/kernel/printk_ratelimit || true
 old_ratelimit=
+if [ -n "$auditlog" ]; then
+	kill -TERM "$auditlog_pid" 2>/dev/null
+	wait "$auditlog_pid" 2>/dev/null
+	bg_pids=("${bg_pids[@]/$auditlog_pid/}")
+	grep -v '^ready' "$out/results/auditlog.err" >&2 || true
+fi
 
 # From here on a failing command must not stop the table from being
 # printed: each row decides for itself.
@@ -182,26 +214,31 @@ hrow() { # SERVICE VERSION EXPECTATION pass|fail DETAIL
 	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5//$'\t'/ }" >>"$hostrows"
 }
 
-# Audit records of a kill of EXE within the uptime window of a phase (the
-# printk clock and /proc/uptime agree; uptime has 10 ms steps).
+# Audit records of a kill of EXE within the time window of a phase (the
+# containers share the host's clock; records carry milliseconds).
 audit_in_window() { # AUDITFILE WINDOWFILE EXE
 	[ -s "$2" ] || return 0
 	local a b
 	read -r a b <"$2"
 	awk -v a="$a" -v b="$b" -v exe="exe=\"$3" '
-		{ t = $0; sub(/^\[ */, "", t); sub(/\].*/, "", t) }
-		t + 0 >= a - 0.05 && t + 0 <= b + 0.05 && index($0, exe) { print }' "$1"
+		match($0, /audit\([0-9.]+:/) {
+			t = substr($0, RSTART + 6, RLENGTH - 7)
+			if (t + 0 >= a - 0.01 && t + 0 <= b + 0.01 && index($0, exe)) print
+		}' "$1"
 }
 
-# What really happened in a phase: ok (job done, unit succeeded), killed
-# (main process died of SIGSYS) or other.
-outcome() { # DIR PHASE
+# What really happened in a phase: ok (job done, unit succeeded, nothing
+# killed), killed (the main process died of SIGSYS, or the kernel recorded
+# a seccomp kill of the service's executable, such as an nginx worker) or
+# other.
+outcome() { # DIR PHASE AUDITFILE EXE
 	local props=$1/$2.props
 	[ -e "$props" ] || { echo missing; return; }
-	if grep -q '^Result=success' "$props" && grep -q '^job_ok=1' "$1/$2.status" 2>/dev/null; then
-		echo ok
-	elif grep -q '^ExecMainStatus=31$' "$props"; then
+	if grep -q '^ExecMainStatus=31$' "$props" ||
+		[ -n "$(audit_in_window "$3" "$1/$2.window" "$4")" ]; then
 		echo killed
+	elif grep -q '^Result=success' "$props" && grep -q '^job_ok=1' "$1/$2.status" 2>/dev/null; then
+		echo ok
 	else
 		echo other
 	fi
@@ -227,7 +264,7 @@ for s in $suites; do
 	for svc in $services; do
 		d=$res/$svc
 		[ -d "$d" ] || continue
-		svc_take=''
+		svc_take='' svc_naive='' svc_exe=''
 		. "$here/services/$svc.sh"
 		# Under the recommended lines nothing may be killed, not even a
 		# child (an nginx worker) the job could do without.
@@ -260,12 +297,29 @@ for s in $suites; do
 		else
 			hrow "$svc" "$v" "$exp" fail "no kill to explain (the minus phase did not run)"
 		fi
+		# The common pattern of DESIGN.md's pitfall breaks the service, and
+		# the kernel says which calls it killed.
+		if [ -n "$svc_naive" ]; then
+			if [ ! -e "$d/naive.window" ]; then
+				hrow "$svc" "$v" naive-pattern-killed fail "the phase did not run"
+			else
+				audit_in_window "$res/audit.all" "$d/naive.window" "$svc_exe" >"$d/naive.audit"
+				calls=$(cg_explain_crash "$v" "$d/naive.audit" 2>/dev/null |
+					sed -n 's/.* at \([a-z0-9_]*\) (.*/\1/p' | sort -u | tr '\n' ' ')
+				if grep -q '^job_ok=0' "$d/naive.status" && [ -s "$d/naive.audit" ]; then
+					hrow "$svc" "$v" naive-pattern-killed pass "@system-service ~@privileged @resources: job failed, killed at: ${calls:-?} ($(cat "$d/naive.job"))"
+				else
+					hrow "$svc" "$v" naive-pattern-killed fail "$(tr '\n' ' ' <"$d/naive.status") $(wc -l <"$d/naive.audit") kill records"
+				fi
+			fi
+		fi
 		# check against what really happened, under the recommended lines
 		# and without the group.
 		if [ -e "$d/run.unit" ] && [ -e "$d/minus.unit" ] && [ -s "$d/profile" ]; then
 			detail="" agree=1
-			for ph in run minus; do
-				real=$(outcome "$d" "$ph")
+			for ph in run minus naive; do
+				[ -e "$d/$ph.unit" ] || continue
+				real=$(outcome "$d" "$ph" "$res/audit.all" "$svc_exe")
 				pred=$(predict "$v" "$d/$ph.unit" "$d/profile")
 				detail="$detail$ph: check predicts ${pred:0:80}, real $real; "
 				[ "$pred" = "$real" ] || agree=0
@@ -288,7 +342,7 @@ if [[ " $services " == *" worker "* ]]; then
 		v=${version[$s]}
 		d=$out/results/$s/worker
 		if [ -e "$d/fine.unit" ] && [ -s "$d/profile" ]; then
-			real=$(outcome "$d" fine)
+			real=$(outcome "$d" fine "$out/results/$s/audit.all" /e2e/bin/worker)
 			pred=$(predict "$v" "$d/fine.unit" "$d/profile")
 			all=$(cg_check_across "$(echo "${version[@]}" | tr ' ' '\n' | sort -n | paste -sd,)" \
 				"$d/fine.unit" "$d/profile")
@@ -319,11 +373,12 @@ for s in $suites; do
 	why="no result: the container did not get this far (see $s/console.log)"
 	[ -n "${root[$s]:-}" ] || why="no root file system for $s (see $s.mkroot.log)"
 	for svc in $services; do
-		svc_take='' svc_eperm='' fine_filter='' svc_cmd=()
+		svc_take='' svc_eperm='' fine_filter='' svc_cmd=() svc_naive=
 		. "$here/services/$svc.sh"
 		exps="trace suggest runs no-kill-logged-in-run sigsys-without-$svc_take"
 		exps="$exps eperm-without-$svc_take-$svc_eperm"
 		exps="$exps explain-crash-names-$svc_take check-agrees"
+		[ -n "$svc_naive" ] && exps="$exps naive-pattern-killed"
 		[ "${#svc_cmd[@]}" -gt 0 ] && exps="$exps run-agrees"
 		if [ -n "$fine_filter" ]; then
 			if [ "$v" -lt 248 ]; then exps="$exps fine-groups-killed"; else exps="$exps fine-groups-runs"; fi

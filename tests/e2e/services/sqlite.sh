@@ -10,6 +10,9 @@ svc_take=@chown
 # Calls the trace must have seen (fchown: the journal, as root).
 svc_expect_calls="openat fchown pwrite64 fdatasync unlink"
 svc_eperm=works    # sqlite3 carries on when fchown() fails
+# The common hardening pattern @system-service + ~@privileged @resources
+# kills it: fchown() is in @privileged.
+svc_naive=killed
 svc_db=/var/lib/cg-e2e-sqlite/app.db
 svc_sql="BEGIN; CREATE TABLE IF NOT EXISTS visits(id INTEGER PRIMARY KEY, who TEXT, at TEXT); INSERT INTO visits(who, at) VALUES('e2e', datetime('now')); COMMIT; SELECT count(*) FROM visits;"
 # The command alone, for `callgroups run` to run under the unit's settings.
