@@ -40,9 +40,9 @@ seen_pids=" "
 workers_dying() {
 	local cg p
 	cg=$(systemctl show -p ControlGroup --value cg-nginx.service)
-	for p in $(cat "/sys/fs/cgroup$cg/cgroup.procs" 2>/dev/null); do
+	while read -r p; do
 		[[ $seen_pids == *" $p "* ]] || seen_pids="$seen_pids$p "
-	done
+	done 2>/dev/null <"/sys/fs/cgroup$cg/cgroup.procs"
 	[ "$(wc -w <<<"$seen_pids")" -gt 12 ]
 }
 
