@@ -56,10 +56,13 @@ svc_exercise() { # prints what happened; returns 0 when the job was done
 			return 0
 		fi
 		systemctl -q is-failed cg-nginx.service && break
-		if workers_dying; then
-			echo "no HTTP answer, workers keep dying: $(wc -w <<<"$seen_pids") processes so far"
-			return 1
-		fi
+		for _ in 1 2 3 4 5; do
+			if workers_dying; then
+				echo "no HTTP answer, workers keep dying: $(wc -w <<<"$seen_pids") processes so far"
+				return 1
+			fi
+			sleep 0.05
+		done
 		systemctl -q is-active cg-nginx.service || [ "$i" -lt 5 ] || break
 		sleep 0.2
 	done
