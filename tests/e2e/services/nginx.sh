@@ -35,7 +35,8 @@ svc_prepare() {
 
 # Whether workers keep dying: the master forks new ones as fast as they die
 # (no point in waiting for an answer then). Counts the processes the unit's
-# cgroup has had since the start; nginx here runs a master and 2 workers.
+# cgroup has had since the start: a master and one worker per CPU, as
+# Debian's worker_processes auto says, and then some.
 seen_pids=" "
 workers_dying() {
 	local cg p
@@ -43,7 +44,7 @@ workers_dying() {
 	while read -r p; do
 		[[ $seen_pids == *" $p "* ]] || seen_pids="$seen_pids$p "
 	done 2>/dev/null <"/sys/fs/cgroup$cg/cgroup.procs"
-	[ "$(wc -w <<<"$seen_pids")" -gt 12 ]
+	[ "$(wc -w <<<"$seen_pids")" -gt $((2 * ($(nproc) + 1) + 8)) ]
 }
 
 svc_exercise() { # prints what happened; returns 0 when the job was done
