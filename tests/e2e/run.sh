@@ -16,9 +16,10 @@
 #
 # Environment: CG_E2E_SUITES (default "bullseye bookworm trixie"),
 # CG_E2E_SERVICES (default "worker python sqlite nginx"), CG_E2E_CACHE (root
-# cache, default /var/cache/callgroups-e2e), CG_E2E_HANDWRITTEN=1 (develop
-# the container side with services/*.handwritten filters when suggest fails;
-# the suggest rows still fail).
+# cache, default /var/cache/callgroups-e2e), CG_E2E_MIRROR (Debian mirror),
+# CG_E2E_BOOT_TIMEOUT (seconds per boot, default 600), CG_E2E_HANDWRITTEN=1
+# (develop the container side with services/*.handwritten filters when
+# suggest fails; the suggest rows still fail).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
