@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "enforce.h"
 
+#include "crash.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -621,56 +623,25 @@ int cg_complain_serve(int notify_fd, pid_t child, int *status, struct cg_complai
 
 /* ---- kernel log records ------------------------------------------------- */
 
-/* The value of key= in line (unquoted), copied into buf; NULL if absent. */
-static const char *field(const char *line, const char *key, char *buf, size_t len)
-{
-	size_t kl = strlen(key);
-	for (const char *s = line; (s = strstr(s, key)); s += kl) {
-		if ((s != line && s[-1] != ' ') || s[kl] != '=')
-			continue;
-		const char *v = s + kl + 1;
-		size_t n;
-		if (*v == '"') {
-			v++;
-			n = strcspn(v, "\"");
-		} else {
-			n = strcspn(v, " \n");
-		}
-		if (n >= len)
-			n = len - 1;
-		memcpy(buf, v, n);
-		buf[n] = 0;
-		return buf;
-	}
-	return NULL;
-}
-
+/* One parser of seccomp audit records for the whole tool: crash.c's. */
 int cg_seccomp_record_parse(const char *line, struct cg_seccomp_record *out)
 {
-	if (!strstr(line, "type=1326") && !strstr(line, "type=SECCOMP"))
+	struct cg_crash_record *v = NULL;
+	size_t n = 0;
+	int r = cg_crash_parse(line, strlen(line), "record", &v, &n, NULL);
+	if (r < 0 || n == 0 || v[0].source != CG_CRASH_AUDIT || !v[0].have_abi || v[0].pid < 0) {
+		free(v);
 		return -EINVAL;
-	char pid[32], sig[32], arch[32], nr[32];
-	if (!field(line, "pid", pid, sizeof pid) || !field(line, "arch", arch, sizeof arch) ||
-	    !field(line, "syscall", nr, sizeof nr))
-		return -EINVAL;
-	struct cg_seccomp_record rec = {0};
-	char *end;
-	rec.pid = (pid_t)strtol(pid, &end, 10);
-	if (*end)
-		return -EINVAL;
-	rec.sig = field(line, "sig", sig, sizeof sig) ? atoi(sig) : 0;
-	unsigned long a = strtoul(arch, &end, 16);
-	if (*end)
-		return -EINVAL;
-	rec.nr = strtol(nr, &end, 10);
-	if (*end)
-		return -EINVAL;
-	if (cg_abi_from_audit((uint32_t)a, rec.nr, &rec.abi) < 0)
-		return -EINVAL;
-	rec.name = cg_abi_syscall_name(rec.abi, rec.nr);
-	if (!field(line, "comm", rec.comm, sizeof rec.comm))
-		rec.comm[0] = 0;
-	*out = rec;
+	}
+	*out = (struct cg_seccomp_record){
+		.pid = (pid_t)v[0].pid,
+		.sig = v[0].sig < 0 ? 0 : v[0].sig,
+		.abi = v[0].abi,
+		.nr = v[0].nr,
+		.name = v[0].name,
+	};
+	snprintf(out->comm, sizeof out->comm, "%s", v[0].comm);
+	free(v);
 	return 0;
 }
 
