@@ -155,6 +155,55 @@ if ! grep -q '^ready' "$out/results/auditlog.err" 2>/dev/null; then
 	[ -z "$old_ratelimit" ] || echo 0 >/proc/sys/kernel/printk_ratelimit || old_ratelimit=
 fi
 
+# The host's eBPF tracer for the containers' bpf phases: when a service's
+# bpf.request names a slice, trace that slice's cgroup (the unit runs in it)
+# from here with `callgroups trace --backend=bpf --cgroup`, say bpf.ready,
+# and end the trace once bpf.finished appears (the cgroup goes away with the
+# slice; SIGINT if it lingers).
+bpf_watch() { # RESULTSDIR
+	local svc d slice cg tp i
+	set +e
+	trap - ERR
+	while :; do
+		for svc in $services; do
+			d=$1/$svc
+			if [ ! -e "$d/bpf.request" ] || [ -e "$d/bpf.handled" ]; then
+				continue
+			fi
+			touch "$d/bpf.handled"
+			slice=$(cat "$d/bpf.request")
+			cg=$(find /sys/fs/cgroup -maxdepth 8 -type d -name "$slice" 2>/dev/null | head -n 1)
+			if [ -z "$cg" ]; then
+				echo "no cgroup named $slice on the host" >"$d/bpf.err"
+				touch "$d/bpf.ready"
+				continue
+			fi
+			"$CG" trace --backend=bpf --no-report -o "$d/bpf.profile" --cgroup="$cg" \
+				2>"$d/bpf.err" &
+			tp=$!
+			for i in $(seq 50); do
+				grep -q 'attached' "$d/bpf.err" 2>/dev/null && break
+				kill -0 "$tp" 2>/dev/null || break
+				sleep 0.1
+			done
+			touch "$d/bpf.ready"
+			for i in $(seq 600); do
+				[ -e "$d/bpf.finished" ] && break
+				kill -0 "$tp" 2>/dev/null || break
+				sleep 0.1
+			done
+			for i in $(seq 30); do
+				kill -0 "$tp" 2>/dev/null || break
+				sleep 0.1
+			done
+			kill -INT "$tp" 2>/dev/null
+			wait "$tp"
+			echo "exit $?" >>"$d/bpf.err"
+		done
+		sleep 0.1
+	done
+}
+
 # 3. One boot per version; the containers run one after the other so the
 # kernel's audit records of SIGSYS kills can be told apart by time.
 for s in $suites; do
@@ -170,8 +219,14 @@ for s in $suites; do
 		>"$res/console.log" 2>&1 &
 	boot_pid=$!
 	bg_pids+=("$boot_pid")
+	bpf_watch "$res" &
+	watch_pid=$!
+	bg_pids+=("$watch_pid")
 	wait "$boot_pid" || rc=$?
+	kill_tree "$watch_pid"
+	wait "$watch_pid" 2>/dev/null || true
 	bg_pids=("${bg_pids[@]/$boot_pid/}")
+	bg_pids=("${bg_pids[@]/$watch_pid/}")
 	up1=$(cut -d' ' -f1 /proc/uptime)
 	echo "boot+tests $s (systemd ${version[$s]}): $(secs "$t" "$(ms)")s" >>"$timing"
 	if [ -s "$res/inside-start" ] && [ -s "$res/inside-end" ]; then
@@ -197,7 +252,7 @@ done
 old_ratelimit=
 if [ -n "$auditlog" ]; then
 	kill -TERM "$auditlog_pid" 2>/dev/null
-	wait "$auditlog_pid" 2>/dev/null
+	wait "$auditlog_pid" 2>/dev/null || true
 	bg_pids=("${bg_pids[@]/$auditlog_pid/}")
 	grep -v '^ready' "$out/results/auditlog.err" >&2 || true
 fi
@@ -265,7 +320,7 @@ for s in $suites; do
 	for svc in $services; do
 		d=$res/$svc
 		[ -d "$d" ] || continue
-		svc_take='' svc_naive='' svc_exe=''
+		svc_take='' svc_naive='' svc_exe='' svc_expect_calls=''
 		. "$here/services/$svc.sh"
 		# Under the recommended lines nothing may be killed, not even a
 		# child (an nginx worker) the job could do without.
@@ -297,6 +352,43 @@ for s in $suites; do
 			fi
 		else
 			hrow "$svc" "$v" "$exp" fail "no kill to explain (the minus phase did not run)"
+		fi
+		# The eBPF trace from the host: the job done while traced, the
+		# service's own calls seen; what it saw beyond the ptrace trace
+		# (systemd's own calls in the unit's cgroup before the exec) shown.
+		if [ ! -e "$d/bpf.status" ]; then
+			hrow "$svc" "$v" trace-bpf-unit fail "the bpf phase did not run"
+		elif [ ! -s "$d/bpf.profile" ]; then
+			hrow "$svc" "$v" trace-bpf-unit fail "no profile: $(tr '\n' ' ' <"$d/bpf.err" | cut -c1-200)"
+		else
+			missing=""
+			for c in $svc_expect_calls; do
+				awk -v c="$c" '$NF == c { f = 1 } END { exit !f }' "$d/bpf.profile" ||
+					missing="$missing $c"
+			done
+			# Names of the native table (before any "System call usage
+			# summary for 32 bit|x32 mode:" section).
+			native_names() {
+				awk '/^System call usage summary for/ { exit }
+					NR > 2 && $NF != "total" && $NF !~ /^-/ { print $NF }' "$1" | sort -u
+			}
+			extra=$(comm -13 <(native_names "$d/profile") <(native_names "$d/bpf.profile") | tr '\n' ' ')
+			# The services make no calls of other ABIs (the ptrace trace
+			# shows none): a section for one is a mistake of the trace.
+			other_abi=$(awk '/^System call usage summary for/ {
+					s = $0; sub(/^System call usage summary for /, "", s); sub(/ mode:.*/, "", s)
+				}
+				s && $1 ~ /^[0-9]/ && $NF != "total" { print s ": " $NF " (" $4 " calls)" }' \
+				"$d/bpf.profile" | sort -u | tr '\n' ' ')
+			if [ "$(outcome "$d" bpf "$res/audit.all" "$svc_exe")" != ok ]; then
+				hrow "$svc" "$v" trace-bpf-unit fail "the job failed while traced: $(cat "$d/bpf.job")"
+			elif [ -n "$missing" ]; then
+				hrow "$svc" "$v" trace-bpf-unit fail "the profile lacks$missing"
+			elif [ -n "$other_abi" ] && ! grep -q '^System call usage summary for' "$d/profile"; then
+				hrow "$svc" "$v" trace-bpf-unit fail "calls of another ABI that ptrace did not see: $other_abi(suggest then allows that ABI in SystemCallArchitectures=)"
+			else
+				hrow "$svc" "$v" trace-bpf-unit pass "$(grep -c '^ *[0-9]' "$d/bpf.profile") calls incl. $svc_expect_calls; beyond ptrace's: ${extra:-none}"
+			fi
 		fi
 		# The common pattern of DESIGN.md's pitfall breaks the service, and
 		# the kernel says which calls it killed.
@@ -376,7 +468,7 @@ for s in $suites; do
 	for svc in $services; do
 		svc_take='' svc_eperm='' fine_filter='' svc_cmd=() svc_naive=
 		. "$here/services/$svc.sh"
-		exps="trace suggest runs no-kill-logged-in-run sigsys-without-$svc_take"
+		exps="trace trace-bpf-unit suggest runs no-kill-logged-in-run sigsys-without-$svc_take"
 		exps="$exps eperm-without-$svc_take-$svc_eperm"
 		exps="$exps explain-crash-names-$svc_take check-agrees"
 		[ -n "$svc_naive" ] && exps="$exps naive-pattern-killed"
