@@ -223,6 +223,17 @@ run_service() {
 		else
 			row "$s" "eperm-without-$svc_take-works" fail "job=$job_ok result=$result code=$main_code status=$main_status"
 		fi
+
+		# 4d. SystemCallLog= (systemd >= 247): the group's calls are logged
+		# by the kernel, not refused; the job must not notice.
+		printf '[Service]\nSystemCallLog=%s\n' "$svc_take" >"$d/zz-log.conf"
+		install_unit "$s" "" "$dropin" "$d/zz-log.conf"
+		phase "$s" log
+		if [ "$job_ok" = 1 ] && [ "$result" = success ]; then
+			row "$s" "syscalllog-$svc_take-runs" pass "$job_msg"
+		else
+			row "$s" "syscalllog-$svc_take-runs" fail "job=$job_ok ($job_msg) result=$result status=$main_status"
+		fi
 	else
 		row "$s" runs fail "no drop-in to run with"
 		row "$s" "sigsys-without-$svc_take" fail "no drop-in to take a group from"

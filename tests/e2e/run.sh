@@ -353,6 +353,24 @@ for s in $suites; do
 		else
 			hrow "$svc" "$v" "$exp" fail "no kill to explain (the minus phase did not run)"
 		fi
+		# SystemCallLog=: the kernel's records (action log) of the group's
+		# calls, explained.
+		exp="syscalllog-records-name-$svc_take"
+		if [ -e "$d/log.window" ]; then
+			audit_in_window "$res/audit.all" "$d/log.window" "$svc_exe" >"$d/log.audit"
+			if [ ! -s "$d/log.audit" ]; then
+				hrow "$svc" "$v" "$exp" fail "no audit record of a logged call of $svc_exe"
+			elif ! grep -q 'code=0x7ffc0000' "$d/log.audit"; then
+				hrow "$svc" "$v" "$exp" fail "records, but not of SECCOMP_RET_LOG: $(head -n 1 "$d/log.audit" | grep -o 'code=.*')"
+			elif ans=$(cg_explain_crash "$v" "$d/log.audit" 2>&1) && grep -q -- "$svc_take\b" <<<"$ans"; then
+				echo "$ans" >"$d/log.explained"
+				hrow "$svc" "$v" "$exp" pass "$(wc -l <"$d/log.audit") records; $(grep -m1 ' at ' <<<"$ans" | sed 's/^[^:]*:[0-9]*: //' | cut -c1-90)"
+			else
+				hrow "$svc" "$v" "$exp" fail "explain-crash: $(head -c 200 <<<"$ans" | tr '\n' ' ')"
+			fi
+		else
+			hrow "$svc" "$v" "$exp" fail "the SystemCallLog= phase did not run"
+		fi
 		# The eBPF trace from the host: the job done while traced, the
 		# service's own calls seen; what it saw beyond the ptrace trace
 		# (systemd's own calls in the unit's cgroup before the exec) shown.
@@ -469,7 +487,8 @@ for s in $suites; do
 		svc_take='' svc_eperm='' fine_filter='' svc_cmd=() svc_naive=
 		. "$here/services/$svc.sh"
 		exps="trace trace-bpf-unit suggest runs no-kill-logged-in-run sigsys-without-$svc_take"
-		exps="$exps eperm-without-$svc_take-$svc_eperm"
+		exps="$exps eperm-without-$svc_take-$svc_eperm syscalllog-$svc_take-runs"
+		exps="$exps syscalllog-records-name-$svc_take"
 		exps="$exps explain-crash-names-$svc_take check-agrees"
 		[ -n "$svc_naive" ] && exps="$exps naive-pattern-killed"
 		[ "${#svc_cmd[@]}" -gt 0 ] && exps="$exps run-agrees"
