@@ -32,6 +32,15 @@ ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize
 LDFLAGS    += -fsanitize=address,undefined
 endif
 
+# `make demo` and `make check` (the quick start on a fresh machine) install
+# the Debian packages they need first, before the checks below can fail.
+ifneq ($(filter demo check check-e2e,$(MAKECMDGOALS)),)
+DEPS_FAILED := $(shell tools/install-deps.sh >&2 || echo yes)
+ifneq ($(DEPS_FAILED),)
+$(error installing the Debian packages callgroups needs failed (see above))
+endif
+endif
+
 # Every dependency is found with pkg-config, and a missing one names the
 # Debian package to install (`make deps` installs them all as root).
 define need_pkg
