@@ -160,6 +160,8 @@ int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
  * syscall_get_error() calls one: -4095..-1, taken as 32 bits for an i386
  * call. The number is the one the call entered with (orig_ax, as
  * syscall_get_nr() reads it). */
+#define CG_NR_RT_SIGRETURN_X86_64 15
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 {
@@ -188,6 +190,18 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	}
 	if (!error)
 		return 0;
+	/* orig_ax is -1 after rt_sigreturn/sigreturn restored the frame of a
+	 * call a signal handler interrupted, and ret is that call's -EINTR:
+	 * strace and ptrace count it as an error of rt_sigreturn (found by
+	 * the e2e nginx trace, which had counted it for a call "-1" of x32).
+	 * A 64-bit task's sigreturn is rt_sigreturn (15; an x32 task's
+	 * number is lost by now); an i386 task may have used sigreturn or
+	 * rt_sigreturn, so its error goes uncounted. */
+	if ((int)regs->orig_ax < 0) {
+		if (!(t->thread_info.status & CG_TS_COMPAT))
+			count(t, CG_NR_RT_SIGRETURN_X86_64, true);
+		return 0;
+	}
 	if (!was_entered)
 		count(t, (int)regs->orig_ax, false);
 	count(t, (int)regs->orig_ax, true);

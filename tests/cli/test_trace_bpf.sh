@@ -42,7 +42,7 @@ fi
 ok "auto picks bpf here (root, kernel BTF)"
 
 # ---- the same tables as the ptrace backend -------------------------------------
-for p in trace_exec trace_fork trace_signal trace_threads trace_many trace_int80 trace_x32 m32/trace_m32 workload; do
+for p in trace_exec trace_fork trace_signal trace_eintr trace_threads trace_many trace_int80 trace_x32 m32/trace_m32 workload; do
 	$B --no-report -o "$TMP/b.txt" -- "$PROGS/$p" >/dev/null 2>&1
 	rb=$?
 	$CG trace --backend=ptrace --no-report -o "$TMP/p.txt" -- "$PROGS/$p" >/dev/null 2>&1
