@@ -63,8 +63,9 @@ check "list on stdin" bash -c "printf 'read\nwrite\nchown\n' | $CG suggest -"
 check_grep "stdin list: chown re-added" 'SystemCallFilter=.*chown' "$TMP/out"
 check_grep "stdin list: native ABI" 'SystemCallArchitectures=native' "$TMP/out"
 # Garbage: exit 2 with file and line.
-check_status "garbage file: exit 2" 2 $CG suggest /etc/services
-check_grep "garbage file: error names file and line" '/etc/services:[0-9]+:' "$TMP/err"
+printf 'read write\n# fine so far\nThis line is prose, not a list of calls.\n' >"$TMP/garbage.txt"
+check_status "garbage file: exit 2" 2 $CG suggest "$TMP/garbage.txt"
+check_grep "garbage file: error names file and line" 'garbage.txt:3:' "$TMP/err"
 check_status "binary input: exit 2" 2 $CG suggest /bin/true
 check_status "missing file: exit 2" 2 $CG suggest /nonexistent/file
 check_status "no input: exit 2" 2 $CG suggest
