@@ -128,11 +128,12 @@ int cmd_explain(int argc, char **argv)
 		usage(stderr);
 		return CG_EXIT_USAGE;
 	}
+	for (int i = optind; i < argc; i++)
+		if (argv[i][0] == '@')
+			die(CG_EXIT_USAGE, "%s is a group: 'callgroups groups %s' lists it", argv[i], argv[i]);
 	const struct cg_table *extra = cli_load_table(spec);
 	json_object *all = json_object_new_array();
 	for (int i = optind; i < argc; i++) {
-		if (argv[i][0] == '@')
-			die(CG_EXIT_USAGE, "%s is a group: 'callgroups groups %s' lists it", argv[i], argv[i]);
 		json_object *o = explain_one(argv[i], extra);
 		if (!json)
 			print_text(o);

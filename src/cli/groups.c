@@ -45,9 +45,12 @@ int cmd_groups(int argc, char **argv)
 	}
 	const struct cg_table *t = cli_load_table(spec);
 	for (int i = optind; i < argc; i++)
-		if (!cg_table_find(t, argv[i]))
-			die(CG_EXIT_USAGE, "%s: no such group in systemd %s", argv[i],
-			    t->version[0] ? t->version : t->source);
+		if (!cg_table_find(t, argv[i])) {
+			fprintf(stderr, "callgroups: %s: no such group in systemd %s\n", argv[i],
+				t->version[0] ? t->version : t->source);
+			cg_table_free(t);
+			return CG_EXIT_USAGE;
+		}
 
 	json_object *arr = json ? json_object_new_array() : NULL;
 	bool first = true;
