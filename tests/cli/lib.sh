@@ -45,4 +45,22 @@ check_no_grep() {
 	if ! grep -qE -- "$2" "$3"; then ok "$1"; else
 		not_ok "$1"; echo "# a line matches /$2/:"; grep -E -- "$2" "$3" | head -5 | sed 's/^/#   /'; fi
 }
+# Readers of strace -c style tables (as `callgroups trace -o` writes them).
+# count FILE NAME [MODE]: calls of NAME in the table of MODE ("" = the
+# first, native table; "32 bit" or "x32").
+count() {
+	awk -v n="$2" -v want="${3:-}" '
+		/^System call usage summary for/ { mode = $0; sub(/^System call usage summary for /, "", mode); sub(/ mode:$/, "", mode); next }
+		mode == want && $NF == n && $1 ~ /^[0-9]/ { print $4; found = 1 }
+		END { if (!found) print 0 }' "$1"
+}
+# errcount FILE NAME: errors of NAME.
+errcount() {
+	awk -v n="$2" '$NF == n && $1 ~ /^[0-9]/ { print (NF == 6 ? $5 : 0); f = 1 } END { if (!f) print 0 }' "$1"
+}
+# wait_for FILE REGEX: up to 10 s for a line to show up.
+wait_for() {
+	for _ in $(seq 100); do grep -qE -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
+	return 1
+}
 done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; }

@@ -7,22 +7,6 @@
 CG=$CALLGROUPS
 T="$CG trace --backend=ptrace"
 
-# count FILE NAME [MODE]: calls of NAME in the table of MODE ("" = the
-# first, native table; "32 bit" or "x32").
-count() {
-	awk -v n="$2" -v want="${3:-}" '
-		/^System call usage summary for/ { mode = $0; sub(/^System call usage summary for /, "", mode); sub(/ mode:$/, "", mode); next }
-		mode == want && $NF == n && $1 ~ /^[0-9]/ { print $4; found = 1 }
-		END { if (!found) print 0 }' "$1"
-}
-errcount() {
-	awk -v n="$2" '$NF == n && $1 ~ /^[0-9]/ { print (NF == 6 ? $5 : 0); f = 1 } END { if (!f) print 0 }' "$1"
-}
-# wait_for FILE REGEX: up to 10 s for a line to show up.
-wait_for() {
-	for _ in $(seq 100); do grep -qE -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-	return 1
-}
 
 # ---- exact counts, -o, exit status ----------------------------------------
 check_status "threads: exit 0" 0 $T --no-report -o "$TMP/thr.txt" -- "$PROGS/trace_threads"

@@ -10,19 +10,6 @@
 CG=$CALLGROUPS
 B="$CG trace --backend=bpf"
 
-count() {
-	awk -v n="$2" -v want="${3:-}" '
-		/^System call usage summary for/ { mode = $0; sub(/^System call usage summary for /, "", mode); sub(/ mode:$/, "", mode); next }
-		mode == want && $NF == n && $1 ~ /^[0-9]/ { print $4; found = 1 }
-		END { if (!found) print 0 }' "$1"
-}
-errcount() {
-	awk -v n="$2" '$NF == n && $1 ~ /^[0-9]/ { print (NF == 6 ? $5 : 0); f = 1 } END { if (!f) print 0 }' "$1"
-}
-wait_for() {
-	for _ in $(seq 100); do grep -qE -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
-	return 1
-}
 # (table, name, calls, errors) of every row but the timing-dependent futex.
 norm() {
 	awk '/^System call usage summary/ { m = $0 }
