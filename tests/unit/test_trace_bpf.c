@@ -54,18 +54,6 @@ static struct cg_profile *trace_with(enum cg_trace_backend b, const char *name, 
 	return p;
 }
 
-static uint64_t calls(const struct cg_profile *p, enum cg_abi abi, const char *name)
-{
-	const struct cg_profile_entry *e = cg_profile_find(p, abi, cg_intern(name));
-	return e ? e->calls : 0;
-}
-
-static uint64_t errors(const struct cg_profile *p, enum cg_abi abi, const char *name)
-{
-	const struct cg_profile_entry *e = cg_profile_find(p, abi, cg_intern(name));
-	return e ? e->errors : 0;
-}
-
 static void test_available(void **state)
 {
 	(void)state;

@@ -48,18 +48,6 @@ static struct cg_profile *trace_prog(const char *name, int *status)
 	return trace_argv(argv, true, status);
 }
 
-static uint64_t calls(const struct cg_profile *p, enum cg_abi abi, const char *name)
-{
-	const struct cg_profile_entry *e = cg_profile_find(p, abi, cg_intern(name));
-	return e ? e->calls : 0;
-}
-
-static uint64_t errors(const struct cg_profile *p, enum cg_abi abi, const char *name)
-{
-	const struct cg_profile_entry *e = cg_profile_find(p, abi, cg_intern(name));
-	return e ? e->errors : 0;
-}
-
 static void test_threads(void **state)
 {
 	(void)state;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "profile.h"
 #include "util.h"
 
 /* Path of a file under the source tree, in a static buffer. */
@@ -32,4 +33,17 @@ static inline char *slurp(const char *rel, size_t *len)
 	if (len)
 		*len = l;
 	return text;
+}
+
+/* Calls and errors the profile holds for (abi, name); 0 when absent. */
+static inline uint64_t calls(const struct cg_profile *p, enum cg_abi abi, const char *name)
+{
+	const struct cg_profile_entry *e = cg_profile_find(p, abi, cg_intern(name));
+	return e ? e->calls : 0;
+}
+
+static inline uint64_t errors(const struct cg_profile *p, enum cg_abi abi, const char *name)
+{
+	const struct cg_profile_entry *e = cg_profile_find(p, abi, cg_intern(name));
+	return e ? e->errors : 0;
 }
