@@ -27,6 +27,12 @@ enum cg_output_format { CG_FMT_TEXT, CG_FMT_JSON, CG_FMT_DROPIN };
 /* Parses --format; dropin only where allow_dropin. Dies on a bad value. */
 enum cg_output_format cli_parse_format(const char *s, bool allow_dropin);
 
+/* Parses the options of a command that takes only --systemd=SPEC, --json
+ * and --help (groups, explain). Returns -1 to go on with argv[optind...],
+ * else the exit code to return: --help printed usage, or a bad option. */
+int cli_parse_table_opts(int argc, char **argv, void (*usage)(FILE *), const char **spec,
+			 bool *json);
+
 /* Loads --systemd=SPEC (auto when NULL) or dies. Free with cg_table_free(). */
 const struct cg_table *cli_load_table(const char *spec);
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -50,4 +51,25 @@ const struct cg_table *cli_load_table(const char *spec)
 	if (cg_table_load(spec, &t, &e) < 0)
 		die_error(CG_EXIT_USAGE, &e);
 	return t;
+}
+
+int cli_parse_table_opts(int argc, char **argv, void (*usage)(FILE *), const char **spec,
+			 bool *json)
+{
+	static const struct option opts[] = {
+		{"systemd", required_argument, NULL, 's'},
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	int c;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': *spec = optarg; break;
+		case 'j': *json = true; break;
+		case 'h': usage(stdout); return CG_EXIT_OK;
+		default: usage(stderr); return CG_EXIT_USAGE;
+		}
+	}
+	return -1;
 }

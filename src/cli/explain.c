@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* callgroups explain: which groups hold a call, in every shipped systemd
  * version and the local one. */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,23 +106,11 @@ static void print_text(json_object *o)
 
 int cmd_explain(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"systemd", required_argument, NULL, 's'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
 	const char *spec = NULL;
 	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': spec = optarg; break;
-		case 'j': json = true; break;
-		case 'h': usage(stdout); return CG_EXIT_OK;
-		default: usage(stderr); return CG_EXIT_USAGE;
-		}
-	}
+	int rc = cli_parse_table_opts(argc, argv, usage, &spec, &json);
+	if (rc >= 0)
+		return rc;
 	if (optind >= argc) {
 		usage(stderr);
 		return CG_EXIT_USAGE;

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* callgroups groups: list groups as `systemd-analyze syscall-filter` does. */
-#include <getopt.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,23 +25,11 @@ static void usage(FILE *f)
 
 int cmd_groups(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"systemd", required_argument, NULL, 's'},
-		{"json", no_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
 	const char *spec = NULL;
 	bool json = false;
-	int c;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's': spec = optarg; break;
-		case 'j': json = true; break;
-		case 'h': usage(stdout); return CG_EXIT_OK;
-		default: usage(stderr); return CG_EXIT_USAGE;
-		}
-	}
+	int rc = cli_parse_table_opts(argc, argv, usage, &spec, &json);
+	if (rc >= 0)
+		return rc;
 	const struct cg_table *t = cli_load_table(spec);
 	for (int i = optind; i < argc; i++)
 		if (!cg_table_find(t, argv[i])) {

@@ -104,6 +104,30 @@ _noreturn_ static void child_fail(int pipe_fd, int exec_failed, int err, const c
 static atomic_int listener = -1;
 static int listener_sock = -1;
 
+/* One byte plus room for one file descriptor: the message that carries
+ * the listener fd from the child to the parent (SCM_RIGHTS). */
+struct fd_msg {
+	char byte;
+	struct iovec iov;
+	struct msghdr msg;
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u; /* last: clang sees CMSG_SPACE as not constant */
+};
+
+static void fd_msg_init(struct fd_msg *m)
+{
+	*m = (struct fd_msg){.byte = 'L'};
+	m->iov = (struct iovec){.iov_base = &m->byte, .iov_len = 1};
+	m->msg = (struct msghdr){
+		.msg_iov = &m->iov,
+		.msg_iovlen = 1,
+		.msg_control = m->u.buf,
+		.msg_controllen = sizeof m->u.buf,
+	};
+}
+
 static void *hand_over(void *arg)
 {
 	(void)arg;
@@ -112,48 +136,28 @@ static void *hand_over(void *arg)
 		nanosleep(&ts, NULL);
 	}
 	int fd = atomic_load(&listener);
-	char byte = 'L';
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u = {0};
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof u.buf,
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	struct fd_msg m;
+	fd_msg_init(&m);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	while (sendmsg(listener_sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+	while (sendmsg(listener_sock, &m.msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
 		;
 	return NULL;
 }
 
 static int recv_fd(int sock)
 {
-	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u = {0};
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = u.buf,
-		.msg_controllen = sizeof u.buf,
-	};
+	struct fd_msg m;
+	fd_msg_init(&m);
 	ssize_t n;
-	while ((n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+	while ((n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
 		;
 	if (n <= 0)
 		return -1;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
 	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 		return -1;
 	int fd;
