@@ -104,10 +104,12 @@ check_eq "a second SIGTERM kills the command (137)" "$?" 137
 check_grep "second SIGTERM: summary written" 'total$' "$TMP/term2.txt"
 
 # Ctrl+C on a terminal reaches the command once (callgroups does not pass it
-# on a second time) and the trace ends when the command does.
+# on a second time) and the trace ends when the command does.  script(1) runs
+# $SHELL -c; "exec" keeps that shell out of the foreground process group (dash
+# would otherwise die of the SIGINT itself and report 130 whatever we do).
 if command -v script >/dev/null; then
-	(wait_for "$TMP/ctrlc.out" ready; printf '\003'; sleep 2) | script -qec \
-		"$T --no-report -o $TMP/ctrlc.txt -- $PROGS/trace_sigint" /dev/null >"$TMP/ctrlc.out" 2>&1
+	(wait_for "$TMP/ctrlc.out" ready; printf '\003'; sleep 2) | SHELL=/bin/sh script -qec \
+		"exec $T --no-report -o $TMP/ctrlc.txt -- $PROGS/trace_sigint" /dev/null >"$TMP/ctrlc.out" 2>&1
 	check_eq "Ctrl+C: the command got one SIGINT, its exit status is ours" "$?" 1
 	check_grep "Ctrl+C: summary written" 'total$' "$TMP/ctrlc.txt"
 else
