@@ -182,6 +182,17 @@ fi
 $T --no-report -o "$TMP/suid.txt" -- "$PROGS/trace_loop" 5 2>"$TMP/nosuid.err"
 check_no_grep "plain program: no warning" 'warning' "$TMP/nosuid.err"
 
+# ---- one CPU: the tracer sleeps in waitpid instead of polling -----------------
+if command -v taskset >/dev/null; then
+	taskset -c 0 $T --no-report -o "$TMP/cpu1.txt" -- "$PROGS/trace_loop" 3000
+	check_eq "one CPU (no polling): exit status" "$?" 0
+	check_eq "one CPU (no polling): every getppid counted" "$(count "$TMP/cpu1.txt" getppid)" 3000
+	$T --no-report -o "$TMP/cpu2.txt" -- "$PROGS/trace_loop" 3000
+	check_eq "several CPUs (polling): every getppid counted" "$(count "$TMP/cpu2.txt" getppid)" 3000
+else
+	skip "one CPU: taskset is not installed"
+fi
+
 # ---- -p: attach, lose nothing after attach, Ctrl+C detaches ------------------
 attach_test() { # NAME THREADS CALLS SIGNAL -- TRACE-ARGS (with @PID@ for the pid)
 	local name=$1 threads=$2 n=$3 sig=$4; shift 5
