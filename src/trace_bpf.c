@@ -713,7 +713,7 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 	unsigned base = cg_trace_stop_count();
 	int ret;
 	_cleanup_free_ char *path = NULL;
-	if (o->argv && !(path = cg_trace_find_command(o->argv[0]))) {
+	if (o->argv && !(path = cg_find_command(o->argv[0]))) {
 		int err = errno;
 		cg_error_set(&r->error, "", 0, "cannot run %s: %s", o->argv[0], strerror(err));
 		return -err;

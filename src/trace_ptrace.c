@@ -426,39 +426,6 @@ static void detach_all(struct tracer *t)
 
 /* ---- starting a command -------------------------------------------------- */
 
-char *cg_trace_find_command(const char *name)
-{
-	struct stat st;
-	if (strchr(name, '/')) {
-		if (stat(name, &st) < 0)
-			return NULL;
-		if (!S_ISREG(st.st_mode) || access(name, X_OK) < 0) {
-			errno = EACCES;
-			return NULL;
-		}
-		return xstrdup(name);
-	}
-	const char *path = getenv("PATH");
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	int err = ENOENT;
-	for (const char *s = path;; s++) {
-		const char *end = strchrnul(s, ':');
-		_cleanup_free_ char *full = end == s ? xasprintf("./%s", name)
-						     : xasprintf("%.*s/%s", (int)(end - s), s, name);
-		if (stat(full, &st) == 0) {
-			if (S_ISREG(st.st_mode) && access(full, X_OK) == 0)
-				return steal_pointer(&full);
-			err = EACCES;
-		}
-		if (!*end)
-			break;
-		s = end;
-	}
-	errno = err;
-	return NULL;
-}
-
 bool cg_trace_file_privileged(const char *path, char *why, size_t len)
 {
 	struct stat st;
@@ -780,7 +747,7 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
 	init_cannot_fail(t);
 
 	if (o->argv && o->argv[0]) {
-		_cleanup_free_ char *path = cg_trace_find_command(o->argv[0]);
+		_cleanup_free_ char *path = cg_find_command(o->argv[0]);
 		if (!path) {
 			ret = -errno;
 			cg_error_set(&r->error, "", 0, "cannot run %s: %s", o->argv[0],

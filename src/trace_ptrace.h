@@ -12,12 +12,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Finds name as execvp(3) would (a name with a slash is taken as it is;
- * otherwise each PATH directory, "/usr/local/bin:/usr/bin:/bin" when PATH is
- * unset) and returns a new string with the path of an executable regular
- * file (caller frees), or NULL with errno set (ENOENT, EACCES). */
-char *cg_trace_find_command(const char *name);
-
 /* True when path is setuid, setgid or has file capabilities: under ptrace it
  * runs without those privileges. why (len bytes) says which. */
 bool cg_trace_file_privileged(const char *path, char *why, size_t len);

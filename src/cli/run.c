@@ -56,29 +56,6 @@ static void usage(FILE *f)
 
 /* ---- the command ---------------------------------------------------------- */
 
-/* The command's path as execvp() would find it, looked up before any filter
- * is loaded (the lookup makes calls the filter may deny). NULL if none. */
-static char *find_command(const char *cmd)
-{
-	if (strchr(cmd, '/'))
-		return xstrdup(cmd);
-	const char *path = getenv("PATH");
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		_cleanup_free_ char *cand = n ? xasprintf("%.*s/%s", (int)n, path, cmd)
-					      : xasprintf("./%s", cmd);
-		struct stat st;
-		if (stat(cand, &st) == 0 && S_ISREG(st.st_mode) && access(cand, X_OK) == 0)
-			return steal_pointer(&cand);
-		path += n;
-		if (*path == ':')
-			path++;
-	}
-	return NULL;
-}
-
 /* What the child reports through its close-on-exec pipe when it fails
  * before the command runs. */
 struct child_failure {
@@ -543,9 +520,14 @@ int cmd_run(int argc, char **argv)
 		return CG_EXIT_OK;
 	}
 
-	_cleanup_free_ char *path = find_command(cmd[0]);
-	if (!path)
+	/* Looked up before any filter is loaded: the lookup makes calls the
+	 * filter may deny. */
+	_cleanup_free_ char *path = cg_find_command(cmd[0]);
+	if (!path) {
+		if (errno == EACCES)
+			die(126, "%s: permission denied", cmd[0]);
 		die(127, "%s: command not found", cmd[0]);
+	}
 	_cleanup_fclose_ FILE *report_f = NULL;
 	if (complain && report && strcmp(report, "-") != 0) {
 		report_f = fopen(report, "we");

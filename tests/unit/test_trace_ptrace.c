@@ -199,11 +199,11 @@ static void test_missing_command(void **state)
 static void test_find_command_and_privileges(void **state)
 {
 	(void)state;
-	_cleanup_free_ char *sh = cg_trace_find_command("sh");
+	_cleanup_free_ char *sh = cg_find_command("sh");
 	assert_non_null(sh);
 	assert_true(sh[0] == '/');
 	errno = 0;
-	assert_null(cg_trace_find_command("callgroups-no-such-program-anywhere"));
+	assert_null(cg_find_command("callgroups-no-such-program-anywhere"));
 	assert_int_equal(errno, ENOENT);
 
 	char path[] = "/tmp/cg-trace-test-XXXXXX";
