@@ -42,6 +42,7 @@ check_grep "... and is named" 'killed run_chown \(pid [0-9]+\) for calling chown
 check_status "exit status passes through" 42 run --filter '@system-service' -- sh -c 'exit 42'
 check_status "a signal death is 128+N" 143 run --filter '@system-service' -- sh -c 'kill -TERM $$'
 check_status "no such command: 127" 127 run --filter '@system-service' -- /nonexistent/cmd
+check_status "not executable: 126" 126 run --filter '@system-service' -- /etc/passwd
 check_status "bad errno: usage error" 2 run --errno=EBOGUS -- true
 check_status "no command: usage error" 2 run --filter '@system-service'
 check_status "bad architecture: usage error" 2 run --architectures=sparc -- true
