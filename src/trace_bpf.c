@@ -517,18 +517,36 @@ static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_erro
 		cg_error_set(e, "", 0, "cannot tell the number of CPUs: %s", strerror(-ncpu));
 		return ncpu < 0 ? ncpu : -EINVAL;
 	}
-	_cleanup_free_ struct cg_bpf_count *v = xcalloc((size_t)ncpu, sizeof(*v));
+	/* All slots, each with one value per CPU: one batched lookup (one
+	 * call where 3072 lookups took ~3 ms), slot by slot on kernels
+	 * without batch operations for arrays (before 5.6). */
+	_cleanup_free_ struct cg_bpf_count *v =
+		xcalloc((size_t)CG_BPF_SLOTS * (size_t)ncpu, sizeof(*v));
+	_cleanup_free_ __u32 *keys = xcalloc(CG_BPF_SLOTS, sizeof(*keys));
 	int fd = bpf_map__fd(s->maps.counts);
+	__u32 n = CG_BPF_SLOTS, out_batch = 0;
+	LIBBPF_OPTS(bpf_map_batch_opts, batch_opts);
+	bool batched = bpf_map_lookup_batch(fd, NULL, &out_batch, keys, v, &n, &batch_opts) == 0 ||
+		       (errno == ENOENT && n == CG_BPF_SLOTS);
 	for (__u32 key = 0; key < CG_BPF_SLOTS; key++) {
-		if (bpf_map_lookup_elem(fd, &key, v) < 0) {
+		const struct cg_bpf_count *cpu = v + (size_t)key * (size_t)ncpu;
+		if (batched) {
+			if (keys[key] != key) {
+				cg_error_set(e, "", 0, "reading the eBPF counters: slot %u came back as %u",
+					     key, keys[key]);
+				return -EIO;
+			}
+		} else if (bpf_map_lookup_elem(fd, &key, v) < 0) {
 			int err = errno;
 			cg_error_set(e, "", 0, "reading the eBPF counters: %s", strerror(err));
 			return -err;
+		} else {
+			cpu = v;
 		}
 		uint64_t calls = 0, errors = 0;
 		for (int c = 0; c < ncpu; c++) {
-			calls += v[c].calls;
-			errors += v[c].errors;
+			calls += cpu[c].calls;
+			errors += cpu[c].errors;
 		}
 		if (!calls && !errors)
 			continue;
