@@ -517,8 +517,8 @@ static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_erro
 		cg_error_set(e, "", 0, "cannot tell the number of CPUs: %s", strerror(-ncpu));
 		return ncpu < 0 ? ncpu : -EINVAL;
 	}
-	/* All slots, each with one value per CPU: one batched lookup (one
-	 * call where 3072 lookups took ~3 ms), slot by slot on kernels
+	/* All slots, each with one value per CPU: one batched lookup (3072
+	 * lookups had made a trace 10 ms longer), slot by slot on kernels
 	 * without batch operations for arrays (before 5.6). */
 	_cleanup_free_ struct cg_bpf_count *v =
 		xcalloc((size_t)CG_BPF_SLOTS * (size_t)ncpu, sizeof(*v));
