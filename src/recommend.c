@@ -126,6 +126,20 @@ static void evaluate(struct cg_recommendation *r, const struct cg_table *t,
 	cg_filter_done(&f);
 }
 
+/* evaluate(), and when the lines take observed calls away (a ~ line removes
+ * a call whatever group put it there, even @default), one more line that
+ * re-adds them, evaluated again. */
+static void evaluate_readding(struct cg_recommendation *r, const struct cg_table *t,
+			      const struct cg_set *used, const struct cg_set *unknown)
+{
+	evaluate(r, t, used, unknown);
+	if (cg_set_empty(r->missing))
+		return;
+	_cleanup_set_ struct cg_set *readd = cg_set_dup(r->missing);
+	add_line_set(r, "", readd);
+	evaluate(r, t, used, unknown);
+}
+
 /* @system-service, minus the risky groups that take something away from it,
  * plus explicit re-adds of observed calls the removal took. */
 static void recommend_service(struct cg_suggestion *s)
@@ -157,14 +171,7 @@ static void recommend_service(struct cg_suggestion *s)
 		_cleanup_free_ char *deny = join_words("~", groups, n);
 		add_line(r, deny);
 	}
-	/* A ~ line removes from the map whatever group put a call there, even
-	 * @default: re-add every observed call the removal took. */
-	evaluate(r, t, s->used, s->unknown);
-	if (!cg_set_empty(r->missing)) {
-		_cleanup_set_ struct cg_set *readd = cg_set_dup(r->missing);
-		add_line_set(r, "", readd);
-		evaluate(r, t, s->used, s->unknown);
-	}
+	evaluate_readding(r, t, s->used, s->unknown);
 }
 
 /* Finer groups without unused risky calls, then single calls. */
@@ -264,12 +271,7 @@ static void recommend_deny(struct cg_suggestion *s)
 			groups[n++] = cg_risky_groups[i];
 	_cleanup_free_ char *deny = join_words("~", groups, n);
 	add_line(r, deny);
-	evaluate(r, t, s->used, s->unknown);
-	if (!cg_set_empty(r->missing)) {
-		_cleanup_set_ struct cg_set *readd = cg_set_dup(r->missing);
-		add_line_set(r, "", readd);
-		evaluate(r, t, s->used, s->unknown);
-	}
+	evaluate_readding(r, t, s->used, s->unknown);
 }
 
 static int cmp_used_group(const void *a, const void *b)

@@ -54,6 +54,13 @@ count() {
 		mode == want && $NF == n && $1 ~ /^[0-9]/ { print $4; found = 1 }
 		END { if (!found) print 0 }' "$1"
 }
+# rows FILE LEAVE_OUT: every row as "TABLE|name|calls|errors", sorted, to
+# compare two tables; LEAVE_OUT is an ERE alternation of names to skip.
+rows() {
+	awk '/^System call usage summary/ { m = $0 }
+	     $1 ~ /^[0-9]/ && $NF != "total" { print m "|" $NF "|" $4 "|" (NF == 6 ? $5 : 0) }' "$1" |
+		grep -vE "\|($2)\|" | sort
+}
 # errcount FILE NAME: errors of NAME.
 errcount() {
 	awk -v n="$2" '$NF == n && $1 ~ /^[0-9]/ { print (NF == 6 ? $5 : 0); f = 1 } END { if (!f) print 0 }' "$1"

@@ -303,11 +303,7 @@ check_grep "--unit names what it looked for" 'no-such-unit-cg.service' "$TMP/err
 # Compared as (table, name, calls, errors), leaving out futex (timing) and
 # exit/exit_group (strace -c counts calls when they return; we count them
 # when they start, so calls that never return are in our table only).
-norm() {
-	awk '/^System call usage summary/ { m = $0 }
-	     $1 ~ /^[0-9]/ && $NF != "total" { print m "|" $NF "|" $4 "|" (NF == 6 ? $5 : 0) }' "$1" |
-		grep -vE '\|(futex|exit|exit_group)\|' | sort
-}
+norm() { rows "$1" 'futex|exit|exit_group'; }
 if command -v strace >/dev/null; then
 	for p in trace_threads trace_fork trace_exec trace_signal trace_eintr trace_thread_exec trace_int80 trace_x32 m32/trace_m32; do
 		strace -f -c -o "$TMP/st.txt" "$PROGS/$p" >/dev/null 2>&1

@@ -11,11 +11,7 @@ CG=$CALLGROUPS
 B="$CG trace --backend=bpf"
 
 # (table, name, calls, errors) of every row but the timing-dependent futex.
-norm() {
-	awk '/^System call usage summary/ { m = $0 }
-	     $1 ~ /^[0-9]/ && $NF != "total" { print m "|" $NF "|" $4 "|" (NF == 6 ? $5 : 0) }' "$1" |
-		grep -vE '\|futex\|' | sort
-}
+norm() { rows "$1" futex; }
 
 $CG trace --no-report -o /dev/null -- true 2>"$TMP/auto.err"
 if ! grep -q '^callgroups: using the bpf backend' "$TMP/auto.err"; then

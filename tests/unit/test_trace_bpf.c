@@ -28,19 +28,10 @@ static void need_bpf(void)
 		fail_msg("eBPF tracing is not possible here: %s", why_not);
 }
 
-static const char *prog(const char *name)
-{
-	static char buf[4096];
-	snprintf(buf, sizeof buf, "%s/progs/%s", BUILD_DIR, name);
-	if (access(buf, X_OK) < 0)
-		fail_msg("%s is not built: make BUILD=... progs", buf);
-	return buf;
-}
-
 static struct cg_profile *trace_with(enum cg_trace_backend b, const char *name, int *status,
 				     struct cg_trace_result *out)
 {
-	char *argv[] = { (char *)prog(name), NULL };
+	char *argv[] = { (char *)progpath(name), NULL };
 	struct cg_profile *p = cg_profile_new();
 	struct cg_trace_opts o = { .argv = argv, .backend = b, .count_errors = true };
 	struct cg_trace_result r = { 0 };
@@ -224,7 +215,7 @@ static void attach_case(const char *threads, long n, long expect)
 	assert_int_equal(pipe(warn), 0);
 	char nbuf[32];
 	snprintf(nbuf, sizeof nbuf, "%ld", n);
-	const char *path = prog("trace_attach");
+	const char *path = progpath("trace_attach");
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {

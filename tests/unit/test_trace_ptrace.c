@@ -17,15 +17,6 @@
 #include "trace.h"
 #include "trace_ptrace.h"
 
-static const char *prog(const char *name)
-{
-	static char buf[4096];
-	snprintf(buf, sizeof buf, "%s/progs/%s", BUILD_DIR, name);
-	if (access(buf, X_OK) < 0)
-		fail_msg("%s is not built: make BUILD=... progs", buf);
-	return buf;
-}
-
 /* Traces argv with the ptrace backend into a new profile; returns the
  * command's exit status through *status. */
 static struct cg_profile *trace_argv(char *const *argv, bool errors, int *status)
@@ -44,7 +35,7 @@ static struct cg_profile *trace_argv(char *const *argv, bool errors, int *status
 
 static struct cg_profile *trace_prog(const char *name, int *status)
 {
-	char *argv[] = { (char *)prog(name), NULL };
+	char *argv[] = { (char *)progpath(name), NULL };
 	return trace_argv(argv, true, status);
 }
 
@@ -317,7 +308,7 @@ static void test_same_as_strace(void **state)
 		assert_true(fd >= 0);
 		close(fd);
 		_cleanup_free_ char *cmd = xasprintf("strace -f -c -o %s %s >/dev/null 2>&1", out,
-						     prog(progs[i]));
+						     progpath(progs[i]));
 		int rc = system(cmd);
 		assert_true(rc >= 0 && WIFEXITED(rc));
 		_cleanup_profile_ struct cg_profile *s = cg_profile_new();

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "profile.h"
 #include "util.h"
@@ -19,6 +20,17 @@ static inline const char *srcpath(const char *rel)
 {
 	static char buf[4096];
 	snprintf(buf, sizeof buf, "%s/%s", TOP_SRCDIR, rel);
+	return buf;
+}
+
+/* Path of a test program built under BUILD_DIR/progs (name may be
+ * "m32/..."), in a static buffer; fails the test when it is not built. */
+static inline const char *progpath(const char *name)
+{
+	static char buf[4096];
+	snprintf(buf, sizeof buf, "%s/progs/%s", BUILD_DIR, name);
+	if (access(buf, X_OK) < 0)
+		fail_msg("%s is not built: make BUILD=... progs", buf);
 	return buf;
 }
 
