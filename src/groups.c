@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 
 #include "groups_private.h"
+#include "spawn.h"
 
 /* Defined in the generated groups_builtin.c. */
 extern const struct cg_table *const cg_builtin_tables[];
@@ -34,61 +35,29 @@ const struct cg_table *cg_table_builtin_newest(void)
 	return cg_builtin_tables[cg_builtin_ntables - 1];
 }
 
-/* Runs argv and returns its whole stdout, or NULL when it could not run or
- * failed. */
-static char *run_capture(const char *const argv[], size_t *len)
+/* Runs systemd-analyze with args and returns its whole stdout, or NULL
+ * when it could not run or failed. */
+static char *run_analyze(const char *const args[], size_t *len)
 {
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return NULL;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		dup2(pfd[1], 1);
-		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
-		if (devnull >= 0)
-			dup2(devnull, 2);
-		setenv("SYSTEMD_COLORS", "0", 1);
-		setenv("SYSTEMD_PAGER", "cat", 1);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	size_t cap = 1 << 16, n = 0;
-	char *buf = xmalloc(cap);
-	for (;;) {
-		if (cap - n < 4096)
-			buf = xrealloc(buf, cap *= 2);
-		ssize_t got = read(pfd[0], buf + n, cap - n - 1);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	close(pfd[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		free(buf);
+	static char *const env[] = {"SYSTEMD_COLORS=0", "SYSTEMD_PAGER=cat", NULL};
+	char *argv[4] = {"systemd-analyze"};
+	for (size_t i = 0; args[i] && i < 2; i++)
+		argv[i + 1] = (char *)args[i];
+	int code;
+	char *out = cg_spawn_capture(argv, env, len, &code);
+	if (out && code != 0) {
+		free(out);
 		return NULL;
 	}
-	buf[n] = 0;
-	*len = n;
-	return buf;
+	return out;
 }
 
 /* "systemd 252 (252.38-1~deb12u1)" -> "252" */
 static char *local_version(void)
 {
-	const char *argv[] = {"systemd-analyze", "--version", NULL};
+	const char *args[] = {"--version", NULL};
 	size_t len;
-	_cleanup_free_ char *out = run_capture(argv, &len);
+	_cleanup_free_ char *out = run_analyze(args, &len);
 	if (!out || strncmp(out, "systemd ", 8) != 0)
 		return NULL;
 	return xstrndup(out + 8, strspn(out + 8, "0123456789"));
@@ -97,9 +66,9 @@ static char *local_version(void)
 int cg_table_load(const char *spec, const struct cg_table **out, struct cg_error *e)
 {
 	if (!spec || strcmp(spec, "auto") == 0) {
-		const char *argv[] = {"systemd-analyze", "--no-pager", "syscall-filter", NULL};
+		const char *args[] = {"--no-pager", "syscall-filter", NULL};
 		size_t len;
-		_cleanup_free_ char *text = run_capture(argv, &len);
+		_cleanup_free_ char *text = run_analyze(args, &len);
 		struct cg_table *t;
 		if (text && cg_table_parse(text, len, "systemd-analyze", &t, NULL) == 0) {
 			struct arena *a = t->arena;

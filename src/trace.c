@@ -2,6 +2,8 @@
 /* Backend choice, stop signals, and finding the processes of a cgroup. */
 #include "trace.h"
 
+#include "spawn.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <signal.h>
@@ -85,30 +87,20 @@ static void on_alarm(int sig)
 }
 
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
-static struct sigaction saved[ELEMENTSOF(stop_signals)];
-static bool handling;
 
 void cg_trace_handle_signals(void)
 {
+	cg_spawn_save_signals();
 	struct sigaction sa = { 0 };
 	sa.sa_sigaction = on_stop_signal;
 	sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: interrupt waits */
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ELEMENTSOF(stop_signals); i++)
-		sigaction(stop_signals[i], &sa, handling ? NULL : &saved[i]);
-	handling = true;
+		sigaction(stop_signals[i], &sa, NULL);
 	struct sigaction al = { 0 };
 	al.sa_handler = on_alarm;
 	sigemptyset(&al.sa_mask);
 	sigaction(SIGALRM, &al, NULL);
-}
-
-void cg_trace_restore_signals(void)
-{
-	if (!handling)
-		return;
-	for (size_t i = 0; i < ELEMENTSOF(stop_signals); i++)
-		sigaction(stop_signals[i], &saved[i], NULL);
 }
 
 int cg_trace_run(const struct cg_trace_opts *o, struct cg_profile *p,

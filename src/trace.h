@@ -90,13 +90,10 @@ bool cg_trace_bpf_available(char *why, size_t len);
  * With a command, a signal sent by another process (kill) is forwarded to
  * the command and the trace goes on until it ends; a signal from the
  * terminal already reached the command (same process group). A second
- * request, or any request while tracing live processes, stops the trace. */
+ * request, or any request while tracing live processes, stops the trace.
+ * Commands started later get back the dispositions we inherited
+ * (cg_spawn_restore_signals()). */
 void cg_trace_handle_signals(void);
-/* Puts back the dispositions cg_trace_handle_signals() replaced, in a
- * child between fork and exec, so the command inherits what we inherited
- * (SIGHUP ignored under nohup stays ignored) and a signal passed on before
- * the exec acts as it would on the command. Async-signal-safe. */
-void cg_trace_restore_signals(void);
 /* Async-signal-safe: records sig as if it had arrived from another process
  * (from_user) or from the terminal. */
 void cg_trace_request_stop(int sig, bool from_user);

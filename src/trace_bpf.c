@@ -30,6 +30,7 @@
 #include <bpf/libbpf.h>
 
 #include "abi.h"
+#include "spawn.h"
 #include "bpf/trace_bpf_shared.h"
 #include "trace.h"
 #include "trace.skel.h"
@@ -389,6 +390,7 @@ static pid_t start_command(struct trace_bpf *s, const char *path, char *const *a
 	}
 	if (pid == 0) {
 		char c;
+		cg_spawn_restore_signals();
 		/* Nothing but this read and the execve runs here once the
 		 * parent may count: the read entered before (not counted),
 		 * the execve is the first call counted. */

@@ -18,6 +18,7 @@
  *    untraced; with SIGTRAP: our PTRACE_INTERRUPT or a new task's first stop;
  *  - anything else: a signal on its way, passed on when resuming. */
 #include "trace_ptrace.h"
+#include "spawn.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -477,7 +478,7 @@ static int start_command(struct tracer *t, const char *path)
 	}
 	if (pid == 0) {
 		char c;
-		cg_trace_restore_signals();
+		cg_spawn_restore_signals();
 		close(go[1]);
 		if (read(go[0], &c, 1) != 1)
 			_exit(127); /* the tracer gave up */

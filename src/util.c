@@ -189,36 +189,3 @@ int cg_strcmp_p(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
-
-char *cg_find_command(const char *name)
-{
-	struct stat st;
-	if (strchr(name, '/')) {
-		if (stat(name, &st) < 0)
-			return NULL;
-		if (!S_ISREG(st.st_mode) || access(name, X_OK) < 0) {
-			errno = EACCES;
-			return NULL;
-		}
-		return xstrdup(name);
-	}
-	const char *path = getenv("PATH");
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	int err = ENOENT;
-	for (const char *s = path;; s++) {
-		const char *end = strchrnul(s, ':');
-		_cleanup_free_ char *full = end == s ? xasprintf("./%s", name)
-						     : xasprintf("%.*s/%s", (int)(end - s), s, name);
-		if (stat(full, &st) == 0) {
-			if (S_ISREG(st.st_mode) && access(full, X_OK) == 0)
-				return steal_pointer(&full);
-			err = EACCES;
-		}
-		if (!*end)
-			break;
-		s = end;
-	}
-	errno = err;
-	return NULL;
-}

@@ -75,9 +75,3 @@ int cg_write_file_atomic(const char *path, const char *data, size_t len,
 
 /* strcmp for qsort over arrays of const char *. */
 int cg_strcmp_p(const void *a, const void *b);
-
-/* Finds name as execvp(3) would (a name with a slash is taken as it is;
- * otherwise each PATH directory, "/usr/local/bin:/usr/bin:/bin" when PATH is
- * unset) and returns a new string with the path of an executable regular
- * file (caller frees), or NULL with errno set (ENOENT, EACCES). */
-char *cg_find_command(const char *name);

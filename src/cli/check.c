@@ -16,6 +16,7 @@
 
 #include "check.h"
 #include "cli.h"
+#include "spawn.h"
 #include "exposure.h"
 #include "input.h"
 #include "unitfile.h"
@@ -64,53 +65,18 @@ struct opts {
 
 /* ---- systemd-analyze security ------------------------------------------ */
 
-/* Runs argv, returns its stdout (NULL when it could not run or failed). */
+/* Runs argv, returns its stdout (NULL when it could not run). */
 static char *capture(char *const argv[])
 {
-	int fds[2];
-	if (pipe(fds) < 0)
-		return NULL;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return NULL;
-	}
-	if (pid == 0) {
-		dup2(fds[1], 1);
-		int dn = open("/dev/null", O_RDWR);
-		if (dn >= 0)
-			dup2(dn, 2);
-		close(fds[0]);
-		close(fds[1]);
-		setenv("SYSTEMD_COLORS", "0", 1);
-		setenv("SYSTEMD_PAGER", "cat", 1);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(fds[1]);
-	size_t cap = 4096, len = 0;
-	char *buf = xmalloc(cap);
-	ssize_t n;
-	for (;;) {
-		xgrow((void **)&buf, &cap, len + 4097, 1);
-		n = read(fds[0], buf + len, 4096);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = 0;
-	close(fds[0]);
-	int st;
-	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(st) || WEXITSTATUS(st) == 127) {
-		free(buf);
+	static char *const env[] = {"SYSTEMD_COLORS=0", "SYSTEMD_PAGER=cat", NULL};
+	size_t len;
+	int code;
+	char *out = cg_spawn_capture(argv, env, &len, &code);
+	if (out && code == 127) {
+		free(out);
 		return NULL;
 	}
-	return buf;
+	return out;
 }
 
 /* "Overall exposure level for NAME: 8.0 EXPOSED" -> 80; -1 when absent. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "spawn.h"
 
 static const struct {
 	const char *name;
@@ -33,6 +34,9 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Before anything changes a disposition: the commands we start get
+	 * back what we inherited. */
+	cg_spawn_save_signals();
 	if (argc < 2) {
 		usage(stderr);
 		return CG_EXIT_USAGE;

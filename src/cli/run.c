@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "spawn.h"
 #include "enforce.h"
 #include "recommend.h"
 #include "unitfile.h"
@@ -147,10 +148,9 @@ _noreturn_ static void child_run(const struct cg_policy *p, bool complain, int s
 {
 	struct cg_error e = {0};
 	char buf[1024];
-	/* The parent ignores these while the command runs; the command
-	 * must not inherit that. */
-	signal(SIGINT, SIG_DFL);
-	signal(SIGQUIT, SIG_DFL);
+	/* The parent ignores SIGINT and SIGQUIT while the command runs; the
+	 * command gets what we inherited instead. */
+	cg_spawn_restore_signals();
 	if (complain) {
 		listener_sock = sock;
 		pthread_t th;

@@ -3,6 +3,7 @@
  * (tests/progs/trace_*.c), the strace -c table writer and its reading back
  * by the strace readers, and the same sets and counts as `strace -f -c`. */
 #include "testutil.h"
+#include "spawn.h"
 
 #include <errno.h>
 #include <inttypes.h>
