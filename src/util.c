@@ -135,6 +135,105 @@ int cg_read_file(const char *path, char **out, size_t *len, struct cg_error *e)
 	return 0;
 }
 
+/* Follows path through symlinks to the name that is really written: the
+ * existing target, or for a dangling link the name it points to. Returns
+ * a new string. */
+static char *resolve_output(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (real)
+		return real;
+	char *cur = xstrdup(path);
+	for (int hops = 0; hops < 40; hops++) {
+		struct stat st;
+		if (lstat(cur, &st) < 0 || !S_ISLNK(st.st_mode))
+			return cur;
+		char target[4096];
+		ssize_t n = readlink(cur, target, sizeof target - 1);
+		if (n < 0)
+			return cur;
+		target[n] = 0;
+		char *next;
+		const char *slash = strrchr(cur, '/');
+		if (target[0] == '/' || !slash)
+			next = xstrdup(target);
+		else
+			next = xasprintf("%.*s/%s", (int)(slash - cur), cur, target);
+		free(cur);
+		cur = next;
+	}
+	return cur; /* a loop: open() will say ELOOP */
+}
+
+/* /dev/stdout, /dev/fd/N, /proc/self/fd/N: a descriptor the caller holds
+ * open, written through whatever it is (a file opened for appending by
+ * the shell stays that file). */
+static bool is_open_descriptor(const char *path)
+{
+	return strncmp(path, "/dev/std", 8) == 0 || strncmp(path, "/dev/fd/", 8) == 0 ||
+	       strncmp(path, "/proc/self/fd/", 14) == 0;
+}
+
+/* The directory part of path ("." when it has none). Returns a new string. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	size_t off = 0;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		off += (size_t)w;
+	}
+	return 0;
+}
+
+int cg_output_check(const char *path, struct cg_error *e)
+{
+	if (strcmp(path, "-") == 0)
+		return 0;
+	_cleanup_free_ char *real = resolve_output(path);
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			cg_error_set(e, path, 0, "cannot write: is a directory");
+			return -EISDIR;
+		}
+		if (access(path, W_OK) < 0) {
+			int r = -errno;
+			cg_error_set(e, path, 0, "cannot write: %s", strerror(errno));
+			return r;
+		}
+		if (!S_ISREG(st.st_mode) || is_open_descriptor(path))
+			return 0; /* written straight through */
+	} else if (errno != ENOENT) {
+		int r = -errno;
+		cg_error_set(e, path, 0, "cannot write: %s", strerror(errno));
+		return r;
+	}
+	/* A regular file is replaced by rename: the directory must take a
+	 * new entry. */
+	_cleanup_free_ char *dir = dir_of(real);
+	if (access(dir, W_OK | X_OK) < 0) {
+		int r = -errno;
+		cg_error_set(e, path, 0, "cannot write into %s: %s", dir, strerror(errno));
+		return r;
+	}
+	return 0;
+}
+
 int cg_write_file_atomic(const char *path, const char *data, size_t len,
 			 struct cg_error *e)
 {
@@ -145,39 +244,63 @@ int cg_write_file_atomic(const char *path, const char *data, size_t len,
 		}
 		return 0;
 	}
-	_cleanup_free_ char *tmp = xasprintf("%s.XXXXXX", path);
+	struct stat st;
+	bool exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		cg_error_set(e, path, 0, "cannot write: is a directory");
+		return -EISDIR;
+	}
+	if (exists && (!S_ISREG(st.st_mode) || is_open_descriptor(path))) {
+		/* A FIFO, a terminal, /dev/null, our own stdout: write
+		 * straight into it. */
+		int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY | (S_ISREG(st.st_mode) ? O_APPEND : 0);
+		_cleanup_close_ int fd = open(path, flags);
+		int r = fd < 0 ? -errno : write_all(fd, data, len);
+		if (r < 0)
+			cg_error_set(e, path, 0, "write error: %s", strerror(-r));
+		return r;
+	}
+	_cleanup_free_ char *real = resolve_output(path);
+	_cleanup_free_ char *tmp = xasprintf("%s.XXXXXX", real);
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		int r = -errno;
 		cg_error_set(e, path, 0, "cannot create temporary file: %s", strerror(errno));
 		return r;
 	}
-	size_t off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			int r = -errno;
-			cg_error_set(e, path, 0, "write error: %s", strerror(errno));
+	int r = write_all(fd, data, len);
+	if (r < 0) {
+		cg_error_set(e, path, 0, "write error: %s", strerror(-r));
+		close(fd);
+		unlink(tmp);
+		return r;
+	}
+	/* mkostemp makes the file 0600: a replaced file keeps its mode and
+	 * owner, a new one gets the umask-derived mode like any file the
+	 * user creates. */
+	mode_t mode;
+	if (exists) {
+		mode = st.st_mode & 07777;
+		if (fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM) {
+			r = -errno;
+			cg_error_set(e, path, 0, "cannot keep the owner: %s", strerror(errno));
 			close(fd);
 			unlink(tmp);
 			return r;
 		}
-		off += (size_t)w;
+	} else {
+		mode_t um = umask(0);
+		umask(um);
+		mode = 0666 & ~um;
 	}
-	/* mkostemp makes the file 0600; an output file should get the usual
-	 * umask-derived mode like any file the user creates. */
-	mode_t um = umask(0);
-	umask(um);
-	if (fchmod(fd, 0666 & ~um) < 0 || close(fd) < 0) {
-		int r = -errno;
+	if (fchmod(fd, mode) < 0 || close(fd) < 0) {
+		r = -errno;
 		cg_error_set(e, path, 0, "cannot finish file: %s", strerror(errno));
 		unlink(tmp);
 		return r;
 	}
-	if (rename(tmp, path) < 0) {
-		int r = -errno;
+	if (rename(tmp, real) < 0) {
+		r = -errno;
 		cg_error_set(e, path, 0, "cannot rename into place: %s", strerror(errno));
 		unlink(tmp);
 		return r;

@@ -68,10 +68,18 @@ const char *cg_error_format(const struct cg_error *e, char *buf, size_t len);
 /* Reads a whole file (or stdin for "-") into a NUL-terminated heap buffer. */
 int cg_read_file(const char *path, char **out, size_t *len, struct cg_error *e);
 
-/* Writes len bytes to path through a temporary file in the same directory and
- * rename(2), so readers never see half a file. "-" writes to stdout. */
+/* Writes len bytes of output to path without destroying what path is: a
+ * regular file (or a new one) is replaced through a temporary file beside
+ * it and rename(2), so readers never see half a file, keeping its mode and
+ * owner; a symlink is followed and its target written (the link stays a
+ * link); a FIFO or device is written straight through; "-" is stdout. */
 int cg_write_file_atomic(const char *path, const char *data, size_t len,
 			 struct cg_error *e);
+/* Whether cg_write_file_atomic(path) can work, asked before the work that
+ * produces the output starts: the directory of a new or regular file must
+ * take a new entry, an existing target must be writable and no directory.
+ * Returns 0 or a negative errno with e naming path. */
+int cg_output_check(const char *path, struct cg_error *e);
 
 /* strcmp for qsort over arrays of const char *. */
 int cg_strcmp_p(const void *a, const void *b);

@@ -76,6 +76,11 @@ int cmd_suggest(int argc, char **argv)
 		usage(stderr);
 		return CG_EXIT_USAGE;
 	}
+	if (output) {
+		struct cg_error e = {0};
+		if (cg_output_check(output, &e) < 0)
+			die_error(CG_EXIT_USAGE, &e);
+	}
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 	const struct cg_input_opts o = {.format = infmt, .native = cg_abi_native()};
 	for (int i = optind; i < argc; i++) {

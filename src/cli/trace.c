@@ -91,22 +91,6 @@ static void add_pids(const char *arg, pid_t **pids, size_t *n, size_t *cap)
 	}
 }
 
-/* Writes the table; a device or FIFO (-o /dev/null, -o /dev/stderr) is
- * written in place, a file through a temporary name and rename(2). */
-static void write_table(const char *path, const char *text)
-{
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		FILE *f = fopen(path, "w");
-		if (!f || fputs(text, f) < 0 || fclose(f) != 0)
-			die(CG_EXIT_FAILURE, "cannot write %s: %s", path, strerror(errno));
-		return;
-	}
-	struct cg_error e = { 0 };
-	if (cg_write_file_atomic(path, text, strlen(text), &e) < 0)
-		die_error(CG_EXIT_FAILURE, &e);
-}
-
 int cmd_trace(int argc, char **argv)
 {
 	enum { OPT_UNIT = 256, OPT_CGROUP, OPT_BACKEND, OPT_NO_ERRORS, OPT_NO_REPORT,
@@ -180,6 +164,13 @@ int cmd_trace(int argc, char **argv)
 		die(CG_EXIT_USAGE, "trace: give exactly one of -- COMMAND, -p PID, --unit or "
 				   "--cgroup (see callgroups trace --help)");
 
+	/* An output that cannot be written is found before the work, not
+	 * after the command ran. */
+	if (output) {
+		struct cg_error e = { 0 };
+		if (cg_output_check(output, &e) < 0)
+			die_error(CG_EXIT_USAGE, &e);
+	}
 	const struct cg_table *table = report ? cli_load_table(systemd) : NULL;
 	_cleanup_free_ char *unit_cg = NULL;
 	if (unit) {
@@ -210,7 +201,9 @@ int cmd_trace(int argc, char **argv)
 
 	_cleanup_free_ char *text = cg_summary_format(p);
 	if (output) {
-		write_table(output, text);
+		struct cg_error e = { 0 };
+		if (cg_write_file_atomic(output, text, strlen(text), &e) < 0)
+			die_error(CG_EXIT_FAILURE, &e);
 	} else {
 		fputs(text, stderr);
 		fflush(stderr);
