@@ -27,8 +27,9 @@ enum cg_output_format { CG_FMT_TEXT, CG_FMT_JSON, CG_FMT_DROPIN };
 /* Parses --format; dropin only where allow_dropin. Dies on a bad value. */
 enum cg_output_format cli_parse_format(const char *s, bool allow_dropin);
 
-/* Parses the options of a command that takes only --systemd=SPEC, --json
- * and --help (groups, explain). Returns -1 to go on with argv[optind...],
+/* Parses the options of a command that takes only --systemd=SPEC,
+ * --format=text|json (--json is short for --format=json) and --help
+ * (groups, explain). Returns -1 to go on with argv[optind...],
  * else the exit code to return: --help printed usage, or a bad option. */
 int cli_parse_table_opts(int argc, char **argv, void (*usage)(FILE *), const char **spec,
 			 bool *json);

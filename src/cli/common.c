@@ -59,6 +59,7 @@ int cli_parse_table_opts(int argc, char **argv, void (*usage)(FILE *), const cha
 	static const struct option opts[] = {
 		{"systemd", required_argument, NULL, 's'},
 		{"json", no_argument, NULL, 'j'},
+		{"format", required_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -67,6 +68,7 @@ int cli_parse_table_opts(int argc, char **argv, void (*usage)(FILE *), const cha
 		switch (c) {
 		case 's': *spec = optarg; break;
 		case 'j': *json = true; break;
+		case 'f': *json = cli_parse_format(optarg, false) == CG_FMT_JSON; break;
 		case 'h': usage(stdout); return CG_EXIT_OK;
 		default: usage(stderr); return CG_EXIT_USAGE;
 		}

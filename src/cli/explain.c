@@ -11,12 +11,12 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: callgroups explain [--systemd=SPEC] [--json] SYSCALL...\n\n"
+		"Usage: callgroups explain [--systemd=SPEC] [--format=json] SYSCALL...\n\n"
 		"Say which of systemd's groups hold each system call, in every shipped systemd\n"
 		"version (%s) and in the one --systemd names (auto: the local one),\n"
 		"whether it is in @default (allowed by every allow-list), and its number per ABI.\n\n"
 		"  --systemd=SPEC  the extra table to show: auto, VERSION or FILE (default auto)\n"
-		"  --json          print JSON\n"
+		"  --format=FMT    text (default) or json; --json is the same as --format=json\n"
 		"  -h, --help      show this help\n\n"
 		"Example:\n"
 		"  callgroups explain chown mprotect\n",

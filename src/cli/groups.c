@@ -9,13 +9,14 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: callgroups groups [--systemd=auto|VERSION|FILE] [--json] [@GROUP...]\n\n"
+		"Usage: callgroups groups [--systemd=auto|VERSION|FILE] [--format=json] [@GROUP...]\n\n"
 		"List systemd's system call groups and their members, as\n"
 		"'systemd-analyze syscall-filter' prints them.\n\n"
 		"  --systemd=SPEC  auto (the local systemd, else the newest shipped table),\n"
 		"                  a shipped version (%s), or a file\n"
 		"                  saved from 'systemd-analyze syscall-filter'\n"
-		"  --json          print JSON: [{\"name\", \"description\", \"members\", \"expanded\"}]\n"
+		"  --format=FMT    text (default) or json: [{\"name\", \"description\", \"members\",\n"
+		"                  \"expanded\"}]; --json is the same as --format=json\n"
 		"  -h, --help      show this help\n\n"
 		"Examples:\n"
 		"  callgroups groups @basic-io @file-system\n"

@@ -25,11 +25,17 @@ static void usage(FILE *f)
 	fprintf(f, "Usage: callgroups COMMAND [OPTIONS] ...\n\n"
 		   "Record the system calls a program makes, map them to systemd's groups and\n"
 		   "recommend SystemCallFilter= lines.\n\nCommands:\n");
+	int width = 0;
 	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
-		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].help);
+		if ((int)strlen(commands[i].name) > width)
+			width = (int)strlen(commands[i].name);
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++)
+		fprintf(f, "  %-*s  %s\n", width, commands[i].name, commands[i].help);
 	fprintf(f, "\n'callgroups COMMAND --help' shows a command's options.\n"
 		   "Exit codes: 0 ok, 1 a checked filter denies an observed call,\n"
-		   "2 usage or input error, 3 other failure.\n");
+		   "2 usage or input error, 3 other failure; trace and run return the\n"
+		   "command's own status (126/127 when it cannot be started, 128+N when\n"
+		   "signal N killed it).\n");
 }
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
  * recommended SystemCallFilter= lines. */
 #include <getopt.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "input.h"
@@ -81,6 +82,10 @@ int cmd_suggest(int argc, char **argv)
 		if (cg_output_check(output, &e) < 0)
 			die_error(CG_EXIT_USAGE, &e);
 	}
+	for (int i = optind; i < argc; i++)
+		if (strcmp(argv[i], "-") == 0 && isatty(STDIN_FILENO))
+			fprintf(stderr, "callgroups suggest: reading strace output or system call "
+					"names from the terminal; end with Ctrl+D\n");
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 	const struct cg_input_opts o = {.format = infmt, .native = cg_abi_native()};
 	for (int i = optind; i < argc; i++) {

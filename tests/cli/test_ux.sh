@@ -1,0 +1,51 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# The rough edges a new user meets first: the main help's columns, one
+# spelling for machine output (--format=json, --json kept as an alias), and
+# `suggest -` telling a terminal user that it waits for input.
+. "$(dirname "$0")/lib.sh"
+CG=$CALLGROUPS
+
+# The main help: every command's description starts in the same column.
+$CG --help >"$TMP/help"
+check_eq "main help: one column for the descriptions" \
+	"$(awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print index($0, $2) } /^$/ { on = 0 }' \
+		"$TMP/help" | sort -u | wc -l)" 1
+check_grep "main help: explain-crash is listed with its description" \
+	'^  explain-crash +name the call' "$TMP/help"
+
+# --format=json and --json give the same output; a bad format is a usage error.
+for cmd in "groups @chown" "explain chown"; do
+	# shellcheck disable=SC2086
+	$CG $cmd --format=json >"$TMP/f.json"
+	# shellcheck disable=SC2086
+	$CG $cmd --json >"$TMP/j.json"
+	check "$cmd --format=json is JSON" jq -e . "$TMP/f.json"
+	check "$cmd: --json is the same as --format=json" cmp "$TMP/f.json" "$TMP/j.json"
+	# shellcheck disable=SC2086
+	check_status "$cmd --format=xml is a usage error" 2 $CG $cmd --format=xml
+	# shellcheck disable=SC2086
+	$CG $cmd --format=text >"$TMP/t.txt"
+	# shellcheck disable=SC2086
+	$CG $cmd >"$TMP/d.txt"
+	check "$cmd --format=text is the default" cmp "$TMP/t.txt" "$TMP/d.txt"
+done
+for cmd in groups explain; do
+	$CG $cmd --help >"$TMP/h"
+	check_grep "$cmd --help documents --format" '--format=FMT' "$TMP/h"
+done
+
+# suggest - on a terminal says it waits for input; from a pipe it says nothing.
+if command -v script >/dev/null; then
+	printf 'read\nwrite\n' >"$TMP/names"
+	(sleep 1; printf 'read\nwrite\n\004') |
+		timeout 20 script -qec "$CG suggest -" /dev/null >"$TMP/tty.out" 2>&1
+	check_grep "suggest - on a terminal says it is waiting" 'end with Ctrl\+D' "$TMP/tty.out"
+	check_grep "... and then reads what was typed" '^2 system calls observed' "$TMP/tty.out"
+	$CG suggest - <"$TMP/names" >"$TMP/pipe.out" 2>&1
+	check_no_grep "suggest - from a pipe does not" 'Ctrl\+D' "$TMP/pipe.out"
+else
+	skip "suggest - on a terminal: script(1) is not installed"
+fi
+
+done_testing
