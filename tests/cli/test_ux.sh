@@ -9,7 +9,7 @@ CG=$CALLGROUPS
 # The main help: every command's description starts in the same column.
 $CG --help >"$TMP/help"
 check_eq "main help: one column for the descriptions" \
-	"$(awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print index($0, $2) } /^$/ { on = 0 }' \
+	"$(awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { match($0, /^  [^ ]+ +/); print RLENGTH } /^$/ { on = 0 }' \
 		"$TMP/help" | sort -u | wc -l)" 1
 check_grep "main help: explain-crash is listed with its description" \
 	'^  explain-crash +name the call' "$TMP/help"
