@@ -197,7 +197,8 @@ int cmd_trace(int argc, char **argv)
 		fprintf(stderr, "callgroups: %s: detached from %lu task%s\n",
 			strsignal(r.stop_signal), r.tasks, r.tasks == 1 ? "" : "s");
 	if (r.lost)
-		warnx_("%lu events were lost: the counts are low", r.lost);
+		warnx_("%lu event%s lost: the counts are low", r.lost,
+		       r.lost == 1 ? " was" : "s were");
 
 	_cleanup_free_ char *text = cg_summary_format(p);
 	if (output) {

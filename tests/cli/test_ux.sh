@@ -48,4 +48,16 @@ else
 	skip "suggest - on a terminal: script(1) is not installed"
 fi
 
+# Singular and plural.
+printf 'read\n' | $CG suggest - >"$TMP/one.txt"
+check_grep "one call: singular" '^1 system call observed \(counts unknown' "$TMP/one.txt"
+printf 'read\nwrite\n' | $CG suggest --format=dropin - >"$TMP/two.txt"
+check_grep "two calls: plural" '^# 2 observed system calls;' "$TMP/two.txt"
+printf '%s\n' '% time     seconds  usecs/call     calls    errors syscall' \
+	'------ ----------- ----------- --------- --------- ----------------' \
+	'100.00    0.000001           1         1         1 read' \
+	'------ ----------- ----------- --------- --------- ----------------' \
+	'100.00    0.000001           1         1         1 total' | $CG suggest - >"$TMP/c.txt"
+check_grep "one call, one error: singular" '^1 system call observed \(1 call, 1 error;' "$TMP/c.txt"
+
 done_testing
