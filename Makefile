@@ -58,7 +58,8 @@ DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libseccomp json-c 2>/dev/null) -lpthr
 
 LIB_SRCS := $(sort $(wildcard src/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
-LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/groups_builtin.o
+LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/groups_builtin.o \
+            $(BUILD)/obj/families_builtin.o
 CLI_OBJS := $(CLI_SRCS:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 LIB      := $(BUILD)/libcallgroups.a
 BIN      := $(BUILD)/callgroups
@@ -99,6 +100,22 @@ $(BUILD)/gen-groups: $(GEN_SRCS) src/groups.h src/groups_private.h src/util.h sr
 $(BUILD)/gen/groups_builtin.c: $(BUILD)/gen-groups $(TABLES)
 	@mkdir -p $(dir $@)
 	$(BUILD)/gen-groups $(TABLES) > $@.tmp && mv $@.tmp $@
+
+# The families of related calls (upgrade margin), checked against the tables.
+$(BUILD)/gen-families: tools/gen-families.c src/groups_parse.c src/util.c src/names.c \
+                       src/groups.h src/groups_private.h src/util.h src/names.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ tools/gen-families.c src/groups_parse.c src/util.c \
+	  src/names.c $(LDFLAGS)
+
+$(BUILD)/gen/families_builtin.c: $(BUILD)/gen-families data/families.txt $(TABLES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/gen-families data/families.txt $(TABLES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/families_builtin.o: $(BUILD)/gen/families_builtin.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
@@ -152,9 +169,9 @@ FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
 FUZZ_CC   ?= clang
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 20
-FUZZ_LIB_SRCS := $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c
+FUZZ_LIB_SRCS := $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c $(BUILD)/gen/families_builtin.c
 
-$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c
+$(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c $(BUILD)/gen/families_builtin.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -o $@ $< $(FUZZ_LIB_SRCS) $(DEP_LIBS)
@@ -188,7 +205,7 @@ uninstall:
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --std=c11 -D_GNU_SOURCE -D__x86_64__ -Isrc -I$(BUILD)/gen --suppress=missingIncludeSystem \
-	  --inline-suppr $(LIB_SRCS) $(CLI_SRCS) tools/gen-groups.c
+	  --inline-suppr $(LIB_SRCS) $(CLI_SRCS) tools/gen-groups.c tools/gen-families.c
 
 clean:
 	rm -rf $(BUILD)
