@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "filter.h"
+#include "margin.h"
 #include "util.h"
 
 const char *const cg_risky_groups[] = {
@@ -349,10 +350,120 @@ static void build_report(struct cg_suggestion *s)
 	s->service_covers = cg_set_is_subset(filterable, svc);
 }
 
+/* The observed calls that lines would deny under table t (with t's groups
+ * and systemd's semantics), in a new set. */
+static struct cg_set *missing_under(const struct cg_recommendation *r, const struct cg_table *t,
+				    const struct cg_set *used, const struct cg_set *unknown)
+{
+	struct cg_filter f;
+	cg_filter_init(&f);
+	for (size_t i = 0; i < r->nlines; i++)
+		(void)cg_filter_add(&f, t, r->lines[i], NULL);
+	struct cg_set *m = cg_set_new();
+	for (cg_name n = 0; cg_set_next(used, &n); n++)
+		if (!cg_set_has(unknown, n) && !cg_filter_allows(&f, n))
+			cg_set_add(m, n);
+	cg_filter_done(&f);
+	return m;
+}
+
+/* One set of lines for several versions: the observed calls some target
+ * version's groups do not bring (mprotect: in @default of 252, not of 247)
+ * are named explicitly, which every version understands. */
+static void readd_for_targets(struct cg_recommendation *r, const struct cg_suggestion *s)
+{
+	r->version_readds = cg_set_new();
+	for (size_t i = 0; i < s->ntargets; i++) {
+		_cleanup_set_ struct cg_set *m = missing_under(r, s->targets[i], s->used, s->unknown);
+		cg_set_union(r->version_readds, m);
+	}
+	if (!cg_set_empty(r->version_readds)) {
+		add_line_set(r, "", r->version_readds);
+		evaluate(r, s->table, s->used, s->unknown);
+	}
+}
+
+/* The calls the lines name one by one in an allowing sense (a line without
+ * ~; on a deny-list such a line takes calls off it). */
+static void named_calls(const struct cg_recommendation *r, struct cg_set *out)
+{
+	for (size_t i = 0; i < r->nlines; i++) {
+		const char *w = r->lines[i];
+		if (*w == '~')
+			continue;
+		while (*w) {
+			size_t n = strcspn(w, " ");
+			if (n && *w != '@')
+				cg_set_add(out, cg_intern_n(w, strcspn(w, " :")));
+			w += n;
+			w += strspn(w, " ");
+		}
+	}
+}
+
+/* Upgrade margin: the relatives of the observed calls the lines name one
+ * by one (openat brings open and openat2, clone brings clone3) that the
+ * lines do not allow yet and the table knows, on a line of their own. */
+static void add_margin(struct cg_recommendation *r, const struct cg_suggestion *s)
+{
+	_cleanup_set_ struct cg_set *named = cg_set_new();
+	named_calls(r, named);
+	cg_set_intersect(named, s->used);
+	r->margin = cg_set_new();
+	cg_margin_relatives(named, r->margin);
+	_cleanup_set_ struct cg_set *known = cg_set_new();
+	cg_table_known(s->table, known);
+	cg_set_intersect(r->margin, known);
+	cg_set_subtract(r->margin, r->allowed);
+	if (cg_set_empty(r->margin))
+		return;
+	add_line_set(r, "", r->margin);
+	evaluate(r, s->table, s->used, s->unknown);
+}
+
+/* How the final lines fare under the primary table, every target and every
+ * shipped table; verified only when no target loses an observed call. */
+static void check_versions(struct cg_recommendation *r, const struct cg_suggestion *s)
+{
+	size_t cap = 1 + s->ntargets + cg_table_builtin_count();
+	r->versions = xcalloc(cap, sizeof *r->versions);
+	_cleanup_free_ const struct cg_table **order = xcalloc(cap, sizeof *order);
+	size_t n = 0;
+	order[n++] = s->table;
+	for (size_t i = 0; i < s->ntargets; i++)
+		order[n++] = s->targets[i];
+	for (size_t i = 0; i < cg_table_builtin_count(); i++)
+		order[n++] = cg_table_builtin(i);
+	for (size_t i = 0; i < n; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < r->nversions && !seen; j++)
+			seen = r->versions[j].table == order[i] ||
+			       (order[i]->version[0] &&
+				strcmp(r->versions[j].table->version, order[i]->version) == 0);
+		if (seen)
+			continue;
+		struct cg_version_check *v = &r->versions[r->nversions++];
+		v->table = order[i];
+		v->target = i <= s->ntargets;
+		v->missing = missing_under(r, order[i], s->used, s->unknown);
+		if (v->target && !cg_set_empty(v->missing))
+			r->verified = false;
+	}
+}
+
 int cg_suggest(const struct cg_profile *p, const struct cg_table *t, struct cg_suggestion *out)
 {
+	return cg_suggest_ex(p, t, NULL, out);
+}
+
+int cg_suggest_ex(const struct cg_profile *p, const struct cg_table *t,
+		  const struct cg_suggest_opts *o, struct cg_suggestion *out)
+{
+	static const struct cg_suggest_opts defaults = {0};
+	if (!o)
+		o = &defaults;
 	struct cg_suggestion *s = out;
-	*s = (struct cg_suggestion){.table = t};
+	*s = (struct cg_suggestion){.table = t, .targets = o->targets, .ntargets = o->ntargets};
 	s->used = cg_set_new();
 	s->unknown = cg_set_new();
 	cg_profile_names(p, s->used);
@@ -379,6 +490,13 @@ int cg_suggest(const struct cg_profile *p, const struct cg_table *t, struct cg_s
 				    "that bring no unused call of a risky group, then single calls";
 	}
 	recommend_deny(s);
+	struct cg_recommendation *recs[] = {&s->allow, &s->tight, &s->deny};
+	for (size_t i = 0; i < ELEMENTSOF(recs); i++) {
+		readd_for_targets(recs[i], s);
+		if (!o->no_margin)
+			add_margin(recs[i], s);
+		check_versions(recs[i], s);
+	}
 	if (!s->allow.verified || !s->tight.verified || !s->deny.verified)
 		return -EPROTO;
 	return 0;
@@ -391,6 +509,11 @@ static void rec_done(struct cg_recommendation *r)
 	free(r->lines);
 	cg_set_free(r->allowed);
 	cg_set_free(r->missing);
+	cg_set_free(r->margin);
+	cg_set_free(r->version_readds);
+	for (size_t i = 0; i < r->nversions; i++)
+		cg_set_free(r->versions[i].missing);
+	free(r->versions);
 }
 
 void cg_suggestion_done(struct cg_suggestion *s)

@@ -21,6 +21,13 @@ struct cg_used_group {
 	bool risky;                   /* one of the groups systemd-analyze scores */
 };
 
+/* How a recommendation's lines fare under one systemd version's table. */
+struct cg_version_check {
+	const struct cg_table *table; /* borrowed */
+	bool target;                  /* one of the versions aimed at */
+	struct cg_set *missing;       /* observed calls its filter would deny (owned) */
+};
+
 struct cg_recommendation {
 	const char *kind;     /* "allow-list", "tight allow-list", "deny-list" */
 	const char *strategy; /* one sentence: how the lines were chosen */
@@ -29,7 +36,19 @@ struct cg_recommendation {
 	struct cg_set *allowed; /* calls of @known (and the profile) it allows (owned) */
 	size_t nallowed;
 	struct cg_set *missing; /* observed calls it would deny: empty when verified */
-	bool verified;          /* every observed, filterable call is allowed */
+	bool verified;          /* every observed, filterable call is allowed, under
+				 * every target version */
+	/* Calls allowed for upgrade margin only: relatives (margin.h) of the
+	 * observed calls the lines name one by one. Owned; empty with
+	 * no_margin. */
+	struct cg_set *margin;
+	/* Observed calls re-added because a target version's groups lack
+	 * them (mprotect is in @default of 252, not of 247). Owned. */
+	struct cg_set *version_readds;
+	/* The lines checked under the primary table, every other target, and
+	 * every shipped table: where they would break. Owned. */
+	struct cg_version_check *versions;
+	size_t nversions;
 };
 
 struct cg_suggestion {
@@ -50,6 +69,17 @@ struct cg_suggestion {
 	unsigned abis;            /* bit (1 << abi) per ABI seen */
 	struct cg_archs archs;    /* recommended SystemCallArchitectures= */
 	const struct cg_table *table; /* not owned */
+	const struct cg_table *const *targets; /* the other versions aimed at; not owned */
+	size_t ntargets;
+};
+
+struct cg_suggest_opts {
+	/* Other systemd versions the lines must work under as well (borrowed,
+	 * alive as long as the suggestion). */
+	const struct cg_table *const *targets;
+	size_t ntargets;
+	/* Leave out the relatives of singly named calls (upgrade margin). */
+	bool no_margin;
 };
 
 /* Builds the report and the three recommendations for p under table t.
@@ -57,6 +87,11 @@ struct cg_suggestion {
  * or -EPROTO when a recommendation failed its own check (a bug: the
  * recommendation says which calls it misses). */
 int cg_suggest(const struct cg_profile *p, const struct cg_table *t, struct cg_suggestion *out);
+/* The same, aimed at t and o->targets together (one set of lines allowing
+ * every observed call under each), with or without upgrade margin. o may
+ * be NULL (the defaults: t alone, with margin). */
+int cg_suggest_ex(const struct cg_profile *p, const struct cg_table *t,
+		  const struct cg_suggest_opts *o, struct cg_suggestion *out);
 void cg_suggestion_done(struct cg_suggestion *s);
 
 /* The groups systemd-analyze security scores (the exposure rows), in its

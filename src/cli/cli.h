@@ -8,6 +8,7 @@
 
 #include "groups.h"
 #include "profile.h"
+#include "recommend.h"
 #include "util.h"
 
 /* Exit codes, as documented in the README and callgroups(1). */
@@ -49,9 +50,19 @@ int cmd_run(int argc, char **argv);
  * in fmt (text, json or a drop-in). Used by suggest and trace so one
  * command does the whole job. Returns an exit code. */
 int cli_report(const struct cg_profile *p, const struct cg_table *t,
-	       enum cg_output_format fmt, FILE *out);
+	       const struct cg_suggest_opts *o, enum cg_output_format fmt, FILE *out);
 /* The same, written to path ("-" or NULL: stdout; a file is written to a
  * temporary name and renamed). sources name the inputs in the output. */
 int cli_report_to(const struct cg_profile *p, const struct cg_table *t,
-		  enum cg_output_format fmt, const char *path,
+		  const struct cg_suggest_opts *o, enum cg_output_format fmt, const char *path,
 		  const char *const *sources, size_t nsources);
+
+/* --systemd=SPEC for commands that aim at several versions at once: a
+ * version, a file, auto, a comma-separated list of those ("247,252,257"),
+ * or all (the local table, else the newest shipped one, with every shipped
+ * version as a target). Returns the primary table (the newest listed; free
+ * with cg_table_free()) and in *targets a new array of the others (free
+ * with cli_free_tables()). Dies on a bad SPEC. */
+const struct cg_table *cli_load_targets(const char *spec, const struct cg_table ***targets,
+					size_t *ntargets);
+void cli_free_tables(const struct cg_table **v, size_t n);

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -51,6 +52,59 @@ const struct cg_table *cli_load_table(const char *spec)
 	if (cg_table_load(spec, &t, &e) < 0)
 		die_error(CG_EXIT_USAGE, &e);
 	return t;
+}
+
+/* The version number of a table, for ordering: 0 when it has none. */
+static long table_version(const struct cg_table *t)
+{
+	return strtol(t->version, NULL, 10);
+}
+
+const struct cg_table *cli_load_targets(const char *spec, const struct cg_table ***targets,
+					size_t *ntargets)
+{
+	*targets = NULL;
+	*ntargets = 0;
+	if (!spec || (!strchr(spec, ',') && strcmp(spec, "all") != 0))
+		return cli_load_table(spec);
+	size_t cap = cg_table_builtin_count() + 8, n = 0;
+	const struct cg_table **v = xcalloc(cap, sizeof *v);
+	if (strcmp(spec, "all") == 0) {
+		v[n++] = cli_load_table("auto");
+		for (size_t i = 0; i < cg_table_builtin_count(); i++)
+			if (strcmp(cg_table_builtin(i)->version, v[0]->version) != 0)
+				v[n++] = cg_table_builtin(i);
+	} else {
+		_cleanup_free_ char *copy = xstrdup(spec);
+		char *save = NULL;
+		for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+			if (n == cap)
+				die(CG_EXIT_USAGE, "--systemd=%s: too many versions", spec);
+			v[n++] = cli_load_table(w);
+		}
+		if (!n)
+			die(CG_EXIT_USAGE, "--systemd=%s: no version given", spec);
+		/* The newest listed is the primary: its groups build the lines. */
+		size_t newest = 0;
+		for (size_t i = 1; i < n; i++)
+			if (table_version(v[i]) > table_version(v[newest]))
+				newest = i;
+		const struct cg_table *tmp = v[0];
+		v[0] = v[newest];
+		v[newest] = tmp;
+	}
+	const struct cg_table *primary = v[0];
+	memmove(v, v + 1, (n - 1) * sizeof *v);
+	*targets = v;
+	*ntargets = n - 1;
+	return primary;
+}
+
+void cli_free_tables(const struct cg_table **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cg_table_free(v[i]);
+	free(v);
 }
 
 int cli_parse_table_opts(int argc, char **argv, void (*usage)(FILE *), const char **spec,

@@ -86,6 +86,36 @@ static const char *abis_text(unsigned abis, char *buf, size_t len)
 	return buf;
 }
 
+/* Which calls came in for upgrade margin or for another version, and on
+ * which versions the lines would break. */
+static void print_rec_notes(FILE *out, const struct cg_recommendation *r)
+{
+	if (r->version_readds && !cg_set_empty(r->version_readds)) {
+		int col = fprintf(out, "  # named for versions whose groups lack them: ");
+		print_names(out, r->version_readds, col, 4);
+	}
+	if (r->margin && !cg_set_empty(r->margin)) {
+		int col = fprintf(out, "  # upgrade margin (relatives of calls named above): ");
+		print_names(out, r->margin, col, 4);
+	}
+	bool checked = false;
+	for (size_t i = 0; i < r->nversions; i++) {
+		const struct cg_version_check *v = &r->versions[i];
+		if (cg_set_empty(v->missing))
+			continue;
+		int col = fprintf(out, "  # would break on systemd %s%s, denying: ", v->table->version,
+				  v->target ? " (a target!)" : "");
+		print_names(out, v->missing, col, 4);
+		checked = true;
+	}
+	if (!checked && r->nversions) {
+		fprintf(out, "  # works on systemd");
+		for (size_t i = 0; i < r->nversions; i++)
+			fprintf(out, "%s %s", i ? "," : "", r->versions[i].table->version);
+		fputc('\n', out);
+	}
+}
+
 static void print_rec(FILE *out, const struct cg_recommendation *r, const struct cg_table *t,
 		      const struct cg_archs *archs, size_t nknown)
 {
@@ -103,6 +133,7 @@ static void print_rec(FILE *out, const struct cg_recommendation *r, const struct
 		fprintf(out, "CHECK FAILED, would deny: ");
 		print_names(out, r->missing, 2, 4);
 	}
+	print_rec_notes(out, r);
 }
 
 static void print_text(FILE *out, struct report_ctx *c)
@@ -192,6 +223,20 @@ static json_object *json_rec(const struct cg_recommendation *r)
 	json_object_object_add(o, "allowed_count", json_object_new_int64((int64_t)r->nallowed));
 	json_object_object_add(o, "verified", json_object_new_boolean(r->verified));
 	json_object_object_add(o, "would_deny", json_names(r->missing));
+	_cleanup_set_ struct cg_set *none = cg_set_new();
+	json_object_object_add(o, "upgrade_margin", json_names(r->margin ? r->margin : none));
+	json_object_object_add(o, "named_for_versions",
+			       json_names(r->version_readds ? r->version_readds : none));
+	json_object *vs = json_object_new_array();
+	for (size_t i = 0; i < r->nversions; i++) {
+		json_object *v = json_object_new_object();
+		json_object_object_add(v, "systemd",
+				       json_object_new_string(r->versions[i].table->version));
+		json_object_object_add(v, "target", json_object_new_boolean(r->versions[i].target));
+		json_object_object_add(v, "would_deny", json_names(r->versions[i].missing));
+		json_object_array_add(vs, v);
+	}
+	json_object_object_add(o, "versions", vs);
 	return o;
 }
 
@@ -284,7 +329,18 @@ static void print_dropin(FILE *out, struct report_ctx *c)
 		fprintf(out, " %s", c->sources[i]);
 	fprintf(out, "\n# %zu observed system call%s; groups of %s.\n", cg_set_size(s->used),
 		cg_set_size(s->used) == 1 ? "" : "s", cg_table_label(c->t, buf, sizeof buf));
-	fprintf(out, "# Strategy: %s.\n[Service]\n", s->allow.strategy);
+	fprintf(out, "# Strategy: %s.\n", s->allow.strategy);
+	if (s->allow.margin && !cg_set_empty(s->allow.margin)) {
+		int col = fprintf(out, "# Upgrade margin (relatives of calls named here): ");
+		print_names(out, s->allow.margin, col, 2);
+	}
+	for (size_t i = 0; i < s->allow.nversions; i++)
+		if (!cg_set_empty(s->allow.versions[i].missing)) {
+			int col = fprintf(out, "# Would break on systemd %s, denying: ",
+					  s->allow.versions[i].table->version);
+			print_names(out, s->allow.versions[i].missing, col, 2);
+		}
+	fprintf(out, "[Service]\n");
 	for (size_t i = 0; i < s->allow.nlines; i++)
 		fprintf(out, "SystemCallFilter=%s\n", s->allow.lines[i]);
 	fprintf(out, "SystemCallArchitectures=%s\n", cg_archs_format(&s->archs, buf, sizeof buf));
@@ -292,17 +348,18 @@ static void print_dropin(FILE *out, struct report_ctx *c)
 		     "#SystemCallErrorNumber=EPERM\n");
 }
 
-static int report(const struct cg_profile *p, const struct cg_table *t, enum cg_output_format fmt,
-		  FILE *out, const char *const *sources, size_t nsources)
+static int report(const struct cg_profile *p, const struct cg_table *t,
+		  const struct cg_suggest_opts *o, enum cg_output_format fmt, FILE *out,
+		  const char *const *sources, size_t nsources)
 {
 	struct report_ctx c = {.p = p, .t = t, .sources = sources, .nsources = nsources};
-	int r = cg_suggest(p, t, &c.s);
+	int r = cg_suggest_ex(p, t, o, &c.s);
 	compute_exposure(&c);
 	if (fmt == CG_FMT_JSON) {
-		json_object *o = build_json(&c);
-		fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+		json_object *j = build_json(&c);
+		fprintf(out, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
 								      JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(o);
+		json_object_put(j);
 	} else if (fmt == CG_FMT_DROPIN) {
 		print_dropin(out, &c);
 	} else {
@@ -317,24 +374,24 @@ static int report(const struct cg_profile *p, const struct cg_table *t, enum cg_
 	return CG_EXIT_OK;
 }
 
-int cli_report(const struct cg_profile *p, const struct cg_table *t, enum cg_output_format fmt,
-	       FILE *out)
+int cli_report(const struct cg_profile *p, const struct cg_table *t,
+	       const struct cg_suggest_opts *o, enum cg_output_format fmt, FILE *out)
 {
-	return report(p, t, fmt, out, NULL, 0);
+	return report(p, t, o, fmt, out, NULL, 0);
 }
 
 int cli_report_to(const struct cg_profile *p, const struct cg_table *t,
-		  enum cg_output_format fmt, const char *path,
+		  const struct cg_suggest_opts *o, enum cg_output_format fmt, const char *path,
 		  const char *const *sources, size_t nsources)
 {
 	if (!path || strcmp(path, "-") == 0)
-		return report(p, t, fmt, stdout, sources, nsources);
+		return report(p, t, o, fmt, stdout, sources, nsources);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
 	if (!mem)
 		die(CG_EXIT_FAILURE, "out of memory");
-	int r = report(p, t, fmt, mem, sources, nsources);
+	int r = report(p, t, o, fmt, mem, sources, nsources);
 	fclose(mem);
 	struct cg_error e = {0};
 	if (cg_write_file_atomic(path, buf, len, &e) < 0) {

@@ -23,7 +23,11 @@ static void usage(FILE *f)
 		"  --format=FMT        text (default), json, or dropin (a ready [Service] drop-in)\n"
 		"  --systemd=SPEC      whose groups: auto (the local systemd-analyze, else the\n"
 		"                      newest shipped table), a shipped version (%s),\n"
-		"                      or a file saved from 'systemd-analyze syscall-filter'\n"
+		"                      a file saved from 'systemd-analyze syscall-filter', a\n"
+		"                      list of those (247,252,257: one set of lines that works\n"
+		"                      on each), or all (the local and every shipped version)\n"
+		"  --no-margin         do not bring the relatives of singly named calls along\n"
+		"                      (openat: open, openat2; clone: clone3; see data/families.txt)\n"
 		"  --input-format=F    auto (default), summary, log or list\n"
 		"  -o, --output=FILE   write to FILE (atomically) instead of standard output\n"
 		"  -h, --help          show this help\n\n"
@@ -31,7 +35,8 @@ static void usage(FILE *f)
 		"Examples:\n"
 		"  strace -f -c -o trace.txt ./myservice; callgroups suggest trace.txt\n"
 		"  printf 'read\\nwrite\\nchown\\n' | callgroups suggest -\n"
-		"  callgroups suggest --format=dropin --systemd=247 log.1234 log.1235 > filter.conf\n",
+		"  callgroups suggest --format=dropin --systemd=247 log.1234 log.1235 > filter.conf\n"
+		"  callgroups suggest --systemd=247,252,257 trace.txt\n",
 		cg_table_builtin_list());
 }
 
@@ -55,12 +60,14 @@ int cmd_suggest(int argc, char **argv)
 		{"systemd", required_argument, NULL, 's'},
 		{"input-format", required_argument, NULL, 'i'},
 		{"output", required_argument, NULL, 'o'},
+		{"no-margin", no_argument, NULL, 'm'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
 	enum cg_output_format fmt = CG_FMT_TEXT;
 	enum cg_input_format infmt = CG_INPUT_AUTO;
 	const char *spec = NULL, *output = NULL;
+	struct cg_suggest_opts so = {0};
 	int c;
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
@@ -68,6 +75,7 @@ int cmd_suggest(int argc, char **argv)
 		case 's': spec = optarg; break;
 		case 'i': infmt = parse_input_format(optarg); break;
 		case 'o': output = optarg; break;
+		case 'm': so.no_margin = true; break;
 		case 'h': usage(stdout); return CG_EXIT_OK;
 		default: usage(stderr); return CG_EXIT_USAGE;
 		}
@@ -93,9 +101,12 @@ int cmd_suggest(int argc, char **argv)
 		if (cg_input_read(argv[i], &o, p, NULL, &e) < 0)
 			die_error(CG_EXIT_USAGE, &e);
 	}
-	const struct cg_table *t = cli_load_table(spec);
-	int r = cli_report_to(p, t, fmt, output, (const char *const *)argv + optind,
+	const struct cg_table **targets;
+	const struct cg_table *t = cli_load_targets(spec, &targets, &so.ntargets);
+	so.targets = targets;
+	int r = cli_report_to(p, t, &so, fmt, output, (const char *const *)argv + optind,
 			      (size_t)(argc - optind));
+	cli_free_tables(targets, so.ntargets);
 	cg_table_free(t);
 	return r;
 }

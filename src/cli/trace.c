@@ -43,7 +43,9 @@ static void help(FILE *f)
 	      "                        call instead of two; the errors column stays empty)\n"
 	      "      --no-report       write the table only\n"
 	      "      --format=FMT      report as text (default), json or dropin\n"
-	      "      --systemd=SPEC    systemd group tables to use (as for suggest)\n"
+	      "      --systemd=SPEC    systemd group tables to use (as for suggest: a version,\n"
+	      "                        a list such as 247,252,257, or all)\n"
+	      "      --no-margin       no upgrade margin in the report (as for suggest)\n"
 	      "  -h, --help            this text\n"
 	      "\n"
 	      "Exit status: the command's (128+N when signal N killed it); with -p,\n"
@@ -94,7 +96,7 @@ static void add_pids(const char *arg, pid_t **pids, size_t *n, size_t *cap)
 int cmd_trace(int argc, char **argv)
 {
 	enum { OPT_UNIT = 256, OPT_CGROUP, OPT_BACKEND, OPT_NO_ERRORS, OPT_NO_REPORT,
-	       OPT_FORMAT, OPT_SYSTEMD };
+	       OPT_FORMAT, OPT_SYSTEMD, OPT_NO_MARGIN };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
@@ -105,10 +107,13 @@ int cmd_trace(int argc, char **argv)
 		{ "no-report", no_argument, NULL, OPT_NO_REPORT },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "systemd", required_argument, NULL, OPT_SYSTEMD },
+		{ "no-margin", no_argument, NULL, OPT_NO_MARGIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *output = NULL, *unit = NULL, *cgroup = NULL, *systemd = NULL;
+	struct cg_suggest_opts so = { 0 };
+	_cleanup_free_ const struct cg_table **versions = NULL;
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n_pids = 0, cap = 0;
 	bool report = true;
@@ -150,6 +155,9 @@ int cmd_trace(int argc, char **argv)
 		case OPT_SYSTEMD:
 			systemd = optarg;
 			break;
+		case OPT_NO_MARGIN:
+			so.no_margin = true;
+			break;
 		case 'h':
 			help(stdout);
 			return CG_EXIT_OK;
@@ -171,7 +179,9 @@ int cmd_trace(int argc, char **argv)
 		if (cg_output_check(output, &e) < 0)
 			die_error(CG_EXIT_USAGE, &e);
 	}
-	const struct cg_table *table = report ? cli_load_table(systemd) : NULL;
+	const struct cg_table *table =
+		report ? cli_load_targets(systemd, &versions, &so.ntargets) : NULL;
+	so.targets = versions;
 	_cleanup_free_ char *unit_cg = NULL;
 	if (unit) {
 		struct cg_error e = { 0 };
@@ -223,7 +233,9 @@ int cmd_trace(int argc, char **argv)
 		else
 			src = xasprintf("a trace of pid %d%s", (int)pids[0], n_pids > 1 ? " ..." : "");
 		const char *sources[] = { src };
-		rc = cli_report_to(p, table, fmt, NULL, sources, 1);
+		rc = cli_report_to(p, table, &so, fmt, NULL, sources, 1);
+		for (size_t i = 0; i < so.ntargets; i++)
+			cg_table_free(versions[i]);
 		cg_table_free(table);
 	}
 	if (command && r.exit_status >= 0)

@@ -52,7 +52,8 @@ static void test_demo_service_pattern(void **state)
 	const struct cg_table *t = cg_table_builtin_version("252");
 	_cleanup_profile_ struct cg_profile *p = profile_of(demo_calls, CG_ABI_X86_64);
 	struct cg_suggestion s;
-	assert_int_equal(cg_suggest(p, t, &s), 0);
+	const struct cg_suggest_opts no_margin = {.no_margin = true};
+	assert_int_equal(cg_suggest_ex(p, t, &no_margin, &s), 0);
 	assert_all_allowed(t, &s);
 	assert_true(s.service_covers);
 	assert_string_equal(s.allow.lines[0], "@system-service");
@@ -144,6 +145,114 @@ static void test_random_profiles(void **state)
 	}
 }
 
+/* Upgrade margin: a call named on its own brings its relatives (fchownat:
+ * chown, fchown, lchown), on a line of their own, and says so. */
+static void test_margin(void **state)
+{
+	(void)state;
+	const struct cg_table *t = cg_table_builtin_version("252");
+	_cleanup_profile_ struct cg_profile *p = profile_of(demo_calls, CG_ABI_X86_64);
+	struct cg_suggestion s;
+	assert_int_equal(cg_suggest(p, t, &s), 0);
+	assert_all_allowed(t, &s);
+	assert_int_equal(s.allow.nlines, 4);
+	assert_string_equal(s.allow.lines[3], "chown fchown lchown");
+	assert_int_equal(cg_set_size(s.allow.margin), 3);
+	assert_true(lines_allow(t, &s.allow, "lchown"));
+	/* Relatives a group of the lines already allows are not repeated: the
+	 * tight list's @file-system holds openat's relatives. */
+	assert_false(cg_set_has(s.tight.margin, cg_intern("open")));
+	assert_true(lines_allow(t, &s.tight, "open"));
+	cg_suggestion_done(&s);
+
+	const struct cg_suggest_opts off = {.no_margin = true};
+	assert_int_equal(cg_suggest_ex(p, t, &off, &s), 0);
+	assert_null(s.allow.margin);
+	assert_false(lines_allow(t, &s.allow, "lchown"));
+	cg_suggestion_done(&s);
+}
+
+/* A finer-group cover made on 257 leans on @default for mprotect, which
+ * 247's @default lacks (DESIGN.md): aimed at 247 too, the lines name it. */
+static void test_targets(void **state)
+{
+	(void)state;
+	const struct cg_table *t257 = cg_table_builtin_version("257");
+	const struct cg_table *t247 = cg_table_builtin_version("247");
+	/* A call outside @system-service forces the finer cover. */
+	_cleanup_profile_ struct cg_profile *p =
+		profile_of("read write openat close mmap mprotect getrandom exit_group "
+			   "sched_getaffinity arch_prctl brk ioperm",
+			   CG_ABI_X86_64);
+	struct cg_suggestion s;
+	const struct cg_suggest_opts alone = {.no_margin = true};
+	assert_int_equal(cg_suggest_ex(p, t257, &alone, &s), 0);
+	assert_false(s.service_covers);
+	/* Aimed at 257 alone, the report still says 247 would lose mprotect. */
+	const struct cg_version_check *v247 = NULL;
+	for (size_t i = 0; i < s.tight.nversions; i++)
+		if (strcmp(s.tight.versions[i].table->version, "247") == 0)
+			v247 = &s.tight.versions[i];
+	assert_non_null(v247);
+	assert_false(v247->target);
+	assert_true(cg_set_has(v247->missing, cg_intern("mprotect")));
+	assert_true(s.tight.versions[0].table == t257 && s.tight.versions[0].target);
+	assert_true(cg_set_empty(s.tight.versions[0].missing));
+	cg_suggestion_done(&s);
+
+	const struct cg_table *targets[] = {t247};
+	const struct cg_suggest_opts both = {.targets = targets, .ntargets = 1, .no_margin = true};
+	assert_int_equal(cg_suggest_ex(p, t257, &both, &s), 0);
+	const struct cg_recommendation *recs[] = {&s.allow, &s.tight, &s.deny};
+	for (size_t r = 0; r < ELEMENTSOF(recs); r++) {
+		assert_true(recs[r]->verified);
+		for (cg_name n = 0; cg_set_next(s.used, &n); n++) {
+			if (!lines_allow(t247, recs[r], cg_name_str(n)))
+				fail_msg("%s does not allow %s on 247", recs[r]->kind, cg_name_str(n));
+			if (!lines_allow(t257, recs[r], cg_name_str(n)))
+				fail_msg("%s does not allow %s on 257", recs[r]->kind, cg_name_str(n));
+		}
+		for (size_t i = 0; i < recs[r]->nversions; i++)
+			if (recs[r]->versions[i].target)
+				assert_true(cg_set_empty(recs[r]->versions[i].missing));
+	}
+	assert_true(cg_set_has(s.tight.version_readds, cg_intern("mprotect")));
+	cg_suggestion_done(&s);
+}
+
+/* Property: aimed at every shipped version at once, random profiles get
+ * lines that allow every observed call under each. */
+static void test_random_profiles_all_versions(void **state)
+{
+	(void)state;
+	unsigned seed = 777;
+	size_t nt = cg_table_builtin_count();
+	const struct cg_table **all = xcalloc(nt, sizeof *all);
+	for (size_t i = 0; i < nt; i++)
+		all[i] = cg_table_builtin(i);
+	const struct cg_table *t = cg_table_builtin_newest();
+	_cleanup_set_ struct cg_set *known = cg_set_new();
+	cg_table_known(cg_table_builtin(0), known);
+	const char **names;
+	size_t nk = cg_set_sorted(known, &names);
+	const struct cg_suggest_opts o = {.targets = all, .ntargets = nt};
+	for (int round = 0; round < 30; round++) {
+		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+		size_t want = 1 + (size_t)rand_r(&seed) % 60;
+		for (size_t k = 0; k < want; k++)
+			cg_profile_add(p, CG_ABI_X86_64, cg_intern(names[(size_t)rand_r(&seed) % nk]),
+				       1, 0);
+		struct cg_suggestion s;
+		if (cg_suggest_ex(p, t, &o, &s) != 0)
+			fail_msg("round %d: a recommendation failed its check", round);
+		for (size_t i = 0; i < nt; i++)
+			assert_all_allowed(all[i], &s);
+		cg_suggestion_done(&s);
+	}
+	free(names);
+	free(all);
+}
+
 static void test_smallest_group(void **state)
 {
 	(void)state;
@@ -160,6 +269,8 @@ int main(void)
 		cmocka_unit_test(test_demo_service_pattern), cmocka_unit_test(test_not_covered),
 		cmocka_unit_test(test_i386_names),           cmocka_unit_test(test_unknown_and_ungrouped),
 		cmocka_unit_test(test_random_profiles),      cmocka_unit_test(test_smallest_group),
+		cmocka_unit_test(test_margin),               cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_random_profiles_all_versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
