@@ -3,6 +3,8 @@
  * and what then happens, the smallest change that lets them through
  * (verified by applying it), known pitfalls of the settings themselves,
  * and how the same lines behave under other systemd versions' tables.
+ * cg_check_unit() gathers all of it, with what SystemCallLog= logs, group
+ * use and exposure, into one report that `callgroups check` only prints.
  *
  * What systemd does with a call (src/core/execute.c, src/shared/seccomp-util.c):
  * - a call of an ABI that SystemCallArchitectures= leaves out (the native
