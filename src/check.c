@@ -627,3 +627,120 @@ int cg_check_portability(const struct cg_unit_settings *u, const struct cg_table
 	cg_filter_done(&fr);
 	return r;
 }
+
+/* ---- the whole check ---------------------------------------------------- */
+
+void cg_check_report_done(struct cg_check_report *r)
+{
+	cg_check_result_done(&r->result);
+	cg_filter_done(&r->filter);
+	cg_filter_done(&r->log);
+	cg_set_free(r->logged);
+	cg_group_use_free(r->uses, r->nuses);
+	for (size_t i = 0; i < r->nport; i++)
+		cg_port_result_done(&r->port[i]);
+	free(r->port);
+	*r = (struct cg_check_report){0};
+}
+
+/* Observed calls that pass the filter and that SystemCallLog= logs. */
+static void find_logged(const struct cg_profile *p, const struct cg_filter *f,
+			const struct cg_filter *log, struct cg_set *out)
+{
+	if (!p || !log->active)
+		return;
+	for (size_t i = 0; i < cg_profile_count(p); i++) {
+		const struct cg_profile_entry *pe = cg_profile_at(p, i);
+		if (cg_filter_allows(f, pe->name) && cg_unit_logs(log, pe->name))
+			cg_set_add(out, pe->name);
+	}
+}
+
+/* The exposure rows before and after the fix of r->result. */
+static int compute_exposure(const struct cg_unit_settings *u, struct cg_check_report *r,
+			    struct cg_error *e)
+{
+	const struct cg_table *t = r->table;
+	uint64_t wt = cg_exposure_weight_total(t->version, cg_unit_runs_privileged(u), NULL);
+	r->have_exposure = cg_exposure_compute(t, &r->filter, &u->archs, wt, &r->before) == 0;
+	r->after = r->before;
+	if (!r->have_exposure || !r->result.nfix)
+		return 0;
+	struct cg_unit_settings fixed;
+	cg_check_apply_fix(u, &r->result, &fixed);
+	struct cg_filter ff;
+	cg_filter_init(&ff);
+	int ret = cg_unit_apply(&fixed, t, &ff, e);
+	/* The same table scored the unit without the fix: it cannot lack a
+	 * group now. */
+	if (ret >= 0 && cg_exposure_compute(t, &ff, &fixed.archs, wt, &r->after) < 0) {
+		cg_error_set(e, "", 0, "cannot score the fixed unit's filter");
+		ret = -EINVAL;
+	}
+	cg_filter_done(&ff);
+	cg_unit_settings_done(&fixed);
+	return ret;
+}
+
+static int compare_versions(const struct cg_unit_settings *u, const struct cg_check_opts *o,
+			    struct cg_check_report *r, struct cg_error *e)
+{
+	if (!o->nversions)
+		return 0;
+	r->port = xcalloc(o->nversions, sizeof *r->port);
+	int ret = cg_check_portability(u, o->table, o->versions, o->nversions, o->profile, r->port,
+				       e);
+	/* On failure the results filled so far are freed with the rest. */
+	r->nport = o->nversions;
+	for (size_t i = 0; ret >= 0 && o->profile && i < r->nport; i++)
+		if (!cg_set_empty(r->port[i].lost))
+			r->port_broken = true;
+	return ret;
+}
+
+static void run_analyze(const struct cg_unit_settings *u, struct cg_check_report *r)
+{
+	struct cg_check_analyze *a = &r->analyze;
+	a->requested = true;
+	a->status = cg_analyze_exposure(u, r->result.fix_lines, r->result.nfix, &a->score,
+					&a->error);
+}
+
+int cg_check_unit(const struct cg_unit_settings *u, const struct cg_check_opts *opts,
+		  struct cg_check_report *out, struct cg_error *e)
+{
+	*out = (struct cg_check_report){
+		.unit = u,
+		.table = opts->table,
+		.have_profile = opts->profile != NULL,
+		.nobserved = opts->profile ? cg_profile_count(opts->profile) : 0,
+		.logged = cg_set_new(),
+		.analyze = {.score = {-1, -1}},
+	};
+	cg_check_result_init(&out->result);
+	cg_filter_init(&out->filter);
+	cg_filter_init(&out->log);
+	int r = cg_check_run(u, opts->table, opts->profile, &out->result, e);
+	if (r < 0)
+		return r;
+	r = cg_unit_apply(u, opts->table, &out->filter, e);
+	if (r >= 0)
+		r = cg_unit_apply_log(u, opts->table, &out->log, e);
+	if (r < 0)
+		return r;
+	find_logged(opts->profile, &out->filter, &out->log, out->logged);
+	out->nuses = cg_check_group_use(&out->filter, opts->table, &out->uses);
+	r = compute_exposure(u, out, e);
+	if (r >= 0)
+		r = compare_versions(u, opts, out, e);
+	if (r < 0)
+		return r;
+	if (opts->analyze)
+		run_analyze(u, out);
+	return 0;
+}
+
+bool cg_check_report_denies(const struct cg_check_report *r)
+{
+	return r->have_profile && (r->result.ndenials || r->port_broken);
+}

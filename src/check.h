@@ -3,6 +3,8 @@
  * and what then happens, the smallest change that lets them through
  * (verified by applying it), known pitfalls of the settings themselves,
  * and how the same lines behave under other systemd versions' tables.
+ * cg_check_unit() gathers all of it, with what SystemCallLog= logs, group
+ * use and exposure, into one report that `callgroups check` only prints.
  *
  * What systemd does with a call (src/core/execute.c, src/shared/seccomp-util.c):
  * - a call of an ABI that SystemCallArchitectures= leaves out (the native
@@ -23,6 +25,8 @@
 #include <stdint.h>
 
 #include "abi.h"
+#include "analyze.h"
+#include "exposure.h"
 #include "filter.h"
 #include "groups.h"
 #include "profile.h"
@@ -137,3 +141,82 @@ void cg_port_result_done(struct cg_port_result *r);
 
 const char *cg_deny_action_name(enum cg_deny_action a);
 const char *cg_pitfall_kind_name(enum cg_pitfall_kind k);
+
+/* ---- the whole check: everything `callgroups check` reports ------------ */
+
+struct cg_check_opts {
+	const struct cg_table *table; /* the reference table; borrowed */
+	/* Other versions to compare with (--systemd=LIST); borrowed, may
+	 * hold table itself. NULL when nversions is 0. */
+	const struct cg_table *const *versions;
+	size_t nversions;
+	const struct cg_profile *profile; /* observed calls; borrowed, may be NULL */
+	bool analyze; /* also score the unit with systemd-analyze security */
+};
+
+/* `systemd-analyze security --offline=true` on a copy of the unit, then
+ * with the fix as a last drop-in (analyze.h). */
+struct cg_check_analyze {
+	bool requested;  /* opts.analyze was set */
+	int status;      /* 0 when the unit was scored; else the negative errno
+			  * of cg_analyze_exposure() (-ENOENT: systemd-analyze is
+			  * not installed), with error saying why */
+	struct cg_error error;
+	struct cg_analyze_exposure score; /* both -1 unless status is 0 */
+};
+
+struct cg_check_report {
+	const struct cg_unit_settings *unit; /* borrowed */
+	const struct cg_table *table;        /* the reference table; borrowed */
+	bool have_profile;                   /* opts.profile was given */
+	size_t nobserved;                    /* entries ((abi, name) pairs) of the profile */
+
+	/* Denials with their fixes, pitfalls (cg_check_run() on table). */
+	struct cg_check_result result;
+
+	/* The effective SystemCallFilter= and SystemCallLog= of the unit
+	 * under table (owned). */
+	struct cg_filter filter, log;
+	/* Observed calls that pass the filter and SystemCallLog= logs
+	 * (owned; empty without a profile or SystemCallLog=). */
+	struct cg_set *logged;
+
+	/* How much of each group the filter allows (cg_check_group_use();
+	 * owned). */
+	struct cg_group_use *uses;
+	size_t nuses;
+
+	/* The system call rows of systemd-analyze security for the unit
+	 * (before) and for the unit with the fix appended (after: equal to
+	 * before when there is no fix). Valid when have_exposure: false when
+	 * table lacks a scored group. */
+	bool have_exposure;
+	struct cg_exposure before, after;
+
+	/* One per opts.versions, in that order (owned). */
+	struct cg_port_result *port;
+	size_t nport;
+	/* With a profile: a version denies an observed call the reference
+	 * table allows. */
+	bool port_broken;
+
+	struct cg_check_analyze analyze;
+};
+
+/* Checks unit u as cg_check_run() does and adds everything around it:
+ * the effective filters, the logged set, group use, exposure before and
+ * after the fix, portability to opts->versions, and, with opts->analyze,
+ * systemd-analyze's overall exposure before and after (a failure to run it
+ * is recorded in out->analyze, not returned). Borrows u and everything in
+ * opts; u and the tables must outlive *out. Fills *out (free with
+ * cg_check_report_done(), also after a failure). Returns 0, or -EINVAL
+ * when a line of u cannot be parsed (e names file and line). */
+int cg_check_unit(const struct cg_unit_settings *u, const struct cg_check_opts *opts,
+		  struct cg_check_report *out, struct cg_error *e);
+/* Frees everything r owns and zeroes it. */
+void cg_check_report_done(struct cg_check_report *r);
+
+/* Whether the check found a problem the unit would hit: an observed call
+ * denied here, or under one of the versions compared. False without a
+ * profile. */
+bool cg_check_report_denies(const struct cg_check_report *r);

@@ -2,22 +2,13 @@
 /* callgroups check: what a unit's system call settings would do to the
  * observed calls of a workload, the smallest fix, pitfalls, exposure, and
  * the same check against other systemd versions' tables. */
-#include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <getopt.h>
 #include <json-c/json.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "check.h"
 #include "cli.h"
-#include "spawn.h"
-#include "exposure.h"
 #include "input.h"
 #include "unitfile.h"
 
@@ -57,149 +48,13 @@ struct opts {
 	struct cg_unit_settings unit;
 	bool by_hand;
 	const char *target;
-	const struct cg_table *table;       /* the reference table */
-	const struct cg_table **port;       /* --systemd=list: each version */
+	const struct cg_table *table; /* the reference table */
+	const struct cg_table **port; /* --systemd=list: each version */
 	size_t nport;
 	bool free_table;
 };
 
-/* ---- systemd-analyze security ------------------------------------------ */
-
-/* Runs argv, returns its stdout (NULL when it could not run). */
-static char *capture(char *const argv[])
-{
-	static char *const env[] = {"SYSTEMD_COLORS=0", "SYSTEMD_PAGER=cat", NULL};
-	size_t len;
-	int code;
-	char *out = cg_spawn_capture(argv, env, &len, &code);
-	if (out && code == 127) {
-		free(out);
-		return NULL;
-	}
-	return out;
-}
-
-/* "Overall exposure level for NAME: 8.0 EXPOSED" -> 80; -1 when absent. */
-static int parse_overall(const char *out)
-{
-	const char *p = out ? strstr(out, "Overall exposure level for ") : NULL;
-	if (!p)
-		return -1;
-	p = strstr(p, ": ");
-	unsigned a, b;
-	if (!p || sscanf(p + 2, "%u.%u", &a, &b) != 2)
-		return -1;
-	return (int)(a * 10 + b);
-}
-
-static int rm_cb(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static bool write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "we");
-	if (!f)
-		return false;
-	fputs(text, f);
-	return fclose(f) == 0;
-}
-
-static char *settings_text(const struct cg_unit_settings *u)
-{
-	size_t cap = 256, len = 0;
-	char *s = xmalloc(cap);
-	len = (size_t)snprintf(s, cap, "[Service]\nExecStart=/bin/true\n");
-	for (int pass = 0; pass < 2; pass++) {
-		const struct cg_unit_line *v = pass ? u->log : u->filter;
-		size_t n = pass ? u->nlog : u->nfilter;
-		for (size_t i = 0; i < n; i++) {
-			_cleanup_free_ char *l = xasprintf("%s=%s\n", pass ? "SystemCallLog" :
-								      "SystemCallFilter", v[i].value);
-			xgrow((void **)&s, &cap, len + strlen(l) + 1, 1);
-			len += (size_t)sprintf(s + len, "%s", l);
-		}
-	}
-	const struct cg_unit_line *extra[] = {&u->errno_src, &u->archs_src};
-	const char *keys[] = {"SystemCallErrorNumber", "SystemCallArchitectures"};
-	for (size_t i = 0; i < 2; i++)
-		if (extra[i]->value) {
-			_cleanup_free_ char *l = xasprintf("%s=%s\n", keys[i], extra[i]->value);
-			xgrow((void **)&s, &cap, len + strlen(l) + 1, 1);
-			len += (size_t)sprintf(s + len, "%s", l);
-		}
-	if (u->user) {
-		_cleanup_free_ char *l = xasprintf("User=%s\n", u->user);
-		xgrow((void **)&s, &cap, len + strlen(l) + 1, 1);
-		len += (size_t)sprintf(s + len, "%s", l);
-	}
-	if (u->dynamic_user) {
-		xgrow((void **)&s, &cap, len + 20, 1);
-		len += (size_t)sprintf(s + len, "DynamicUser=yes\n");
-	}
-	return s;
-}
-
-/* The overall exposure systemd-analyze prints for a copy of the unit
- * (fragment and drop-ins as read), and for the copy with fix lines added
- * as a last drop-in. -1 where it could not run. Only for services. */
-static void analyze(const struct opts *o, const struct cg_check_result *r, int *before,
-		    int *after)
-{
-	*before = *after = -1;
-	const struct cg_unit_settings *u = &o->unit;
-	const char *name = u->name && !o->by_hand ? u->name : "callgroups-check.service";
-	size_t nl = strlen(name);
-	if (nl < 8 || strcmp(name + nl - 8, ".service") != 0)
-		return;
-	char dir[] = "/tmp/callgroups-check.XXXXXX";
-	if (!mkdtemp(dir))
-		return;
-	_cleanup_free_ char *unit = xasprintf("%s/%s", dir, name);
-	_cleanup_free_ char *ddir = xasprintf("%s.d", unit);
-	bool ok = mkdir(ddir, 0755) == 0;
-	if (ok && u->fragment && !o->by_hand && access(u->fragment, R_OK) == 0) {
-		_cleanup_free_ char *text = NULL;
-		size_t len;
-		struct cg_error e = {0};
-		ok = cg_read_file(u->fragment, &text, &len, &e) == 0 && write_text(unit, text);
-		for (size_t i = 0; ok && i < u->ndropins; i++) {
-			const char *b = strrchr(u->dropins[i], '/');
-			_cleanup_free_ char *dst = xasprintf("%s/%03zu-%s", ddir, i, b ? b + 1 : "x");
-			_cleanup_free_ char *dt = NULL;
-			ok = cg_read_file(u->dropins[i], &dt, &len, &e) == 0 && write_text(dst, dt);
-		}
-	} else if (ok) {
-		_cleanup_free_ char *text = settings_text(u);
-		ok = write_text(unit, text);
-	}
-	if (ok) {
-		char *argv[] = {"systemd-analyze", "security", "--offline=true", unit, NULL};
-		_cleanup_free_ char *out = capture(argv);
-		*before = parse_overall(out);
-	}
-	if (ok && *before >= 0 && r->nfix) {
-		_cleanup_free_ char *fix = xstrdup("[Service]\n");
-		for (size_t i = 0; i < r->nfix; i++) {
-			char *f = xasprintf("%s%s\n", fix, r->fix_lines[i]);
-			free(fix);
-			fix = f;
-		}
-		_cleanup_free_ char *dst = xasprintf("%s/999-callgroups-fix.conf", ddir);
-		if (write_text(dst, fix)) {
-			char *argv[] = {"systemd-analyze", "security", "--offline=true", unit, NULL};
-			_cleanup_free_ char *out = capture(argv);
-			*after = parse_overall(out);
-		}
-	}
-	nftw(dir, rm_cb, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-/* ---- output ------------------------------------------------------------- */
+/* ---- output helpers ----------------------------------------------------- */
 
 static const char *action_text(const struct cg_check_denial *d, char *buf, size_t len)
 {
@@ -246,6 +101,307 @@ static void print_set(FILE *out, const struct cg_set *s, size_t max)
 static const char *mode_name(const struct cg_check_result *r)
 {
 	return !r->filtered ? "none" : r->allow_list ? "allow-list" : "deny-list";
+}
+
+/* ---- JSON --------------------------------------------------------------- */
+
+static json_object *json_settings(const struct cg_check_report *c)
+{
+	const struct cg_unit_settings *u = c->unit;
+	char buf[128];
+	json_object *fj = json_object_new_object();
+	json_object_object_add(fj, "mode", jstr(mode_name(&c->result)));
+	json_object *lines = json_object_new_array();
+	for (size_t i = 0; i < u->nfilter; i++) {
+		json_object *l = json_object_new_object();
+		json_object_object_add(l, "value", jstr(u->filter[i].value));
+		json_object_object_add(l, "file", jstr(u->filter[i].file));
+		json_object_object_add(l, "line", json_object_new_int((int)u->filter[i].line));
+		json_object_array_add(lines, l);
+	}
+	json_object_object_add(fj, "lines", lines);
+	json_object_object_add(fj, "errno",
+			       u->errno_action == CG_ERRNO_NONE ? jstr("kill")
+								: jstr(cg_errno_name(u->errno_action)));
+	json_object_object_add(fj, "architectures",
+			       cg_archs_set(&u->archs)
+				       ? jstr(cg_archs_format(&u->archs, buf, sizeof buf))
+				       : NULL);
+	json_object_object_add(fj, "log", json_object_new_boolean(c->log.active));
+	return fj;
+}
+
+/* The denials, the logged set and the fix: the part for a profile. */
+static void json_denials(json_object *j, const struct cg_check_report *c)
+{
+	const struct cg_check_result *r = &c->result;
+	json_object *den = json_object_new_array();
+	for (size_t i = 0; i < r->ndenials; i++) {
+		const struct cg_check_denial *d = &r->denials[i];
+		json_object *dj = json_object_new_object();
+		json_object_object_add(dj, "syscall", jstr(cg_name_str(d->name)));
+		json_object_object_add(dj, "abi", jstr(cg_abi_name(d->abi)));
+		json_object_object_add(dj, "calls", json_object_new_int64((int64_t)d->calls));
+		json_object_object_add(dj, "action", jstr(cg_deny_action_name(d->action)));
+		json_object_object_add(dj, "errno",
+				       d->action == CG_DENY_ERRNO ? jstr(cg_errno_name(d->err)) : NULL);
+		json_object_object_add(dj, "why", jstr(d->why));
+		json_object_object_add(dj, "fix", jstr(d->fix));
+		json_object_array_add(den, dj);
+	}
+	json_object_object_add(j, "denied", den);
+	json_object_object_add(j, "logged", set_json(c->logged));
+	json_object *fx = json_object_new_array();
+	for (size_t i = 0; i < r->nfix; i++)
+		json_object_array_add(fx, json_object_new_string(r->fix_lines[i]));
+	json_object_object_add(j, "fix", fx);
+	json_object_object_add(j, "fix_verified", json_object_new_boolean(r->fix_verified));
+}
+
+static json_object *json_groups(const struct cg_check_report *c)
+{
+	json_object *gj = json_object_new_array();
+	for (size_t i = 0; i < c->nuses; i++) {
+		const struct cg_group_use *gu = &c->uses[i];
+		json_object *g = json_object_new_object();
+		json_object_object_add(g, "group", jstr(gu->group->name));
+		json_object_object_add(g, "allowed", json_object_new_int((int)gu->allowed));
+		json_object_object_add(g, "total", json_object_new_int((int)gu->total));
+		json_object_object_add(g, "missing", set_json(gu->missing));
+		json_object_array_add(gj, g);
+	}
+	return gj;
+}
+
+static json_object *json_pitfalls(const struct cg_check_result *r)
+{
+	json_object *pj = json_object_new_array();
+	for (size_t i = 0; i < r->npitfalls; i++) {
+		json_object *pf = json_object_new_object();
+		json_object_object_add(pf, "kind", jstr(cg_pitfall_kind_name(r->pitfalls[i].kind)));
+		json_object_object_add(pf, "where", jstr(r->pitfalls[i].where));
+		json_object_object_add(pf, "message", jstr(r->pitfalls[i].msg));
+		json_object_array_add(pj, pf);
+	}
+	return pj;
+}
+
+static json_object *json_score(int tenths)
+{
+	return tenths >= 0 ? json_object_new_double(tenths / 10.0) : NULL;
+}
+
+static json_object *json_exposure(const struct cg_check_report *c)
+{
+	json_object *xj = json_object_new_object();
+	json_object *rows = json_object_new_array();
+	for (size_t i = 0; c->have_exposure && i < c->before.nrows; i++) {
+		const struct cg_exposure_row *row = &c->before.rows[i];
+		json_object *rj = json_object_new_object();
+		json_object_object_add(rj, "name", jstr(row->name));
+		json_object_object_add(rj, "set", json_object_new_boolean(row->set));
+		json_object_object_add(rj, "exposure",
+				       row->exposure_str[0] ? jstr(row->exposure_str) : NULL);
+		json_object_object_add(rj, "description", jstr(row->description));
+		json_object_array_add(rows, rj);
+	}
+	json_object_object_add(xj, "rows", rows);
+	json_object_object_add(xj, "analyze_before", json_score(c->analyze.score.before));
+	json_object_object_add(xj, "analyze_after", json_score(c->analyze.score.after));
+	return xj;
+}
+
+static json_object *json_portability(const struct cg_check_report *c)
+{
+	json_object *pa = json_object_new_array();
+	for (size_t i = 0; i < c->nport; i++) {
+		const struct cg_port_result *pr = &c->port[i];
+		json_object *v = json_object_new_object();
+		json_object_object_add(v, "version", jstr(pr->table->version));
+		json_object_object_add(v, "lost", set_json(pr->lost));
+		json_object_object_add(v, "gained", set_json(pr->gained));
+		json_object *w = json_object_new_array();
+		for (size_t k = 0; k < pr->nwhy; k++)
+			json_object_array_add(w, jstr(pr->why[k]));
+		json_object_object_add(v, "why", w);
+		json_object_array_add(pa, v);
+	}
+	return pa;
+}
+
+static void print_json(FILE *out, const struct cg_check_report *c)
+{
+	const struct cg_unit_settings *u = c->unit;
+	char buf[128];
+	json_object *j = json_object_new_object();
+	json_object_object_add(j, "unit", jstr(u->name));
+	json_object_object_add(j, "fragment", jstr(u->fragment));
+	json_object *dl = json_object_new_array();
+	for (size_t i = 0; i < u->ndropins; i++)
+		json_object_array_add(dl, json_object_new_string(u->dropins[i]));
+	json_object_object_add(j, "dropins", dl);
+	json_object_object_add(j, "table", jstr(cg_table_label(c->table, buf, sizeof buf)));
+	json_object_object_add(j, "systemd_version", jstr(c->table->version));
+	json_object_object_add(j, "settings", json_settings(c));
+	if (c->have_profile)
+		json_denials(j, c);
+	else
+		json_object_object_add(j, "groups", json_groups(c));
+	json_object_object_add(j, "pitfalls", json_pitfalls(&c->result));
+	json_object_object_add(j, "exposure", json_exposure(c));
+	if (c->nport)
+		json_object_object_add(j, "portability", json_portability(c));
+	fprintf(out, "%s\n",
+		json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+							  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+static void print_settings(FILE *out, const struct cg_check_report *c)
+{
+	const struct cg_unit_settings *u = c->unit;
+	char buf[128];
+	fprintf(out, "Unit: %s", u->name);
+	if (u->fragment)
+		fprintf(out, " (%s%s)", u->fragment, u->masked ? ", masked" : "");
+	fputc('\n', out);
+	for (size_t i = 0; i < u->ndropins; i++)
+		fprintf(out, "  drop-in: %s\n", u->dropins[i]);
+	fprintf(out, "Groups of %s\n", cg_table_label(c->table, buf, sizeof buf));
+	fprintf(out, "SystemCallFilter: %s", mode_name(&c->result));
+	fprintf(out, "; SystemCallErrorNumber=%s",
+		u->errno_action == CG_ERRNO_NONE ? "(unset: kill)" : cg_errno_name(u->errno_action));
+	fprintf(out, "; SystemCallArchitectures=%s\n",
+		cg_archs_set(&u->archs) ? cg_archs_format(&u->archs, buf, sizeof buf)
+					: "(unset: all)");
+	for (size_t i = 0; i < u->nfilter; i++)
+		fprintf(out, "  %s:%u: SystemCallFilter=%s\n", u->filter[i].file, u->filter[i].line,
+			u->filter[i].value);
+	for (size_t i = 0; i < u->nlog; i++)
+		fprintf(out, "  %s:%u: SystemCallLog=%s\n", u->log[i].file, u->log[i].line,
+			u->log[i].value);
+}
+
+static void print_denials(FILE *out, const struct cg_check_report *c)
+{
+	const struct cg_check_result *r = &c->result;
+	fprintf(out, "\n%zu of %zu observed calls would be denied%s\n", r->ndenials,
+		c->nobserved, r->ndenials ? ":" : ".");
+	for (size_t i = 0; i < r->ndenials; i++) {
+		const struct cg_check_denial *d = &r->denials[i];
+		char ab[64];
+		fprintf(out, "  %-18s %-6s %-34s %s\n", cg_name_str(d->name), cg_abi_name(d->abi),
+			action_text(d, ab, sizeof ab), d->why);
+	}
+	if (c->log.active) {
+		fprintf(out, "SystemCallLog= logs %zu observed calls that pass the "
+			     "filter (denied calls are not logged: the filter's action "
+			     "wins)%s",
+			cg_set_size(c->logged), cg_set_empty(c->logged) ? ".\n" : ": ");
+		if (!cg_set_empty(c->logged)) {
+			print_set(out, c->logged, 20);
+			fputc('\n', out);
+		}
+	}
+	if (r->nfix) {
+		fprintf(out, "\nFix (add to a drop-in, e.g. systemctl edit %s):\n[Service]\n",
+			c->unit->name);
+		for (size_t i = 0; i < r->nfix; i++)
+			fprintf(out, "%s\n", r->fix_lines[i]);
+		fprintf(out, "%s\n",
+			r->fix_verified ? "(checked: with these lines nothing observed is denied)"
+					: "(warning: some calls stay denied even with these lines)");
+	}
+}
+
+static void print_groups(FILE *out, const struct cg_check_report *c)
+{
+	fprintf(out, "\nAllowed, by group:\n");
+	size_t full = 0;
+	fprintf(out, "  fully:");
+	for (size_t i = 0; i < c->nuses; i++)
+		if (c->uses[i].allowed == c->uses[i].total) {
+			fprintf(out, " %s", c->uses[i].group->name);
+			full++;
+		}
+	fprintf(out, "%s\n", full ? "" : " (none)");
+	for (size_t i = 0; i < c->nuses; i++)
+		if (c->uses[i].allowed != c->uses[i].total) {
+			fprintf(out, "  partly: %s %zu/%zu, denied: ", c->uses[i].group->name,
+				c->uses[i].allowed, c->uses[i].total);
+			print_set(out, c->uses[i].missing, 8);
+			fputc('\n', out);
+		}
+}
+
+static void print_pitfalls_exposure(FILE *out, const struct cg_check_report *c)
+{
+	const struct cg_check_result *r = &c->result;
+	if (r->npitfalls) {
+		fprintf(out, "\nPitfalls:\n");
+		for (size_t i = 0; i < r->npitfalls; i++)
+			fprintf(out, "  warning: %s%s%s\n", r->pitfalls[i].where,
+				r->pitfalls[i].where[0] ? ": " : "", r->pitfalls[i].msg);
+	}
+	if (c->have_exposure) {
+		const struct cg_exposure *x = &c->before;
+		fprintf(out, "\nExposure rows (as systemd-analyze security scores them):\n");
+		for (size_t i = 0; i < x->nrows; i++)
+			fprintf(out, "  %s %-32s %s%s%s\n", x->rows[i].set ? "ok  " : "BAD ",
+				x->rows[i].name, x->rows[i].description,
+				x->rows[i].exposure_str[0] ? "  " : "", x->rows[i].exposure_str);
+	}
+	const struct cg_analyze_exposure *sa = &c->analyze.score;
+	if (sa->before >= 0) {
+		fprintf(out, "systemd-analyze security: overall exposure %d.%d", sa->before / 10,
+			sa->before % 10);
+		if (sa->after >= 0)
+			fprintf(out, ", with the fix %d.%d", sa->after / 10, sa->after % 10);
+		fputc('\n', out);
+	}
+}
+
+static void print_portability(FILE *out, const struct cg_check_report *c)
+{
+	fprintf(out, "\nAcross systemd versions (reference %s):\n", c->table->version);
+	for (size_t i = 0; i < c->nport; i++) {
+		const struct cg_port_result *pr = &c->port[i];
+		if (pr->table == c->table)
+			continue;
+		if (cg_set_empty(pr->lost) && cg_set_empty(pr->gained)) {
+			fprintf(out, "  %s: same effect\n", pr->table->version);
+			continue;
+		}
+		if (!cg_set_empty(pr->lost)) {
+			fprintf(out, "  %s: %s %zu calls: ", pr->table->version,
+				c->have_profile ? "BREAKS, denies observed" : "denies",
+				cg_set_size(pr->lost));
+			print_set(out, pr->lost, 12);
+			fputc('\n', out);
+			for (size_t k = 0; k < pr->nwhy && k < 12; k++)
+				fprintf(out, "      %s\n", pr->why[k]);
+		}
+		if (!cg_set_empty(pr->gained)) {
+			fprintf(out, "  %s: allows %zu more calls: ", pr->table->version,
+				cg_set_size(pr->gained));
+			print_set(out, pr->gained, 12);
+			fputc('\n', out);
+		}
+	}
+}
+
+static void print_text(FILE *out, const struct cg_check_report *c)
+{
+	print_settings(out, c);
+	if (c->have_profile)
+		print_denials(out, c);
+	else
+		print_groups(out, c);
+	print_pitfalls_exposure(out, c);
+	if (c->nport)
+		print_portability(out, c);
 }
 
 /* ---- the command -------------------------------------------------------- */
@@ -302,7 +458,9 @@ static void read_unit(struct opts *o)
 		die_error(CG_EXIT_USAGE, &e);
 }
 
-int cmd_check(int argc, char **argv)
+/* Parses the options into o. Returns -1 to go on with argv[optind...],
+ * else the exit code to return (--help, or a bad option). */
+static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { OPT_ROOT = 256, OPT_SYSTEMD, OPT_FILTER, OPT_ERRNO, OPT_ARCHS, OPT_JSON, OPT_NOAN };
 	static const struct option longopts[] = {
@@ -316,18 +474,16 @@ int cmd_check(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	struct opts o = {0};
-	cg_unit_settings_init(&o.unit);
 	struct cg_error e = {0};
 	unsigned hand_line = 0;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_ROOT:
-			o.root = optarg;
+			o->root = optarg;
 			break;
 		case OPT_SYSTEMD:
-			o.spec = optarg;
+			o->spec = optarg;
 			break;
 		case OPT_FILTER:
 		case OPT_ERRNO:
@@ -335,15 +491,15 @@ int cmd_check(int argc, char **argv)
 			const char *key = c == OPT_FILTER  ? "SystemCallFilter"
 					  : c == OPT_ERRNO ? "SystemCallErrorNumber"
 							   : "SystemCallArchitectures";
-			o.by_hand = true;
-			(void)cg_unit_add_setting(&o.unit, key, optarg, "--option", ++hand_line, &e);
+			o->by_hand = true;
+			(void)cg_unit_add_setting(&o->unit, key, optarg, "--option", ++hand_line, &e);
 			break;
 		}
 		case OPT_JSON:
-			o.json = true;
+			o->json = true;
 			break;
 		case OPT_NOAN:
-			o.no_analyze = true;
+			o->no_analyze = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -352,6 +508,34 @@ int cmd_check(int argc, char **argv)
 			usage(stderr);
 			return CG_EXIT_USAGE;
 		}
+	}
+	return -1;
+}
+
+/* The profile: every input merged; NULL without inputs. */
+static struct cg_profile *read_profile(const struct opts *o, char **inputs, size_t n)
+{
+	if (!n)
+		return NULL;
+	struct cg_profile *p = cg_profile_new();
+	struct cg_error e = {0};
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(inputs[i], "-") == 0 && o->target && strcmp(o->target, "-") == 0)
+			die(CG_EXIT_USAGE, "stdin already holds the unit; give the profile as a file");
+		if (cg_input_read(inputs[i], NULL, p, NULL, &e) < 0)
+			die_error(CG_EXIT_USAGE, &e);
+	}
+	return p;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct opts o = {0};
+	cg_unit_settings_init(&o.unit);
+	int rc = parse_opts(argc, argv, &o);
+	if (rc >= 0) {
+		cg_unit_settings_done(&o.unit);
+		return rc;
 	}
 	if (!o.by_hand) {
 		if (optind >= argc) {
@@ -364,299 +548,28 @@ int cmd_check(int argc, char **argv)
 		o.unit.name = xstrdup("callgroups-check.service");
 	}
 	load_tables(&o);
+	_cleanup_profile_ struct cg_profile *p =
+		read_profile(&o, argv + optind, (size_t)(argc - optind));
 
-	/* The profile: every input merged. */
-	_cleanup_profile_ struct cg_profile *p = NULL;
-	if (optind < argc) {
-		p = cg_profile_new();
-		for (int i = optind; i < argc; i++) {
-			if (strcmp(argv[i], "-") == 0 && o.target && strcmp(o.target, "-") == 0)
-				die(CG_EXIT_USAGE, "stdin already holds the unit; give the profile as a file");
-			if (cg_input_read(argv[i], NULL, p, NULL, &e) < 0)
-				die_error(CG_EXIT_USAGE, &e);
-		}
-	}
-
-	struct cg_check_result r;
-	cg_check_result_init(&r);
-	if (cg_check_run(&o.unit, o.table, p, &r, &e) < 0)
+	struct cg_check_opts co = {
+		.table = o.table,
+		.versions = o.port,
+		.nversions = o.nport,
+		.profile = p,
+		.analyze = !o.no_analyze,
+	};
+	struct cg_check_report c;
+	struct cg_error e = {0};
+	if (cg_check_unit(&o.unit, &co, &c, &e) < 0)
 		die_error(CG_EXIT_USAGE, &e);
+	if (o.json)
+		print_json(stdout, &c);
+	else
+		print_text(stdout, &c);
 
-	struct cg_filter f, logf;
-	cg_filter_init(&f);
-	cg_filter_init(&logf);
-	if (cg_unit_apply(&o.unit, o.table, &f, &e) < 0 ||
-	    cg_unit_apply_log(&o.unit, o.table, &logf, &e) < 0)
-		die_error(CG_EXIT_USAGE, &e);
-
-	/* Observed calls that pass and SystemCallLog= logs. */
-	_cleanup_set_ struct cg_set *logged = cg_set_new();
-	if (p && logf.active)
-		for (size_t i = 0; i < cg_profile_count(p); i++) {
-			const struct cg_profile_entry *pe = cg_profile_at(p, i);
-			if (cg_filter_allows(&f, pe->name) && cg_unit_logs(&logf, pe->name))
-				cg_set_add(logged, pe->name);
-		}
-
-	struct cg_group_use *uses = NULL;
-	size_t nuses = p ? 0 : cg_check_group_use(&f, o.table, &uses);
-
-	struct cg_exposure x;
-	uint64_t wt = cg_exposure_weight_total(o.table->version,
-					       cg_unit_runs_privileged(&o.unit), NULL);
-	bool have_x = cg_exposure_compute(o.table, &f, &o.unit.archs, wt, &x) == 0;
-
-	int sa_before = -1, sa_after = -1;
-	if (!o.no_analyze)
-		analyze(&o, &r, &sa_before, &sa_after);
-
-	struct cg_port_result *port = NULL;
-	if (o.nport) {
-		port = xcalloc(o.nport, sizeof *port);
-		if (cg_check_portability(&o.unit, o.table, o.port, o.nport, p, port, &e) < 0)
-			die_error(CG_EXIT_USAGE, &e);
-	}
-	bool port_broken = false;
-	for (size_t i = 0; i < o.nport; i++)
-		if (p && !cg_set_empty(port[i].lost))
-			port_broken = true;
-
-	char buf[128];
-	if (o.json) {
-		json_object *j = json_object_new_object();
-		json_object_object_add(j, "unit", jstr(o.unit.name));
-		json_object_object_add(j, "fragment", jstr(o.unit.fragment));
-		json_object *dl = json_object_new_array();
-		for (size_t i = 0; i < o.unit.ndropins; i++)
-			json_object_array_add(dl, json_object_new_string(o.unit.dropins[i]));
-		json_object_object_add(j, "dropins", dl);
-		json_object_object_add(j, "table", jstr(cg_table_label(o.table, buf, sizeof buf)));
-		json_object_object_add(j, "systemd_version", jstr(o.table->version));
-		json_object *fj = json_object_new_object();
-		json_object_object_add(fj, "mode", jstr(mode_name(&r)));
-		json_object *lines = json_object_new_array();
-		for (size_t i = 0; i < o.unit.nfilter; i++) {
-			json_object *l = json_object_new_object();
-			json_object_object_add(l, "value", jstr(o.unit.filter[i].value));
-			json_object_object_add(l, "file", jstr(o.unit.filter[i].file));
-			json_object_object_add(l, "line", json_object_new_int((int)o.unit.filter[i].line));
-			json_object_array_add(lines, l);
-		}
-		json_object_object_add(fj, "lines", lines);
-		json_object_object_add(fj, "errno",
-				       o.unit.errno_action == CG_ERRNO_NONE
-					       ? jstr("kill")
-					       : jstr(cg_errno_name(o.unit.errno_action)));
-		json_object_object_add(fj, "architectures",
-				       cg_archs_set(&o.unit.archs)
-					       ? jstr(cg_archs_format(&o.unit.archs, buf, sizeof buf))
-					       : NULL);
-		json_object_object_add(fj, "log", json_object_new_boolean(logf.active));
-		json_object_object_add(j, "settings", fj);
-		if (p) {
-			json_object *den = json_object_new_array();
-			for (size_t i = 0; i < r.ndenials; i++) {
-				const struct cg_check_denial *d = &r.denials[i];
-				json_object *dj = json_object_new_object();
-				json_object_object_add(dj, "syscall", jstr(cg_name_str(d->name)));
-				json_object_object_add(dj, "abi", jstr(cg_abi_name(d->abi)));
-				json_object_object_add(dj, "calls", json_object_new_int64((int64_t)d->calls));
-				json_object_object_add(dj, "action", jstr(cg_deny_action_name(d->action)));
-				json_object_object_add(dj, "errno", d->action == CG_DENY_ERRNO
-									    ? jstr(cg_errno_name(d->err))
-									    : NULL);
-				json_object_object_add(dj, "why", jstr(d->why));
-				json_object_object_add(dj, "fix", jstr(d->fix));
-				json_object_array_add(den, dj);
-			}
-			json_object_object_add(j, "denied", den);
-			json_object_object_add(j, "logged", set_json(logged));
-			json_object *fx = json_object_new_array();
-			for (size_t i = 0; i < r.nfix; i++)
-				json_object_array_add(fx, json_object_new_string(r.fix_lines[i]));
-			json_object_object_add(j, "fix", fx);
-			json_object_object_add(j, "fix_verified", json_object_new_boolean(r.fix_verified));
-		} else {
-			json_object *gj = json_object_new_array();
-			for (size_t i = 0; i < nuses; i++) {
-				json_object *g = json_object_new_object();
-				json_object_object_add(g, "group", jstr(uses[i].group->name));
-				json_object_object_add(g, "allowed", json_object_new_int((int)uses[i].allowed));
-				json_object_object_add(g, "total", json_object_new_int((int)uses[i].total));
-				json_object_object_add(g, "missing", set_json(uses[i].missing));
-				json_object_array_add(gj, g);
-			}
-			json_object_object_add(j, "groups", gj);
-		}
-		json_object *pj = json_object_new_array();
-		for (size_t i = 0; i < r.npitfalls; i++) {
-			json_object *pf = json_object_new_object();
-			json_object_object_add(pf, "kind", jstr(cg_pitfall_kind_name(r.pitfalls[i].kind)));
-			json_object_object_add(pf, "where", jstr(r.pitfalls[i].where));
-			json_object_object_add(pf, "message", jstr(r.pitfalls[i].msg));
-			json_object_array_add(pj, pf);
-		}
-		json_object_object_add(j, "pitfalls", pj);
-		json_object *xj = json_object_new_object();
-		json_object *rows = json_object_new_array();
-		for (size_t i = 0; have_x && i < x.nrows; i++) {
-			const struct cg_exposure_row *row = &x.rows[i];
-			json_object *rj = json_object_new_object();
-			json_object_object_add(rj, "name", jstr(row->name));
-			json_object_object_add(rj, "set", json_object_new_boolean(row->set));
-			json_object_object_add(rj, "exposure",
-					       row->exposure_str[0] ? jstr(row->exposure_str) : NULL);
-			json_object_object_add(rj, "description", jstr(row->description));
-			json_object_array_add(rows, rj);
-		}
-		json_object_object_add(xj, "rows", rows);
-		json_object_object_add(xj, "analyze_before",
-				       sa_before >= 0 ? json_object_new_double(sa_before / 10.0) : NULL);
-		json_object_object_add(xj, "analyze_after",
-				       sa_after >= 0 ? json_object_new_double(sa_after / 10.0) : NULL);
-		json_object_object_add(j, "exposure", xj);
-		if (o.nport) {
-			json_object *pa = json_object_new_array();
-			for (size_t i = 0; i < o.nport; i++) {
-				json_object *v = json_object_new_object();
-				json_object_object_add(v, "version", jstr(port[i].table->version));
-				json_object_object_add(v, "lost", set_json(port[i].lost));
-				json_object_object_add(v, "gained", set_json(port[i].gained));
-				json_object *w = json_object_new_array();
-				for (size_t k = 0; k < port[i].nwhy; k++)
-					json_object_array_add(w, jstr(port[i].why[k]));
-				json_object_object_add(v, "why", w);
-				json_object_array_add(pa, v);
-			}
-			json_object_object_add(j, "portability", pa);
-		}
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							       JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(j);
-	} else {
-		FILE *out = stdout;
-		fprintf(out, "Unit: %s", o.unit.name);
-		if (o.unit.fragment)
-			fprintf(out, " (%s%s)", o.unit.fragment, o.unit.masked ? ", masked" : "");
-		fputc('\n', out);
-		for (size_t i = 0; i < o.unit.ndropins; i++)
-			fprintf(out, "  drop-in: %s\n", o.unit.dropins[i]);
-		fprintf(out, "Groups of %s\n", cg_table_label(o.table, buf, sizeof buf));
-		fprintf(out, "SystemCallFilter: %s", mode_name(&r));
-		fprintf(out, "; SystemCallErrorNumber=%s",
-			o.unit.errno_action == CG_ERRNO_NONE ? "(unset: kill)"
-							     : cg_errno_name(o.unit.errno_action));
-		fprintf(out, "; SystemCallArchitectures=%s\n",
-			cg_archs_set(&o.unit.archs) ? cg_archs_format(&o.unit.archs, buf, sizeof buf)
-						    : "(unset: all)");
-		for (size_t i = 0; i < o.unit.nfilter; i++)
-			fprintf(out, "  %s:%u: SystemCallFilter=%s\n", o.unit.filter[i].file,
-				o.unit.filter[i].line, o.unit.filter[i].value);
-		for (size_t i = 0; i < o.unit.nlog; i++)
-			fprintf(out, "  %s:%u: SystemCallLog=%s\n", o.unit.log[i].file,
-				o.unit.log[i].line, o.unit.log[i].value);
-		if (p) {
-			fprintf(out, "\n%zu of %zu observed calls would be denied%s\n", r.ndenials,
-				cg_profile_count(p), r.ndenials ? ":" : ".");
-			for (size_t i = 0; i < r.ndenials; i++) {
-				const struct cg_check_denial *d = &r.denials[i];
-				char ab[64];
-				fprintf(out, "  %-18s %-6s %-34s %s\n", cg_name_str(d->name),
-					cg_abi_name(d->abi), action_text(d, ab, sizeof ab), d->why);
-			}
-			if (logf.active)
-				fprintf(out, "SystemCallLog= logs %zu observed calls that pass the "
-					     "filter (denied calls are not logged: the filter's action "
-					     "wins)%s",
-					cg_set_size(logged), cg_set_empty(logged) ? ".\n" : ": ");
-			if (logf.active && !cg_set_empty(logged)) {
-				print_set(out, logged, 20);
-				fputc('\n', out);
-			}
-			if (r.nfix) {
-				fprintf(out, "\nFix (add to a drop-in, e.g. systemctl edit %s):\n[Service]\n",
-					o.unit.name);
-				for (size_t i = 0; i < r.nfix; i++)
-					fprintf(out, "%s\n", r.fix_lines[i]);
-				fprintf(out, "%s\n", r.fix_verified
-							     ? "(checked: with these lines nothing observed is denied)"
-							     : "(warning: some calls stay denied even with these lines)");
-			}
-		} else {
-			fprintf(out, "\nAllowed, by group:\n");
-			size_t full = 0;
-			fprintf(out, "  fully:");
-			for (size_t i = 0; i < nuses; i++)
-				if (uses[i].allowed == uses[i].total) {
-					fprintf(out, " %s", uses[i].group->name);
-					full++;
-				}
-			fprintf(out, "%s\n", full ? "" : " (none)");
-			for (size_t i = 0; i < nuses; i++)
-				if (uses[i].allowed != uses[i].total) {
-					fprintf(out, "  partly: %s %zu/%zu, denied: ",
-						uses[i].group->name, uses[i].allowed, uses[i].total);
-					print_set(out, uses[i].missing, 8);
-					fputc('\n', out);
-				}
-		}
-		if (r.npitfalls) {
-			fprintf(out, "\nPitfalls:\n");
-			for (size_t i = 0; i < r.npitfalls; i++)
-				fprintf(out, "  warning: %s%s%s\n", r.pitfalls[i].where,
-					r.pitfalls[i].where[0] ? ": " : "", r.pitfalls[i].msg);
-		}
-		if (have_x) {
-			fprintf(out, "\nExposure rows (as systemd-analyze security scores them):\n");
-			for (size_t i = 0; i < x.nrows; i++)
-				fprintf(out, "  %s %-32s %s%s%s\n", x.rows[i].set ? "ok  " : "BAD ",
-					x.rows[i].name, x.rows[i].description,
-					x.rows[i].exposure_str[0] ? "  " : "", x.rows[i].exposure_str);
-		}
-		if (sa_before >= 0) {
-			fprintf(out, "systemd-analyze security: overall exposure %d.%d", sa_before / 10,
-				sa_before % 10);
-			if (sa_after >= 0)
-				fprintf(out, ", with the fix %d.%d", sa_after / 10, sa_after % 10);
-			fputc('\n', out);
-		}
-		if (o.nport) {
-			fprintf(out, "\nAcross systemd versions (reference %s):\n", o.table->version);
-			for (size_t i = 0; i < o.nport; i++) {
-				const struct cg_port_result *pr = &port[i];
-				if (pr->table == o.table)
-					continue;
-				if (cg_set_empty(pr->lost) && cg_set_empty(pr->gained)) {
-					fprintf(out, "  %s: same effect\n", pr->table->version);
-					continue;
-				}
-				if (!cg_set_empty(pr->lost)) {
-					fprintf(out, "  %s: %s %zu calls: ", pr->table->version,
-						p ? "BREAKS, denies observed" : "denies", cg_set_size(pr->lost));
-					print_set(out, pr->lost, 12);
-					fputc('\n', out);
-					for (size_t k = 0; k < pr->nwhy && k < 12; k++)
-						fprintf(out, "      %s\n", pr->why[k]);
-				}
-				if (!cg_set_empty(pr->gained)) {
-					fprintf(out, "  %s: allows %zu more calls: ", pr->table->version,
-						cg_set_size(pr->gained));
-					print_set(out, pr->gained, 12);
-					fputc('\n', out);
-				}
-			}
-		}
-	}
-
-	int rc = (p && (r.ndenials || port_broken)) ? CG_EXIT_DENIED : CG_EXIT_OK;
-	for (size_t i = 0; i < o.nport; i++)
-		cg_port_result_done(&port[i]);
-	free(port);
+	rc = cg_check_report_denies(&c) ? CG_EXIT_DENIED : CG_EXIT_OK;
+	cg_check_report_done(&c);
 	free(o.port);
-	cg_group_use_free(uses, nuses);
-	cg_filter_done(&f);
-	cg_filter_done(&logf);
-	cg_check_result_done(&r);
 	cg_unit_settings_done(&o.unit);
 	if (o.free_table)
 		cg_table_free(o.table);

@@ -144,6 +144,18 @@ if command -v systemd-analyze >/dev/null && command -v jq >/dev/null; then
 	want=$(SYSTEMD_COLORS=0 systemd-analyze security --offline=true "$P/chown-overlap.service" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
 	check_eq "overall exposure before" "$(jq -r .exposure.analyze_before "$TMP/j.json")" "$want"
 	check_grep "overall exposure after the fix is a number" '^[0-9]+\.[0-9]$' <(jq -r .exposure.analyze_after "$TMP/j.json")
+	# Settings given by hand are scored as a unit of their own holding
+	# them: the same score as that unit file written out.
+	$CG check --json --filter=@system-service --filter='~@privileged' --errno=EPERM \
+		--architectures=native "$(list read chown)" >"$TMP/j.json"
+	printf '[Service]\nExecStart=/bin/true\nSystemCallFilter=@system-service\nSystemCallFilter=~@privileged\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\n' >"$TMP/hand.service"
+	want=$(SYSTEMD_COLORS=0 systemd-analyze security --offline=true "$TMP/hand.service" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	check_eq "--filter lines: overall exposure equals systemd-analyze's for them" \
+		"$(jq ".exposure.analyze_before == $want" "$TMP/j.json")" true
+	printf 'SystemCallFilter=chown\n' >>"$TMP/hand.service"
+	want=$(SYSTEMD_COLORS=0 systemd-analyze security --offline=true "$TMP/hand.service" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+	check_eq "--filter lines: with the fix, equals systemd-analyze's with the fix line" \
+		"$(jq -c '[.fix, .exposure.analyze_after == '"$want"']' "$TMP/j.json")" '[["SystemCallFilter=chown"],true]'
 else
 	skip "systemd-analyze or jq missing: rows not compared with systemd-analyze security"
 fi
