@@ -31,9 +31,13 @@ static void usage(FILE *f)
 		"  --errno=ERRNO         SystemCallErrorNumber= (with --filter)\n"
 		"  --architectures=LIST  SystemCallArchitectures= (with --filter)\n"
 		"  --systemd=SPEC        auto, VERSION, FILE, a list 247,252,... or all: a list\n"
-		"                        checks against each version (the newest is the reference)\n"
+		"                        checks against each version (the newest is the\n"
+		"                        reference); all: the local systemd (else the newest\n"
+		"                        shipped table) against every shipped version\n"
 		"  --no-analyze          do not run systemd-analyze security\n"
-		"  --json                print JSON\n"
+		"  --strict              exit 1 on any warning or pitfall too (for CI)\n"
+		"  --format=FMT          text (default) or json; --json is the same as\n"
+		"                        --format=json\n"
 		"  -h, --help            show this help\n\n"
 		"Examples:\n"
 		"  callgroups check nginx.service nginx-strace-f-c.txt\n"
@@ -44,14 +48,15 @@ static void usage(FILE *f)
 
 struct opts {
 	const char *root, *spec;
-	bool json, no_analyze;
+	bool json, no_analyze, strict;
 	struct cg_unit_settings unit;
 	bool by_hand;
 	const char *target;
 	const struct cg_table *table; /* the reference table */
 	const struct cg_table **port; /* --systemd=list: each version */
 	size_t nport;
-	bool free_table;
+	const struct cg_table **others; /* the listed versions but the reference */
+	size_t nothers;
 };
 
 /* ---- output helpers ----------------------------------------------------- */
@@ -287,8 +292,8 @@ static void print_settings(FILE *out, const struct cg_check_report *c)
 static void print_denials(FILE *out, const struct cg_check_report *c)
 {
 	const struct cg_check_result *r = &c->result;
-	fprintf(out, "\n%zu of %zu observed calls would be denied%s\n", r->ndenials,
-		c->nobserved, r->ndenials ? ":" : ".");
+	fprintf(out, "\n%zu of %zu observed call%s would be denied%s\n", r->ndenials,
+		c->nobserved, c->nobserved == 1 ? "" : "s", r->ndenials ? ":" : ".");
 	for (size_t i = 0; i < r->ndenials; i++) {
 		const struct cg_check_denial *d = &r->denials[i];
 		char ab[64];
@@ -296,10 +301,11 @@ static void print_denials(FILE *out, const struct cg_check_report *c)
 			action_text(d, ab, sizeof ab), d->why);
 	}
 	if (c->log.active) {
-		fprintf(out, "SystemCallLog= logs %zu observed calls that pass the "
+		fprintf(out, "SystemCallLog= logs %zu observed call%s that pass%s the "
 			     "filter (denied calls are not logged: the filter's action "
 			     "wins)%s",
-			cg_set_size(c->logged), cg_set_empty(c->logged) ? ".\n" : ": ");
+			cg_set_size(c->logged), cg_set_size(c->logged) == 1 ? "" : "s",
+			cg_set_size(c->logged) == 1 ? "es" : "", cg_set_empty(c->logged) ? ".\n" : ": ");
 		if (!cg_set_empty(c->logged)) {
 			print_set(out, c->logged, 20);
 			fputc('\n', out);
@@ -375,17 +381,17 @@ static void print_portability(FILE *out, const struct cg_check_report *c)
 			continue;
 		}
 		if (!cg_set_empty(pr->lost)) {
-			fprintf(out, "  %s: %s %zu calls: ", pr->table->version,
+			fprintf(out, "  %s: %s %zu call%s: ", pr->table->version,
 				c->have_profile ? "BREAKS, denies observed" : "denies",
-				cg_set_size(pr->lost));
+				cg_set_size(pr->lost), cg_set_size(pr->lost) == 1 ? "" : "s");
 			print_set(out, pr->lost, 12);
 			fputc('\n', out);
 			for (size_t k = 0; k < pr->nwhy && k < 12; k++)
 				fprintf(out, "      %s\n", pr->why[k]);
 		}
 		if (!cg_set_empty(pr->gained)) {
-			fprintf(out, "  %s: allows %zu more calls: ", pr->table->version,
-				cg_set_size(pr->gained));
+			fprintf(out, "  %s: allows %zu more call%s: ", pr->table->version,
+				cg_set_size(pr->gained), cg_set_size(pr->gained) == 1 ? "" : "s");
 			print_set(out, pr->gained, 12);
 			fputc('\n', out);
 		}
@@ -408,35 +414,14 @@ static void print_text(FILE *out, const struct cg_check_report *c)
 
 static void load_tables(struct opts *o)
 {
-	const char *spec = o->spec;
-	if (spec && (strchr(spec, ',') || strcmp(spec, "all") == 0)) {
-		if (strcmp(spec, "all") == 0) {
-			o->nport = cg_table_builtin_count();
-			o->port = xcalloc(o->nport, sizeof *o->port);
-			for (size_t i = 0; i < o->nport; i++)
-				o->port[i] = cg_table_builtin(i);
-		} else {
-			_cleanup_free_ char *copy = xstrdup(spec);
-			char *save = NULL;
-			for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-				const struct cg_table *t = cg_table_builtin_version(w);
-				if (!t)
-					die(CG_EXIT_USAGE,
-					    "--systemd=%s: no shipped table for %s (shipped: %s)", spec, w,
-					    cg_table_builtin_list());
-				o->port = xrealloc(o->port, (o->nport + 1) * sizeof *o->port);
-				o->port[o->nport++] = t;
-			}
-		}
-		/* The newest listed is the reference. */
-		o->table = o->port[0];
-		for (size_t i = 1; i < o->nport; i++)
-			if (atoi(o->port[i]->version) > atoi(o->table->version))
-				o->table = o->port[i];
-	} else {
-		o->table = cli_load_table(spec);
-		o->free_table = true;
-	}
+	o->table = cli_load_targets(o->spec, &o->others, &o->nothers);
+	if (!o->nothers)
+		return;
+	/* Each version listed, the reference among them. */
+	o->nport = o->nothers + 1;
+	o->port = xcalloc(o->nport, sizeof *o->port);
+	o->port[0] = o->table;
+	memcpy(o->port + 1, o->others, o->nothers * sizeof *o->others);
 }
 
 static void read_unit(struct opts *o)
@@ -462,7 +447,8 @@ static void read_unit(struct opts *o)
  * else the exit code to return (--help, or a bad option). */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_ROOT = 256, OPT_SYSTEMD, OPT_FILTER, OPT_ERRNO, OPT_ARCHS, OPT_JSON, OPT_NOAN };
+	enum { OPT_ROOT = 256, OPT_SYSTEMD, OPT_FILTER, OPT_ERRNO, OPT_ARCHS, OPT_JSON, OPT_NOAN,
+	       OPT_FORMAT, OPT_STRICT };
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"systemd", required_argument, NULL, OPT_SYSTEMD},
@@ -470,6 +456,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{"errno", required_argument, NULL, OPT_ERRNO},
 		{"architectures", required_argument, NULL, OPT_ARCHS},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"strict", no_argument, NULL, OPT_STRICT},
 		{"no-analyze", no_argument, NULL, OPT_NOAN},
 		{"help", no_argument, NULL, 'h'},
 		{0},
@@ -492,11 +480,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					  : c == OPT_ERRNO ? "SystemCallErrorNumber"
 							   : "SystemCallArchitectures";
 			o->by_hand = true;
-			(void)cg_unit_add_setting(&o->unit, key, optarg, "--option", ++hand_line, &e);
+			if (cg_unit_add_setting(&o->unit, key, optarg, "--option", ++hand_line, &e) < 0)
+				die_error(CG_EXIT_USAGE, &e);
 			break;
 		}
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case OPT_FORMAT:
+			o->json = cli_parse_format(optarg, false) == CG_FMT_JSON;
+			break;
+		case OPT_STRICT:
+			o->strict = true;
 			break;
 		case OPT_NOAN:
 			o->no_analyze = true;
@@ -568,10 +563,16 @@ int cmd_check(int argc, char **argv)
 		print_text(stdout, &c);
 
 	rc = cg_check_report_denies(&c) ? CG_EXIT_DENIED : CG_EXIT_OK;
+	if (o.strict && rc == CG_EXIT_OK && c.result.npitfalls) {
+		fprintf(stderr, "callgroups check: --strict: %zu warning%s or pitfall%s\n",
+			c.result.npitfalls, c.result.npitfalls == 1 ? "" : "s",
+			c.result.npitfalls == 1 ? "" : "s");
+		rc = CG_EXIT_DENIED;
+	}
 	cg_check_report_done(&c);
 	free(o.port);
+	cli_free_tables(o.others, o.nothers);
 	cg_unit_settings_done(&o.unit);
-	if (o.free_table)
-		cg_table_free(o.table);
+	cg_table_free(o.table);
 	return rc;
 }

@@ -42,7 +42,7 @@ check_status "fine groups on 252: nothing denied" 0 $CG check --no-analyze --sys
 check_status "fine groups on 247: mprotect denied" 1 $CG check --no-analyze --systemd=247 "$P/fine-groups.service" "$L"
 check_grep "247: mprotect named" '^  mprotect ' "$TMP/out"
 check_status "--systemd=247,252: exit 1 (breaks on 247)" 1 $CG check --no-analyze --systemd=247,252 "$P/fine-groups.service" "$L"
-check_grep "247,252: 247 breaks on mprotect" '247: BREAKS, denies observed 1 calls: mprotect' "$TMP/out"
+check_grep "247,252: 247 breaks on mprotect" '247: BREAKS, denies observed 1 call: mprotect' "$TMP/out"
 check_grep "247,252: the reason" 'mprotect: in @default of 252, not of 247' "$TMP/out"
 check_status "--systemd=all without a profile: exit 0" 0 $CG check --no-analyze --systemd=all "$P/fine-groups.service"
 check_grep "all: 247 loses mprotect" '247: denies .*mprotect' "$TMP/out"

@@ -48,6 +48,32 @@ else
 	skip "suggest - on a terminal: script(1) is not installed"
 fi
 
+# check: --format=json (with --json as its alias), --strict for CI, and
+# --systemd=all against the local (else the newest shipped) table.
+U="$FIX/units/pitfalls"
+$CG check --no-analyze --format=json "$U/fine-groups.service" >"$TMP/cf.json"
+$CG check --no-analyze --json "$U/fine-groups.service" >"$TMP/cj.json"
+check "check --format=json is JSON" jq -e . "$TMP/cf.json"
+check "check: --json is the same as --format=json" cmp "$TMP/cf.json" "$TMP/cj.json"
+check_status "check --format=dropin is a usage error" 2 \
+	$CG check --no-analyze --format=dropin "$U/fine-groups.service"
+check_status "check: a clean unit passes --strict" 0 \
+	$CG check --no-analyze --strict "$U/fine-groups.service"
+check_status "check: a unit with a pitfall passes without --strict" 0 \
+	$CG check --no-analyze "$U/chown-overlap.service"
+check_status "... and fails with it" 1 $CG check --no-analyze --strict "$U/chown-overlap.service"
+check_grep "... saying why" 'strict: 1 warning or pitfall' "$TMP/err"
+$CG check --no-analyze --format=json --systemd=all "$U/fine-groups.service" >"$TMP/all.json"
+ref=$($CG groups --format=json >/dev/null 2>&1; $CG check --no-analyze --format=json "$U/fine-groups.service" | jq -r .table)
+check_eq "check --systemd=all: the reference is the local table (or the newest shipped)" \
+	"$(jq -r .table "$TMP/all.json")" "$ref"
+check_eq "... compared with every shipped version" \
+	"$(jq -r '[.portability[].version] | sort | join(" ")' "$TMP/all.json")" "247 252 254 257 262"
+check_no_grep "... listing only names of this machine's ABIs" 'riscv_|s390_|arm_' \
+	<($CG check --no-analyze --systemd=all "$U/fine-groups.service")
+check_status "check --filter with a bad --errno is a usage error" 2 \
+	$CG check --no-analyze --filter=@system-service --errno=EWHATEVER
+
 # Singular and plural.
 printf 'read\n' | $CG suggest - >"$TMP/one.txt"
 check_grep "one call: singular" '^1 system call observed \(counts unknown' "$TMP/one.txt"
