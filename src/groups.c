@@ -41,7 +41,7 @@ static char *run_analyze(const char *const args[], size_t *len)
 {
 	static char *const env[] = {"SYSTEMD_COLORS=0", "SYSTEMD_PAGER=cat", NULL};
 	char *argv[4] = {"systemd-analyze"};
-	for (size_t i = 0; args[i] && i < 2; i++)
+	for (size_t i = 0; i < 2 && args[i]; i++)
 		argv[i + 1] = (char *)args[i];
 	int code;
 	char *out = cg_spawn_capture(argv, env, len, &code);
