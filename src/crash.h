@@ -128,9 +128,11 @@ void cg_crash_report_init(struct cg_crash_report *r, const struct cg_table *t);
 int cg_crash_report_add(struct cg_crash_report *r, const char *text, size_t len,
 			const char *fname, struct cg_error *e);
 /* Checks unit u (borrowed) against the calls the records show stopped
- * (cg_check_run()) and fills each stopped record's fix and unit_allows.
- * Call once, after the last cg_crash_report_add(). Returns 0, or what
- * cg_check_run() returns for a line of u that cannot be parsed. */
+ * (cg_check_run()) and fills each record's fix (a logged record of a call
+ * that was also stopped gets the same fix) and unit_allows. Call once,
+ * after the last cg_crash_report_add(). Returns 0, or what cg_check_run()
+ * returns for a line of u that cannot be parsed (e names file and line;
+ * cg_crash_report_done() still frees everything). */
 int cg_crash_report_explain(struct cg_crash_report *r, const struct cg_unit_settings *u,
 			    struct cg_error *e);
 /* Frees what r owns and leaves it empty (on the same table). */

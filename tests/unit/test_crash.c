@@ -249,6 +249,7 @@ static void test_report_fix(void **state)
 	cg_crash_report_init(&r, t);
 	add_fixture(&r, "tests/fixtures/crash/kmsg-6.18.txt");
 	struct cg_unit_settings u;
+	cg_unit_settings_init(&u);
 	struct cg_error e = {0};
 	assert_int_equal(
 		cg_unit_load(srcpath("tests/fixtures/units/pitfalls/chown-overlap.service"), NULL,
