@@ -64,6 +64,7 @@ CLI_OBJS := $(CLI_SRCS:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 LIB      := $(BUILD)/libcallgroups.a
 BIN      := $(BUILD)/callgroups
 TABLES   := $(sort $(wildcard data/v*.txt))
+RULEBOOK := data/rulebook.txt
 
 .PHONY: all deps check check-unit check-cli demo install uninstall clean fuzz fuzz-smoke \
         lint help progs
@@ -91,15 +92,15 @@ $(BUILD)/obj/groups_builtin.o: $(BUILD)/gen/groups_builtin.c
 	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # The group tables are data: generated into C by the same parser the tool
-# uses at run time.
+# uses at run time, with the rulebook (scored rows, umbrella groups).
 GEN_SRCS := tools/gen-groups.c src/groups_parse.c src/util.c src/names.c
 $(BUILD)/gen-groups: $(GEN_SRCS) src/groups.h src/groups_private.h src/util.h src/names.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $(GEN_SRCS) $(LDFLAGS)
 
-$(BUILD)/gen/groups_builtin.c: $(BUILD)/gen-groups $(TABLES)
+$(BUILD)/gen/groups_builtin.c: $(BUILD)/gen-groups $(RULEBOOK) $(TABLES)
 	@mkdir -p $(dir $@)
-	$(BUILD)/gen-groups $(TABLES) > $@.tmp && mv $@.tmp $@
+	$(BUILD)/gen-groups --rules $(RULEBOOK) $(TABLES) > $@.tmp && mv $@.tmp $@
 
 # The families of related calls (upgrade margin), checked against the tables.
 $(BUILD)/gen-families: tools/gen-families.c src/groups_parse.c src/util.c src/names.c \

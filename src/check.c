@@ -4,21 +4,6 @@
 #include <errno.h>
 #include <string.h>
 
-/* The groups `systemd-analyze security` scores as risky, and the two
- * aggregates: a fix never adds them when a narrower way exists. */
-static const char *const risky_groups[] = {
-	"@swap",  "@obsolete", "@clock",  "@cpu-emulation", "@debug",   "@mount",   "@module",
-	"@raw-io", "@reboot",  "@privileged", "@resources", "@known",   "@default",
-};
-
-static bool is_risky(const char *group)
-{
-	for (size_t i = 0; i < ELEMENTSOF(risky_groups); i++)
-		if (strcmp(group, risky_groups[i]) == 0)
-			return true;
-	return false;
-}
-
 const char *cg_deny_action_name(enum cg_deny_action a)
 {
 	switch (a) {
@@ -76,25 +61,6 @@ static void add_fix_line(struct cg_check_result *r, char *line)
 {
 	r->fix_lines = xrealloc(r->fix_lines, (r->nfix + 1) * sizeof *r->fix_lines);
 	r->fix_lines[r->nfix++] = line;
-}
-
-const char *cg_check_smallest_group(const struct cg_table *t, cg_name syscall)
-{
-	const char *best = NULL;
-	size_t best_size = SIZE_MAX;
-	for (size_t i = 0; i < t->ngroups; i++) {
-		const struct cg_group *g = &t->groups[i];
-		if (is_risky(g->name) || !cg_group_has(t, g, syscall))
-			continue;
-		_cleanup_set_ struct cg_set *s = cg_set_new();
-		(void)cg_table_expand(t, g->name, s);
-		size_t n = cg_set_size(s);
-		if (n < best_size) {
-			best = g->name;
-			best_size = n;
-		}
-	}
-	return best;
 }
 
 static bool line_inverted(const char *v)
@@ -318,13 +284,14 @@ void cg_check_apply_fix(const struct cg_unit_settings *u, const struct cg_check_
 	}
 }
 
-/* Picks the fix of every denial and writes the lines. */
-static void make_fix(const struct cg_unit_settings *u, const struct cg_table *t,
-		     const struct cg_filter *f, const int *last, struct cg_check_result *r)
+/* Picks the fix of every denial by the rulebook (cg_fix_for()) and writes
+ * the lines: the groups in the order first picked, then the calls. */
+static void make_fix(const struct cg_table *t, const struct cg_filter *f,
+		     struct cg_check_result *r)
 {
 	_cleanup_free_ char *filter_line = NULL, *arch_line = NULL;
 	unsigned arch_added = 0;
-	const char **groups = NULL;
+	_cleanup_free_ const char **groups = xcalloc(r->ndenials + 1, sizeof *groups);
 	size_t ngroups = 0;
 	_cleanup_set_ struct cg_set *names = cg_set_new();
 
@@ -340,29 +307,18 @@ static void make_fix(const struct cg_unit_settings *u, const struct cg_table *t,
 			}
 			continue;
 		}
-		const char *name = cg_name_str(d->name);
-		bool taken_back = last[i] >= 0 && f->allow_list &&
-				  line_inverted(u->filter[last[i]].value);
-		if (f->allow_list && !taken_back) {
-			/* Reuse a group already picked for an earlier call. */
-			for (size_t g = 0; g < ngroups && !d->fix; g++)
-				if (cg_group_has(t, cg_table_find(t, groups[g]), d->name))
-					d->fix = groups[g];
-			if (!d->fix) {
-				d->fix = cg_check_smallest_group(t, d->name);
-				if (d->fix) {
-					groups = xrealloc(groups, (ngroups + 1) * sizeof *groups);
-					groups[ngroups++] = d->fix;
-				}
-			}
-		}
-		if (!d->fix) {
-			/* The call itself: in a deny-list a line without '~'
-			 * takes it out; a call a '~' line took back is re-added
-			 * alone, so the rest of that line keeps its effect. */
-			d->fix = name;
+		d->fix = cg_fix_for(t, f, d->name);
+		if (!d->fix)
+			d->fix = cg_name_str(d->name); /* not denied by f: cannot happen */
+		if (d->fix[0] != '@') {
 			cg_set_add(names, d->name);
+			continue;
 		}
+		size_t g = 0;
+		while (g < ngroups && strcmp(groups[g], d->fix) != 0)
+			g++;
+		if (g == ngroups)
+			groups[ngroups++] = d->fix;
 	}
 	for (size_t g = 0; g < ngroups; g++) {
 		char *l = xasprintf("%s%s%s", filter_line ? filter_line : "", filter_line ? " " : "",
@@ -379,7 +335,6 @@ static void make_fix(const struct cg_unit_settings *u, const struct cg_table *t,
 		filter_line = l;
 	}
 	free(v);
-	free(groups);
 	if (filter_line)
 		add_fix_line(r, xasprintf("SystemCallFilter=%s", filter_line));
 	if (arch_line)
@@ -450,7 +405,7 @@ int cg_check_run(const struct cg_unit_settings *u, const struct cg_table *t,
 					    "it as exposed"));
 		for (size_t i = 0; i < out->ndenials; i++)
 			explain(u, &f, last[i], &out->denials[i]);
-		make_fix(u, t, &f, last, out);
+		make_fix(t, &f, out);
 
 		/* Re-check with the fix applied, by systemd's rules. */
 		if (out->ndenials) {

@@ -48,8 +48,9 @@ struct cg_check_denial {
 	int err;          /* CG_DENY_ERRNO: the errno */
 	bool entry_errno; /* err comes from the entry's own ":ERRNO" */
 	char why[320];    /* which line denies it */
-	/* What the fix adds: a group ("@chown"), the call itself, or for
-	 * CG_DENY_ARCH the ABI name; interned or static. */
+	/* What the fix adds: what cg_fix_for() (groups.h) says, a group
+	 * ("@chown") or the call itself; for CG_DENY_ARCH the ABI name.
+	 * Interned, static or in the table. */
 	const char *fix;
 };
 
@@ -98,11 +99,6 @@ int cg_check_run(const struct cg_unit_settings *u, const struct cg_table *t,
  * caller frees it with cg_unit_settings_done(). */
 void cg_check_apply_fix(const struct cg_unit_settings *u, const struct cg_check_result *r,
 			struct cg_unit_settings *out);
-
-/* The smallest group of t holding syscall that is none of the groups
- * `systemd-analyze security` scores (@privileged, @mount, ...), nor
- * @known or @default; NULL when every group holding it is such a group. */
-const char *cg_check_smallest_group(const struct cg_table *t, cg_name syscall);
 
 /* How much of a group the filter allows. */
 struct cg_group_use {

@@ -343,3 +343,78 @@ int cg_crash_parse(const char *text, size_t len, const char *fname,
 	}
 	return 0;
 }
+
+void cg_crash_report_init(struct cg_crash_report *r, const struct cg_table *t)
+{
+	*r = (struct cg_crash_report){.table = t};
+	cg_check_result_init(&r->check);
+}
+
+void cg_crash_report_done(struct cg_crash_report *r)
+{
+	const struct cg_table *t = r->table;
+	for (size_t i = 0; i < r->nitems; i++)
+		free(r->items[i].groups);
+	free(r->items);
+	for (size_t i = 0; i < r->nfiles; i++)
+		free(r->files[i]);
+	free(r->files);
+	free(r->unit);
+	cg_check_result_done(&r->check);
+	cg_crash_report_init(r, t);
+}
+
+static bool logged(const struct cg_crash_record *rec)
+{
+	return rec->have_code && (rec->code & CG_SECCOMP_RET_ACTION_FULL) == CG_SECCOMP_RET_LOG;
+}
+
+int cg_crash_report_add(struct cg_crash_report *r, const char *text, size_t len,
+			const char *fname, struct cg_error *e)
+{
+	_cleanup_free_ struct cg_crash_record *v = NULL;
+	size_t n;
+	int ret = cg_crash_parse(text, len, fname, &v, &n, e);
+	if (ret < 0)
+		return ret;
+	r->files = xrealloc(r->files, (r->nfiles + 1) * sizeof *r->files);
+	char *file = r->files[r->nfiles++] = xstrdup(fname);
+	r->items = xrealloc(r->items, (r->nitems + n + 1) * sizeof *r->items);
+	for (size_t k = 0; k < n; k++) {
+		struct cg_crash_item *it = &r->items[r->nitems++];
+		*it = (struct cg_crash_item){.rec = v[k], .file = file, .stopped = !logged(&v[k])};
+		it->ngroups = cg_table_groups_holding(r->table, v[k].name, &it->groups);
+	}
+	return 0;
+}
+
+int cg_crash_report_explain(struct cg_crash_report *r, const struct cg_unit_settings *u,
+			    struct cg_error *e)
+{
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	for (size_t i = 0; i < r->nitems; i++) {
+		const struct cg_crash_record *rec = &r->items[i].rec;
+		if (rec->name != CG_NAME_NONE && rec->have_abi && r->items[i].stopped)
+			cg_profile_add(p, rec->abi, rec->name, 1, 0);
+	}
+	int ret = cg_check_run(u, r->table, p, &r->check, e);
+	if (ret < 0)
+		return ret;
+	r->have_unit = true;
+	r->unit = xstrdup(u->name ? u->name : "");
+	for (size_t i = 0; i < r->nitems; i++) {
+		struct cg_crash_item *it = &r->items[i];
+		if (it->rec.name == CG_NAME_NONE || !it->rec.have_abi)
+			continue;
+		/* A logged record of a call that was also stopped shows the
+		 * same fix. The denial for the filter comes after the one for
+		 * the ABI (check sorts them so): its fix is the one to show. */
+		for (size_t k = 0; k < r->check.ndenials; k++) {
+			const struct cg_check_denial *d = &r->check.denials[k];
+			if (d->name == it->rec.name && d->abi == it->rec.abi)
+				it->fix = d->fix;
+		}
+		it->unit_allows = it->stopped && !it->fix;
+	}
+	return 0;
+}

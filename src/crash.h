@@ -21,7 +21,10 @@
 #include <stdint.h>
 
 #include "abi.h"
+#include "check.h"
+#include "groups.h"
 #include "names.h"
+#include "unitfile.h"
 #include "util.h"
 
 enum cg_crash_source {
@@ -77,3 +80,60 @@ bool cg_crash_action_kills(uint32_t code);
  * "__GI___fchown", "__libc_open64", "fstatat64") makes on x86-64 glibc;
  * CG_NAME_NONE when it is not a call wrapper this tool knows. */
 cg_name cg_crash_function_syscall(const char *function);
+
+/* ---- explaining the records: what explain-crash prints ------------------ */
+
+/* One record, explained against a group table and, when given, a unit. */
+struct cg_crash_item {
+	struct cg_crash_record rec;
+	const char *file; /* the input it was read from; owned by the report */
+	/* The groups of the table that hold the call, in table order, @known
+	 * left out (cg_table_groups_holding()); owned array of pointers into
+	 * the table, NULL when the call is unknown or in no group. */
+	const struct cg_group **groups;
+	size_t ngroups;
+	/* The call was refused or killed, not merely logged (SECCOMP_RET_LOG,
+	 * what SystemCallLog= leaves): only those need a fix. */
+	bool stopped;
+	/* With a unit, for a record that names its call and ABI: */
+	bool unit_allows; /* stopped, yet the unit's settings let it through:
+			   * another filter, or an older unit, stopped it */
+	const char *fix;  /* what lets the call through when a record shows
+			   * it stopped (the check's denial fix: the
+			   * rulebook's cg_fix_for(), or the ABI for
+			   * SystemCallArchitectures=); NULL when the unit
+			   * allows it or no unit was given. Static, interned
+			   * or in the table. */
+};
+
+struct cg_crash_report {
+	const struct cg_table *table; /* borrowed; must outlive the report */
+	struct cg_crash_item *items;  /* in input order */
+	size_t nitems;
+	char **files; /* the input names, owned */
+	size_t nfiles;
+	/* Set by cg_crash_report_explain() with a unit: */
+	bool have_unit;
+	char *unit;                   /* its name, owned */
+	struct cg_check_result check; /* the unit checked against the stopped
+				       * calls: denials, fix_lines, fix_verified */
+};
+
+/* Starts an empty report on table t (borrowed). */
+void cg_crash_report_init(struct cg_crash_report *r, const struct cg_table *t);
+/* Parses text (len bytes, NUL-terminated) with cg_crash_parse() and adds
+ * its records, each with its groups. fname names the input in the report
+ * and in errors (copied). Returns 0 (also when nothing was found), or
+ * -EINVAL for a malformed record (e names file and line; r unchanged). */
+int cg_crash_report_add(struct cg_crash_report *r, const char *text, size_t len,
+			const char *fname, struct cg_error *e);
+/* Checks unit u (borrowed) against the calls the records show stopped
+ * (cg_check_run()) and fills each record's fix (a logged record of a call
+ * that was also stopped gets the same fix) and unit_allows. Call once,
+ * after the last cg_crash_report_add(). Returns 0, or what cg_check_run()
+ * returns for a line of u that cannot be parsed (e names file and line;
+ * cg_crash_report_done() still frees everything). */
+int cg_crash_report_explain(struct cg_crash_report *r, const struct cg_unit_settings *u,
+			    struct cg_error *e);
+/* Frees what r owns and leaves it empty (on the same table). */
+void cg_crash_report_done(struct cg_crash_report *r);

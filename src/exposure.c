@@ -8,28 +8,6 @@
 
 #define DIV_ROUND_UP(x, y) (((x) + (y) - 1) / (y))
 
-/* systemd's own table order; only the weights and the print order matter. */
-static const struct {
-	const char *name, *json_field, *group;
-	unsigned weight;
-} scored[] = {
-	{"SystemCallArchitectures=", "SystemCallArchitectures", NULL, 1000},
-	{"SystemCallFilter=~@swap", "SystemCallFilter_swap", "@swap", 1000},
-	{"SystemCallFilter=~@obsolete", "SystemCallFilter_obsolete", "@obsolete", 250},
-	{"SystemCallFilter=~@clock", "SystemCallFilter_clock", "@clock", 1000},
-	{"SystemCallFilter=~@cpu-emulation", "SystemCallFilter_cpu_emulation", "@cpu-emulation",
-	 250},
-	{"SystemCallFilter=~@debug", "SystemCallFilter_debug", "@debug", 1000},
-	{"SystemCallFilter=~@mount", "SystemCallFilter_mount", "@mount", 1000},
-	{"SystemCallFilter=~@module", "SystemCallFilter_module", "@module", 1000},
-	{"SystemCallFilter=~@raw-io", "SystemCallFilter_raw_io", "@raw-io", 1000},
-	{"SystemCallFilter=~@reboot", "SystemCallFilter_reboot", "@reboot", 1000},
-	{"SystemCallFilter=~@privileged", "SystemCallFilter_privileged", "@privileged", 700},
-	{"SystemCallFilter=~@resources", "SystemCallFilter_resources", "@resources", 700},
-};
-
-#define RANGE 10
-
 /* Summed weights of all rows per version, and of the two rows that do not
  * apply to a root service (SupplementaryGroups= 200, RemoveIPC= 100).
  * 252: the oracle's 81 rows. The table of a 253..256 source has the same 81
@@ -162,14 +140,16 @@ int cg_exposure_compute(const struct cg_table *t, const struct cg_filter *f,
 	if (!weight_total)
 		weight_total = cg_exposure_weight_total(t->version, true, NULL);
 
-	for (size_t i = 0; i < ELEMENTSOF(scored); i++) {
+	/* The rows and their weights are the rulebook's (data/rulebook.txt). */
+	for (size_t i = 0; i < cg_nscored_rows && i < CG_EXPOSURE_MAX_ROWS; i++) {
+		const struct cg_scored_row *row = &cg_scored_rows[i];
 		struct cg_exposure_row *r = &out->rows[out->nrows++];
 		*r = (struct cg_exposure_row){
-			.name = scored[i].name,
-			.json_field = scored[i].json_field,
-			.group = scored[i].group,
-			.weight = scored[i].weight,
-			.range = RANGE,
+			.name = row->name,
+			.json_field = row->json_field,
+			.group = row->group,
+			.weight = row->weight,
+			.range = row->range,
 		};
 		if (!r->group) {
 			assess_archs(archs, version, r);

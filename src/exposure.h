@@ -9,7 +9,8 @@
  * - One row per group of the v252 table (@swap 1000, @obsolete 250, @clock
  *   1000, @cpu-emulation 250, @debug 1000, @mount 1000, @module 1000, @raw-io
  *   1000, @reboot 1000, @privileged 700, @resources 700), range 10, plus
- *   SystemCallArchitectures= (weight 1000, range 10).
+ *   SystemCallArchitectures= (weight 1000, range 10): the scored rows of
+ *   data/rulebook.txt (groups.h), where the weights live.
  * - No filter, or a deny-list whose map ended up empty: badness 10, "Service
  *   does not filter system calls". Otherwise the group's members are walked
  *   in table order, nested groups expanded in place, names that do not

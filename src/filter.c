@@ -11,12 +11,14 @@ void cg_filter_init(struct cg_filter *f)
 	*f = (struct cg_filter){0};
 	f->set = cg_set_new();
 	f->ignored = cg_set_new();
+	f->taken_back = cg_set_new();
 }
 
 void cg_filter_done(struct cg_filter *f)
 {
 	cg_set_free(f->set);
 	cg_set_free(f->ignored);
+	cg_set_free(f->taken_back);
 	free(f->errnos);
 	for (size_t i = 0; i < f->nwarnings; i++)
 		free(f->warnings[i]);
@@ -35,6 +37,8 @@ static void reset(struct cg_filter *f)
 	f->active = false;
 	f->allow_list = false;
 	cg_set_clear(f->set);
+	if (f->taken_back)
+		cg_set_clear(f->taken_back);
 	f->nerrnos = 0;
 }
 
@@ -83,6 +87,12 @@ static void apply_name(struct cg_filter *f, const struct cg_table *t, const char
 	} else {
 		cg_set_remove(f->set, n);
 		set_errno(f, n, CG_ERRNO_NONE);
+	}
+	if (f->taken_back && f->allow_list) {
+		if (add)
+			cg_set_remove(f->taken_back, n);
+		else
+			cg_set_add(f->taken_back, n);
 	}
 }
 

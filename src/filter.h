@@ -32,6 +32,10 @@ struct cg_filter {
 	struct cg_filter_errno *errnos; /* per-entry errnos of set members */
 	size_t nerrnos, errnos_cap;
 	struct cg_set *ignored; /* names given that libseccomp cannot resolve */
+	/* Allow-list: the calls a ~ line named (itself or through a group)
+	 * since the mode was fixed, and no later line allowed again: what
+	 * cg_fix_for() re-adds one by one. */
+	struct cg_set *taken_back;
 	char **warnings;        /* what systemd would log and ignore */
 	size_t nwarnings, warnings_cap;
 };

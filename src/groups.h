@@ -71,3 +71,67 @@ bool cg_group_has(const struct cg_table *t, const struct cg_group *g, cg_name sy
 void cg_table_known(const struct cg_table *t, struct cg_set *out);
 /* A short human label: "systemd 252 (built-in)", "systemd 252 (local)". */
 const char *cg_table_label(const struct cg_table *t, char *buf, size_t len);
+
+/* ---- the rulebook: what the groups mean to an administrator ------------
+ * Facts from data/rulebook.txt, compiled in with the tables; the rules on
+ * top of them are in grouprules.c. */
+
+/* A row `systemd-analyze security` scores for the system call settings. */
+struct cg_scored_row {
+	const char *name;       /* "SystemCallFilter=~@swap" */
+	const char *json_field; /* "SystemCallFilter_swap" */
+	const char *group;      /* "@swap"; NULL for SystemCallArchitectures= */
+	unsigned weight, range;
+};
+
+/* The rows in systemd's own table order (cg_nscored_rows of them); static. */
+extern const struct cg_scored_row cg_scored_rows[];
+extern const size_t cg_nscored_rows;
+/* The risky groups: those of the SystemCallFilter=~@GROUP rows, heaviest
+ * first, then by name. NULL-terminated; static. */
+extern const char *const cg_risky_groups[];
+/* The umbrella groups: @known (everything), @default (implied by every
+ * allow-list), @system-service (everything a service needs). Never a
+ * building block of a cover, nor a fix. NULL-terminated; static. */
+extern const char *const cg_umbrella_groups[];
+
+size_t cg_risky_group_count(void);
+bool cg_group_is_risky(const char *name);
+bool cg_group_is_umbrella(const char *name);
+
+/* The groups of t that hold syscall (directly or through a nested group),
+ * in table order, @known left out (it holds every call). Returns the count;
+ * *out is a new array of pointers into t the caller frees with free()
+ * (NULL when the count is 0). */
+size_t cg_table_groups_holding(const struct cg_table *t, cg_name syscall,
+			       const struct cg_group ***out);
+
+/* The smallest group of t (members counted with nested groups expanded;
+ * ties: table order) that holds syscall and is neither risky nor an
+ * umbrella; NULL when no such group holds it. Points into t. */
+const struct cg_group *cg_fix_group(const struct cg_table *t, cg_name syscall);
+
+struct cg_filter;
+
+/* THE smallest change to SystemCallFilter= that lets syscall through a
+ * filter f (the lines applied in order, filter.h), the one rule `check`,
+ * `explain-crash` and `run --complain` print. What an administrator adds in
+ * a drop-in after the existing lines:
+ *
+ *   allow-list, the call never allowed:  cg_fix_group(): a line "@timer"
+ *       allows the call and its obvious kin, and adds no risky call; when
+ *       only risky groups or umbrellas hold it (umount2: @mount;
+ *       ioctl: @system-service), or none does, the call itself, since
+ *       adding @mount or @system-service would undo much of the filter;
+ *   allow-list, a ~ line took it out (or named it) after the allow-list
+ *       began and no later line allowed it again (chown under
+ *       "@system-service" "~@privileged @resources"): the call itself, so
+ *       the rest of that line keeps its effect;
+ *   deny-list: the call itself, on a line without ~, which takes it off the
+ *       deny-list; a group would take more off than the call.
+ *
+ * Returns a group name of t or the interned name of the call (both outlive
+ * the call while t lives), or NULL when f lets the call through (no
+ * filter, or an allowed call). The ABI is not this rule's business:
+ * SystemCallArchitectures= is fixed by naming the ABI. */
+const char *cg_fix_for(const struct cg_table *t, const struct cg_filter *f, cg_name syscall);

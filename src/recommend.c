@@ -8,27 +8,6 @@
 #include "margin.h"
 #include "util.h"
 
-const char *const cg_risky_groups[] = {
-	"@clock", "@debug", "@module", "@mount", "@raw-io", "@reboot", "@swap",
-	"@privileged", "@resources", "@cpu-emulation", "@obsolete", NULL,
-};
-
-bool cg_group_is_risky(const char *name)
-{
-	for (size_t i = 0; cg_risky_groups[i]; i++)
-		if (strcmp(cg_risky_groups[i], name) == 0)
-			return true;
-	return false;
-}
-
-/* Groups that stand for "everything a service needs" or "everything": never
- * a building block of a cover. */
-static bool is_umbrella(const char *name)
-{
-	return strcmp(name, "@known") == 0 || strcmp(name, "@system-service") == 0 ||
-	       strcmp(name, "@default") == 0;
-}
-
 static struct cg_set *expand_new(const struct cg_table *t, const char *name)
 {
 	struct cg_set *s = cg_set_new();
@@ -43,29 +22,6 @@ static struct cg_set *risky_calls(const struct cg_table *t)
 	for (size_t i = 0; cg_risky_groups[i]; i++)
 		(void)cg_table_expand(t, cg_risky_groups[i], s);
 	return s;
-}
-
-const struct cg_group *cg_smallest_group(const struct cg_table *t, cg_name syscall)
-{
-	const struct cg_group *best = NULL;
-	size_t best_size = 0;
-	bool best_risky = true;
-	for (size_t i = 0; i < t->ngroups; i++) {
-		const struct cg_group *g = &t->groups[i];
-		if (is_umbrella(g->name))
-			continue;
-		_cleanup_set_ struct cg_set *s = expand_new(t, g->name);
-		if (!cg_set_has(s, syscall))
-			continue;
-		bool risky = cg_group_is_risky(g->name);
-		size_t n = cg_set_size(s);
-		if (!best || (best_risky && !risky) || (risky == best_risky && n < best_size)) {
-			best = g;
-			best_size = n;
-			best_risky = risky;
-		}
-	}
-	return best;
 }
 
 /* prefix followed by the words separated by spaces, in a new string. */
@@ -154,7 +110,7 @@ static void recommend_service(struct cg_suggestion *s)
 	add_line(r, "@system-service");
 	_cleanup_set_ struct cg_set *allowed = expand_new(t, "@system-service");
 	(void)cg_table_expand(t, "@default", allowed);
-	const char *groups[ELEMENTSOF(cg_risky_groups)];
+	_cleanup_free_ const char **groups = xcalloc(cg_risky_group_count() + 1, sizeof *groups);
 	size_t n = 0;
 	for (size_t i = 0; cg_risky_groups[i]; i++) {
 		if (!cg_table_find(t, cg_risky_groups[i]))
@@ -195,7 +151,7 @@ static void recommend_tight(struct cg_suggestion *s, struct cg_recommendation *r
 		size_t best_cover = 0, best_size = 0;
 		for (size_t i = 0; i < t->ngroups; i++) {
 			const struct cg_group *g = &t->groups[i];
-			if (is_umbrella(g->name) || cg_group_is_risky(g->name))
+			if (cg_group_is_umbrella(g->name) || cg_group_is_risky(g->name))
 				continue;
 			_cleanup_set_ struct cg_set *gs = expand_new(t, g->name);
 			size_t cover = cg_set_intersect_size(gs, todo);
@@ -265,7 +221,7 @@ static void recommend_deny(struct cg_suggestion *s)
 	r->kind = "deny-list";
 	r->strategy = "deny the risky groups systemd-analyze scores, then re-allow the observed "
 		      "calls they hold (a later line without ~ takes calls off a deny-list)";
-	const char *groups[ELEMENTSOF(cg_risky_groups)];
+	_cleanup_free_ const char **groups = xcalloc(cg_risky_group_count() + 1, sizeof *groups);
 	size_t n = 0;
 	for (size_t i = 0; cg_risky_groups[i]; i++)
 		if (cg_table_find(t, cg_risky_groups[i]))
@@ -305,11 +261,11 @@ static void build_report(struct cg_suggestion *s)
 		struct cg_set *u = cg_set_dup(s->used);
 		cg_set_intersect(u, gs);
 		cg_set_union(grouped, u);
-		if (!is_umbrella(g->name) || strcmp(g->name, "@default") == 0)
+		if (!cg_group_is_umbrella(g->name) || strcmp(g->name, "@default") == 0)
 			cg_set_union(finer, u);
 		if (strcmp(g->name, "@system-service") == 0) {
 			s->service_used = u;
-		} else if (is_umbrella(g->name) || cg_set_empty(u)) {
+		} else if (cg_group_is_umbrella(g->name) || cg_set_empty(u)) {
 			cg_set_free(u);
 		} else {
 			all[n++] = (struct cg_used_group){

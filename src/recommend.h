@@ -93,13 +93,3 @@ int cg_suggest(const struct cg_profile *p, const struct cg_table *t, struct cg_s
 int cg_suggest_ex(const struct cg_profile *p, const struct cg_table *t,
 		  const struct cg_suggest_opts *o, struct cg_suggestion *out);
 void cg_suggestion_done(struct cg_suggestion *s);
-
-/* The groups systemd-analyze security scores (the exposure rows), in its
- * order of weight. NULL-terminated. */
-extern const char *const cg_risky_groups[];
-bool cg_group_is_risky(const char *name);
-
-/* The smallest group of t that holds syscall and is neither @known nor an
- * umbrella (@system-service, @default), preferring groups that are not
- * risky; NULL when no group holds it. */
-const struct cg_group *cg_smallest_group(const struct cg_table *t, cg_name syscall);

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "check.h"
 #include "cli.h"
 #include "crash.h"
 #include "unitfile.h"
@@ -65,21 +64,6 @@ static char *read_kmsg(size_t *len)
 	return buf;
 }
 
-struct rec {
-	struct cg_crash_record r;
-	const char *file;
-};
-
-static json_object *groups_json(const struct cg_table *t, cg_name name)
-{
-	json_object *a = json_object_new_array();
-	for (size_t g = 0; name != CG_NAME_NONE && g < t->ngroups; g++)
-		if (strcmp(t->groups[g].name, "@known") != 0 &&
-		    cg_group_has(t, &t->groups[g], name))
-			json_object_array_add(a, json_object_new_string(t->groups[g].name));
-	return a;
-}
-
 static const char *what(const struct cg_crash_record *r, char *buf, size_t len)
 {
 	if (r->source == CG_CRASH_AUDIT && r->have_code) {
@@ -97,6 +81,147 @@ static const char *what(const struct cg_crash_record *r, char *buf, size_t len)
 	if (r->sig == 31)
 		return "killed (SIGSYS)";
 	return "dumped core (signal not in the record)";
+}
+
+/* Reads every FILE (none: what is piped in, else the kernel log) into r. */
+static void read_inputs(struct cg_crash_report *r, int nfiles, char **files)
+{
+	struct cg_error e = {0};
+	const char *dflt = isatty(0) ? "/dev/kmsg" : "-";
+	for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
+		const char *path = nfiles ? files[i] : dflt;
+		_cleanup_free_ char *text = NULL;
+		size_t len = 0;
+		if (strcmp(path, "/dev/kmsg") == 0) {
+			text = read_kmsg(&len);
+			if (!text)
+				die(CG_EXIT_FAILURE, "cannot read /dev/kmsg (%s); give a file or - for stdin",
+				    strerror(errno));
+		} else if (cg_read_file(path, &text, &len, &e) < 0) {
+			die_error(CG_EXIT_USAGE, &e);
+		}
+		const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
+		if (cg_crash_report_add(r, text, len, shown, &e) < 0)
+			die_error(CG_EXIT_USAGE, &e);
+	}
+}
+
+static json_object *str_or_null(const char *s)
+{
+	return s && s[0] ? json_object_new_string(s) : NULL;
+}
+
+static json_object *record_json(const struct cg_crash_item *it)
+{
+	static const char *const src[] = {"audit", "coredump", "exit-status"};
+	const struct cg_crash_record *r = &it->rec;
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "source", json_object_new_string(src[r->source]));
+	json_object_object_add(o, "file", json_object_new_string(it->file));
+	json_object_object_add(o, "line", json_object_new_int((int)r->line));
+	json_object_object_add(o, "syscall",
+			       str_or_null(r->name != CG_NAME_NONE ? cg_name_str(r->name) : NULL));
+	json_object_object_add(o, "abi", str_or_null(r->have_abi ? cg_abi_name(r->abi) : NULL));
+	json_object_object_add(o, "nr", r->nr >= 0 ? json_object_new_int64(r->nr) : NULL);
+	if (r->arch) {
+		char buf[16];
+		snprintf(buf, sizeof buf, "%x", r->arch);
+		json_object_object_add(o, "arch", json_object_new_string(buf));
+	}
+	json_object_object_add(o, "action",
+			       str_or_null(r->have_code ? cg_crash_action_name(r->code) : NULL));
+	json_object_object_add(o, "sig", r->sig >= 0 ? json_object_new_int(r->sig) : NULL);
+	json_object_object_add(o, "pid", r->pid >= 0 ? json_object_new_int64(r->pid) : NULL);
+	json_object_object_add(o, "comm", str_or_null(r->comm));
+	json_object_object_add(o, "exe", str_or_null(r->exe));
+	json_object_object_add(o, "unit", str_or_null(r->unit));
+	json_object_object_add(o, "function", str_or_null(r->function));
+	json_object *groups = json_object_new_array();
+	for (size_t g = 0; g < it->ngroups; g++)
+		json_object_array_add(groups, json_object_new_string(it->groups[g]->name));
+	json_object_object_add(o, "groups", groups);
+	json_object_object_add(o, "fix", str_or_null(it->fix));
+	return o;
+}
+
+static void print_json(const struct cg_crash_report *r)
+{
+	char buf[128];
+	json_object *j = json_object_new_object();
+	json_object_object_add(j, "table",
+			       json_object_new_string(cg_table_label(r->table, buf, sizeof buf)));
+	json_object *arr = json_object_new_array();
+	for (size_t i = 0; i < r->nitems; i++)
+		json_object_array_add(arr, record_json(&r->items[i]));
+	json_object_object_add(j, "records", arr);
+	if (r->have_unit) {
+		json_object_object_add(j, "unit", json_object_new_string(r->unit));
+		json_object *fx = json_object_new_array();
+		for (size_t i = 0; i < r->check.nfix; i++)
+			json_object_array_add(fx, json_object_new_string(r->check.fix_lines[i]));
+		json_object_object_add(j, "fix", fx);
+		json_object_object_add(j, "fix_verified",
+				       json_object_new_boolean(r->check.fix_verified));
+	}
+	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+}
+
+static void print_record(const struct cg_crash_item *it, const struct cg_table *t)
+{
+	const struct cg_crash_record *r = &it->rec;
+	char buf[128];
+	printf("%s:%u: ", it->file, r->line);
+	if (r->comm[0])
+		printf("%s", r->comm);
+	if (r->pid >= 0)
+		printf("%s(pid %ld)", r->comm[0] ? " " : "", r->pid);
+	if (r->unit[0])
+		printf(" [%s]", r->unit);
+	printf(": %s", what(r, buf, sizeof buf));
+	if (r->name != CG_NAME_NONE)
+		printf(" at %s (%s, nr %ld)\n", cg_name_str(r->name),
+		       r->have_abi ? cg_abi_name(r->abi) : "?", r->nr);
+	else if (r->source == CG_CRASH_AUDIT)
+		printf(" at syscall %ld of arch %x, unknown to the local libseccomp\n", r->nr,
+		       r->arch);
+	else if (r->function[0])
+		printf(" in %s(), which this tool cannot map to a system call\n", r->function);
+	else
+		printf("; the record does not name the call: look for the kernel's "
+		       "type=1326 record (dmesg, journalctl -k)\n");
+	if (r->function[0] && r->name != CG_NAME_NONE)
+		printf("  libc function %s() makes %s\n", r->function, cg_name_str(r->name));
+	if (r->name == CG_NAME_NONE)
+		return;
+	printf("  groups (%s):", cg_table_label(t, buf, sizeof buf));
+	for (size_t g = 0; g < it->ngroups; g++)
+		printf(" %s", it->groups[g]->name);
+	printf("%s\n", it->ngroups ? "" : " none");
+}
+
+static void print_text(const struct cg_crash_report *r)
+{
+	if (!r->nitems)
+		printf("No seccomp record found (kernel audit type=1326, coredump with "
+		       "Signal: 31, or status=31/SYS).\n");
+	for (size_t i = 0; i < r->nitems; i++)
+		print_record(&r->items[i], r->table);
+	if (!r->have_unit)
+		return;
+	const struct cg_check_result *cr = &r->check;
+	if (cr->nfix) {
+		printf("\nTo let %s through in %s, add (e.g. systemctl edit %s):\n[Service]\n",
+		       cr->ndenials == 1 ? "it" : "them", r->unit, r->unit);
+		for (size_t i = 0; i < cr->nfix; i++)
+			printf("%s\n", cr->fix_lines[i]);
+		if (!cr->fix_verified)
+			printf("(warning: some calls stay denied even with these lines)\n");
+	} else if (r->nitems) {
+		printf("\n%s already allows every call named here: the crash came from "
+		       "another filter or an older version of the unit.\n", r->unit);
+	}
 }
 
 int cmd_explain_crash(int argc, char **argv)
@@ -136,166 +261,26 @@ int cmd_explain_crash(int argc, char **argv)
 		}
 	}
 	const struct cg_table *t = cli_load_table(spec);
-	struct cg_error e = {0};
-
-	struct rec *recs = NULL;
-	size_t nrecs = 0;
-	int nfiles = argc - optind;
-	/* No FILE: what is piped in, else the kernel log. */
-	const char *dflt = isatty(0) ? "/dev/kmsg" : "-";
-	for (int i = 0; i < (nfiles ? nfiles : 1); i++) {
-		const char *path = nfiles ? argv[optind + i] : dflt;
-		_cleanup_free_ char *text = NULL;
-		size_t len = 0;
-		if (strcmp(path, "/dev/kmsg") == 0) {
-			text = read_kmsg(&len);
-			if (!text)
-				die(CG_EXIT_FAILURE, "cannot read /dev/kmsg (%s); give a file or - for stdin",
-				    strerror(errno));
-		} else if (cg_read_file(path, &text, &len, &e) < 0) {
-			die_error(CG_EXIT_USAGE, &e);
-		}
-		struct cg_crash_record *v;
-		size_t n;
-		const char *shown = strcmp(path, "-") == 0 ? "<stdin>" : path;
-		if (cg_crash_parse(text, len, shown, &v, &n, &e) < 0)
-			die_error(CG_EXIT_USAGE, &e);
-		recs = xrealloc(recs, (nrecs + n + 1) * sizeof *recs);
-		for (size_t k = 0; k < n; k++)
-			recs[nrecs++] = (struct rec){v[k], shown};
-		free(v);
-	}
+	struct cg_crash_report r;
+	cg_crash_report_init(&r, t);
+	read_inputs(&r, argc - optind, argv + optind);
 
 	/* The fix: every call that was stopped (not merely logged), checked
 	 * against the unit's settings. */
-	struct cg_unit_settings u;
-	cg_unit_settings_init(&u);
-	struct cg_check_result cr;
-	cg_check_result_init(&cr);
-	bool have_unit = false;
 	if (unit) {
-		if (cg_unit_load(unit, root, &u, &e) < 0)
+		struct cg_error e = {0};
+		struct cg_unit_settings u;
+		cg_unit_settings_init(&u);
+		if (cg_unit_load(unit, root, &u, &e) < 0 || cg_crash_report_explain(&r, &u, &e) < 0)
 			die_error(CG_EXIT_USAGE, &e);
-		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
-		for (size_t i = 0; i < nrecs; i++) {
-			const struct cg_crash_record *r = &recs[i].r;
-			bool logged = r->have_code &&
-				      (r->code & CG_SECCOMP_RET_ACTION_FULL) == CG_SECCOMP_RET_LOG;
-			if (r->name != CG_NAME_NONE && r->have_abi && !logged)
-				cg_profile_add(p, r->abi, r->name, 1, 0);
-		}
-		if (cg_check_run(&u, t, p, &cr, &e) < 0)
-			die_error(CG_EXIT_USAGE, &e);
-		have_unit = true;
+		cg_unit_settings_done(&u);
 	}
-
-	char buf[128];
-	if (json) {
-		json_object *j = json_object_new_object();
-		json_object_object_add(j, "table", json_object_new_string(cg_table_label(t, buf, sizeof buf)));
-		json_object *arr = json_object_new_array();
-		for (size_t i = 0; i < nrecs; i++) {
-			const struct cg_crash_record *r = &recs[i].r;
-			json_object *o = json_object_new_object();
-			static const char *const src[] = {"audit", "coredump", "exit-status"};
-			json_object_object_add(o, "source", json_object_new_string(src[r->source]));
-			json_object_object_add(o, "file", json_object_new_string(recs[i].file));
-			json_object_object_add(o, "line", json_object_new_int((int)r->line));
-			json_object_object_add(o, "syscall", r->name != CG_NAME_NONE
-					? json_object_new_string(cg_name_str(r->name)) : NULL);
-			json_object_object_add(o, "abi", r->have_abi ? json_object_new_string(cg_abi_name(r->abi)) : NULL);
-			json_object_object_add(o, "nr", r->nr >= 0 ? json_object_new_int64(r->nr) : NULL);
-			if (r->arch) {
-				snprintf(buf, sizeof buf, "%x", r->arch);
-				json_object_object_add(o, "arch", json_object_new_string(buf));
-			}
-			json_object_object_add(o, "action", r->have_code
-					? json_object_new_string(cg_crash_action_name(r->code)) : NULL);
-			json_object_object_add(o, "sig", r->sig >= 0 ? json_object_new_int(r->sig) : NULL);
-			json_object_object_add(o, "pid", r->pid >= 0 ? json_object_new_int64(r->pid) : NULL);
-			json_object_object_add(o, "comm", r->comm[0] ? json_object_new_string(r->comm) : NULL);
-			json_object_object_add(o, "exe", r->exe[0] ? json_object_new_string(r->exe) : NULL);
-			json_object_object_add(o, "unit", r->unit[0] ? json_object_new_string(r->unit) : NULL);
-			json_object_object_add(o, "function", r->function[0] ? json_object_new_string(r->function) : NULL);
-			json_object_object_add(o, "groups", groups_json(t, r->name));
-			const char *fix = NULL;
-			for (size_t k = 0; have_unit && k < cr.ndenials; k++)
-				if (cr.denials[k].name == r->name && cr.denials[k].abi == r->abi)
-					fix = cr.denials[k].fix;
-			json_object_object_add(o, "fix", fix ? json_object_new_string(fix) : NULL);
-			json_object_array_add(arr, o);
-		}
-		json_object_object_add(j, "records", arr);
-		if (have_unit) {
-			json_object_object_add(j, "unit", json_object_new_string(u.name));
-			json_object *fx = json_object_new_array();
-			for (size_t i = 0; i < cr.nfix; i++)
-				json_object_array_add(fx, json_object_new_string(cr.fix_lines[i]));
-			json_object_object_add(j, "fix", fx);
-			json_object_object_add(j, "fix_verified", json_object_new_boolean(cr.fix_verified));
-		}
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							       JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(j);
-	} else {
-		if (!nrecs)
-			printf("No seccomp record found (kernel audit type=1326, coredump with "
-			       "Signal: 31, or status=31/SYS).\n");
-		for (size_t i = 0; i < nrecs; i++) {
-			const struct cg_crash_record *r = &recs[i].r;
-			char wb[128];
-			printf("%s:%u: ", recs[i].file, r->line);
-			if (r->comm[0])
-				printf("%s", r->comm);
-			if (r->pid >= 0)
-				printf("%s(pid %ld)", r->comm[0] ? " " : "", r->pid);
-			if (r->unit[0])
-				printf(" [%s]", r->unit);
-			printf(": %s", what(r, wb, sizeof wb));
-			if (r->name != CG_NAME_NONE)
-				printf(" at %s (%s, nr %ld)\n", cg_name_str(r->name),
-				       r->have_abi ? cg_abi_name(r->abi) : "?", r->nr);
-			else if (r->source == CG_CRASH_AUDIT)
-				printf(" at syscall %ld of arch %x, unknown to the local libseccomp\n",
-				       r->nr, r->arch);
-			else if (r->function[0])
-				printf(" in %s(), which this tool cannot map to a system call\n",
-				       r->function);
-			else
-				printf("; the record does not name the call: look for the kernel's "
-				       "type=1326 record (dmesg, journalctl -k)\n");
-			if (r->function[0] && r->name != CG_NAME_NONE)
-				printf("  libc function %s() makes %s\n", r->function, cg_name_str(r->name));
-			if (r->name != CG_NAME_NONE) {
-				printf("  groups (%s):", cg_table_label(t, buf, sizeof buf));
-				size_t ng = 0;
-				for (size_t g = 0; g < t->ngroups; g++)
-					if (strcmp(t->groups[g].name, "@known") != 0 &&
-					    cg_group_has(t, &t->groups[g], r->name)) {
-						printf(" %s", t->groups[g].name);
-						ng++;
-					}
-				printf("%s\n", ng ? "" : " none");
-			}
-		}
-		if (have_unit) {
-			if (cr.nfix) {
-				printf("\nTo let %s through in %s, add (e.g. systemctl edit %s):\n[Service]\n",
-				       cr.ndenials == 1 ? "it" : "them", u.name, u.name);
-				for (size_t i = 0; i < cr.nfix; i++)
-					printf("%s\n", cr.fix_lines[i]);
-				if (!cr.fix_verified)
-					printf("(warning: some calls stay denied even with these lines)\n");
-			} else if (nrecs) {
-				printf("\n%s already allows every call named here: the crash came from "
-				       "another filter or an older version of the unit.\n", u.name);
-			}
-		}
-	}
-	int rc = nrecs ? CG_EXIT_OK : CG_EXIT_DENIED;
-	cg_check_result_done(&cr);
-	cg_unit_settings_done(&u);
-	free(recs);
+	if (json)
+		print_json(&r);
+	else
+		print_text(&r);
+	int rc = r.nitems ? CG_EXIT_OK : CG_EXIT_DENIED;
+	cg_crash_report_done(&r);
 	cg_table_free(t);
 	return rc;
 }

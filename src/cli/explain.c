@@ -23,20 +23,19 @@ static void usage(FILE *f)
 		cg_table_builtin_list());
 }
 
-/* Groups holding name, innermost first: a group that holds it directly,
- * then groups that hold it through a nested group. */
+/* The groups holding name, in table order (cg_table_groups_holding()). */
 static json_object *groups_of(const struct cg_table *t, cg_name name, bool *in_default)
 {
 	json_object *arr = json_object_new_array();
 	*in_default = false;
-	for (size_t g = 0; g < t->ngroups; g++) {
-		const struct cg_group *grp = &t->groups[g];
-		if (strcmp(grp->name, "@known") == 0 || !cg_group_has(t, grp, name))
-			continue;
-		if (strcmp(grp->name, "@default") == 0)
+	const struct cg_group **v;
+	size_t n = cg_table_groups_holding(t, name, &v);
+	for (size_t g = 0; g < n; g++) {
+		if (strcmp(v[g]->name, "@default") == 0)
 			*in_default = true;
-		json_object_array_add(arr, json_object_new_string(grp->name));
+		json_object_array_add(arr, json_object_new_string(v[g]->name));
 	}
+	free(v);
 	return arr;
 }
 

@@ -194,24 +194,9 @@ static const char *fix_for(const struct cg_policy *p, const struct cg_table *t, 
 		snprintf(buf, len, "SystemCallArchitectures=%s", cg_abi_name(abi));
 		return buf;
 	}
-	if (name == CG_NAME_NONE) {
-		snprintf(buf, len, "-");
-		return buf;
-	}
-	const struct cg_group *g = cg_smallest_group(t, name);
-	if (g) {
-		snprintf(buf, len, "%s", g->name);
-		return buf;
-	}
-	/* Only an umbrella group (@system-service) holds it, or none: name
-	 * the call itself. */
-	snprintf(buf, len, "%s", cg_name_str(name));
-	for (size_t i = 0; i < t->ngroups; i++)
-		if (strcmp(t->groups[i].name, "@known") != 0 &&
-		    cg_group_has(t, &t->groups[i], name)) {
-			snprintf(buf, len, "%s (or %s)", cg_name_str(name), t->groups[i].name);
-			break;
-		}
+	/* The rulebook's fix, as check and explain-crash print it. */
+	const char *fix = cg_fix_for(t, p->filter, name);
+	snprintf(buf, len, "%s", fix ? fix : "-");
 	return buf;
 }
 

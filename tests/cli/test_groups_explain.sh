@@ -39,6 +39,12 @@ check_eq "chown in @chown and @privileged" \
 	"$(jq -r '[.[1].versions[0].groups[] | select(. == "@chown" or . == "@privileged")] | join(" ")' "$TMP/out")" \
 	"@chown @privileged"
 check_eq "chown's x86-64 number" "$(jq -r '.[1].numbers["x86-64"]' "$TMP/out")" 92
+check "explain umount2 fchown" $CG explain --json umount2 fchown
+check_eq "groups holding umount2 on 257: @mount, @known left out" \
+	"$(jq -r '.[0].versions[] | select(.systemd == "257") | .groups | join(" ")' "$TMP/out")" "@mount"
+check_eq "groups holding fchown on 257, in table order" \
+	"$(jq -r '.[1].versions[] | select(.systemd == "257") | .groups | join(" ")' "$TMP/out")" \
+	"@chown @privileged @system-service"
 check "explain text" $CG explain open_tree
 check_grep "open_tree moved to @file-system in 262" 'systemd 262.*@file-system' "$TMP/out"
 check_grep "open_tree in @mount in 257" 'systemd 257.*@mount' "$TMP/out"

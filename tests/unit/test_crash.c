@@ -6,6 +6,7 @@
 #include <errno.h>
 
 #include "crash.h"
+#include "filter.h"
 
 static size_t parse_fixture(const char *rel, struct cg_crash_record **v)
 {
@@ -162,6 +163,173 @@ static void test_actions_and_wrappers(void **state)
 	}
 }
 
+/* ---- the report explain-crash prints -------------------------------------- */
+
+static const struct cg_crash_item *item_of(const struct cg_crash_report *r, const char *call,
+					   enum cg_abi abi)
+{
+	for (size_t i = 0; i < r->nitems; i++)
+		if (r->items[i].rec.name == cg_intern(call) && r->items[i].rec.abi == abi &&
+		    r->items[i].rec.have_abi)
+			return &r->items[i];
+	fail_msg("no record of %s", call);
+	return NULL;
+}
+
+static void add_fixture(struct cg_crash_report *r, const char *rel)
+{
+	size_t len;
+	_cleanup_free_ char *text = slurp(rel, &len);
+	struct cg_error e = {0};
+	assert_int_equal(cg_crash_report_add(r, text, len, rel, &e), 0);
+}
+
+/* Records, their groups and whether they were stopped, without a unit. */
+static void test_report_records(void **state)
+{
+	(void)state;
+	const struct cg_table *t = cg_table_builtin_version("252");
+	struct cg_crash_report r;
+	cg_crash_report_init(&r, t);
+	add_fixture(&r, "tests/fixtures/crash/kmsg-6.18.txt");
+	add_fixture(&r, "tests/fixtures/crash/journal-short.txt");
+	assert_int_equal(r.nitems, 4 + 3);
+	assert_int_equal(r.nfiles, 2);
+	assert_string_equal(r.items[0].file, "tests/fixtures/crash/kmsg-6.18.txt");
+	assert_string_equal(r.items[6].file, "tests/fixtures/crash/journal-short.txt");
+	const struct cg_crash_item *chown = item_of(&r, "chown", CG_ABI_X86_64);
+	assert_true(chown->stopped);
+	assert_int_equal(chown->ngroups, 3);
+	assert_string_equal(chown->groups[0]->name, "@chown");
+	assert_string_equal(chown->groups[1]->name, "@privileged");
+	assert_string_equal(chown->groups[2]->name, "@system-service");
+	const struct cg_crash_item *mprotect = item_of(&r, "mprotect", CG_ABI_X86_64);
+	assert_false(mprotect->stopped); /* a SystemCallLog= record */
+	assert_int_equal(mprotect->ngroups, 2); /* @default @system-service on 252 */
+	/* The exit-status line names no call: no groups. */
+	assert_int_equal(r.items[5].rec.source, CG_CRASH_EXIT);
+	assert_int_equal(r.items[5].ngroups, 0);
+	assert_null(r.items[5].groups);
+	for (size_t i = 0; i < r.nitems; i++) {
+		assert_null(r.items[i].fix);
+		assert_false(r.items[i].unit_allows);
+	}
+	assert_false(r.have_unit);
+
+	/* A malformed record leaves the report as it was. */
+	struct cg_error e = {0};
+	const char *bad = "audit: type=1326 audit(1.2:3): pid=1 sig=31\n";
+	assert_int_equal(cg_crash_report_add(&r, bad, strlen(bad), "bad", &e), -EINVAL);
+	assert_int_equal(r.nitems, 7);
+	assert_int_equal(r.nfiles, 2);
+	assert_string_equal(e.file, "bad");
+	cg_crash_report_done(&r);
+	assert_int_equal(r.nitems, 0);
+	assert_ptr_equal(r.table, t);
+}
+
+static void unit_of(struct cg_unit_settings *u, const char *const *lines, size_t n)
+{
+	cg_unit_settings_init(u);
+	u->name = xstrdup("app.service");
+	struct cg_error e = {0};
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(cg_unit_add_setting(u, "SystemCallFilter", lines[i], "app.service",
+						     (unsigned)i + 1, &e),
+				 0);
+}
+
+/* With a unit: the fix of each stopped call, the lines, and the calls the
+ * unit already allows. */
+static void test_report_fix(void **state)
+{
+	(void)state;
+	const struct cg_table *t = cg_table_builtin_version("252");
+	struct cg_crash_report r;
+	cg_crash_report_init(&r, t);
+	add_fixture(&r, "tests/fixtures/crash/kmsg-6.18.txt");
+	struct cg_unit_settings u;
+	cg_unit_settings_init(&u);
+	struct cg_error e = {0};
+	assert_int_equal(
+		cg_unit_load(srcpath("tests/fixtures/units/pitfalls/chown-overlap.service"), NULL,
+			     &u, &e),
+		0);
+	assert_int_equal(cg_crash_report_explain(&r, &u, &e), 0);
+	assert_true(r.have_unit);
+	assert_string_equal(r.unit, "chown-overlap.service");
+	/* chown-overlap takes chown and fchown back and is native-only. */
+	assert_int_equal(r.check.nfix, 2);
+	assert_string_equal(r.check.fix_lines[0], "SystemCallFilter=chown fchown");
+	assert_string_equal(r.check.fix_lines[1], "SystemCallArchitectures=x86");
+	assert_true(r.check.fix_verified);
+	assert_string_equal(item_of(&r, "chown", CG_ABI_X86_64)->fix, "chown");
+	/* The i386 fchown: the filter's fix, not the ABI's. */
+	assert_string_equal(item_of(&r, "fchown", CG_ABI_I386)->fix, "fchown");
+	/* Logged calls need no fix. */
+	const struct cg_crash_item *mprotect = item_of(&r, "mprotect", CG_ABI_X86_64);
+	assert_null(mprotect->fix);
+	assert_false(mprotect->unit_allows);
+	cg_unit_settings_done(&u);
+	cg_crash_report_done(&r);
+
+	/* The same records under a unit that allows chown: no fix, and the
+	 * report says the unit allows it. */
+	cg_crash_report_init(&r, t);
+	add_fixture(&r, "tests/fixtures/crash/kmsg-6.18.txt");
+	const char *lines[] = {"@system-service"};
+	unit_of(&u, lines, 1);
+	assert_int_equal(cg_crash_report_explain(&r, &u, &e), 0);
+	const struct cg_crash_item *chown = item_of(&r, "chown", CG_ABI_X86_64);
+	assert_null(chown->fix);
+	assert_true(chown->unit_allows);
+	assert_int_equal(r.check.nfix, 0);
+	cg_unit_settings_done(&u);
+	cg_crash_report_done(&r);
+}
+
+/* The fix of a record is the rulebook's: cg_fix_for() on the unit's
+ * filter, whatever the form of the record. */
+static void test_report_fix_is_the_rulebook(void **state)
+{
+	(void)state;
+	const struct cg_table *t = cg_table_builtin_version("257");
+	static const struct {
+		const char *lines[2];
+		const char *call;
+		int nr;
+		const char *want;
+	} cases[] = {
+		{{"@system-service"}, "umount2", 166, "umount2"},
+		{{"@basic-io"}, "timerfd_create", 283, "@timer"},
+		{{"@system-service", "~@privileged @resources"}, "chown", 92, "chown"},
+		{{"~@chown"}, "fchown", 93, "fchown"},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		_cleanup_free_ char *text = xasprintf(
+			"audit: type=1326 audit(1.2:3): pid=7 comm=\"app\" sig=31 arch=c000003e "
+			"syscall=%d compat=0 ip=0x1 code=0x80000000\n",
+			cases[i].nr);
+		struct cg_crash_report r;
+		cg_crash_report_init(&r, t);
+		struct cg_error e = {0};
+		assert_int_equal(cg_crash_report_add(&r, text, strlen(text), "x", &e), 0);
+		struct cg_unit_settings u;
+		unit_of(&u, cases[i].lines, cases[i].lines[1] ? 2 : 1);
+		assert_int_equal(cg_crash_report_explain(&r, &u, &e), 0);
+		assert_int_equal(r.nitems, 1);
+		assert_string_equal(cg_name_str(r.items[0].rec.name), cases[i].call);
+		assert_string_equal(r.items[0].fix, cases[i].want);
+		struct cg_filter f;
+		cg_filter_init(&f);
+		assert_int_equal(cg_unit_apply(&u, t, &f, &e), 0);
+		assert_string_equal(cg_fix_for(t, &f, cg_intern(cases[i].call)), cases[i].want);
+		cg_filter_done(&f);
+		cg_unit_settings_done(&u);
+		cg_crash_report_done(&r);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -169,6 +337,9 @@ int main(void)
 		cmocka_unit_test(test_forms),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_actions_and_wrappers),
+		cmocka_unit_test(test_report_records),
+		cmocka_unit_test(test_report_fix),
+		cmocka_unit_test(test_report_fix_is_the_rulebook),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

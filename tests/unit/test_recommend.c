@@ -253,24 +253,13 @@ static void test_random_profiles_all_versions(void **state)
 	free(all);
 }
 
-static void test_smallest_group(void **state)
-{
-	(void)state;
-	const struct cg_table *t = cg_table_builtin_version("252");
-	assert_string_equal(cg_smallest_group(t, cg_intern("chown"))->name, "@chown");
-	assert_string_equal(cg_smallest_group(t, cg_intern("mount"))->name, "@mount");
-	assert_string_equal(cg_smallest_group(t, cg_intern("read"))->name, "@basic-io");
-	assert_null(cg_smallest_group(t, cg_intern("made_up_call")));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_demo_service_pattern), cmocka_unit_test(test_not_covered),
 		cmocka_unit_test(test_i386_names),           cmocka_unit_test(test_unknown_and_ungrouped),
-		cmocka_unit_test(test_random_profiles),      cmocka_unit_test(test_smallest_group),
-		cmocka_unit_test(test_margin),               cmocka_unit_test(test_targets),
-		cmocka_unit_test(test_random_profiles_all_versions),
+		cmocka_unit_test(test_random_profiles),      cmocka_unit_test(test_margin),
+		cmocka_unit_test(test_targets),              cmocka_unit_test(test_random_profiles_all_versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
