@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The eBPF tracer backend: loads src/bpf/trace.bpf.c (through the skeleton
  * `bpftool gen skeleton` made of it), says which tasks to count, waits, and
- * turns the per-CPU counters into a profile. See trace.h for the contract.
+ * turns the per-CPU counters into a profile. See trace_bpf.h for the
+ * contract.
  *
  * Scope: a command, live process trees (-p) and their future children are
  * thread groups marked in a bitmap the fork/exit programs keep up to date; a
@@ -29,12 +30,12 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "trace_bpf.h"
+
 #include "abi.h"
-#include "spawn.h"
 #include "bpf/trace_bpf_shared.h"
-#include "trace.h"
+#include "spawn.h"
 #include "trace.skel.h"
-#include "trace_ptrace.h"
 #include "util.h"
 
 extern char **environ;
@@ -708,9 +709,7 @@ static void attached_note(FILE *warn, unsigned long tasks, const char *which)
 
 int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_trace_result *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->exit_status = -1;
-	r->used = CG_TRACE_BPF;
+	cg_trace_result_init(r, CG_TRACE_BPF);
 
 	int scopes = !!o->argv + !!o->n_pids + !!o->cgroup;
 	if (scopes != 1 || (o->argv && !o->argv[0])) {

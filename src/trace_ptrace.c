@@ -18,7 +18,6 @@
  *    untraced; with SIGTRAP: our PTRACE_INTERRUPT or a new task's first stop;
  *  - anything else: a signal on its way, passed on when resuming. */
 #include "trace_ptrace.h"
-#include "spawn.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -39,7 +38,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "trace.h"
+#include "spawn.h"
 
 extern char **environ;
 
@@ -738,11 +737,7 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
 	t->o = o;
 	t->p = p;
 	t->r = r;
-	r->exit_status = -1;
-	r->stop_signal = 0;
-	r->used = CG_TRACE_PTRACE;
-	r->tasks = 0;
-	r->lost = 0;
+	cg_trace_result_init(r, CG_TRACE_PTRACE);
 	t->handled_requests = t->base_requests = cg_trace_stop_count();
 	t->spin = several_cpus();
 	init_cannot_fail(t);

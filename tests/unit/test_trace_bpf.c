@@ -16,6 +16,8 @@
 
 #include "profile.h"
 #include "trace.h"
+#include "trace_bpf.h"
+#include "trace_ptrace.h"
 
 static char why_not[512];
 static bool bpf_ok;
