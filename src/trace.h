@@ -19,7 +19,7 @@ int cg_trace_backend_from_name(const char *s, enum cg_trace_backend *out);
 /* Traces what o names, adding every call to p (which the caller owns and
  * may already hold entries). Fills r. Returns 0 when the trace ran (even if
  * the command failed: see r->exit_status), or a negative errno with
- * r->error saying why.
+ * r->error saying why (r->cannot_run when the command could not be run).
  * With CG_TRACE_AUTO, bpf is used when cg_trace_bpf_available(), else
  * ptrace; why_auto (may be NULL, len bytes) receives a line telling which
  * was picked and why, also written to o->warn (when set) before the trace

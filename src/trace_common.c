@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* What both backends share: results, stop signals, and finding the processes of a cgroup. */
+/* What both backends share: results, starting a command's answers, stop
+ * signals, and finding the processes of a cgroup. */
 #include "trace_common.h"
 
 #include <ctype.h>
@@ -20,6 +21,27 @@ void cg_trace_result_init(struct cg_trace_result *r, enum cg_trace_backend b)
 	memset(r, 0, sizeof(*r));
 	r->exit_status = -1;
 	r->used = b;
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+int cg_trace_find_command(const struct cg_trace_opts *o, char **path,
+			  struct cg_trace_result *r)
+{
+	int code = cg_spawn_find(o->argv[0], path, &r->error);
+	if (code == 0)
+		return 0;
+	r->cannot_run = r->exit_status = code;
+	return code == 127 ? -ENOENT : -EACCES;
+}
+
+int cg_trace_command_failure(struct cg_spawn *s, struct cg_trace_result *r)
+{
+	int code = cg_spawn_failure(s, &r->error);
+	if (code <= 0)
+		return code;
+	r->cannot_run = r->exit_status = code;
+	return 0;
 }
 
 /* ---- stop requests ---------------------------------------------------------- */

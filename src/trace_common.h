@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* What both tracer backends share, below them: what to trace and what came
  * of it (options and result), the stop signals they honour, the processes
- * of a cgroup. The backends (trace_ptrace.h,
+ * of a cgroup, and starting a command through spawn with the same answers
+ * (126/127, "cannot run PATH") in both. The backends (trace_ptrace.h,
  * trace_bpf.h) include this header and never trace.h, which sits above
  * them and picks one. */
 #pragma once
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "spawn.h"
 #include "util.h"
 
 enum cg_trace_backend {
@@ -46,6 +48,14 @@ struct cg_trace_result {
 	 * 128 + N when signal N killed it. -1 when no command was run, or
 	 * it had not ended when the trace stopped. */
 	int exit_status;
+	/* When the command could not be run: 127 (not found) or 126 (found
+	 * but not executable, or execve refused it), the code a shell gives,
+	 * also in exit_status, with error saying why. Not found or not
+	 * executable ("NAME: command not found", "NAME: permission denied"):
+	 * the trace returns -ENOENT or -EACCES, having traced nothing. Refused
+	 * by execve ("cannot run PATH: reason"): the trace ran (the attempt
+	 * and the child's end are counted) and returns 0. Else 0. */
+	int cannot_run;
 	/* The signal (SIGINT, SIGTERM, SIGHUP) that stopped the trace early,
 	 * or 0. */
 	int stop_signal;
@@ -61,6 +71,20 @@ struct cg_trace_result {
 
 /* Empties r for a trace by backend b: no command status yet (-1). */
 void cg_trace_result_init(struct cg_trace_result *r, enum cg_trace_backend b);
+
+/* ---- the command ------------------------------------------------------------ */
+
+/* Finds o->argv[0] as a shell would. Returns 0 with *path (caller frees),
+ * or -ENOENT (127) / -EACCES (126) with r->cannot_run and r->exit_status
+ * set to that code and r->error saying why. */
+int cg_trace_find_command(const struct cg_trace_opts *o, char **path,
+			  struct cg_trace_result *r);
+/* Once the command's first process is gone (reaped): whether it ran.
+ * Returns 0 when it did, and when execve failed (r->cannot_run and
+ * r->exit_status set to 127 or 126, r->error "cannot run PATH: reason");
+ * a negative errno with its message in r->error when the backend's
+ * prepare callback failed. Reads s's failure report (cg_spawn_failure()). */
+int cg_trace_command_failure(struct cg_spawn *s, struct cg_trace_result *r);
 
 /* ---- stop requests ---------------------------------------------------------- */
 
