@@ -154,6 +154,14 @@ fi
 sh -c 'trap "" HUP; exec "$@"' sh $T --no-report -o "$TMP/hup.txt" -- \
 	sh -c 'kill -HUP $$; echo alive' >"$TMP/hup.out" 2>/dev/null
 check_eq "ignored SIGHUP stays ignored for the command" "$?:$(cat "$TMP/hup.out")" "0:alive"
+# So does an ignored SIGINT (a command started from `trap "" INT`, or in
+# the background of a non-interactive shell): the same as without us.
+int_cmd=(sh -c 'kill -INT $$; echo alive')
+want=$( (trap "" INT; "${int_cmd[@]}"); echo ":$?")
+got=$( (trap "" INT; $T --no-report -o "$TMP/intign.txt" -- "${int_cmd[@]}") 2>/dev/null; echo ":$?")
+check_eq "ignored SIGINT stays ignored for the command, as without callgroups" "$got" "$want"
+check_eq "ignored SIGINT: the command went on" "$got" "alive
+:0"
 
 # Job control: SIGSTOP stops a traced command (group-stop kept by
 # PTRACE_LISTEN), SIGCONT resumes it, and its calls are all counted.

@@ -94,6 +94,23 @@ wait $cg
 check_eq "a second SIGTERM kills the command (137)" "$?" 137
 check_grep "second SIGTERM: summary written" 'total$' "$TMP/term2.txt"
 
+# The command inherits the signal dispositions we inherited, as without
+# callgroups: under nohup (SIGHUP ignored) it survives a SIGHUP; started
+# from `trap "" INT`, a SIGINT.
+hup_cmd=(sh -c 'kill -HUP $$; echo alive')
+want=$(nohup "${hup_cmd[@]}" 2>/dev/null; echo ":$?")
+got=$(nohup $B --no-report -o "$TMP/hup.txt" -- "${hup_cmd[@]}" 2>/dev/null; echo ":$?")
+check_eq "nohup: ignored SIGHUP stays ignored for the command, as without callgroups" "$got" "$want"
+check_eq "nohup: the command went on" "$got" "alive
+:0"
+check_eq "nohup: its kill counted" "$(count "$TMP/hup.txt" kill)" 1
+int_cmd=(sh -c 'kill -INT $$; echo alive')
+want=$( (trap "" INT; "${int_cmd[@]}"); echo ":$?")
+got=$( (trap "" INT; $B --no-report -o "$TMP/intign.txt" -- "${int_cmd[@]}") 2>/dev/null; echo ":$?")
+check_eq "ignored SIGINT stays ignored for the command, as without callgroups" "$got" "$want"
+check_eq "ignored SIGINT: the command went on" "$got" "alive
+:0"
+
 # ---- -p ------------------------------------------------------------------------
 attach_test() { # NAME THREADS CALLS
 	local name=$1 threads=$2 n=$3
