@@ -356,7 +356,7 @@ static int mark_self(void *data, struct cg_error *e)
 static int start_command(struct trace_bpf *s, const char *path, char *const *argv,
 			 struct cg_spawn *sp, struct cg_error *e)
 {
-	struct cg_spawn_opts so = { .path = path, .argv = argv, .prepare = mark_self, .data = s };
+	struct cg_spawn_opts so = {.path = path, .argv = argv, .prepare = mark_self, .data = s};
 	return cg_spawn_start(&so, sp, e);
 }
 
@@ -675,13 +675,14 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 				 "start there\n", o->cgroup);
 	if ((ret = attach(s, o->count_errors, &r->error)) < 0)
 		return ret;
-	_cleanup_(cg_spawn_done) struct cg_spawn sp = { .pid = -1, .gate_fd = -1, .fail_fd = -1 };
+	_cleanup_(cg_spawn_done) struct cg_spawn sp = {.pid = -1, .gate_fd = -1, .fail_fd = -1};
 	if (o->argv && (ret = start_command(s, path, o->argv, &sp, &r->error)) < 0)
 		return ret;
 
 	if (o->argv) {
 		tasks = 1;
-		r->stop_signal = wait_command(s, sp.pid, base, &r->exit_status, o->warn, o->argv[0]);
+		r->stop_signal =
+		    wait_command(s, sp.pid, base, &r->exit_status, o->warn, o->argv[0]);
 		/* wait_command() reaped it: its failure report is there to read. */
 		if ((ret = cg_trace_command_failure(&sp, r)) < 0)
 			return ret;

@@ -25,8 +25,7 @@ void cg_trace_result_init(struct cg_trace_result *r, enum cg_trace_backend b)
 
 /* ---- the command ------------------------------------------------------------ */
 
-int cg_trace_find_command(const struct cg_trace_opts *o, char **path,
-			  struct cg_trace_result *r)
+int cg_trace_find_command(const struct cg_trace_opts *o, char **path, struct cg_trace_result *r)
 {
 	int code = cg_spawn_find(o->argv[0], path, &r->error);
 	if (code == 0)

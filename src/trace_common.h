@@ -77,8 +77,7 @@ void cg_trace_result_init(struct cg_trace_result *r, enum cg_trace_backend b);
 /* Finds o->argv[0] as a shell would. Returns 0 with *path (caller frees),
  * or -ENOENT (127) / -EACCES (126) with r->cannot_run and r->exit_status
  * set to that code and r->error saying why. */
-int cg_trace_find_command(const struct cg_trace_opts *o, char **path,
-			  struct cg_trace_result *r);
+int cg_trace_find_command(const struct cg_trace_opts *o, char **path, struct cg_trace_result *r);
 /* Once the command's first process is gone (reaped): whether it ran.
  * Returns 0 when it did, and when execve failed (r->cannot_run and
  * r->exit_status set to 127 or 126, r->error "cannot run PATH: reason");

@@ -476,7 +476,7 @@ static int prepare_traced(void *data, struct cg_error *e)
 static int start_command(struct tracer *t, const char *path, struct cg_error *e)
 {
 	struct cg_spawn_opts so = {
-		.path = path, .argv = t->o->argv, .gate = true, .prepare = prepare_traced };
+	    .path = path, .argv = t->o->argv, .gate = true, .prepare = prepare_traced};
 	int r = cg_spawn_start(&so, &t->spawn, e);
 	if (r < 0)
 		return r;
@@ -735,7 +735,7 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
 	t->o = o;
 	t->p = p;
 	t->r = r;
-	t->spawn = (struct cg_spawn){ .pid = -1, .gate_fd = -1, .fail_fd = -1 };
+	t->spawn = (struct cg_spawn){.pid = -1, .gate_fd = -1, .fail_fd = -1};
 	cg_trace_result_init(r, CG_TRACE_PTRACE);
 	t->handled_requests = t->base_requests = cg_trace_stop_count();
 	t->spin = several_cpus();

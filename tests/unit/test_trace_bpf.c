@@ -311,8 +311,8 @@ static void test_command_not_runnable(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "not a program\n", 14), 14);
 	close(fd);
-	char *argv[] = { path, NULL };
-	struct cg_trace_opts o = { .argv = argv, .count_errors = true };
+	char *argv[] = {path, NULL};
+	struct cg_trace_opts o = {.argv = argv, .count_errors = true};
 	struct cg_trace_result r;
 
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
