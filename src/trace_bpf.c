@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The eBPF tracer backend: loads src/bpf/trace.bpf.c (through the skeleton
  * `bpftool gen skeleton` made of it), says which tasks to count, waits, and
- * turns the per-CPU counters into a profile. See trace.h for the contract.
+ * turns the per-CPU counters into a profile. See trace_bpf.h for the
+ * contract.
  *
  * Scope: a command, live process trees (-p) and their future children are
  * thread groups marked in a bitmap the fork/exit programs keep up to date; a
@@ -29,15 +30,13 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "abi.h"
-#include "spawn.h"
-#include "bpf/trace_bpf_shared.h"
-#include "trace.h"
-#include "trace.skel.h"
-#include "trace_ptrace.h"
-#include "util.h"
+#include "trace_bpf.h"
 
-extern char **environ;
+#include "abi.h"
+#include "bpf/trace_bpf_shared.h"
+#include "spawn.h"
+#include "trace.skel.h"
+#include "util.h"
 
 _Static_assert(CG_BPF_ABI_X86_64 == CG_ABI_X86_64 && CG_BPF_ABI_I386 == CG_ABI_I386 &&
 		       CG_BPF_ABI_X32 == CG_ABI_X32 && CG_BPF_ABIS == CG_ABI_COUNT,
@@ -339,91 +338,26 @@ static bool cgroup_gone(struct trace_bpf *s, const char *dir)
 
 /* ---- the command ---------------------------------------------------------- */
 
-/* Returns once pid sleeps in read(2): its entry has passed the tracepoint,
- * so neither it nor what the child did after fork (glibc's set_robust_list)
- * is counted. /proc/PID/syscall names the call a sleeping task is in. */
-static void wait_blocked_in_read(pid_t pid)
+/* In the command, just before execve: it marks itself, so the execve is
+ * its first call counted, as with the ptrace backend. Marking from here
+ * rather than from the parent leaves nothing of the start (the wait at a
+ * start gate, closing its pipe) in the counts; the map is shared with the
+ * child (MAP_SHARED survives fork), and the mark is an atomic operation on
+ * it: async-signal-safe. */
+static int mark_self(void *data, struct cg_error *e)
 {
-	char path[64], buf[128];
-	snprintf(path, sizeof(path), "/proc/%d/syscall", (int)pid);
-	for (unsigned tries = 0; tries < 5000; tries++) { /* then go on anyway */
-		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return; /* gone: start_command() sees it at the read of fail */
-		ssize_t n = read(fd, buf, sizeof(buf) - 1);
-		if (n > 0) {
-			buf[n] = '\0';
-			char *end;
-			long nr = strtol(buf, &end, 10);
-			if (end != buf && *end == ' ' && nr == SYS_read)
-				return;
-		} else if (n < 0) {
-			/* No /proc/PID/syscall: a sleeping child is the best sign. */
-			char st;
-			pid_t pp;
-			if (!proc_stat(pid, &st, &pp) || st == 'S')
-				return;
-		}
-		usleep(tries < 100 ? 20 : 1000);
-	}
+	(void)e;
+	mark(data, getpid());
+	return 0;
 }
 
-/* Starts the command at path, held before execve until it is marked, so
- * its first counted call is the execve, as with the ptrace backend. Returns
- * the pid, or a negative errno with e set. */
-static pid_t start_command(struct trace_bpf *s, const char *path, char *const *argv,
-			   struct cg_error *e)
+/* Starts the command at path. Returns 0 with sp filled, or a negative
+ * errno with e set. */
+static int start_command(struct trace_bpf *s, const char *path, char *const *argv,
+			 struct cg_spawn *sp, struct cg_error *e)
 {
-	int go[2];
-	if (pipe2(go, O_CLOEXEC) < 0) {
-		int err = errno;
-		cg_error_set(e, "", 0, "pipe: %s", strerror(err));
-		return -err;
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		int err = errno;
-		close(go[0]);
-		close(go[1]);
-		cg_error_set(e, "", 0, "fork: %s", strerror(err));
-		return -err;
-	}
-	if (pid == 0) {
-		char c;
-		cg_spawn_restore_signals();
-		/* Nothing but this read and the execve runs here once the
-		 * parent may count: the read entered before (not counted),
-		 * the execve is the first call counted. */
-		if (read(go[0], &c, 1) != 1)
-			_exit(127); /* the tracer gave up */
-		execve(path, argv, environ);
-		int err = errno;
-		dprintf(2, "callgroups: cannot run %s: %s\n", path, strerror(err));
-		_exit(err == ENOENT ? 127 : 126);
-	}
-	close(go[0]);
-	wait_blocked_in_read(pid);
-	mark(s, pid);
-	ssize_t n = write(go[1], "g", 1);
-	close(go[1]);
-	if (n != 1) {
-		int err = errno ? errno : EIO;
-		kill(pid, SIGKILL);
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		cg_error_set(e, "", 0, "cannot start %s: %s", path, strerror(err));
-		return -err;
-	}
-	return pid;
-}
-
-static int shell_status(int st)
-{
-	if (WIFEXITED(st))
-		return WEXITSTATUS(st);
-	if (WIFSIGNALED(st))
-		return 128 + WTERMSIG(st);
-	return -1;
+	struct cg_spawn_opts so = {.path = path, .argv = argv, .prepare = mark_self, .data = s};
+	return cg_spawn_start(&so, sp, e);
 }
 
 /* Kills every traced process: the answer to a second stop request. */
@@ -465,7 +399,7 @@ static int wait_command(struct trace_bpf *s, pid_t pid, unsigned base, int *exit
 			pid_t w = waitpid(pid, &st, WNOHANG);
 			if (w == pid || (w < 0 && errno == ECHILD)) {
 				if (w == pid)
-					*exit_status = shell_status(st);
+					*exit_status = cg_spawn_exit_code(st);
 				running = false;
 				if (pidfd >= 0)
 					close(pidfd);
@@ -708,9 +642,7 @@ static void attached_note(FILE *warn, unsigned long tasks, const char *which)
 
 int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_trace_result *r)
 {
-	memset(r, 0, sizeof(*r));
-	r->exit_status = -1;
-	r->used = CG_TRACE_BPF;
+	cg_trace_result_init(r, CG_TRACE_BPF);
 
 	int scopes = !!o->argv + !!o->n_pids + !!o->cgroup;
 	if (scopes != 1 || (o->argv && !o->argv[0])) {
@@ -732,12 +664,9 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 	unsigned long tasks = 0;
 	unsigned base = cg_trace_stop_count();
 	int ret;
-	_cleanup_free_ char *path = NULL;
-	if (o->argv && !(path = cg_find_command(o->argv[0]))) {
-		int err = errno;
-		cg_error_set(&r->error, "", 0, "cannot run %s: %s", o->argv[0], strerror(err));
-		return -err;
-	}
+	_cleanup_free_ char *path = NULL; /* the command's; sp points to it */
+	if (o->argv && (ret = cg_trace_find_command(o, &path, r)) < 0)
+		return ret;
 	s->bss->scope = o->cgroup ? CG_BPF_SCOPE_CGROUP : CG_BPF_SCOPE_PIDS;
 	if (o->cgroup && (ret = set_cgroup(s, o->cgroup, &tasks, &r->error)) < 0)
 		return ret;
@@ -746,13 +675,17 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 				 "start there\n", o->cgroup);
 	if ((ret = attach(s, o->count_errors, &r->error)) < 0)
 		return ret;
-	pid_t pid = 0;
-	if (o->argv && (pid = start_command(s, path, o->argv, &r->error)) < 0)
-		return pid;
+	_cleanup_(cg_spawn_done) struct cg_spawn sp = {.pid = -1, .gate_fd = -1, .fail_fd = -1};
+	if (o->argv && (ret = start_command(s, path, o->argv, &sp, &r->error)) < 0)
+		return ret;
 
 	if (o->argv) {
 		tasks = 1;
-		r->stop_signal = wait_command(s, pid, base, &r->exit_status, o->warn, o->argv[0]);
+		r->stop_signal =
+		    wait_command(s, sp.pid, base, &r->exit_status, o->warn, o->argv[0]);
+		/* wait_command() reaped it: its failure report is there to read. */
+		if ((ret = cg_trace_command_failure(&sp, r)) < 0)
+			return ret;
 	} else if (o->n_pids) {
 		if ((ret = set_pids(s, o->pids, o->n_pids, &tasks, &r->error)) < 0)
 			return ret;

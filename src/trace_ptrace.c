@@ -18,7 +18,6 @@
  *    untraced; with SIGTRAP: our PTRACE_INTERRUPT or a new task's first stop;
  *  - anything else: a signal on its way, passed on when resuming. */
 #include "trace_ptrace.h"
-#include "spawn.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -39,9 +38,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "trace.h"
-
-extern char **environ;
+#include "spawn.h"
 
 /* Numbers at or above this are counted by name directly (none exist on
  * x86 today; the slot arrays stay small and flat). */
@@ -61,6 +58,7 @@ struct tracer {
 	struct cg_profile *p;
 	struct cg_trace_result *r;
 	bool command;      /* started a command under the seccomp filter */
+	struct cg_spawn spawn; /* the command's start, while command */
 	bool syscall_mode; /* PTRACE_SYSCALL stops (live processes) */
 	bool spin;         /* poll before sleeping in waitpid (see wait_any) */
 	pid_t main_pid;
@@ -337,8 +335,7 @@ static void on_stop(struct tracer *t, pid_t tid, int status)
 static void on_exit_status(struct tracer *t, pid_t tid, int status)
 {
 	if (t->command && tid == t->main_pid)
-		t->r->exit_status =
-			WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		t->r->exit_status = cg_spawn_exit_code(status);
 	tracee_remove(t, tid);
 }
 
@@ -461,53 +458,52 @@ static int install_trace_filter(void)
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0 ? 0 : -errno;
 }
 
-/* Forks the command; it waits on a pipe until seized, then installs the
- * filter and calls execve, the first call traced. Nothing of ours it could
- * notice: same stdin/stdout/stderr, same environment, same process group. */
-static int start_command(struct tracer *t, const char *path)
+/* In the command, after the gate opened: the filter that makes each call
+ * a ptrace stop. The execve that follows is the first call traced. */
+static int prepare_traced(void *data, struct cg_error *e)
 {
-	int go[2];
-	if (pipe2(go, O_CLOEXEC) < 0)
-		return -errno;
-	pid_t pid = fork();
-	if (pid < 0) {
-		int err = -errno;
-		close(go[0]);
-		close(go[1]);
-		return err;
-	}
-	if (pid == 0) {
-		char c;
-		cg_spawn_restore_signals();
-		close(go[1]);
-		if (read(go[0], &c, 1) != 1)
-			_exit(127); /* the tracer gave up */
-		close(go[0]);
-		int r = install_trace_filter();
-		if (r < 0) {
-			dprintf(2, "callgroups: cannot install the seccomp filter: %s\n",
-				strerror(-r));
-			_exit(127);
-		}
-		execve(path, t->o->argv, environ);
-		int err = errno;
-		dprintf(2, "callgroups: cannot run %s: %s\n", path, strerror(err));
-		_exit(err == ENOENT ? 127 : 126);
-	}
-	close(go[0]);
+	(void)data;
+	int r = install_trace_filter();
+	if (r < 0)
+		cg_error_set(e, NULL, 0, "cannot install the seccomp filter: %s", strerror(-r));
+	return r;
+}
+
+/* Starts the command, held at the gate until seized. Nothing of ours it
+ * could notice: same stdin/stdout/stderr, same environment, same process
+ * group, the signal dispositions we inherited. Returns 0, or a negative
+ * errno with e set. */
+static int start_command(struct tracer *t, const char *path, struct cg_error *e)
+{
+	struct cg_spawn_opts so = {
+	    .path = path, .argv = t->o->argv, .gate = true, .prepare = prepare_traced};
+	int r = cg_spawn_start(&so, &t->spawn, e);
+	if (r < 0)
+		return r;
+	pid_t pid = t->spawn.pid;
 	if (ptrace(PTRACE_SEIZE, pid, 0L, SEIZE_OPTS | PTRACE_O_TRACESECCOMP |
 					      PTRACE_O_EXITKILL) < 0) {
-		int err = -errno;
-		close(go[1]); /* the child reads EOF and exits */
-		waitpid(pid, NULL, 0);
-		return err;
+		int err = errno;
+		cg_spawn_done(&t->spawn); /* the gate closes unopened: the child exits */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		cg_error_set(e, "", 0, "cannot trace %s: %s", path, strerror(err));
+		return -err;
 	}
-	struct tracee *e = tracee_add(t, pid);
-	e->started = true;
+	struct tracee *te = tracee_add(t, pid);
+	te->started = true;
 	t->main_pid = pid;
-	ssize_t n = write(go[1], "g", 1);
-	close(go[1]);
-	return n == 1 ? 0 : -EIO;
+	r = cg_spawn_release(&t->spawn);
+	if (r < 0) {
+		cg_error_set(e, "", 0, "cannot start %s: %s", path, strerror(-r));
+		kill(pid, SIGKILL);
+		int st;
+		while (waitpid(pid, &st, __WALL) >= 0 || errno == EINTR)
+			; /* its stops, then its end (ECHILD once reaped) */
+		tracee_remove(t, pid);
+		return r;
+	}
+	return 0;
 }
 
 /* ---- stop requests ------------------------------------------------------- */
@@ -734,27 +730,21 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
 		    struct cg_trace_result *r)
 {
 	struct tracer *t = xcalloc(1, sizeof(*t));
+	_cleanup_free_ char *path = NULL; /* the command's; t->spawn points to it */
 	int ret = 0;
 	t->o = o;
 	t->p = p;
 	t->r = r;
-	r->exit_status = -1;
-	r->stop_signal = 0;
-	r->used = CG_TRACE_PTRACE;
-	r->tasks = 0;
-	r->lost = 0;
+	t->spawn = (struct cg_spawn){.pid = -1, .gate_fd = -1, .fail_fd = -1};
+	cg_trace_result_init(r, CG_TRACE_PTRACE);
 	t->handled_requests = t->base_requests = cg_trace_stop_count();
 	t->spin = several_cpus();
 	init_cannot_fail(t);
 
 	if (o->argv && o->argv[0]) {
-		_cleanup_free_ char *path = cg_find_command(o->argv[0]);
-		if (!path) {
-			ret = -errno;
-			cg_error_set(&r->error, "", 0, "cannot run %s: %s", o->argv[0],
-				     strerror(errno));
+		ret = cg_trace_find_command(o, &path, r);
+		if (ret < 0)
 			goto out;
-		}
 		char why[512];
 		if (o->warn && cg_trace_file_privileged(path, why, sizeof(why)))
 			fprintf(o->warn,
@@ -763,12 +753,9 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
 				"differently\n",
 				why);
 		t->command = true;
-		ret = start_command(t, path);
-		if (ret < 0) {
-			cg_error_set(&r->error, "", 0, "cannot trace %s: %s", o->argv[0],
-				     strerror(-ret));
+		ret = start_command(t, path, &r->error);
+		if (ret < 0)
 			goto out;
-		}
 	} else {
 		_cleanup_free_ pid_t *cg_pids = NULL;
 		const pid_t *pids = o->pids;
@@ -817,8 +804,13 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
 	run_loop(t);
 	if (cg_trace_stop_count() != t->base_requests)
 		alarm(0); /* the wake-up set by a stop request is no longer needed */
+	/* The loop ended with every tracee reaped, the command's first
+	 * process too: its failure report, if any, is there to read. */
+	if (t->command && (ret = cg_trace_command_failure(&t->spawn, r)) < 0)
+		goto out;
 	counts_to_profile(t);
 out:
+	cg_spawn_done(&t->spawn);
 	free(t->failed);
 	free(t->tab);
 	free(t);

@@ -48,9 +48,9 @@ static void help(FILE *f)
 	      "      --no-margin       no upgrade margin in the report (as for suggest)\n"
 	      "  -h, --help            this text\n"
 	      "\n"
-	      "Exit status: the command's (128+N when signal N killed it); with -p,\n"
-	      "--unit or --cgroup that of the report; 2 for bad arguments, 3 when the\n"
-	      "trace could not start.\n"
+	      "Exit status: the command's (128+N when signal N killed it); 127 when it\n"
+	      "was not found, 126 when it could not be run; with -p, --unit or --cgroup\n"
+	      "that of the report; 2 for bad arguments, 3 when the trace could not start.\n"
 	      "\n"
 	      "Signals: Ctrl+C reaches the command itself (same process group) and the\n"
 	      "trace ends when it does; SIGINT, SIGTERM or SIGHUP sent to callgroups alone\n"
@@ -201,8 +201,13 @@ int cmd_trace(int argc, char **argv)
 	char why[512] = "";
 	cg_trace_handle_signals();
 	int ret = cg_trace_run(&o, p, &r, why, sizeof(why));
+	/* A command that could not be run: 127 or 126, as `run` says. */
 	if (ret < 0)
-		die_error(CG_EXIT_FAILURE, &r.error);
+		die_error(r.cannot_run ? r.cannot_run : CG_EXIT_FAILURE, &r.error);
+	if (r.cannot_run) {
+		char buf[1024];
+		fprintf(stderr, "callgroups: %s\n", cg_error_format(&r.error, buf, sizeof buf));
+	}
 	if (r.stop_signal && !command)
 		fprintf(stderr, "callgroups: %s: detached from %lu task%s\n",
 			strsignal(r.stop_signal), r.tasks, r.tasks == 1 ? "" : "s");

@@ -58,8 +58,20 @@ $B --no-errors --no-report -o "$TMP/e2.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/
 check_eq "--no-errors: chdir counted" "$(count "$TMP/e2.txt" chdir)" 1
 check_eq "--no-errors: no errors" "$(errcount "$TMP/e2.txt" chdir)" 0
 check_status "killed by SIGTERM -> 143" 143 $B --no-report -o "$TMP/s.txt" -- sh -c 'kill -TERM $$'
-check_status "unknown command -> 3" 3 $B --no-report -- /nonexistent/callgroups-no-such-cmd
-check_grep "unknown command is named" 'callgroups-no-such-cmd' "$TMP/err"
+# A command that cannot be run: the shell's codes and messages, as `run`.
+check_status "unknown command -> 127" 127 $B --no-report -- /nonexistent/callgroups-no-such-cmd
+check_grep "unknown command is named" '^callgroups: /nonexistent/callgroups-no-such-cmd: command not found$' "$TMP/err"
+check_status "unknown command in PATH -> 127" 127 $B --no-report -- callgroups-no-such-cmd
+printf 'not a program\n' >"$TMP/noexec" && chmod 644 "$TMP/noexec"
+check_status "not executable -> 126" 126 $B --no-report -- "$TMP/noexec"
+check_grep "not executable: said so" 'noexec: permission denied$' "$TMP/err"
+chmod 755 "$TMP/noexec"
+check_status "execve refuses it (no #!, not ELF) -> 126" 126 $B --no-report -o "$TMP/noexec.txt" -- "$TMP/noexec"
+check_grep "execve refuses it: says why" "^callgroups: cannot run $TMP/noexec: Exec format error$" "$TMP/err"
+check_eq "execve refuses it: the failed execve is in the table" "$(errcount "$TMP/noexec.txt" execve)" 1
+printf '#!/nonexistent/callgroups-interp\n' >"$TMP/badint" && chmod 755 "$TMP/badint"
+check_status "its interpreter is missing -> 127" 127 $B --no-report -- "$TMP/badint"
+check_grep "missing interpreter: says why" "^callgroups: cannot run $TMP/badint: No such file or directory$" "$TMP/err"
 # The command keeps its privileges (nothing stops it): no setuid warning.
 cp "$PROGS/trace_loop" "$TMP/suid" && chmod 4755 "$TMP/suid"
 $B --no-report -o "$TMP/suid.txt" -- "$TMP/suid" 5 2>"$TMP/suid.err"
@@ -81,6 +93,23 @@ sleep 0.5; kill -TERM $cg; sleep 0.3; kill -TERM $cg
 wait $cg
 check_eq "a second SIGTERM kills the command (137)" "$?" 137
 check_grep "second SIGTERM: summary written" 'total$' "$TMP/term2.txt"
+
+# The command inherits the signal dispositions we inherited, as without
+# callgroups: under nohup (SIGHUP ignored) it survives a SIGHUP; started
+# from `trap "" INT`, a SIGINT.
+hup_cmd=(sh -c 'kill -HUP $$; echo alive')
+want=$(nohup "${hup_cmd[@]}" 2>/dev/null; echo ":$?")
+got=$(nohup $B --no-report -o "$TMP/hup.txt" -- "${hup_cmd[@]}" 2>/dev/null; echo ":$?")
+check_eq "nohup: ignored SIGHUP stays ignored for the command, as without callgroups" "$got" "$want"
+check_eq "nohup: the command went on" "$got" "alive
+:0"
+check_eq "nohup: its kill counted" "$(count "$TMP/hup.txt" kill)" 1
+int_cmd=(sh -c 'kill -INT $$; echo alive')
+want=$( (trap "" INT; "${int_cmd[@]}"); echo ":$?")
+got=$( (trap "" INT; $B --no-report -o "$TMP/intign.txt" -- "${int_cmd[@]}") 2>/dev/null; echo ":$?")
+check_eq "ignored SIGINT stays ignored for the command, as without callgroups" "$got" "$want"
+check_eq "ignored SIGINT: the command went on" "$got" "alive
+:0"
 
 # ---- -p ------------------------------------------------------------------------
 attach_test() { # NAME THREADS CALLS

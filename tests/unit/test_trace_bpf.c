@@ -11,11 +11,14 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "profile.h"
 #include "trace.h"
+#include "trace_bpf.h"
+#include "trace_ptrace.h"
 
 static char why_not[512];
 static bool bpf_ok;
@@ -291,7 +294,45 @@ static void test_bad_targets(void **state)
 	struct cg_trace_opts nocmd = { .argv = bad };
 	assert_int_equal(cg_trace_bpf(&nocmd, p, &r), -ENOENT);
 	assert_non_null(strstr(r.error.msg, "callgroups-no-such-cmd"));
+	assert_int_equal(r.cannot_run, 127);
+	assert_int_equal(r.exit_status, 127);
 	assert_int_equal(cg_profile_count(p), 0);
+}
+
+/* A file that is no program: 126 as a shell says, found not executable
+ * before anything runs, or refused by execve (no #!, not ELF) after the
+ * trace began: then the failed execve is counted, and nothing before it. */
+static void test_command_not_runnable(void **state)
+{
+	(void)state;
+	need_bpf();
+	char path[] = "/tmp/cg-trace-noexec-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not a program\n", 14), 14);
+	close(fd);
+	char *argv[] = {path, NULL};
+	struct cg_trace_opts o = {.argv = argv, .count_errors = true};
+	struct cg_trace_result r;
+
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(cg_trace_bpf(&o, p, &r), -EACCES);
+	assert_int_equal(r.cannot_run, 126);
+	assert_non_null(strstr(r.error.msg, "permission denied"));
+	assert_int_equal(cg_profile_count(p), 0);
+
+	_cleanup_profile_ struct cg_profile *q = cg_profile_new();
+	assert_int_equal(chmod(path, 0755), 0);
+	assert_int_equal(cg_trace_bpf(&o, q, &r), 0);
+	assert_int_equal(r.cannot_run, 126);
+	assert_int_equal(r.exit_status, 126);
+	_cleanup_free_ char *want = xasprintf("cannot run %s: %s", path, strerror(ENOEXEC));
+	assert_string_equal(r.error.msg, want);
+	assert_int_equal(calls(q, CG_ABI_X86_64, "execve"), 1);
+	assert_int_equal(errors(q, CG_ABI_X86_64, "execve"), 1);
+	assert_int_equal(calls(q, CG_ABI_X86_64, "close"), 0);
+	unlink(path);
 }
 
 int main(void)
@@ -311,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_no_errors),
 		cmocka_unit_test(test_attach_loses_nothing),
 		cmocka_unit_test(test_bad_targets),
+		cmocka_unit_test(test_command_not_runnable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
