@@ -127,20 +127,34 @@ static void signals_forward_to(const struct run_signals *s, pid_t pid)
 	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
 }
 
-/* After the command is gone: what the caller had. A signal that comes now
- * finds the caller's disposition. */
-static void signals_give_back(const struct run_signals *s)
+static void forward_to_none(void)
 {
-	block_forwarded(NULL);
-	for (size_t i = 0; i < ELEMENTSOF(forwarded_signals); i++)
-		sigaction(forwarded_signals[i], &s->old_fwd[i], NULL);
-	for (size_t i = 0; i < ELEMENTSOF(ignored_signals); i++)
-		sigaction(ignored_signals[i], &s->old_ign[i], NULL);
 	int fd = fwd_pidfd;
 	fwd_pidfd = -1;
 	fwd_pid = 0;
 	if (fd >= 0)
 		close(fd);
+}
+
+/* Once the command is reaped: a SIGTERM or SIGHUP that comes while its
+ * records are read goes nowhere, as one that reached it just too late. */
+static void signals_forward_none(const struct run_signals *s)
+{
+	block_forwarded(NULL);
+	forward_to_none();
+	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
+}
+
+/* At the end of the run: what the caller had. A signal still blocked
+ * (the command never started) then meets the caller's disposition. */
+static void signals_give_back(const struct run_signals *s)
+{
+	block_forwarded(NULL);
+	forward_to_none();
+	for (size_t i = 0; i < ELEMENTSOF(forwarded_signals); i++)
+		sigaction(forwarded_signals[i], &s->old_fwd[i], NULL);
+	for (size_t i = 0; i < ELEMENTSOF(ignored_signals); i++)
+		sigaction(ignored_signals[i], &s->old_ign[i], NULL);
 	sigprocmask(SIG_SETMASK, &s->old_mask, NULL);
 }
 
@@ -175,10 +189,10 @@ static void fd_msg_init(struct fd_msg *m)
 	*m = (struct fd_msg){.byte = 'L'};
 	m->iov = (struct iovec){.iov_base = &m->byte, .iov_len = 1};
 	m->msg = (struct msghdr){
-		.msg_iov = &m->iov,
-		.msg_iovlen = 1,
-		.msg_control = m->u.buf,
-		.msg_controllen = sizeof m->u.buf,
+	    .msg_iov = &m->iov,
+	    .msg_iovlen = 1,
+	    .msg_control = m->u.buf,
+	    .msg_controllen = sizeof m->u.buf,
 	};
 }
 
@@ -267,11 +281,14 @@ static int setup_child(void *data, struct cg_error *e)
 
 /* ---- this process, while the command runs ------------------------------ */
 
-static int wait_for(pid_t pid, int *status)
+static int wait_for(pid_t pid, int *status, struct cg_error *e)
 {
 	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
+		if (errno != EINTR) {
+			int err = errno;
+			cg_error_set(e, NULL, 0, "waiting for the command: %s", strerror(err));
+			return -err;
+		}
 	return 0;
 }
 
@@ -282,7 +299,7 @@ static int supervise(int sock, pid_t pid, int *status, struct cg_complaints *out
 {
 	int fd = recv_fd(sock);
 	if (fd < 0) /* the child failed first: cg_spawn_failure() says why */
-		return wait_for(pid, status);
+		return wait_for(pid, status, e);
 	int r = cg_complain_serve(fd, pid, status, out);
 	close(fd);
 	if (r < 0)
@@ -296,7 +313,7 @@ static struct cg_run_kill kill_of(const struct cg_run_opts *o, const struct cg_s
 				  bool whole)
 {
 	return (struct cg_run_kill){
-		.rec = *rec, .whole = whole, .v = judge(o, rec->abi, rec->name)};
+	    .rec = *rec, .whole = whole, .v = judge(o, rec->abi, rec->name)};
 }
 
 /* A SIGSYS death is named by its kill record; a thread killed by
@@ -315,10 +332,10 @@ static void read_records(const struct cg_seccomp_watch *w, const struct cg_run_o
 	for (;;) {
 		/* The kill record of a SIGSYS death surely comes: wait for it.
 		 * Logged calls stream in: wait until they stop. */
-		int wait_ms = (r->sigsys && !r->has_kill) || (child_sigsys && !r->has_descendant_kill)
-				      ? 1000
-			      : r->logging ? 100
-					   : 0;
+		int wait_ms =
+		    (r->sigsys && !r->has_kill) || (child_sigsys && !r->has_descendant_kill) ? 1000
+		    : r->logging							     ? 100
+											     : 0;
 		if (cg_seccomp_watch_next(w, child_sigsys ? 0 : pid, wait_ms, &rec) < 0)
 			break;
 		if (rec.pid != pid) {
@@ -348,8 +365,8 @@ static void judge_complaints(const struct cg_run_opts *o, struct cg_complaints *
 	cg_complaints_sort(c);
 	r->denied = c->n ? xcalloc(c->n, sizeof *r->denied) : NULL;
 	for (size_t i = 0; i < c->n; i++)
-		r->denied[i] = (struct cg_run_denial){
-			.call = c->v[i], .v = judge(o, c->v[i].abi, c->v[i].name)};
+		r->denied[i] = (struct cg_run_denial){.call = c->v[i],
+						      .v = judge(o, c->v[i].abi, c->v[i].name)};
 	r->ndenied = c->n;
 }
 
@@ -374,9 +391,11 @@ void cg_run_result_done(struct cg_run_result *r)
 }
 
 /* Starts the command and waits until it (complain mode: its whole tree)
- * is gone. Returns 0 or a negative errno with e set. */
-static int start_and_wait(const struct cg_run_opts *o, const char *path, struct cg_spawn *s,
-			  int *status, struct cg_complaints *comp, struct cg_error *e)
+ * is gone, forwarding signals to it meanwhile. Returns 0 or a negative
+ * errno with e set. */
+static int start_and_wait(const struct cg_run_opts *o, const char *path,
+			  const struct run_signals *sig, struct cg_spawn *s, int *status,
+			  struct cg_complaints *comp, struct cg_error *e)
 {
 	int sv[2] = {-1, -1};
 	if (o->complain && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -387,29 +406,25 @@ static int start_and_wait(const struct cg_run_opts *o, const char *path, struct 
 	_cleanup_close_ int sock = sv[0];
 	struct child_setup setup = {.policy = o->policy, .complain = o->complain, .sock = sv[1]};
 	struct cg_spawn_opts so = {
-		.path = path, .argv = o->argv, .prepare = setup_child, .data = &setup};
-	struct run_signals sig;
-	signals_take(&sig);
+	    .path = path, .argv = o->argv, .prepare = setup_child, .data = &setup};
 	int r = cg_spawn_start(&so, s, e);
 	if (sv[1] >= 0)
 		close(sv[1]); /* the child's end: recv_fd() sees it close */
-	if (r < 0) {
-		signals_give_back(&sig);
+	if (r < 0)
 		return r;
-	}
-	signals_forward_to(&sig, s->pid);
+	signals_forward_to(sig, s->pid);
 	if (o->complain)
 		r = supervise(sock, s->pid, status, comp, e);
-	else if ((r = wait_for(s->pid, status)) < 0)
-		cg_error_set(e, NULL, 0, "waiting for the command: %s", strerror(-r));
-	signals_give_back(&sig);
+	else
+		r = wait_for(s->pid, status, e);
+	signals_forward_none(sig);
 	return r;
 }
 
-int cg_run(const struct cg_run_opts *o, struct cg_run_result *r, struct cg_error *e)
+/* cg_run() with the signals taken. */
+static int run_taken(const struct cg_run_opts *o, const struct run_signals *sig,
+		     struct cg_run_result *r, struct cg_error *e)
 {
-	*r = (struct cg_run_result){.pid = -1};
-	r->logging = !o->complain && o->policy->log && o->policy->log->active;
 	/* Looked up before any filter is loaded: the lookup makes calls the
 	 * filter may deny. */
 	_cleanup_free_ char *path = NULL;
@@ -427,14 +442,13 @@ int cg_run(const struct cg_run_opts *o, struct cg_run_result *r, struct cg_error
 	_cleanup_(complaints_donep) struct cg_complaints comp = {0};
 	struct cg_spawn s = {.pid = -1, .gate_fd = -1, .fail_fd = -1};
 	int status = 0;
-	int ret = start_and_wait(o, path, &s, &status, &comp, e);
+	int ret = start_and_wait(o, path, sig, &s, &status, &comp, e);
+	if (s.pid > 0)
+		r->pid = s.pid;
 	if (ret < 0) {
-		if (s.pid > 0)
-			r->pid = s.pid;
 		cg_spawn_done(&s);
 		return ret;
 	}
-	r->pid = s.pid;
 	failure = cg_spawn_failure(&s, &r->start_error);
 	cg_spawn_done(&s);
 	r->exit_code = cg_spawn_exit_code(status);
@@ -450,4 +464,17 @@ int cg_run(const struct cg_run_opts *o, struct cg_run_result *r, struct cg_error
 	else if (watch.fd >= 0)
 		read_records(&watch, o, status, r);
 	return 0;
+}
+
+int cg_run(const struct cg_run_opts *o, struct cg_run_result *r, struct cg_error *e)
+{
+	*r = (struct cg_run_result){.pid = -1};
+	r->logging = !o->complain && o->policy->log && o->policy->log->active;
+	/* Until the records are read too: a ^C that stopped the command
+	 * leaves the report. */
+	struct run_signals sig;
+	signals_take(&sig);
+	int ret = run_taken(o, &sig, r, e);
+	signals_give_back(&sig);
+	return ret;
 }

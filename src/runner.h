@@ -10,10 +10,10 @@
  * cg_spawn_save_signals() (taken here if nobody took it before, so call it
  * before changing any disposition yourself). While the command runs, a
  * SIGTERM or SIGHUP sent to this process is passed on to the command
- * (unless it was inherited ignored: under nohup, SIGHUP stays ignored),
- * and SIGINT and SIGQUIT (which a terminal sends to the whole process
- * group, the command included) are ignored, so that the run lives to
- * report on the command. cg_run() puts the dispositions and mask back
+ * (unless it was ignored here: under nohup, SIGHUP stays ignored). Until
+ * cg_run() returns, SIGINT and SIGQUIT (which a terminal sends to the whole
+ * process group, the command included) are ignored, so that the run lives
+ * to report on the command. cg_run() puts the dispositions and mask back
  * before it returns. It installs process-wide handlers: one cg_run() at a
  * time per process, called from a process without other threads (complain
  * mode starts a thread in the child after fork). */
@@ -29,10 +29,10 @@
 
 struct cg_run_opts {
 	const struct cg_policy *policy; /* not owned */
-	const struct cg_table *table;   /* names the fixes; not owned */
+	const struct cg_table *table;	/* names the fixes; not owned */
 	char *const *argv; /* the command, NULL-terminated; argv[0] is looked up as a shell
 			    * does (cg_spawn_find); not owned */
-	bool complain;     /* deny nothing: report what the policy would deny */
+	bool complain;	   /* deny nothing: report what the policy would deny */
 };
 
 /* What the policy does with a call, and the smallest change that would
@@ -69,7 +69,7 @@ struct cg_run_result {
 	 * and the command did not run (start_error says why). */
 	int start_failure;
 	struct cg_error start_error;
-	pid_t pid; /* the command's; -1 when it was not started */
+	pid_t pid;   /* the command's; -1 when it was not started */
 	bool sigsys; /* the command was killed by SIGSYS */
 
 	/* Complain mode: every call the policy would have denied, made by the

@@ -86,7 +86,9 @@ static void test_signals_inherited(void **state)
 	cg_run_result_done(&r);
 	/* ... and SIGINT and SIGQUIT sent to us then are ignored (else this
 	 * test program would die here); a SIGHUP too, as it was before. */
-	run(&p, false, (char *[]){"sh", "-c", "kill -INT $PPID; kill -QUIT $PPID; kill -HUP $PPID; exit 5", NULL},
+	run(&p, false,
+	    (char *[]){"sh", "-c", "kill -INT $PPID; kill -QUIT $PPID; kill -HUP $PPID; exit 5",
+		       NULL},
 	    &r);
 	assert_int_equal(r.exit_code, 5);
 	cg_run_result_done(&r);
@@ -110,8 +112,8 @@ static void test_sigterm_forwarded(void **state)
 	cg_run_result_done(&r);
 	/* The command may catch it. */
 	run(&p, false,
-	    (char *[]){"sh", "-c", "trap 'exit 9' TERM; kill -TERM $PPID; while :; do sleep 0.05; done",
-		       NULL},
+	    (char *[]){"sh", "-c",
+		       "trap 'exit 9' TERM; kill -TERM $PPID; while :; do sleep 0.05; done", NULL},
 	    &r);
 	assert_int_equal(r.exit_code, 9);
 	cg_run_result_done(&r);
@@ -124,7 +126,7 @@ static void test_exit_code(void **state)
 	(void)state;
 	struct cg_filter f;
 	struct cg_policy p =
-		policy(&f, (const char *[]){FINE " @chown @memlock sethostname", NULL}, CG_ERRNO_NONE);
+	    policy(&f, (const char *[]){FINE " @chown @memlock sethostname", NULL}, CG_ERRNO_NONE);
 	struct cg_run_result r;
 	run(&p, false, (char *[]){(char *)progpath("run_three"), NULL}, &r);
 	assert_int_equal(r.exit_code, 7);
@@ -251,7 +253,7 @@ static void test_logged(void **state)
 	(void)state;
 	struct cg_filter f, logf;
 	struct cg_policy p =
-		policy(&f, (const char *[]){FINE " @chown @memlock sethostname", NULL}, CG_ERRNO_NONE);
+	    policy(&f, (const char *[]){FINE " @chown @memlock sethostname", NULL}, CG_ERRNO_NONE);
 	cg_filter_init(&logf);
 	logf.active = true;
 	logf.allow_list = true;
@@ -357,16 +359,16 @@ int main(void)
 {
 	tab = cg_table_builtin_newest();
 	const struct CMUnitTest tests[] = {
-		/* First: the snapshot is taken once, by the first run. */
-		cmocka_unit_test(test_signals_inherited),
-		cmocka_unit_test(test_sigterm_forwarded),
-		cmocka_unit_test(test_exit_code),
-		cmocka_unit_test(test_kill_record),
-		cmocka_unit_test(test_errno),
-		cmocka_unit_test(test_complain),
-		cmocka_unit_test(test_logged),
-		cmocka_unit_test(test_start_failures),
-		cmocka_unit_test(test_setup_failure),
+	    /* First: the snapshot is taken once, by the first run. */
+	    cmocka_unit_test(test_signals_inherited),
+	    cmocka_unit_test(test_sigterm_forwarded),
+	    cmocka_unit_test(test_exit_code),
+	    cmocka_unit_test(test_kill_record),
+	    cmocka_unit_test(test_errno),
+	    cmocka_unit_test(test_complain),
+	    cmocka_unit_test(test_logged),
+	    cmocka_unit_test(test_start_failures),
+	    cmocka_unit_test(test_setup_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
