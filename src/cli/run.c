@@ -2,21 +2,13 @@
 /* callgroups run: run a command under the filter systemd would build, or
  * only report what it would deny (--complain); export the filter. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 
 #include "cli.h"
-#include "spawn.h"
 #include "enforce.h"
-#include "recommend.h"
+#include "runner.h"
 #include "unitfile.h"
 
 static void usage(FILE *f)
@@ -55,199 +47,58 @@ static void usage(FILE *f)
 		cg_table_builtin_list());
 }
 
-/* ---- the command ---------------------------------------------------------- */
-
-/* What the child reports through its close-on-exec pipe when it fails
- * before the command runs. */
-struct child_failure {
-	int exec_failed; /* 1: execve() itself failed */
-	int err;
-	char msg[600];
-};
-
-_noreturn_ static void child_fail(int pipe_fd, int exec_failed, int err, const char *msg)
-{
-	struct child_failure cf = {.exec_failed = exec_failed, .err = err};
-	snprintf(cf.msg, sizeof cf.msg, "%s", msg);
-	ssize_t w = write(pipe_fd, &cf, sizeof cf);
-	(void)w;
-	_exit(127);
-}
-
-/* complain mode: the listener reaches the parent through a thread of the
- * child that runs without the filter. The filter is loaded by the main
- * thread only (no TSYNC), so the helper's own calls are never stopped; the
- * main thread's next calls may be stopped, but the helper hands the
- * listener over regardless, and the supervisor then answers them. */
-static atomic_int listener = -1;
-static int listener_sock = -1;
-
-/* One byte plus room for one file descriptor: the message that carries
- * the listener fd from the child to the parent (SCM_RIGHTS). */
-struct fd_msg {
-	char byte;
-	struct iovec iov;
-	struct msghdr msg;
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u; /* last: clang sees CMSG_SPACE as not constant */
-};
-
-static void fd_msg_init(struct fd_msg *m)
-{
-	*m = (struct fd_msg){.byte = 'L'};
-	m->iov = (struct iovec){.iov_base = &m->byte, .iov_len = 1};
-	m->msg = (struct msghdr){
-		.msg_iov = &m->iov,
-		.msg_iovlen = 1,
-		.msg_control = m->u.buf,
-		.msg_controllen = sizeof m->u.buf,
-	};
-}
-
-static void *hand_over(void *arg)
-{
-	(void)arg;
-	while (atomic_load(&listener) < 0) {
-		struct timespec ts = {0, 200000};
-		nanosleep(&ts, NULL);
-	}
-	int fd = atomic_load(&listener);
-	struct fd_msg m;
-	fd_msg_init(&m);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof fd);
-	while (sendmsg(listener_sock, &m.msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-	return NULL;
-}
-
-static int recv_fd(int sock)
-{
-	struct fd_msg m;
-	fd_msg_init(&m);
-	ssize_t n;
-	while ((n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	if (n <= 0)
-		return -1;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m.msg);
-	if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-		return -1;
-	int fd;
-	memcpy(&fd, CMSG_DATA(c), sizeof fd);
-	return fd;
-}
-
-_noreturn_ static void child_run(const struct cg_policy *p, bool complain, int sock,
-				 int fail_fd, const char *path, char **argv)
-{
-	struct cg_error e = {0};
-	char buf[1024];
-	/* The parent ignores SIGINT and SIGQUIT while the command runs; the
-	 * command gets what we inherited instead. */
-	cg_spawn_restore_signals();
-	if (complain) {
-		listener_sock = sock;
-		pthread_t th;
-		if (pthread_create(&th, NULL, hand_over, NULL) != 0)
-			child_fail(fail_fd, 0, EAGAIN, "cannot start the hand-over thread");
-		int fd = -1;
-		if (cg_policy_load_complain(p, &fd, &e) < 0) {
-			atomic_store(&listener, 0); /* lets the helper finish; the parent sees no fd */
-			child_fail(fail_fd, 0, EINVAL, cg_error_format(&e, buf, sizeof buf));
-		}
-		atomic_store(&listener, fd);
-		pthread_join(th, NULL);
-	} else if (cg_policy_active(p) && cg_policy_load(p, &e) < 0) {
-		child_fail(fail_fd, 0, EINVAL, cg_error_format(&e, buf, sizeof buf));
-	}
-	execv(path, argv);
-	int err = errno;
-	child_fail(fail_fd, 1, err, strerror(err));
-}
-
 /* A filter kill shows as what a shell shows for it, and systemd's
  * "status=31/SYS": 128 + SIGSYS. The report on stderr tells it apart from
  * a command that exits 159 by itself. */
 _Static_assert(CG_EXIT_SECCOMP == 128 + SIGSYS, "CG_EXIT_SECCOMP is 128 + SIGSYS");
 
-static volatile sig_atomic_t child_pid;
-
-static void forward_signal(int sig)
-{
-	if (child_pid > 0)
-		kill((pid_t)child_pid, sig);
-}
-
 /* ---- reports ---------------------------------------------------------------- */
 
-static const char *fix_for(const struct cg_policy *p, const struct cg_table *t, enum cg_abi abi,
-			   cg_name name, char *buf, size_t len)
+static void print_complaints(FILE *out, const struct cg_run_result *r)
 {
-	struct cg_verdict v = cg_policy_verdict(p, abi, name);
-	if (v.kind == CG_VERDICT_KILL_THREAD) {
-		snprintf(buf, len, "SystemCallArchitectures=%s", cg_abi_name(abi));
-		return buf;
-	}
-	/* The rulebook's fix, as check and explain-crash print it. */
-	const char *fix = cg_fix_for(t, p->filter, name);
-	snprintf(buf, len, "%s", fix ? fix : "-");
-	return buf;
-}
-
-static void print_complaints(FILE *out, const struct cg_complaints *c, const struct cg_policy *p,
-			     const struct cg_table *t)
-{
-	if (!c->n) {
+	if (!r->ndenied) {
 		fprintf(out, "callgroups run --complain: the filter would have denied no call.\n");
 		return;
 	}
 	uint64_t total = 0;
-	for (size_t i = 0; i < c->n; i++)
-		total += c->v[i].count;
+	for (size_t i = 0; i < r->ndenied; i++)
+		total += r->denied[i].call.count;
 	fprintf(out,
 		"callgroups run --complain: the filter would have denied %zu system call%s "
 		"(%llu call%s):\n",
-		c->n, c->n == 1 ? "" : "s", (unsigned long long)total, total == 1 ? "" : "s");
+		r->ndenied, r->ndenied == 1 ? "" : "s", (unsigned long long)total,
+		total == 1 ? "" : "s");
 	fprintf(out, "%10s  %-6s  %-24s  %-12s  %s\n", "CALLS", "ABI", "SYSCALL", "WOULD", "ALLOWED BY");
-	for (size_t i = 0; i < c->n; i++) {
-		const struct cg_complaint *x = &c->v[i];
-		char name[64], fix[128];
+	for (size_t i = 0; i < r->ndenied; i++) {
+		const struct cg_complaint *x = &r->denied[i].call;
+		char name[64];
 		if (x->name != CG_NAME_NONE)
 			snprintf(name, sizeof name, "%s", cg_name_str(x->name));
 		else
 			snprintf(name, sizeof name, "#%ld", x->nr & ~(long)CG_X32_SYSCALL_BIT);
 		fprintf(out, "%10llu  %-6s  %-24s  %-12s  %s\n", (unsigned long long)x->count,
-			cg_abi_name(x->abi), name, cg_verdict_name(cg_policy_verdict(p, x->abi, x->name)),
-			fix_for(p, t, x->abi, x->name, fix, sizeof fix));
+			cg_abi_name(x->abi), name, cg_verdict_name(r->denied[i].v.verdict),
+			r->denied[i].v.fix);
 	}
 }
 
-/* pid: the command's, or another process's (whole must be true then). */
-static void print_kill(const struct cg_seccomp_record *rec, bool whole, pid_t pid,
-		       const struct cg_policy *p, const struct cg_table *t)
+static void print_kill(const struct cg_run_kill *k)
 {
-	char fix[128];
+	const struct cg_seccomp_record *rec = &k->rec;
 	const char *name = rec->name != CG_NAME_NONE ? cg_name_str(rec->name) : "?";
 	long nr = rec->nr & ~(long)CG_X32_SYSCALL_BIT;
-	struct cg_verdict v = cg_policy_verdict(p, rec->abi, rec->name);
-	if (v.kind == CG_VERDICT_KILL_THREAD)
+	if (k->v.verdict.kind == CG_VERDICT_KILL_THREAD)
 		fprintf(stderr,
 			"callgroups: the filter killed %s%s (pid %d) for its %s call %s (#%ld): not of "
 			"an allowed architecture; SystemCallArchitectures=%s would allow it\n",
-			whole ? "" : "a thread of ", rec->comm, (int)pid, cg_abi_name(rec->abi), name,
-			nr, cg_abi_name(rec->abi));
+			k->whole ? "" : "a thread of ", rec->comm, (int)rec->pid,
+			cg_abi_name(rec->abi), name, nr, cg_abi_name(rec->abi));
 	else
 		fprintf(stderr,
-			"callgroups: the filter killed %s%s (pid %d) for calling %s (%s, #%ld); the "
-			"smallest group holding it: %s\n",
-			whole ? "" : "a thread of ", rec->comm, (int)pid, name, cg_abi_name(rec->abi),
-			nr, fix_for(p, t, rec->abi, rec->name, fix, sizeof fix));
+			"callgroups: the filter killed %s%s (pid %d) for calling %s (%s, #%ld); "
+			"allowed by adding: %s\n",
+			k->whole ? "" : "a thread of ", rec->comm, (int)rec->pid, name,
+			cg_abi_name(rec->abi), nr, k->v.fix);
 }
 
 static void print_logged(const struct cg_complaints *c)
@@ -265,76 +116,35 @@ static void print_logged(const struct cg_complaints *c)
 	}
 }
 
-/* After the command: the kernel's seccomp records of it. A SIGSYS death is
- * named by its kill record; a thread killed by SystemCallArchitectures=
- * (libseccomp's bad-arch action kills the thread only) leaves the process
- * running and is reported from the records already queued; SystemCallLog=
- * records are counted. Records of the command's children are not matched
- * (their pids are not known here). */
-static void report_records(const struct cg_seccomp_watch *w, int watch_err, pid_t pid, int status,
-			   const struct cg_policy *p, const struct cg_table *t)
+/* After an enforcing run: what the kernel's seccomp records said. */
+static void print_records(const struct cg_run_result *r)
 {
-	bool sigsys = WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
-	/* A shell reports its child's SIGSYS death as 159: then a process
-	 * the command started was killed. */
-	bool child_sigsys = WIFEXITED(status) && WEXITSTATUS(status) == CG_EXIT_SECCOMP;
-	bool logging = p->log && p->log->active;
-	if (w->fd < 0) {
-		if (sigsys || logging)
+	if (r->records_err) {
+		if (r->sigsys || r->logging)
 			warnx_("%s: neither the audit log group nor /dev/kmsg can be read (%s)%s",
-			       sigsys ? "the command was killed by SIGSYS; which call did it is unknown"
-				      : "SystemCallLog= records cannot be read",
-			       strerror(-watch_err),
-			       sigsys ? ". Run again with --complain to list every call the filter "
-					"would deny."
-				      : "");
+			       r->sigsys ? "the command was killed by SIGSYS; which call did it is unknown"
+					 : "SystemCallLog= records cannot be read",
+			       strerror(-r->records_err),
+			       r->sigsys ? ". Run again with --complain to list every call the filter "
+					   "would deny."
+					 : "");
 		return;
 	}
-	struct cg_complaints logged = {0};
-	struct cg_seccomp_record rec, kill, other;
-	bool found = false, found_other = false;
-	for (;;) {
-		/* The kill record of a SIGSYS death surely comes: wait for it.
-		 * Logged calls stream in: wait until they stop. */
-		int wait_ms = (sigsys && !found) || (child_sigsys && !found_other) ? 1000
-			      : logging					  ? 100
-									  : 0;
-		if (cg_seccomp_watch_next(w, child_sigsys ? 0 : pid, wait_ms, &rec) < 0)
-			break;
-		if (rec.pid != pid) {
-			/* Another process: a descendant if our filter would
-			 * kill that very call (the pids of descendants are
-			 * not known here). */
-			struct cg_verdict v = cg_policy_verdict(p, rec.abi, rec.name);
-			if (rec.sig == SIGSYS && !found_other &&
-			    (v.kind == CG_VERDICT_KILL_PROCESS || v.kind == CG_VERDICT_KILL_THREAD)) {
-				other = rec;
-				found_other = true;
-			}
-		} else if (rec.sig == SIGSYS && !found) {
-			kill = rec;
-			found = true;
-		} else if (rec.sig == 0) {
-			cg_complaints_add(&logged, cg_abi_audit_arch(rec.abi), rec.nr, pid);
-		}
-	}
-	if (found_other)
-		print_kill(&other, true, other.pid, p, t);
-	if (found)
-		print_kill(&kill, sigsys, pid, p, t);
-	else if (sigsys)
+	if (r->has_descendant_kill)
+		print_kill(&r->descendant_kill);
+	if (r->has_kill)
+		print_kill(&r->kill);
+	else if (r->sigsys)
 		warnx_("the command was killed by SIGSYS, but no seccomp record of pid %d came "
 		       "through %s. Run again with --complain to list every call the filter would "
 		       "deny.",
-		       (int)pid,
-		       w->netlink ? "the audit log group"
-				  : "/dev/kmsg (an audit daemon may have taken it: see 'ausearch -m "
-				    "SECCOMP'; or printk's rate limit dropped it)");
-	if (logging) {
-		cg_complaints_sort(&logged);
-		print_logged(&logged);
-	}
-	cg_complaints_done(&logged);
+		       (int)r->pid,
+		       r->records_netlink
+			       ? "the audit log group"
+			       : "/dev/kmsg (an audit daemon may have taken it: see 'ausearch -m "
+				 "SECCOMP'; or printk's rate limit dropped it)");
+	if (r->logging)
+		print_logged(&r->logged);
 }
 
 /* ---- main ------------------------------------------------------------------- */
@@ -384,7 +194,22 @@ static void check_archs(const char *value)
 		die(CG_EXIT_USAGE, "--architectures=%s: %s", value, e.msg);
 }
 
-int cmd_run(int argc, char **argv)
+/* The command line, parsed. */
+struct run_args {
+	/* Settings are applied after the unit's, in the order given. */
+	struct setting {
+		const char *key, *value;
+	} *settings;
+	size_t nsettings;
+	const char *unit, *systemd, *export_fmt, *export_file, *report;
+	bool complain;
+	char **cmd; /* NULL-terminated (argv's own end) */
+	int ncmd;
+};
+
+/* Fills a (a->settings: caller frees). Returns -1 to go on, else the exit
+ * code to return (--help, a bad option). Dies on a bad value. */
+static int parse_args(int argc, char **argv, struct run_args *a)
 {
 	static const struct option opts[] = {
 		{"filter", required_argument, NULL, OPT_FILTER},
@@ -399,20 +224,12 @@ int cmd_run(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	/* Settings are applied after the unit's, in the order given. */
-	struct setting {
-		const char *key, *value;
-	};
-	_cleanup_free_ struct setting *settings = xcalloc((size_t)argc + 1, sizeof *settings);
-	size_t nsettings = 0;
-	const char *unit = NULL, *systemd = NULL, *export_fmt = NULL, *export_file = NULL;
-	const char *report = NULL;
-	bool complain = false;
+	*a = (struct run_args){.settings = xcalloc((size_t)argc + 1, sizeof *a->settings)};
 	int c;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FILTER:
-			settings[nsettings++] = (struct setting){"SystemCallFilter", optarg};
+			a->settings[a->nsettings++] = (struct setting){"SystemCallFilter", optarg};
 			break;
 		case OPT_ERRNO:
 			/* A unit file's bad value is ignored with a warning;
@@ -420,34 +237,34 @@ int cmd_run(int argc, char **argv)
 			if (cg_errno_parse(optarg) == -EINVAL)
 				die(CG_EXIT_USAGE, "--errno=%s: expected an errno name (EPERM), number or kill",
 				    optarg);
-			settings[nsettings++] = (struct setting){"SystemCallErrorNumber", optarg};
+			a->settings[a->nsettings++] = (struct setting){"SystemCallErrorNumber", optarg};
 			break;
 		case OPT_ARCHS:
 			check_archs(optarg);
-			settings[nsettings++] = (struct setting){"SystemCallArchitectures", optarg};
+			a->settings[a->nsettings++] = (struct setting){"SystemCallArchitectures", optarg};
 			break;
 		case OPT_LOG:
-			settings[nsettings++] = (struct setting){"SystemCallLog", optarg};
+			a->settings[a->nsettings++] = (struct setting){"SystemCallLog", optarg};
 			break;
 		case OPT_UNIT:
-			unit = optarg;
+			a->unit = optarg;
 			break;
 		case OPT_SYSTEMD:
-			systemd = optarg;
+			a->systemd = optarg;
 			break;
 		case OPT_COMPLAIN:
-			complain = true;
+			a->complain = true;
 			break;
 		case OPT_REPORT:
-			report = optarg;
+			a->report = optarg;
 			break;
 		case OPT_EXPORT:
 			if (strcmp(optarg, "bpf") != 0 && strcmp(optarg, "oci") != 0)
 				die(CG_EXIT_USAGE, "--export=%s: expected bpf or oci", optarg);
 			if (optind >= argc || strcmp(argv[optind], "--") == 0)
 				die(CG_EXIT_USAGE, "--export=%s needs a FILE after it", optarg);
-			export_fmt = optarg;
-			export_file = argv[optind++];
+			a->export_fmt = optarg;
+			a->export_file = argv[optind++];
 			break;
 		case 'h':
 			usage(stdout);
@@ -457,144 +274,107 @@ int cmd_run(int argc, char **argv)
 			return CG_EXIT_USAGE;
 		}
 	}
-	char **cmd = argv + optind;
-	int ncmd = argc - optind;
-	if (ncmd == 0 && !export_fmt) {
+	a->cmd = argv + optind;
+	a->ncmd = argc - optind;
+	if (a->ncmd == 0 && !a->export_fmt) {
 		usage(stderr);
 		return CG_EXIT_USAGE;
 	}
+	return -1;
+}
 
-	const struct cg_table *t = cli_load_table(systemd);
-	struct cg_error e = {0};
+/* The policy of the unit and the options, and what it is made of. p
+ * points into the rest: set up in place with build_policy(). */
+struct run_policy {
+	const struct cg_table *t;
 	struct cg_unit_settings us;
-	cg_unit_settings_init(&us);
-	if (unit && cg_unit_load(unit, NULL, &us, &e) < 0)
+	struct cg_filter f, logf;
+	struct cg_policy p;
+};
+
+/* Dies on a bad unit or setting (usage error); prints the warnings
+ * systemd would log. */
+static void build_policy(const struct run_args *a, struct run_policy *rp)
+{
+	struct cg_error e = {0};
+	rp->t = cli_load_table(a->systemd);
+	cg_unit_settings_init(&rp->us);
+	if (a->unit && cg_unit_load(a->unit, NULL, &rp->us, &e) < 0)
 		die_error(CG_EXIT_USAGE, &e);
-	for (size_t i = 0; i < nsettings; i++) {
+	for (size_t i = 0; i < a->nsettings; i++) {
 		char src[32];
-		snprintf(src, sizeof src, "--%s", option_of(settings[i].key));
-		if (cg_unit_add_setting(&us, settings[i].key, settings[i].value, src,
+		snprintf(src, sizeof src, "--%s", option_of(a->settings[i].key));
+		if (cg_unit_add_setting(&rp->us, a->settings[i].key, a->settings[i].value, src,
 					(unsigned)i + 1, &e) < 0)
 			die_error(CG_EXIT_USAGE, &e);
 	}
-	for (size_t i = 0; i < us.nwarnings; i++)
-		warnx_("%s", us.warnings[i]);
-	struct cg_filter f;
-	cg_filter_init(&f);
-	if (cg_unit_apply(&us, t, &f, &e) < 0)
+	for (size_t i = 0; i < rp->us.nwarnings; i++)
+		warnx_("%s", rp->us.warnings[i]);
+	cg_filter_init(&rp->f);
+	if (cg_unit_apply(&rp->us, rp->t, &rp->f, &e) < 0)
 		die_error(CG_EXIT_USAGE, &e);
-	for (size_t i = 0; i < f.nwarnings; i++)
-		warnx_("%s", f.warnings[i]);
-	struct cg_filter logf;
-	cg_filter_init(&logf);
-	if (cg_unit_apply_log(&us, t, &logf, &e) < 0)
+	for (size_t i = 0; i < rp->f.nwarnings; i++)
+		warnx_("%s", rp->f.warnings[i]);
+	cg_filter_init(&rp->logf);
+	if (cg_unit_apply_log(&rp->us, rp->t, &rp->logf, &e) < 0)
 		die_error(CG_EXIT_USAGE, &e);
-	struct cg_policy p = {
-		.filter = &f, .errno_action = us.errno_action, .archs = us.archs, .log = &logf};
-	if (logf.active && (complain || export_fmt))
+	rp->p = (struct cg_policy){.filter = &rp->f,
+				   .errno_action = rp->us.errno_action,
+				   .archs = rp->us.archs,
+				   .log = &rp->logf};
+	if (rp->logf.active && (a->complain || a->export_fmt))
 		warnx_("SystemCallLog= is applied when enforcing only; %s leaves it out",
-		       complain ? "--complain" : "--export");
+		       a->complain ? "--complain" : "--export");
+}
 
-	if (export_fmt)
-		export_policy(&p, export_fmt, export_file);
-	if (ncmd == 0) {
-		cg_filter_done(&logf);
-		cg_filter_done(&f);
-		cg_unit_settings_done(&us);
-		cg_table_free(t);
-		return CG_EXIT_OK;
-	}
+static void run_policy_done(struct run_policy *rp)
+{
+	cg_filter_done(&rp->logf);
+	cg_filter_done(&rp->f);
+	cg_unit_settings_done(&rp->us);
+	cg_table_free(rp->t);
+}
 
-	/* Looked up before any filter is loaded: the lookup makes calls the
-	 * filter may deny. */
-	_cleanup_free_ char *path = cg_find_command(cmd[0]);
-	if (!path) {
-		if (errno == EACCES)
-			die(126, "%s: permission denied", cmd[0]);
-		die(127, "%s: command not found", cmd[0]);
-	}
+/* Runs the command under rp's policy and reports; returns its exit code. */
+static int run_command(const struct run_args *a, const struct run_policy *rp)
+{
 	_cleanup_fclose_ FILE *report_f = NULL;
-	if (complain && report && strcmp(report, "-") != 0) {
-		report_f = fopen(report, "we");
+	if (a->complain && a->report && strcmp(a->report, "-") != 0) {
+		report_f = fopen(a->report, "we");
 		if (!report_f)
-			die(CG_EXIT_FAILURE, "cannot write %s: %s", report, strerror(errno));
+			die(CG_EXIT_FAILURE, "cannot write %s: %s", a->report, strerror(errno));
 	}
-
-	struct cg_seccomp_watch watch = {.fd = -1};
-	int watch_err = 0;
-	if (!complain)
-		watch_err = cg_seccomp_watch_open(&watch);
-	int sv[2] = {-1, -1}, fail[2];
-	if (complain && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
-		die(CG_EXIT_FAILURE, "socketpair: %s", strerror(errno));
-	if (pipe2(fail, O_CLOEXEC) < 0)
-		die(CG_EXIT_FAILURE, "pipe: %s", strerror(errno));
-	fflush(NULL);
-	pid_t pid = fork();
-	if (pid < 0)
-		die(CG_EXIT_FAILURE, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(fail[0]);
-		if (sv[0] >= 0)
-			close(sv[0]);
-		cg_seccomp_watch_close(&watch);
-		child_run(&p, complain, sv[1], fail[1], path, cmd);
-	}
-	child_pid = pid;
-	close(fail[1]);
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
-	signal(SIGTERM, forward_signal);
-	signal(SIGHUP, forward_signal);
-
-	int status = 0;
-	struct cg_complaints comp = {0};
-	if (complain) {
-		close(sv[1]);
-		int nfd = recv_fd(sv[0]);
-		close(sv[0]);
-		if (nfd >= 0) {
-			int r = cg_complain_serve(nfd, pid, &status, &comp);
-			close(nfd);
-			if (r < 0)
-				die(CG_EXIT_FAILURE, "supervising the command: %s", strerror(-r));
-		} else {
-			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-				;
-		}
-	} else {
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
-	}
-	struct child_failure cf;
-	ssize_t n = read(fail[0], &cf, sizeof cf);
-	close(fail[0]);
-	if (n == (ssize_t)sizeof cf) {
-		cf.msg[sizeof cf.msg - 1] = 0;
-		if (cf.exec_failed)
-			die(cf.err == EACCES || cf.err == ENOEXEC ? 126 : 127, "cannot run %s: %s",
-			    path, cf.msg);
-		die(CG_EXIT_FAILURE, "%s", cf.msg);
-	}
-
-	int code;
-	if (!complain)
-		report_records(&watch, watch_err, pid, status, &p, t);
-	if (WIFEXITED(status))
-		code = WEXITSTATUS(status);
-	else if (WIFSIGNALED(status))
-		code = 128 + WTERMSIG(status);
+	struct cg_run_opts o = {
+		.policy = &rp->p, .table = rp->t, .argv = a->cmd, .complain = a->complain};
+	struct cg_run_result r;
+	struct cg_error e = {0};
+	if (cg_run(&o, &r, &e) < 0)
+		die_error(CG_EXIT_FAILURE, &e);
+	if (r.start_failure)
+		die_error(r.start_failure > 0 ? r.start_failure : CG_EXIT_FAILURE, &r.start_error);
+	if (a->complain)
+		print_complaints(report_f ? report_f : stderr, &r);
 	else
-		code = CG_EXIT_FAILURE;
-	if (complain) {
-		cg_complaints_sort(&comp);
-		print_complaints(report_f ? report_f : stderr, &comp, &p, t);
-		cg_complaints_done(&comp);
+		print_records(&r);
+	int code = r.exit_code >= 0 ? r.exit_code : CG_EXIT_FAILURE;
+	cg_run_result_done(&r);
+	return code;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_args a;
+	int code = parse_args(argc, argv, &a);
+	if (code >= 0) {
+		free(a.settings);
+		return code;
 	}
-	cg_seccomp_watch_close(&watch);
-	cg_filter_done(&logf);
-	cg_filter_done(&f);
-	cg_unit_settings_done(&us);
-	cg_table_free(t);
+	struct run_policy rp;
+	build_policy(&a, &rp);
+	if (a.export_fmt)
+		export_policy(&rp.p, a.export_fmt, a.export_file);
+	code = a.ncmd > 0 ? run_command(&a, &rp) : CG_EXIT_OK;
+	run_policy_done(&rp);
+	free(a.settings);
 	return code;
 }

@@ -47,6 +47,61 @@ check_status "bad errno: usage error" 2 run --errno=EBOGUS -- true
 check_status "no command: usage error" 2 run --filter '@system-service'
 check_status "bad architecture: usage error" 2 run --architectures=sparc -- true
 
+# ---- signals -----------------------------------------------------------------
+# The command gets the dispositions callgroups inherited, and behaves as it
+# would without callgroups: a signal ignored under `trap "" INT` or nohup
+# stays ignored, one at its default stays at its default.
+intcmd='kill -INT $$; echo alive'
+sh -c "$intcmd" >"$TMP/native.int" 2>&1
+check_status "SIGINT to itself: as without callgroups" $? run --filter '@system-service' -- sh -c "$intcmd"
+check_eq "... the same output" "$(cat "$TMP/out")" "$(cat "$TMP/native.int")"
+(trap "" INT; sh -c "$intcmd") >"$TMP/native.int" 2>&1
+check_eq "trap '' INT: without callgroups the command lives" "$? $(cat "$TMP/native.int")" "0 alive"
+check_status "trap '' INT: under callgroups run too" 0 \
+	bash -c 'trap "" INT; exec "$@"' _ "$CALLGROUPS" run --filter '@system-service' -- sh -c "$intcmd"
+check_eq "... and says so" "$(cat "$TMP/out")" "alive"
+check_status "nohup: the command ignores SIGHUP as without callgroups" 0 \
+	sh -c 'trap "" HUP; exec "$0" run --filter @system-service -- sh -c "kill -HUP \$\$; echo alive"' \
+	"$CALLGROUPS"
+check_eq "... and says so" "$(cat "$TMP/out")" "alive"
+
+# signal_run NAME SIG CMD: runs callgroups run -- sh -c CMD in the background
+# (CMD prints "ready PID" first), sends SIG to callgroups once the command is
+# ready, and leaves "STATUS OUTPUT..." in $TMP/NAME.res; the command is killed
+# if it outlived callgroups.
+signal_run() {
+	local name=$1 sig=$2 cmd=$3 pid rc
+	"$CALLGROUPS" run --filter @system-service -- sh -c "$cmd" >"$TMP/$name.out" 2>&1 &
+	pid=$!
+	wait_for "$TMP/$name.out" '^ready' && kill "-$sig" "$pid"
+	wait "$pid"
+	rc=$?
+	kill -KILL "$(awk '/^ready/ {print $2}' "$TMP/$name.out")" 2>/dev/null
+	echo "$rc $(grep -v '^ready' "$TMP/$name.out" | tr '\n' ' ')" >"$TMP/$name.res"
+}
+# ignored_here N: signal N was ignored when this script started (it then
+# stays ignored: a shell cannot reset it).
+ignored_here() {
+	local mask
+	mask=$(awk '/^SigIgn:/ {print $2}' /proc/$$/status)
+	(((0x$mask >> ($1 - 1)) & 1))
+}
+if ignored_here 15; then
+	skip "a SIGTERM to callgroups run reaches the command: SIGTERM is ignored here"
+else
+	signal_run term TERM 'trap "echo got TERM; exit 5" TERM; echo ready $$; while :; do sleep 0.1; done'
+	check_eq "a SIGTERM to callgroups run reaches the command" "$(cat "$TMP/term.res")" "5 got TERM "
+fi
+if ignored_here 1; then
+	skip "a SIGHUP to callgroups run reaches the command: SIGHUP is ignored here (nohup)"
+else
+	signal_run hup HUP 'trap "echo got HUP; exit 6" HUP; echo ready $$; while :; do sleep 0.1; done'
+	check_eq "... a SIGHUP too" "$(cat "$TMP/hup.res")" "6 got HUP "
+fi
+(trap "" HUP; signal_run nohup HUP 'echo ready $$; sleep 0.5; echo alive')
+check_eq "nohup: a SIGHUP to callgroups run is ignored, as by the command" \
+	"$(cat "$TMP/nohup.res")" "0 alive "
+
 # ---- other ABIs ---------------------------------------------------------------
 # i386 numbers (int 0x80): getpid 20, chown 182, chown32 212.
 check_status "without a filter int 0x80 works" 0 "$PROGS/sysprobe" -a x86 getpid=20

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Running a command under a policy, as `callgroups run` does: start it
+ * (cg_spawn_start) with the policy loaded just before execve, forward
+ * SIGTERM and SIGHUP to it and ignore SIGINT and SIGQUIT while it runs,
+ * serve complain mode, and read the kernel's seccomp records after it.
+ * Everything the run found comes back in one struct cg_run_result; nothing
+ * here prints.
+ *
+ * Signals: the command gets the dispositions and mask the process had at
+ * cg_spawn_save_signals() (taken here if nobody took it before, so call it
+ * before changing any disposition yourself). While the command runs, a
+ * SIGTERM or SIGHUP sent to this process is passed on to the command
+ * (unless it was ignored here: under nohup, SIGHUP stays ignored). Until
+ * cg_run() returns, SIGINT and SIGQUIT (which a terminal sends to the whole
+ * process group, the command included) are ignored, so that the run lives
+ * to report on the command. cg_run() puts the dispositions and mask back
+ * before it returns. It installs process-wide handlers: one cg_run() at a
+ * time per process, called from a process without other threads (complain
+ * mode starts a thread in the child after fork). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "enforce.h"
+#include "groups.h"
+#include "util.h"
+
+struct cg_run_opts {
+	const struct cg_policy *policy; /* not owned */
+	const struct cg_table *table;	/* names the fixes; not owned */
+	char *const *argv; /* the command, NULL-terminated; argv[0] is looked up as a shell
+			    * does (cg_spawn_find); not owned */
+	bool complain;	   /* deny nothing: report what the policy would deny */
+};
+
+/* What the policy does with a call, and the smallest change that would
+ * allow it: a group ("@chown"), the call itself when only an umbrella
+ * group holds it ("chown (or @system-service)"), an architecture
+ * ("SystemCallArchitectures=x86"), or "-" for a call without a name. */
+struct cg_run_verdict {
+	struct cg_verdict verdict;
+	char fix[128];
+};
+
+/* A call the policy would have denied (complain mode). */
+struct cg_run_denial {
+	struct cg_complaint call;
+	struct cg_run_verdict v;
+};
+
+/* A kill record of the kernel's. */
+struct cg_run_kill {
+	struct cg_seccomp_record rec; /* pid, comm, ABI, number and name of the call */
+	bool whole; /* the whole process died of it (else only the calling thread did:
+		     * SystemCallArchitectures= kills the thread) */
+	struct cg_run_verdict v;
+};
+
+struct cg_run_result {
+	/* The command's exit code as a shell reports it: its status, 128 + N
+	 * when signal N killed it (128 + SIGSYS when the filter did); 126 or
+	 * 127 when it could not be started. */
+	int exit_code;
+	/* 0: the command ran. 126 or 127: it could not be found or executed
+	 * (start_error: "NAME: command not found", "cannot run PATH: ...").
+	 * A negative errno: setting it up failed, the policy was not loaded
+	 * and the command did not run (start_error says why). */
+	int start_failure;
+	struct cg_error start_error;
+	pid_t pid;   /* the command's; -1 when it was not started */
+	bool sigsys; /* the command was killed by SIGSYS */
+
+	/* Complain mode: every call the policy would have denied, made by the
+	 * command or any process it started, sorted by ABI, then name. */
+	struct cg_run_denial *denied;
+	size_t ndenied;
+
+	/* Enforce mode: the kernel's seccomp records. records_err is 0 when
+	 * they could be read, else why not (a negative errno; neither the audit
+	 * log group nor /dev/kmsg is readable). */
+	int records_err;
+	bool records_netlink; /* read from the audit log group, else from /dev/kmsg */
+	/* The command's own kill record: of its SIGSYS death, or of a thread
+	 * SystemCallArchitectures= killed. */
+	bool has_kill;
+	struct cg_run_kill kill;
+	/* A kill of another process that the policy would kill for that very
+	 * call: one the command started (a shell reports its SIGSYS death as
+	 * 159; the pids of descendants are not known here). */
+	bool has_descendant_kill;
+	struct cg_run_kill descendant_kill;
+	/* SystemCallLog= was in effect; logged holds the calls of the command
+	 * it logged, sorted by ABI, then name. */
+	bool logging;
+	struct cg_complaints logged;
+};
+
+/* Frees what r owns (denied, logged). r may be zeroed or partly filled. */
+void cg_run_result_done(struct cg_run_result *r);
+
+/* Runs o->argv under o->policy (loaded by cg_policy_load(), or in complain
+ * mode by cg_policy_load_complain() with the listener handed over to this
+ * process and served by cg_complain_serve()) and waits until it is gone
+ * (complain mode: until every process it started is gone too). Fills r
+ * (free it with cg_run_result_done() in every case). Returns 0 when the
+ * command ran or could not be started (r->start_failure), or a negative
+ * errno when running it failed here (a pipe, fork, supervising it), with
+ * e set; when supervising it failed, the command (r->pid) may still run,
+ * its denied calls failing with ENOSYS. */
+int cg_run(const struct cg_run_opts *o, struct cg_run_result *r, struct cg_error *e);
