@@ -2,7 +2,7 @@
 /* The parser of `systemd-analyze syscall-filter` output. Kept apart from
  * groups.c so that the build-time generator can use it without the tables
  * it generates. */
-#include "groups.h"
+#include "groups_parse.h"
 
 #include <errno.h>
 #include <string.h>

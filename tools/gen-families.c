@@ -9,7 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/groups.h"
+#include "../src/groups_parse.h"
+#include "../src/names.h"
 
 static void put_str(const char *s, size_t n)
 {
