@@ -30,7 +30,8 @@ check_grep "... did you mean native" \
 check_status "check: quoted names (systemd keeps the quotes): exit 2" 2 \
 	$CG check --no-analyze "$T/quoted.service" "$TMP/calls.txt"
 check_grep "... the first word of the continued line, and the name meant" \
-	'quoted\.service:6: unknown system call "@system-service" \(systemd does not remove quotes: did you mean @system-service\?\)' "$TMP/err"
+	'quoted\.service:6: unknown system call "@system-service" \(systemd does not remove quotes: did you mean @system-service\?\)' \
+	"$TMP/err"
 check_status "check --json: group typo: exit 2 too" 2 \
 	$CG check --json --no-analyze "$T/group.service" "$TMP/calls.txt"
 check_grep "... did you mean" 'did you mean @system-service\?' "$TMP/err"
@@ -73,7 +74,8 @@ check_grep "... names the option and its position" '^callgroups: --filter:1: unk
 check_eq "... and writes no file" "$(test -e "$TMP/out.json" && echo written || echo absent)" absent
 check_status "run --export=bpf with a call typo: exit 2" 2 \
 	$CG run --filter @system-service --filter 'chwon' --export=bpf "$TMP/out.bpf"
-check_grep "... the second --filter" '^callgroups: --filter:2: unknown system call chwon \(did you mean chown\?\)' "$TMP/err"
+check_grep "... the second --filter" \
+	'^callgroups: --filter:2: unknown system call chwon \(did you mean chown\?\)' "$TMP/err"
 check_eq "... and writes no file" "$(test -e "$TMP/out.bpf" && echo written || echo absent)" absent
 check_status "run with a group typo: exit 2" 2 \
 	$CG run --filter @system-servce -- sh -c "echo ran >'$TMP/ran'"
