@@ -311,10 +311,25 @@ void cg_filter_allowed(const struct cg_filter *f, const struct cg_set *universe,
 			cg_set_add(out, n);
 }
 
+/* Names <errno.h> defines for the same number as another: strerrorname_np()
+ * gives the main name only, systemd's errno_from_name() takes these too, so
+ * they are no typos. */
+static const struct {
+	const char *name;
+	int err;
+} errno_aliases[] = {
+    {"EWOULDBLOCK", EWOULDBLOCK},
+    {"EDEADLOCK", EDEADLOCK},
+    {"ENOTSUP", ENOTSUP},
+};
+
 int cg_errno_parse(const char *s)
 {
 	if (strcmp(s, "kill") == 0)
 		return CG_ERRNO_KILL;
+	for (size_t i = 0; i < ELEMENTSOF(errno_aliases); i++)
+		if (strcmp(s, errno_aliases[i].name) == 0)
+			return errno_aliases[i].err;
 	if (*s >= '0' && *s <= '9') {
 		char *end;
 		long v = strtol(s, &end, 10);
@@ -339,9 +354,11 @@ char *cg_errno_explain(const char *s)
 	if (*s >= '0' && *s <= '9')
 		return xasprintf("invalid errno number %s (%s)", s, expected);
 	/* The names cg_errno_parse() accepts, as it finds them. */
-	const char **v = xmalloc(4096 * sizeof *v);
+	const char **v = xmalloc((4096 + ELEMENTSOF(errno_aliases)) * sizeof *v);
 	size_t n = 0;
 	v[n++] = "kill";
+	for (size_t i = 0; i < ELEMENTSOF(errno_aliases); i++)
+		v[n++] = errno_aliases[i].name;
 	for (int i = 1; i < 4096; i++) {
 		const char *name = strerrorname_np(i);
 		if (name)

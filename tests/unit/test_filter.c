@@ -266,6 +266,10 @@ static void test_errno_names(void **state)
 	assert_int_equal(cg_errno_parse("38"), 38);
 	assert_int_equal(cg_errno_parse("kill"), CG_ERRNO_KILL);
 	assert_int_equal(cg_errno_parse("EBOGUS"), -EINVAL);
+	/* Aliases systemd takes as well. */
+	assert_int_equal(cg_errno_parse("EWOULDBLOCK"), EAGAIN);
+	assert_int_equal(cg_errno_parse("ENOTSUP"), EOPNOTSUPP);
+	assert_int_equal(cg_errno_parse("EDEADLOCK"), EDEADLK);
 	assert_int_equal(cg_errno_parse("5000"), -EINVAL);
 	assert_string_equal(cg_errno_name(EPERM), "EPERM");
 	assert_string_equal(cg_errno_name(CG_ERRNO_KILL), "kill");
