@@ -109,6 +109,16 @@ __attribute__((destructor)) static void abi_free_caches(void)
 	}
 }
 
+void cg_abi_names(enum cg_abi abi, struct cg_set *out)
+{
+	(void)cg_abi_syscall_name(abi, 0); /* fills the cache */
+	if ((unsigned)abi >= CG_ABI_COUNT || !nr_cache[abi])
+		return;
+	for (int i = 0; i < MAX_NR; i++)
+		if (nr_cache[abi][i] != CG_NAME_NONE)
+			cg_set_add(out, nr_cache[abi][i]);
+}
+
 bool cg_syscall_known(const char *name)
 {
 	return seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR;
@@ -117,6 +127,38 @@ bool cg_syscall_known(const char *name)
 bool cg_syscall_on_abi(enum cg_abi abi, const char *name)
 {
 	return cg_abi_resolve(abi, name) >= 0;
+}
+
+/* systemd's seccomp_arch_from_string() names of the architectures outside
+ * the x86 family (systemd 257, man systemd.exec): valid in a unit, without
+ * effect on an x86 machine, so no typo. */
+static const char *const foreign_archs[] = {
+    "arm",     "arm64",	    "loongarch64",   "mips",   "mips64",   "mips64-n32",
+    "mips-le", "mips64-le", "mips64-le-n32", "parisc", "parisc64", "ppc",
+    "ppc64",   "ppc64-le",  "riscv64",	     "s390",   "s390x",
+};
+
+/* Why w is not an architecture systemd knows: a spelling of another tool
+ * (x86_64, i386), or a typo with the nearest names. */
+static void arch_typo(const char *w, struct cg_error *e)
+{
+	static const char *const ours[] = {"native", "x86-64", "x86", "x32"};
+	enum cg_abi abi;
+	if (cg_abi_from_name(w, &abi) == 0) {
+		cg_error_set(e, NULL, 0, "unknown architecture %s (systemd calls it %s)", w,
+			     cg_abi_name(abi));
+		return;
+	}
+	_cleanup_free_ char *dym = cg_names_did_you_mean(w, ours, ELEMENTSOF(ours));
+	if (!*dym) {
+		free(dym);
+		dym = cg_names_did_you_mean(w, foreign_archs, ELEMENTSOF(foreign_archs));
+	}
+	if (*dym)
+		cg_error_set(e, NULL, 0, "unknown architecture %s%s", w, dym);
+	else
+		cg_error_set(e, NULL, 0,
+			     "unknown architecture %s: expected native, x86-64, x86 or x32", w);
 }
 
 int cg_archs_add(struct cg_archs *a, const char *value, struct cg_error *e)
@@ -149,12 +191,21 @@ int cg_archs_add(struct cg_archs *a, const char *value, struct cg_error *e)
 		size_t i;
 		for (i = 0; i < ELEMENTSOF(names) && strcmp(w, names[i].s) != 0; i++)
 			;
-		if (strcmp(w, "native") == 0)
+		if (strcmp(w, "native") == 0) {
 			a->native = true;
-		else if (i < ELEMENTSOF(names))
+		} else if (i < ELEMENTSOF(names)) {
 			a->mask |= 1u << names[i].abi;
-		else {
-			cg_error_set(e, NULL, 0, "unknown architecture '%s': expected native, x86-64, x86 or x32", w);
+		} else {
+			for (i = 0; i < ELEMENTSOF(foreign_archs); i++)
+				if (strcmp(w, foreign_archs[i]) == 0) {
+					cg_error_set(
+					    e, NULL, 0,
+					    "architecture %s is not of the x86 family this "
+					    "tool knows (native, x86-64, x86, x32)",
+					    w);
+					return -EOPNOTSUPP;
+				}
+			arch_typo(w, e);
 			return -EINVAL;
 		}
 		any = true;

@@ -38,6 +38,8 @@ enum cg_abi cg_abi_native(void);
 int cg_abi_resolve(enum cg_abi abi, const char *name);
 /* The interned name of nr on abi, or CG_NAME_NONE. Cached per ABI. */
 cg_name cg_abi_syscall_name(enum cg_abi abi, long nr);
+/* Adds every name libseccomp resolves on abi to out. */
+void cg_abi_names(enum cg_abi abi, struct cg_set *out);
 /* True when the local libseccomp knows name on some ABI (systemd ignores
  * names it cannot resolve). */
 bool cg_syscall_known(const char *name);
@@ -54,8 +56,11 @@ struct cg_archs {
 };
 
 /* Applies one SystemCallArchitectures= assignment: words are native, x86-64,
- * x86, x32 (systemd's names only; quotes are removed); an empty value resets. Unknown words are an
- * error (-EINVAL, e says which word and what is accepted). */
+ * x86, x32 (systemd's names only; quotes are removed); an empty value resets.
+ * A word systemd knows for an architecture outside the x86 family (arm64) is
+ * -EOPNOTSUPP; any other word is -EINVAL, a typo: e says which word and the
+ * names nearest to it ("unknown architecture nativ (did you mean native?)").
+ * Words before a failing one stay applied. */
 int cg_archs_add(struct cg_archs *a, const char *value, struct cg_error *e);
 /* True when anything is set. */
 bool cg_archs_set(const struct cg_archs *a);

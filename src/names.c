@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "names.h"
 
+#include <ctype.h>
+#include <stdint.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util.h"
 
@@ -241,5 +244,111 @@ void cg_set_add_words(struct cg_set *s, const char *words)
 		if (n)
 			cg_set_add(s, cg_intern_n(p, n));
 		p += n;
+	}
+}
+
+static int fold(char c)
+{
+	return tolower((unsigned char)c);
+}
+
+size_t cg_name_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	/* Three rows of the table: a swap looks two rows back. */
+	size_t *back2 = xcalloc(lb + 1, sizeof *back2);
+	size_t *back = xmalloc((lb + 1) * sizeof *back);
+	size_t *cur = xmalloc((lb + 1) * sizeof *cur);
+	for (size_t j = 0; j <= lb; j++)
+		back[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t d = back[j - 1] + (fold(a[i - 1]) != fold(b[j - 1]));
+			if (back[j] + 1 < d)
+				d = back[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
+			    fold(a[i - 2]) == fold(b[j - 1]) && back2[j - 2] + 1 < d)
+				d = back2[j - 2] + 1;
+			cur[j] = d;
+		}
+		size_t *t = back2;
+		back2 = back;
+		back = cur;
+		cur = t;
+	}
+	size_t r = back[lb];
+	free(back2);
+	free(back);
+	free(cur);
+	return r;
+}
+
+struct near {
+	const char *s;
+	size_t d;
+};
+
+static int cmp_near(const void *a, const void *b)
+{
+	const struct near *x = a, *y = b;
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return strcmp(x->s, y->s);
+}
+
+size_t cg_names_similar(const char *word, const char *const *cands, size_t ncands, const char **out,
+			size_t max)
+{
+	size_t len = strlen(word);
+	/* One slip in a short name, more in a long one; beyond three the
+	 * "nearest" name is a guess, not a correction. */
+	size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+	_cleanup_free_ struct near *v = xmalloc((ncands + 1) * sizeof *v);
+	size_t n = 0, best = SIZE_MAX;
+	for (size_t i = 0; i < ncands; i++) {
+		const char *c = cands[i];
+		if (!c || strcmp(c, word) == 0)
+			continue;
+		size_t lc = strlen(c);
+		/* The distance is at least the difference in length. */
+		if ((lc > len ? lc - len : len - lc) > limit)
+			continue;
+		size_t d = cg_name_distance(word, c);
+		if (d > limit || d > best)
+			continue;
+		best = d;
+		v[n++] = (struct near){c, d};
+	}
+	/* Nothing near: a name cut short ("@system" for @system-service). */
+	if (!n && strlen(word + (word[0] == '@')) >= 3) {
+		best = 0;
+		for (size_t i = 0; i < ncands; i++)
+			if (cands[i] && strncasecmp(cands[i], word, len) == 0 &&
+			    strcmp(cands[i], word) != 0)
+				v[n++] = (struct near){cands[i], 0};
+	}
+	qsort(v, n, sizeof *v, cmp_near);
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < max && v[i].d == best; i++)
+		if (!k || strcmp(out[k - 1], v[i].s) != 0)
+			out[k++] = v[i].s;
+	return k;
+}
+
+char *cg_names_did_you_mean(const char *word, const char *const *cands, size_t ncands)
+{
+	const char *v[3];
+	switch (cg_names_similar(word, cands, ncands, v, ELEMENTSOF(v))) {
+	case 0:
+		return xstrdup("");
+	case 1:
+		return xasprintf(" (did you mean %s?)", v[0]);
+	case 2:
+		return xasprintf(" (did you mean %s or %s?)", v[0], v[1]);
+	default:
+		return xasprintf(" (did you mean %s, %s or %s?)", v[0], v[1], v[2]);
 	}
 }

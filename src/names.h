@@ -57,3 +57,23 @@ size_t cg_set_sorted(const struct cg_set *s, const char ***out);
 
 /* Adds each name of a list separated by spaces, commas or newlines. */
 void cg_set_add_words(struct cg_set *s, const char *words);
+
+/* "Did you mean": the candidates closest to word, for messages about a name
+ * nothing knows. Close means an edit distance (Damerau-Levenshtein, optimal
+ * string alignment, case-insensitive) of at most 1 for words of up to 4
+ * characters, 2 up to 8, 3 beyond; only the candidates at the smallest
+ * distance found are kept. When none is that close, the candidates that
+ * start with word (of 3 or more characters, a leading '@' not counted) are
+ * taken instead. A candidate equal to word is never suggested; duplicates
+ * count once. At most max pointers into cands (nothing is copied) go to out,
+ * nearest first, then alphabetically. Returns how many. */
+size_t cg_names_similar(const char *word, const char *const *cands, size_t ncands, const char **out,
+			size_t max);
+/* The optimal string alignment distance of a and b, letters compared
+ * without regard to case: insertions, deletions, substitutions and swaps of
+ * two adjacent characters cost 1 each. */
+size_t cg_name_distance(const char *a, const char *b);
+/* " (did you mean x?)", " (did you mean x or y?)", " (did you mean x, y or
+ * z?)" for cg_names_similar(word, cands, ncands, ..., 3), or "" when nothing
+ * is close: a new string the caller frees. */
+char *cg_names_did_you_mean(const char *word, const char *const *cands, size_t ncands);

@@ -73,6 +73,18 @@ static void add_warning(struct cg_unit_settings *s, const char *file, unsigned l
 	free(msg);
 }
 
+/* Refuses a value (a typo systemd would log and ignore): e and, for a
+ * caller that goes on regardless, s->invalid say why. Takes msg. */
+static int refuse(struct cg_unit_settings *s, const char *file, unsigned line, char *msg,
+		  struct cg_error *e)
+{
+	cg_error_set(e, file, line, "%s", msg);
+	if (!s->invalid.msg[0])
+		cg_error_set(&s->invalid, file, line, "%s", msg);
+	free(msg);
+	return -EINVAL;
+}
+
 static void push_line(struct cg_unit_line **v, size_t *n, const char *value, const char *file,
 		      unsigned line)
 {
@@ -95,23 +107,22 @@ int cg_unit_add_setting(struct cg_unit_settings *s, const char *key, const char 
 		push_line(&s->log, &s->nlog, value, source, line);
 	} else if (strcmp(key, "SystemCallErrorNumber") == 0) {
 		/* systemd: empty resets to killing; a bad value is logged and
-		 * the assignment ignored. */
+		 * the assignment ignored, which leaves denied calls killing
+		 * the service: a typo here is an error. */
 		if (!*value) {
 			s->errno_action = CG_ERRNO_NONE;
 			set_src(&s->errno_src, value, source, line);
 			return 0;
 		}
 		int err = cg_errno_parse(value);
-		if (err == -EINVAL || err == 0) {
-			add_warning(s, source, line,
-				    xasprintf("SystemCallErrorNumber=%s: not an errno name, number "
-					      "or 'kill', ignoring", value));
-			return 0;
-		}
+		if (err == -EINVAL || err == 0)
+			return refuse(s, source, line, cg_errno_explain(value), e);
 		s->errno_action = err;
 		set_src(&s->errno_src, value, source, line);
 	} else if (strcmp(key, "SystemCallArchitectures") == 0) {
-		/* Word by word: systemd ignores words it cannot parse. */
+		/* Word by word: systemd ignores words it cannot parse; of those,
+		 * an architecture it knows outside the x86 family is harmless
+		 * here, anything else a typo. */
 		const char *p = value + strspn(value, " \t");
 		if (!*p) {
 			cg_archs_add(&s->archs, "", NULL);
@@ -122,10 +133,13 @@ int cg_unit_add_setting(struct cg_unit_settings *s, const char *key, const char 
 			size_t n = strcspn(p, " \t");
 			_cleanup_free_ char *w = xstrndup(p, n);
 			struct cg_error ae = {0};
-			if (cg_archs_add(&s->archs, w, &ae) < 0)
-				add_warning(s, source, line,
-					    xasprintf("SystemCallArchitectures=: %s is not an x86 ABI "
-						      "this tool knows, ignoring", w));
+			int r = cg_archs_add(&s->archs, w, &ae);
+			if (r == -EOPNOTSUPP)
+				add_warning(
+				    s, source, line,
+				    xasprintf("SystemCallArchitectures=: %s, ignoring", ae.msg));
+			else if (r < 0)
+				return refuse(s, source, line, xstrdup(ae.msg), e);
 			p += n;
 			p += strspn(p, " \t");
 		}
@@ -176,8 +190,10 @@ static bool ends_escaped(const char *l)
 	return escaped;
 }
 
-int cg_unit_parse_file_text(struct cg_unit_settings *s, const char *text, const char *fname,
-			    const char *unit_type, struct cg_error *e)
+/* cg_unit_parse_file_text(), counting the section headers and assignments
+ * read into *nread. */
+static int parse_text(struct cg_unit_settings *s, const char *text, const char *fname,
+		      const char *unit_type, size_t *nread, struct cg_error *e)
 {
 	if (!unit_type)
 		unit_type = unit_type_of(s->name);
@@ -232,6 +248,7 @@ int cg_unit_parse_file_text(struct cg_unit_settings *s, const char *text, const 
 			}
 			whole[k - 1] = 0;
 			in_section = strcmp(whole + 1, want) == 0;
+			(*nread)++;
 			free(steal_pointer(&cont));
 			continue;
 		}
@@ -242,6 +259,7 @@ int cg_unit_parse_file_text(struct cg_unit_settings *s, const char *text, const 
 			return -EINVAL;
 		}
 		*eq = 0;
+		(*nread)++;
 		const char *key = strip(whole), *value = strip(eq + 1);
 		if (in_section && strcmp(key, "User") == 0) {
 			free(s->user);
@@ -254,9 +272,10 @@ int cg_unit_parse_file_text(struct cg_unit_settings *s, const char *text, const 
 		    (strcmp(key, "SystemCallFilter") == 0 || strcmp(key, "SystemCallLog") == 0 ||
 		     strcmp(key, "SystemCallErrorNumber") == 0 ||
 		     strcmp(key, "SystemCallArchitectures") == 0)) {
-			if (in_section)
-				(void)cg_unit_add_setting(s, key, value, fname, at, e);
-			else
+			int r = in_section ? cg_unit_add_setting(s, key, value, fname, at, e) : 0;
+			if (r < 0)
+				return r;
+			if (!in_section)
 				add_warning(s, fname, at,
 					    xasprintf("%s= outside [%s], ignored by systemd", key,
 						      want));
@@ -264,6 +283,22 @@ int cg_unit_parse_file_text(struct cg_unit_settings *s, const char *text, const 
 		free(steal_pointer(&cont));
 	}
 	return 0;
+}
+
+int cg_unit_parse_file_text(struct cg_unit_settings *s, const char *text, const char *fname,
+			    const char *unit_type, struct cg_error *e)
+{
+	size_t nread = 0;
+	return parse_text(s, text, fname, unit_type, &nread, e);
+}
+
+/* An error for a unit that held nothing: an empty stdin or file is what a
+ * failed `systemctl cat` or a wrong path leaves, and checking it would pass
+ * every call. */
+static int nothing_read(const char *fname, struct cg_error *e)
+{
+	cg_error_set(e, fname, 0, "no unit settings read (empty input)");
+	return -EINVAL;
 }
 
 /* A "# /path" line that systemctl cat prints before each file: at the start
@@ -317,6 +352,7 @@ int cg_unit_parse_cat(struct cg_unit_settings *s, const char *text, const char *
 	const char *p = text, *start = text;
 	_cleanup_free_ char *cur = NULL; /* header path of the current chunk */
 	bool after_blank = true, first = true;
+	size_t nread = 0;
 	int r;
 
 	for (;;) {
@@ -336,7 +372,7 @@ int cg_unit_parse_cat(struct cg_unit_settings *s, const char *text, const char *
 				} else if (cur) {
 					add_dropin_name(s, cur);
 				}
-				r = cg_unit_parse_file_text(s, chunk, name, NULL, e);
+				r = parse_text(s, chunk, name, NULL, &nread, e);
 				if (r < 0) {
 					free(hdr);
 					return r;
@@ -359,12 +395,13 @@ int cg_unit_parse_cat(struct cg_unit_settings *s, const char *text, const char *
 		if (*p)
 			p++;
 	}
-	return 0;
+	return nread ? 0 : nothing_read(fname, e);
 }
 
-/* Parses the file at path into s, or returns -errno. */
+/* Parses the file at path into s, or returns -errno. Adds the headers and
+ * assignments read to *nread. */
 static int parse_path(struct cg_unit_settings *s, const char *path, const char *shown,
-		      struct cg_error *e)
+		      size_t *nread, struct cg_error *e)
 {
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
@@ -375,7 +412,7 @@ static int parse_path(struct cg_unit_settings *s, const char *path, const char *
 		cg_error_set(e, shown, 0, "contains a NUL byte; not a unit file");
 		return -EINVAL;
 	}
-	return cg_unit_parse_file_text(s, text, shown, NULL, e);
+	return parse_text(s, text, shown, NULL, nread, e);
 }
 
 static char *join_root(const char *root, const char *dir, const char *name)
@@ -605,15 +642,16 @@ static int load_by_name(const char *name, const char *root, struct cg_unit_setti
 		qsort(d.v, d.n, sizeof *d.v, cmp_dropin);
 
 	int r = 0;
+	size_t nread = 0; /* an empty file found by name is masked, no error */
 	if (fragment) {
 		s->fragment = xstrdup(fragment);
 		if (!s->masked)
-			r = parse_path(s, fragment, fragment, e);
+			r = parse_path(s, fragment, fragment, &nread, e);
 	}
 	for (size_t i = 0; i < d.n && r >= 0; i++) {
 		add_dropin_name(s, d.v[i].path);
 		if (!s->masked)
-			r = parse_path(s, d.v[i].path, d.v[i].path, e);
+			r = parse_path(s, d.v[i].path, d.v[i].path, &nread, e);
 	}
 	dropins_done(&d);
 	return r;
@@ -634,7 +672,8 @@ int cg_unit_load(const char *name_or_path, const char *root, struct cg_unit_sett
 	}
 	out->name = base_name(name_or_path);
 	out->fragment = xstrdup(name_or_path);
-	int r = parse_path(out, name_or_path, name_or_path, e);
+	size_t nread = 0;
+	int r = parse_path(out, name_or_path, name_or_path, &nread, e);
 	if (r < 0)
 		return r;
 	_cleanup_free_ char *ddir = xasprintf("%s.d", name_or_path);
@@ -644,24 +683,44 @@ int cg_unit_load(const char *name_or_path, const char *root, struct cg_unit_sett
 		qsort(d.v, d.n, sizeof *d.v, cmp_dropin);
 	for (size_t i = 0; i < d.n && r >= 0; i++) {
 		add_dropin_name(out, d.v[i].path);
-		r = parse_path(out, d.v[i].path, d.v[i].path, e);
+		r = parse_path(out, d.v[i].path, d.v[i].path, &nread, e);
 	}
 	dropins_done(&d);
+	if (r >= 0 && !nread)
+		r = nothing_read(name_or_path, e);
 	return r;
+}
+
+/* Fails with the value cg_unit_add_setting() refused, if any. */
+static int refused(const struct cg_unit_settings *s, struct cg_error *e)
+{
+	if (!s->invalid.msg[0])
+		return 0;
+	if (e)
+		*e = s->invalid;
+	return -EINVAL;
 }
 
 int cg_unit_apply(const struct cg_unit_settings *s, const struct cg_table *t,
 		  struct cg_filter *out, struct cg_error *e)
 {
-	for (size_t i = 0; i < s->nfilter; i++) {
-		int r = cg_filter_add(out, t, s->filter[i].value, e);
-		if (r < 0) {
-			snprintf(e->file, sizeof e->file, "%s", s->filter[i].file);
-			e->line = s->filter[i].line;
-			return r;
+	int r = refused(s, e);
+	for (size_t i = 0; i < s->nfilter && r >= 0; i++) {
+		const struct cg_unit_line *l = &s->filter[i];
+		size_t ntypos = out->ntypos;
+		r = cg_filter_add(out, t, l->value, e);
+		/* systemd would ignore the word and go on with a weaker filter
+		 * than the line reads: refuse it. */
+		if (r >= 0 && out->ntypos > ntypos) {
+			cg_error_set(e, NULL, 0, "%s", out->typos[ntypos]);
+			r = -EINVAL;
+		}
+		if (r < 0 && e) {
+			snprintf(e->file, sizeof e->file, "%s", l->file);
+			e->line = l->line;
 		}
 	}
-	return 0;
+	return r;
 }
 
 /* SystemCallLog= parses like SystemCallFilter= (first line fixes the
@@ -669,6 +728,9 @@ int cg_unit_apply(const struct cg_unit_settings *s, const struct cg_table *t,
 int cg_unit_apply_log(const struct cg_unit_settings *s, const struct cg_table *t,
 		      struct cg_filter *out, struct cg_error *e)
 {
+	int r = refused(s, e);
+	if (r < 0)
+		return r;
 	for (size_t i = 0; i < s->nlog; i++) {
 		const char *p = s->log[i].value + strspn(s->log[i].value, " \t");
 		if (!*p) {
@@ -695,6 +757,11 @@ int cg_unit_apply_log(const struct cg_unit_settings *s, const struct cg_table *t
 			 * stay literal); an entry with ':' is ignored. */
 			if (strchr(w, ':'))
 				continue;
+			_cleanup_free_ char *why = NULL;
+			if (cg_filter_check_word(t, w, &why) < 0) {
+				cg_error_set(e, s->log[i].file, s->log[i].line, "%s", why);
+				return -EINVAL;
+			}
 			_cleanup_set_ struct cg_set *tmp = cg_set_new();
 			if (w[0] == '@') {
 				if (cg_table_expand(t, w, tmp) < 0)

@@ -51,10 +51,17 @@ struct cg_unit_settings {
 	struct cg_archs archs;        /* SystemCallArchitectures= */
 	struct cg_unit_line archs_src; /* the last assignment (value NULL if none) */
 
-	/* What systemd would log and ignore (bad errno, unknown arch, setting
-	 * outside its section), as "file:line: message". */
+	/* What systemd would log and ignore that is no typo (an architecture
+	 * outside the x86 family, a setting outside its section), as
+	 * "file:line: message". */
 	char **warnings;
 	size_t nwarnings;
+
+	/* The first value cg_unit_add_setting() refused (an errno or
+	 * architecture nobody knows): msg is "" when none. cg_unit_apply() and
+	 * cg_unit_apply_log() fail with it, so a caller that goes on after a
+	 * refused setting still cannot pass. */
+	struct cg_error invalid;
 
 	/* User= and DynamicUser= (the last assignment): they decide which
 	 * rows of `systemd-analyze security` apply, hence its weights. */
@@ -79,33 +86,49 @@ const char *const *cg_unit_search_path(void);
  * copied into paths, not kept.
  * *out must be initialised; on success it holds the settings (caller frees
  * with cg_unit_settings_done()). Returns -ENOENT when no unit file and no
- * drop-in exists (e names the unit), -EINVAL on unparsable text. */
+ * drop-in exists (e names the unit), -EINVAL on unparsable text or a value
+ * cg_unit_add_setting() refuses, and -EINVAL for a file given by path that
+ * holds nothing (empty, or only comments), with its drop-ins: e is "PATH: no
+ * unit settings read (empty input)". A unit found by name whose file is
+ * empty is masked, as systemd has it, and no error. */
 int cg_unit_load(const char *name_or_path, const char *root, struct cg_unit_settings *out,
 		 struct cg_error *e);
 
 /* Parses text as one unit file or drop-in named fname and adds its
  * assignments to s. unit_type ("service", "socket", ...) decides which
- * section counts; NULL means the type of s->name, else "service". */
+ * section counts; NULL means the type of s->name, else "service". Returns
+ * -EINVAL (e names the line) for a malformed line or a value
+ * cg_unit_add_setting() refuses. */
 int cg_unit_parse_file_text(struct cg_unit_settings *s, const char *text, const char *fname,
 			    const char *unit_type, struct cg_error *e);
 
 /* Parses `systemctl cat UNIT` output: "# /path" header lines start each
  * file (the first one names the unit file, later ones drop-ins); text
  * before any header counts as one anonymous file named fname. Adds to s;
- * sets s->name from the first header when unset. */
+ * sets s->name from the first header when unset. Text without a section
+ * header or an assignment (what a failed `systemctl cat` leaves) is
+ * -EINVAL: e is "FNAME: no unit settings read (empty input)". */
 int cg_unit_parse_cat(struct cg_unit_settings *s, const char *text, const char *fname,
 		      struct cg_error *e);
 
 /* Adds one setting by hand, as if it were a line of a file named source
  * ("--filter"): key is "SystemCallFilter", "SystemCallErrorNumber",
- * "SystemCallArchitectures" or "SystemCallLog". -EINVAL for another key. */
+ * "SystemCallArchitectures" or "SystemCallLog". -EINVAL for another key,
+ * and for a typo systemd would log and ignore: an errno it cannot parse
+ * ("source:line: unknown errno name EPREM (did you mean EPERM?)") or an
+ * architecture nobody knows ("unknown architecture nativ (did you mean
+ * native?)"); such a value is not applied and is kept in s->invalid. An
+ * architecture systemd knows outside the x86 family is a warning. The
+ * names of SystemCallFilter= and SystemCallLog= are checked when applied. */
 int cg_unit_add_setting(struct cg_unit_settings *s, const char *key, const char *value,
 			const char *source, unsigned line, struct cg_error *e);
 
 /* Builds the effective SystemCallFilter= of s against table t into *out
  * (initialised by the caller with cg_filter_init(); freed with
- * cg_filter_done()). Errors: -EINVAL for a malformed ':errno', e names the
- * file and line. */
+ * cg_filter_done()). Errors: -EINVAL for s->invalid, and for a typo on a
+ * line (out->typos: an unknown group or call, a malformed ':errno'), e being
+ * "FILE:LINE: unknown group @system-servce (did you mean @system-service?)".
+ * What systemd ignores that is no typo stays in out->warnings. */
 int cg_unit_apply(const struct cg_unit_settings *s, const struct cg_table *t,
 		  struct cg_filter *out, struct cg_error *e);
 
@@ -113,7 +136,8 @@ int cg_unit_apply(const struct cg_unit_settings *s, const struct cg_table *t,
  * out->allow_list true means "log only the listed calls" (set holds
  * them), false means "log all but the listed". Unlike SystemCallFilter=,
  * no @default is implied. cg_unit_logs() tells whether a call that passes
- * the filter would be logged. */
+ * the filter would be logged. Errors as cg_unit_apply(): s->invalid, or an
+ * unknown group or call name on a line (-EINVAL, e names file and line). */
 int cg_unit_apply_log(const struct cg_unit_settings *s, const struct cg_table *t,
 		      struct cg_filter *out, struct cg_error *e);
 bool cg_unit_logs(const struct cg_filter *log, cg_name syscall);

@@ -83,7 +83,7 @@ check_eq "log: passing calls that are logged" "$(jq -c .logged "$TMP/j.json")" '
 # --- input forms ----------------------------------------------------------------
 check "continuation unit" $CG check --json --no-analyze "$P/continuation.service"
 check_eq "continuation: values as systemd joins them" "$(jq -c '[.settings.lines[].value]' "$TMP/out")" \
-	'["@obsolete","","\"@system-service\"      '"'"'ioprio_get'"'"'      @timer","~@privileged"]'
+	'["@obsolete","","@system-service      ioprio_get      @timer","~@privileged"]'
 { echo "# /etc/systemd/system/x.service"; cat "$P/chown-overlap.service"; echo
   echo "# /etc/systemd/system/x.service.d/fix.conf"; printf '[Service]\nSystemCallFilter=chown\n'; } >"$TMP/cat.txt"
 check_status "systemctl cat on stdin: fchown still denied" 1 bash -c "$CG check --no-analyze - '$(list chown fchown)' <'$TMP/cat.txt'"

@@ -122,24 +122,109 @@ static void test_errno_suffix(void **state)
 	assert_false(allows(&f, "chown"));
 	assert_int_equal(f.nwarnings, 1);
 	cg_filter_done(&f);
-	/* A malformed errno drops that word only, as systemd does. */
-	apply(&f, (const char *[]){"~chown:ENOTANERRNO @swap", NULL});
-	assert_int_equal(f.nwarnings, 1);
-	assert_non_null(strstr(f.warnings[0], "ENOTANERRNO"));
+	/* A malformed errno drops that word only, as systemd does; it is a
+	 * typo, kept apart from the warnings. */
+	apply(&f, (const char *[]){"~chown:EPREM @swap", NULL});
+	assert_int_equal(f.nwarnings, 0);
+	assert_int_equal(f.ntypos, 1);
+	assert_string_equal(f.typos[0], "'chown:EPREM': unknown errno name EPREM "
+					"(did you mean EPERM?)");
 	assert_true(allows(&f, "chown"));
 	assert_false(allows(&f, "swapon"));
 	cg_filter_done(&f);
+	/* An allow-listed entry with an errno is ignored, no typo; its name
+	 * still is checked. */
+	apply(&f, (const char *[]){"@basic-io chwon:EPERM", NULL});
+	assert_int_equal(f.nwarnings, 1);
+	assert_int_equal(f.ntypos, 1);
+	assert_non_null(strstr(f.typos[0], "did you mean chown?"));
+	cg_filter_done(&f);
 }
 
+/* Names nobody knows are ignored as systemd ignores them, and reported as
+ * typos; names systemd's table lists that libseccomp cannot resolve, and
+ * groups of another systemd version, are ignored with a warning only. */
 static void test_unknown_names(void **state)
 {
 	(void)state;
 	struct cg_filter f;
 	apply(&f, (const char *[]){"@basic-io no_such_call @no-such-group", NULL});
-	assert_int_equal(f.nwarnings, 2);
+	assert_int_equal(f.nwarnings, 0);
+	assert_int_equal(f.ntypos, 2);
+	assert_string_equal(f.typos[0], "unknown system call no_such_call");
+	assert_string_equal(f.typos[1], "unknown group @no-such-group");
 	assert_true(cg_set_has(f.ignored, cg_intern("no_such_call")));
 	assert_false(allows(&f, "no_such_call"));
+	assert_true(allows(&f, "read"));
 	cg_filter_done(&f);
+
+	apply(&f, (const char *[]){"~@system-servce chwon @sandbox", NULL});
+	assert_int_equal(f.ntypos, 2);
+	assert_string_equal(f.typos[0],
+			    "unknown group @system-servce (did you mean @system-service?)");
+	assert_string_equal(f.typos[1], "unknown system call chwon (did you mean chown?)");
+	/* @sandbox came with systemd 254: 252 ignores it, no typo. */
+	assert_int_equal(f.nwarnings, 1);
+	assert_non_null(strstr(f.warnings[0], "@sandbox is unknown to systemd 252"));
+	assert_true(cg_set_empty(f.set));
+	cg_filter_done(&f);
+}
+
+static void test_check_word(void **state)
+{
+	(void)state;
+	char *why;
+	assert_int_equal(cg_filter_check_word(t252, "@basic-io", &why), 0);
+	assert_null(why);
+	assert_int_equal(cg_filter_check_word(t252, "chown", &why), 0);
+	assert_null(why);
+	/* A name of another ABI is known to libseccomp. */
+	assert_int_equal(cg_filter_check_word(t252, "chown32", &why), 0);
+	assert_null(why);
+
+	assert_int_equal(cg_filter_check_word(t252, "@file-sytem", &why), -EINVAL);
+	assert_string_equal(why, "unknown group @file-sytem (did you mean @file-system?)");
+	free(why);
+	/* Cut short: prefix matches. */
+	assert_int_equal(cg_filter_check_word(t252, "@system", &why), -EINVAL);
+	assert_string_equal(why, "unknown group @system (did you mean @system-service?)");
+	free(why);
+	assert_int_equal(cg_filter_check_word(t252, "@bogus", &why), -EINVAL);
+	assert_string_equal(why, "unknown group @bogus");
+	free(why);
+	assert_int_equal(cg_filter_check_word(t252, "getpdi", &why), -EINVAL);
+	assert_string_equal(why, "unknown system call getpdi (did you mean getpid?)");
+	free(why);
+	/* Candidates include names only another ABI has. */
+	assert_int_equal(cg_filter_check_word(t252, "sockecall", &why), -EINVAL);
+	assert_string_equal(why, "unknown system call sockecall (did you mean socketcall?)");
+	free(why);
+	/* systemd keeps quotes: the word is unknown, the bare one is meant. */
+	assert_int_equal(cg_filter_check_word(t252, "\"@mount\"", &why), -EINVAL);
+	assert_non_null(strstr(why, "did you mean @mount?"));
+	free(why);
+
+	/* Not typos: a name systemd's table lists that this libseccomp
+	 * cannot resolve (a parsed table stands in for an old libseccomp),
+	 * and a group of a newer systemd. */
+	static const char text[] = "@default\n    # System calls that are always permitted\n"
+				   "    brk\n    made_up_by_systemd\n"
+				   "@known\n    # All system calls defined by the kernel\n"
+				   "    brk\n#   also_made_up\n";
+	struct cg_table *p = NULL;
+	struct cg_error e = {0};
+	assert_int_equal(cg_table_parse(text, strlen(text), "t.txt", &p, &e), 0);
+	assert_int_equal(cg_filter_check_word(p, "made_up_by_systemd", &why), 1);
+	assert_non_null(strstr(why, "not known to libseccomp"));
+	free(why);
+	assert_int_equal(cg_filter_check_word(p, "also_made_up", &why), 1);
+	free(why);
+	assert_int_equal(cg_filter_check_word(p, "made_up_by_nobody", &why), -EINVAL);
+	free(why);
+	assert_int_equal(cg_filter_check_word(t252, "@sandbox", &why), 1);
+	assert_non_null(strstr(why, "@sandbox is unknown to systemd 252"));
+	free(why);
+	cg_table_free(p);
 }
 
 /* systemd splits SystemCallFilter= words without unquoting: quoted words
@@ -181,9 +266,32 @@ static void test_errno_names(void **state)
 	assert_int_equal(cg_errno_parse("38"), 38);
 	assert_int_equal(cg_errno_parse("kill"), CG_ERRNO_KILL);
 	assert_int_equal(cg_errno_parse("EBOGUS"), -EINVAL);
+	/* Aliases systemd takes as well. */
+	assert_int_equal(cg_errno_parse("EWOULDBLOCK"), EAGAIN);
+	assert_int_equal(cg_errno_parse("ENOTSUP"), EOPNOTSUPP);
+	assert_int_equal(cg_errno_parse("EDEADLOCK"), EDEADLK);
 	assert_int_equal(cg_errno_parse("5000"), -EINVAL);
 	assert_string_equal(cg_errno_name(EPERM), "EPERM");
 	assert_string_equal(cg_errno_name(CG_ERRNO_KILL), "kill");
+
+	char *why = cg_errno_explain("EPREM");
+	assert_string_equal(why, "unknown errno name EPREM (did you mean EPERM?)");
+	free(why);
+	why = cg_errno_explain("eacces"); /* names are upper case */
+	assert_string_equal(why, "unknown errno name eacces (did you mean EACCES?)");
+	free(why);
+	why = cg_errno_explain("KILL");
+	assert_string_equal(why, "unknown errno name KILL (did you mean kill?)");
+	free(why);
+	why = cg_errno_explain("EWHATEVER");
+	assert_non_null(strstr(why, "unknown errno name EWHATEVER (expected an errno name"));
+	free(why);
+	why = cg_errno_explain("5000");
+	assert_non_null(strstr(why, "invalid errno number 5000"));
+	free(why);
+	why = cg_errno_explain("");
+	assert_non_null(strstr(why, "missing errno"));
+	free(why);
 }
 
 int main(void)
@@ -195,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_reset),             cmocka_unit_test(test_errno_suffix),
 		cmocka_unit_test(test_unknown_names),     cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_allowed_set),       cmocka_unit_test(test_errno_names),
+		cmocka_unit_test(test_check_word),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,9 +85,19 @@ static void test_settings(void **state)
 	assert_int_equal(s.errno_action, CG_ERRNO_KILL);
 	assert_int_equal(cg_unit_add_setting(&s, "SystemCallErrorNumber", "13", "-", 2, &e), 0);
 	assert_int_equal(s.errno_action, 13);
-	assert_int_equal(cg_unit_add_setting(&s, "SystemCallErrorNumber", "ENOTANERRNO", "-", 3, &e), 0);
-	assert_int_equal(s.errno_action, 13); /* ignored, as systemd does */
-	assert_int_equal(s.nwarnings, 1);
+	/* systemd ignores a bad errno; a typo here is an error. */
+	assert_int_equal(cg_unit_add_setting(&s, "SystemCallErrorNumber", "EPREM", "u", 3, &e),
+			 -EINVAL);
+	assert_int_equal(s.errno_action, 13); /* not applied */
+	assert_int_equal(s.nwarnings, 0);
+	char buf[512];
+	assert_string_equal(cg_error_format(&e, buf, sizeof buf),
+			    "u:3: unknown errno name EPREM (did you mean EPERM?)");
+	assert_string_equal(s.invalid.msg, e.msg); /* kept for cg_unit_apply() */
+	assert_int_equal(cg_unit_add_setting(&s, "SystemCallErrorNumber", "0", "-", 4, &e),
+			 -EINVAL);
+	assert_int_equal(e.line, 4);
+	assert_int_equal(s.invalid.line, 3); /* the first one stays */
 	assert_int_equal(cg_unit_add_setting(&s, "SystemCallErrorNumber", "", "-", 4, &e), 0);
 	assert_int_equal(s.errno_action, CG_ERRNO_NONE);
 	assert_int_equal(cg_unit_add_setting(&s, "SystemCallArchitectures", "x86-64", "-", 5, &e), 0);
@@ -95,6 +105,23 @@ static void test_settings(void **state)
 	assert_int_equal(s.archs.mask, (1u << CG_ABI_X86_64) | (1u << CG_ABI_X32));
 	assert_int_equal(cg_unit_add_setting(&s, "SystemCallArchitectures", "", "-", 7, &e), 0);
 	assert_false(cg_archs_set(&s.archs));
+	/* An architecture outside the x86 family is valid for systemd and
+	 * harmless here: a warning. A word nobody knows is a typo. */
+	assert_int_equal(
+	    cg_unit_add_setting(&s, "SystemCallArchitectures", "native arm64", "-", 7, &e), 0);
+	assert_true(s.archs.native);
+	assert_int_equal(s.nwarnings, 1);
+	assert_non_null(strstr(s.warnings[0], "arm64"));
+	assert_int_equal(
+	    cg_unit_add_setting(&s, "SystemCallArchitectures", "nativ", "a.conf", 2, &e), -EINVAL);
+	assert_string_equal(cg_error_format(&e, buf, sizeof buf),
+			    "a.conf:2: unknown architecture nativ (did you mean native?)");
+	assert_int_equal(cg_unit_add_setting(&s, "SystemCallArchitectures", "x86_64", "-", 8, &e),
+			 -EINVAL);
+	assert_string_equal(e.msg, "unknown architecture x86_64 (systemd calls it x86-64)");
+	assert_int_equal(cg_unit_add_setting(&s, "SystemCallArchitectures", "sparc", "-", 8, &e),
+			 -EINVAL);
+	assert_non_null(strstr(e.msg, "expected native, x86-64, x86 or x32"));
 	assert_int_equal(cg_unit_add_setting(&s, "ExecStart", "/bin/true", "-", 8, &e), -EINVAL);
 	assert_true(cg_unit_runs_privileged(&s));
 	s.dynamic_user = true;
@@ -127,13 +154,149 @@ static void test_apply(void **state)
 	cg_filter_done(&f);
 	cg_filter_done(&l);
 
-	/* A malformed :errno: systemd skips the word with a warning. */
+	/* A malformed :errno: systemd skips the word with a log line, a typo
+	 * that leaves the filter weaker than it reads: an error. */
 	cg_unit_add_setting(&s, "SystemCallFilter", "~mount:EWHAT", "b.conf", 9, &e);
 	cg_filter_init(&f);
-	assert_int_equal(cg_unit_apply(&s, t, &f, &e), 0);
-	assert_true(cg_filter_allows(&f, cg_intern("mount")) == false); /* never allowed */
-	assert_true(f.nwarnings >= 1);
+	assert_int_equal(cg_unit_apply(&s, t, &f, &e), -EINVAL);
+	assert_string_equal(e.file, "b.conf");
+	assert_int_equal(e.line, 9);
+	assert_non_null(strstr(e.msg, "'mount:EWHAT': unknown errno name EWHAT"));
 	cg_filter_done(&f);
+	cg_unit_settings_done(&s);
+}
+
+/* Typos in the names of SystemCallFilter= and SystemCallLog=, and a value
+ * cg_unit_add_setting() refused, make the apply functions fail; what systemd
+ * ignores that is no typo does not. */
+static void test_apply_typos(void **state)
+{
+	(void)state;
+	const struct cg_table *t = cg_table_builtin_version("252");
+	struct cg_unit_settings s;
+	struct cg_filter f;
+	struct cg_error e = {0};
+	char buf[512];
+
+	cg_unit_settings_init(&s);
+	cg_unit_add_setting(&s, "SystemCallFilter", "@system-service", "u.service", 4, &e);
+	cg_unit_add_setting(&s, "SystemCallFilter", "~@system-servce @sandbox", "u.service", 5, &e);
+	cg_filter_init(&f);
+	assert_int_equal(cg_unit_apply(&s, t, &f, &e), -EINVAL);
+	assert_string_equal(cg_error_format(&e, buf, sizeof buf),
+			    "u.service:5: unknown group @system-servce (did you mean "
+			    "@system-service?)");
+	cg_filter_done(&f);
+	cg_unit_settings_done(&s);
+
+	cg_unit_settings_init(&s);
+	cg_unit_add_setting(&s, "SystemCallFilter", "chwon", "--filter", 2, &e);
+	cg_filter_init(&f);
+	assert_int_equal(cg_unit_apply(&s, t, &f, &e), -EINVAL);
+	assert_string_equal(cg_error_format(&e, buf, sizeof buf),
+			    "--filter:2: unknown system call chwon (did you mean chown?)");
+	cg_filter_done(&f);
+	cg_unit_settings_done(&s);
+
+	/* Not typos: a group of a newer systemd, an errno on an allow-listed
+	 * entry. */
+	cg_unit_settings_init(&s);
+	cg_unit_add_setting(&s, "SystemCallFilter", "@system-service @sandbox fchown:EPERM", "u", 1,
+			    &e);
+	cg_filter_init(&f);
+	assert_int_equal(cg_unit_apply(&s, t, &f, &e), 0);
+	assert_int_equal(f.nwarnings, 2);
+	cg_filter_done(&f);
+	cg_unit_settings_done(&s);
+
+	/* SystemCallLog= */
+	cg_unit_settings_init(&s);
+	cg_unit_add_setting(&s, "SystemCallLog", "@chown @file-sytem", "l.conf", 7, &e);
+	cg_filter_init(&f);
+	assert_int_equal(cg_unit_apply(&s, t, &f, &e), 0);
+	assert_int_equal(cg_unit_apply_log(&s, t, &f, &e), -EINVAL);
+	assert_string_equal(cg_error_format(&e, buf, sizeof buf),
+			    "l.conf:7: unknown group @file-sytem (did you mean @file-system?)");
+	cg_filter_done(&f);
+	cg_unit_settings_done(&s);
+
+	/* A refused SystemCallErrorNumber= fails the apply functions even when
+	 * the caller went on after it. */
+	cg_unit_settings_init(&s);
+	assert_int_equal(
+	    cg_unit_add_setting(&s, "SystemCallErrorNumber", "EWHATEVER", "--option", 1, &e),
+	    -EINVAL);
+	cg_unit_add_setting(&s, "SystemCallFilter", "@system-service", "--option", 2, &e);
+	memset(&e, 0, sizeof e);
+	cg_filter_init(&f);
+	assert_int_equal(cg_unit_apply(&s, t, &f, &e), -EINVAL);
+	assert_string_equal(e.file, "--option");
+	assert_int_equal(e.line, 1);
+	assert_non_null(strstr(e.msg, "EWHATEVER"));
+	memset(&e, 0, sizeof e);
+	assert_int_equal(cg_unit_apply_log(&s, t, &f, &e), -EINVAL);
+	assert_non_null(strstr(e.msg, "EWHATEVER"));
+	cg_filter_done(&f);
+	cg_unit_settings_done(&s);
+
+	/* In a file, the parser stops at the refused line. */
+	cg_unit_settings_init(&s);
+	assert_int_equal(cg_unit_parse_file_text(&s,
+						 "[Service]\nSystemCallFilter=@basic-io\n"
+						 "SystemCallErrorNumber=EPREM\n",
+						 "f.service", NULL, &e),
+			 -EINVAL);
+	assert_string_equal(cg_error_format(&e, buf, sizeof buf),
+			    "f.service:3: unknown errno name EPREM (did you mean EPERM?)");
+	cg_unit_settings_done(&s);
+	/* Outside its section, systemd does not read it at all: a warning. */
+	cg_unit_settings_init(&s);
+	assert_int_equal(cg_unit_parse_file_text(&s, "[Unit]\nSystemCallErrorNumber=EPREM\n",
+						 "f.service", NULL, &e),
+			 0);
+	assert_int_equal(s.nwarnings, 1);
+	cg_unit_settings_done(&s);
+}
+
+/* An empty unit (a failed `systemctl cat`, an empty file) is an error, not a
+ * unit without a filter that passes everything. */
+static void test_empty_input(void **state)
+{
+	(void)state;
+	struct cg_unit_settings s;
+	struct cg_error e = {0};
+	char buf[512];
+	static const char *const empty[] = {"", "\n\n", "# only a comment\n; and another\n",
+					    "# /lib/systemd/system/foo.service\n"};
+	for (size_t i = 0; i < ELEMENTSOF(empty); i++) {
+		cg_unit_settings_init(&s);
+		assert_int_equal(cg_unit_parse_cat(&s, empty[i], "<stdin>", &e), -EINVAL);
+		assert_string_equal(cg_error_format(&e, buf, sizeof buf),
+				    "<stdin>: no unit settings read (empty input)");
+		cg_unit_settings_done(&s);
+	}
+	/* A section without settings, or settings outside a section, were
+	 * read. */
+	cg_unit_settings_init(&s);
+	assert_int_equal(cg_unit_parse_cat(&s, "[Service]\n", "<stdin>", &e), 0);
+	cg_unit_settings_done(&s);
+	cg_unit_settings_init(&s);
+	assert_int_equal(cg_unit_parse_cat(&s, "ExecStart=/bin/true\n", "<stdin>", &e), 0);
+	cg_unit_settings_done(&s);
+
+	/* A file by path. */
+	char path[] = "/tmp/cg-test-empty-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	cg_unit_settings_init(&s);
+	assert_int_equal(cg_unit_load(path, NULL, &s, &e), -EINVAL);
+	assert_string_equal(e.file, path);
+	assert_string_equal(e.msg, "no unit settings read (empty input)");
+	cg_unit_settings_done(&s);
+	unlink(path);
+	cg_unit_settings_init(&s);
+	assert_int_equal(cg_unit_load("/dev/null", NULL, &s, &e), -EINVAL);
 	cg_unit_settings_done(&s);
 }
 
@@ -290,7 +453,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_syntax), cmocka_unit_test(test_settings),
 		cmocka_unit_test(test_apply),  cmocka_unit_test(test_cat),
-		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_lookup), cmocka_unit_test(test_apply_typos),
+		cmocka_unit_test(test_empty_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
