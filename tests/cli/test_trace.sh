@@ -25,10 +25,12 @@ check_eq "exec chain: 6 getppid" "$(count "$TMP/exec.txt" getppid)" 6
 check_status "non-leader execve: exit 6" 6 $T --no-report -o "$TMP/te.txt" -- "$PROGS/trace_thread_exec"
 check_eq "non-leader execve: 5 getppid" "$(count "$TMP/te.txt" getppid)" 5
 
+no_i386 && begin_skip "$NO_I386_WHY"
 check_status "32-bit program" 0 $T --no-report -o "$TMP/m32.txt" -- "$PROGS/m32/trace_m32"
 check_grep "32-bit table heading as strace's" '^System call usage summary for 32 bit mode:$' "$TMP/m32.txt"
 check_eq "32-bit getppid in the 32-bit table" "$(count "$TMP/m32.txt" getppid "32 bit")" 7
 check_eq "no 64-bit getppid" "$(count "$TMP/m32.txt" getppid)" 0
+end_skip
 
 $T --no-report -o "$TMP/x32.txt" -- "$PROGS/trace_x32" 2>/dev/null
 rc=$?
@@ -306,9 +308,11 @@ check_grep "--unit names what it looked for" 'no-such-unit-cg.service' "$TMP/err
 norm() { rows "$1" 'futex|exit|exit_group'; }
 if command -v strace >/dev/null; then
 	for p in trace_threads trace_fork trace_exec trace_signal trace_eintr trace_thread_exec trace_int80 trace_x32 m32/trace_m32; do
+		no_i386 "$p" && begin_skip "$NO_I386_WHY"
 		strace -f -c -o "$TMP/st.txt" "$PROGS/$p" >/dev/null 2>&1
 		$T --no-report -o "$TMP/cg.txt" -- "$PROGS/$p" >/dev/null 2>&1
 		check_eq "$p: same calls and errors as strace -f -c" "$(norm "$TMP/cg.txt")" "$(norm "$TMP/st.txt")"
+		end_skip
 	done
 else
 	skip "strace is not installed"

@@ -97,6 +97,8 @@ static void test_same_as_ptrace(void **state)
 		"trace_many",  "trace_int80", "trace_x32",    "m32/trace_m32", "workload",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(progs); i++) {
+		if (i386_left_out(progs[i]))
+			continue;
 		int sb, sp;
 		_cleanup_profile_ struct cg_profile *b = trace_with(CG_TRACE_BPF, progs[i], &sb, NULL);
 		_cleanup_profile_ struct cg_profile *p =
@@ -135,19 +137,21 @@ static void test_abis(void **state)
 	(void)state;
 	need_bpf();
 	int st;
-	_cleanup_profile_ struct cg_profile *m = trace_with(CG_TRACE_BPF, "m32/trace_m32", &st, NULL);
-	assert_int_equal(st, 0);
-	assert_int_equal(calls(m, CG_ABI_I386, "getppid"), 7);
-	assert_int_equal(calls(m, CG_ABI_I386, "getuid32"), 2);
-	assert_int_equal(calls(m, CG_ABI_X86_64, "getppid"), 0);
-	/* The 64-bit launcher's execve, then the 32-bit program's calls. */
-	assert_int_equal(calls(m, CG_ABI_X86_64, "execve"), 1);
-	assert_int_equal(calls(m, CG_ABI_I386, "execve"), 0);
+	if (!i386_left_out("m32/trace_m32")) {
+		_cleanup_profile_ struct cg_profile *m =
+			trace_with(CG_TRACE_BPF, "m32/trace_m32", &st, NULL);
+		assert_int_equal(st, 0);
+		assert_int_equal(calls(m, CG_ABI_I386, "getppid"), 7);
+		assert_int_equal(calls(m, CG_ABI_I386, "getuid32"), 2);
+		assert_int_equal(calls(m, CG_ABI_X86_64, "getppid"), 0);
+		/* The 64-bit launcher's execve, then the 32-bit program's calls. */
+		assert_int_equal(calls(m, CG_ABI_X86_64, "execve"), 1);
+		assert_int_equal(calls(m, CG_ABI_I386, "execve"), 0);
+	}
 
-	_cleanup_profile_ struct cg_profile *i = trace_with(CG_TRACE_BPF, "trace_int80", &st, NULL);
-	if (st == 77) {
-		print_message("# no i386 emulation in this kernel\n");
-	} else {
+	if (!i386_left_out("trace_int80")) {
+		_cleanup_profile_ struct cg_profile *i =
+			trace_with(CG_TRACE_BPF, "trace_int80", &st, NULL);
 		assert_int_equal(st, 0);
 		assert_int_equal(calls(i, CG_ABI_I386, "getppid"), 4);
 		/* 2, and one more where it checks the i386 result */
@@ -298,8 +302,8 @@ int main(void)
 {
 	bpf_ok = cg_trace_bpf_available(why_not, sizeof why_not);
 	if (!bpf_ok) {
-		/* cmocka's skip() prints "not ok ... # SKIP", which TAP readers
-		 * (tests/run.sh) count as failures: say it the plain TAP way. */
+		/* cmocka's skip() cannot say why, and cmocka 1.1 prints it as
+		 * "not ok ... # SKIP": say it the plain TAP way. */
 		printf("1..1\nok 1 - eBPF backend tests # SKIP %s\n", why_not);
 		return 0;
 	}
