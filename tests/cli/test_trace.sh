@@ -60,11 +60,7 @@ check_grep "without -o the table goes to stderr" '^% time +seconds +usecs/call +
 check_eq "without -o and --no-report stdout stays empty" "$(wc -c <"$TMP/o1")" 0
 $CG trace -- "$PROGS/trace_exec" >"$TMP/o2" 2>"$TMP/e2"
 check_grep "auto says which backend it used" '^callgroups: using the (bpf|ptrace) backend' "$TMP/e2"
-if grep -q 'not built yet' "$TMP/e2"; then
-	skip "the report goes to stdout (cli_report not built yet)"
-else
-	check_grep "the report goes to stdout" 'SystemCallFilter=' "$TMP/o2"
-fi
+check_grep "the report goes to stdout" 'SystemCallFilter=' "$TMP/o2"
 $T --format=json -o "$TMP/j.txt" -- "$PROGS/trace_exec" >"$TMP/j.json" 2>/dev/null
 check "--format=json: the report is JSON" jq -e '.observed' "$TMP/j.json"
 check_eq "--format=json: names what was traced" "$(jq -r '.inputs[0]' "$TMP/j.json")" \
@@ -73,11 +69,7 @@ $T --format=dropin -o "$TMP/d.txt" -- "$PROGS/trace_exec" >"$TMP/d.conf" 2>/dev/
 check_grep "--format=dropin: a drop-in" '^\[Service\]$' "$TMP/d.conf"
 check_grep "--format=dropin: with a filter" '^SystemCallFilter=' "$TMP/d.conf"
 $CG suggest "$TMP/exec.txt" >"$TMP/sug.out" 2>"$TMP/sug.err"
-if grep -q 'not built yet' "$TMP/sug.err"; then
-	skip "callgroups suggest reads the -o table (suggest not built yet)"
-else
-	check_grep "callgroups suggest reads the -o table" 'SystemCallFilter=' "$TMP/sug.out"
-fi
+check_grep "callgroups suggest reads the -o table" 'SystemCallFilter=' "$TMP/sug.out"
 
 # ---- errors counted by default, not with --no-errors -----------------------
 $T --no-report -o "$TMP/err1.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/null; true'

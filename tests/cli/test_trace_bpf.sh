@@ -54,8 +54,13 @@ end_skip
 $B --no-report -o "$TMP/x32.txt" -- "$PROGS/trace_x32" 2>/dev/null
 rc=$?
 check_eq "x32 calls in the x32 table" "$(count "$TMP/x32.txt" getpid x32)" 3
-[ "$rc" -eq 77 ] && check_eq "x32 off in this kernel: ENOSYS counted as errors" \
-	"$(awk '/x32 mode/ { m = 1 } m && $NF == "getpid" { print $5 }' "$TMP/x32.txt")" 3
+if [ "$rc" -eq 77 ]; then
+	echo "# x32 is disabled in this kernel (ENOSYS): the calls are traced but fail"
+	check_eq "x32 off in this kernel: ENOSYS counted as errors" \
+		"$(awk '/x32 mode/ { m = 1 } m && $NF == "getpid" { print $5 }' "$TMP/x32.txt")" 3
+else
+	check_eq "x32 program exit status" "$rc" 0
+fi
 $B --no-report -o "$TMP/e1.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/null; true'
 check_eq "failed chdir counted as an error" "$(errcount "$TMP/e1.txt" chdir)" 1
 $B --no-errors --no-report -o "$TMP/e2.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/null; true'

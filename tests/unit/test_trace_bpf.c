@@ -20,8 +20,8 @@
 static char why_not[512];
 static bool bpf_ok;
 
-/* Every test but test_available needs eBPF; main() skips them all (with
- * the reason, in TAP) when it is not possible here. */
+/* Every test needs eBPF; main() skips them all (with the reason, in TAP)
+ * when it is not possible here. */
 static void need_bpf(void)
 {
 	if (!bpf_ok)
@@ -45,16 +45,23 @@ static struct cg_profile *trace_with(enum cg_trace_backend b, const char *name, 
 	return p;
 }
 
+/* Where the check says yes (main skips every test where it says no), auto
+ * picks bpf, says so, and the trace runs. */
 static void test_available(void **state)
 {
 	(void)state;
+	need_bpf();
+	char *argv[] = { "sh", "-c", "exit 4", NULL };
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	struct cg_trace_opts o = { .argv = argv, .backend = CG_TRACE_AUTO };
+	struct cg_trace_result r = { 0 };
 	char why[512] = "";
-	bool ok = cg_trace_bpf_available(why, sizeof why);
-	assert_int_equal(ok, bpf_ok);
-	assert_true(why[0] != '\0');
-	/* Root on a kernel with BTF is exactly what the check asks for. */
-	if (geteuid() == 0 && access("/sys/kernel/btf/vmlinux", R_OK) == 0 && !ok)
-		print_message("# root with BTF, and still: %s\n", why);
+	if (cg_trace_run(&o, p, &r, why, sizeof why) < 0)
+		fail_msg("auto: %s", r.error.msg);
+	assert_int_equal(r.used, CG_TRACE_BPF);
+	assert_string_equal(why, "using the bpf backend");
+	assert_int_equal(r.exit_status, 4);
+	assert_true(calls(p, CG_ABI_X86_64, "execve") >= 1);
 }
 
 /* Left out of the comparison: what depends on thread timing, not on the

@@ -300,8 +300,10 @@ static bool timing_or_no_return(const char *name)
 static void test_same_as_strace(void **state)
 {
 	(void)state;
-	if (system("strace -V >/dev/null 2>&1") != 0)
+	if (system("strace -V >/dev/null 2>&1") != 0) {
+		print_message("# strace is not installed\n");
 		skip();
+	}
 	static const char *const progs[] = { "trace_threads", "trace_fork", "trace_exec",
 					     "trace_signal", "trace_thread_exec", "trace_int80",
 					     "trace_x32", "m32/trace_m32" };
