@@ -13,11 +13,13 @@ trap 'rm -rf "$TMP"' EXIT
 _n=0 _failed=0 _skip_why=
 
 # Between begin_skip REASON and end_skip every check (ok, not_ok, check*)
-# is reported as "ok N - DESC # SKIP REASON" without running its command:
-# a guard around a section that cannot run here. An empty REASON skips
-# nothing.
+# is reported as "ok N - DESC # SKIP REASON" without running its command,
+# and the table readers (count, errcount, rows) read nothing: a guard
+# around a section that cannot run here. An empty REASON skips nothing.
+# Other commands of the section can test `skipping`.
 begin_skip() { _skip_why=$1; }
 end_skip() { _skip_why=; }
+skipping() { [ -n "$_skip_why" ]; }
 _skipped() { [ -n "$_skip_why" ] && { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $_skip_why"; }; }
 
 ok() { _skipped "$*" && return; _n=$((_n + 1)); echo "ok $_n - $*"; }
@@ -84,6 +86,7 @@ check_no_grep() {
 # count FILE NAME [MODE]: calls of NAME in the table of MODE ("" = the
 # first, native table; "32 bit" or "x32").
 count() {
+	skipping && return
 	awk -v n="$2" -v want="${3:-}" '
 		/^System call usage summary for/ { mode = $0; sub(/^System call usage summary for /, "", mode); sub(/ mode:$/, "", mode); next }
 		mode == want && $NF == n && $1 ~ /^[0-9]/ { print $4; found = 1 }
@@ -92,12 +95,14 @@ count() {
 # rows FILE LEAVE_OUT: every row as "TABLE|name|calls|errors", sorted, to
 # compare two tables; LEAVE_OUT is an ERE alternation of names to skip.
 rows() {
+	skipping && return
 	awk '/^System call usage summary/ { m = $0 }
 	     $1 ~ /^[0-9]/ && $NF != "total" { print m "|" $NF "|" $4 "|" (NF == 6 ? $5 : 0) }' "$1" |
 		grep -vE "\|($2)\|" | sort
 }
 # errcount FILE NAME: errors of NAME.
 errcount() {
+	skipping && return
 	awk -v n="$2" '$NF == n && $1 ~ /^[0-9]/ { print (NF == 6 ? $5 : 0); f = 1 } END { if (!f) print 0 }' "$1"
 }
 # wait_for FILE REGEX: up to 10 s for a line to show up.
