@@ -10,21 +10,55 @@ FIX="$TOP_SRCDIR/tests/fixtures"
 PROGS="$BUILD_DIR/progs"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-_n=0 _failed=0
+_n=0 _failed=0 _skip_why=
 
-ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
-not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
+# Between begin_skip REASON and end_skip every check (ok, not_ok, check*)
+# is reported as "ok N - DESC # SKIP REASON" without running its command,
+# and the table readers (count, errcount, rows) read nothing: a guard
+# around a section that cannot run here. An empty REASON skips nothing.
+# Other commands of the section can test `skipping`.
+begin_skip() { _skip_why=$1; }
+end_skip() { _skip_why=; }
+skipping() { [ -n "$_skip_why" ]; }
+_skipped() { [ -n "$_skip_why" ] && { _n=$((_n + 1)); echo "ok $_n - $1 # SKIP $_skip_why"; }; }
+
+ok() { _skipped "$*" && return; _n=$((_n + 1)); echo "ok $_n - $*"; }
+not_ok() { _skipped "$*" && return; _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
 skip() { _n=$((_n + 1)); echo "ok $_n - $* # SKIP"; }
+
+# no_i386 [PROG]: true when this kernel cannot run i386 code (32-bit
+# programs, int 0x80 from 64-bit ones), with the reason in $NO_I386_WHY;
+# with PROG (a name under $PROGS), only when PROG is an i386 test program
+# (m32/..., *int80*). Asks $PROGS/i386_probe once; when the probe cannot
+# tell, the i386 tests run (and fail on their own). Call it directly, not
+# in $(...), or it asks every time.
+NO_I386_WHY=
+_i386_asked=
+no_i386() {
+	if [ $# -gt 0 ]; then case $1 in m32/* | *int80*) ;; *) return 1 ;; esac; fi
+	if [ -z "$_i386_asked" ]; then
+		_i386_asked=1
+		NO_I386_WHY=$("$PROGS/i386_probe" "$PROGS/m32/trace_m32" 2>"$TMP/i386_probe.err")
+		case $? in
+		0) NO_I386_WHY= ;;
+		1) ;;
+		*) NO_I386_WHY=; sed 's/^/# /' "$TMP/i386_probe.err" ;;
+		esac
+	fi
+	[ -n "$NO_I386_WHY" ]
+}
 
 # check DESC CMD...: passes when CMD exits 0.
 check() {
 	local d=$1; shift
+	_skipped "$d" && return
 	if "$@" >"$TMP/out" 2>"$TMP/err"; then ok "$d"; else
 		not_ok "$d"; echo "# command: $*"; sed 's/^/# stderr: /' "$TMP/err" | head -20; fi
 }
 # check_status DESC STATUS CMD...: passes when CMD exits with STATUS.
 check_status() {
 	local d=$1 want=$2; shift 2
+	_skipped "$d" && return
 	"$@" >"$TMP/out" 2>"$TMP/err"
 	local rc=$?
 	if [ "$rc" -eq "$want" ]; then ok "$d"; else
@@ -33,15 +67,18 @@ check_status() {
 }
 # check_eq DESC GOT WANT
 check_eq() {
+	_skipped "$1" && return
 	if [ "$2" == "$3" ]; then ok "$1"; else
 		not_ok "$1"; echo "# got:  $2" | head -20; echo "# want: $3" | head -20; fi
 }
 # check_grep DESC PATTERN FILE: FILE has a line matching the extended regex.
 check_grep() {
+	_skipped "$1" && return
 	if grep -qE -- "$2" "$3"; then ok "$1"; else
 		not_ok "$1"; echo "# no line matches /$2/ in $3:"; head -30 "$3" | sed 's/^/#   /'; fi
 }
 check_no_grep() {
+	_skipped "$1" && return
 	if ! grep -qE -- "$2" "$3"; then ok "$1"; else
 		not_ok "$1"; echo "# a line matches /$2/:"; grep -E -- "$2" "$3" | head -5 | sed 's/^/#   /'; fi
 }
@@ -49,6 +86,7 @@ check_no_grep() {
 # count FILE NAME [MODE]: calls of NAME in the table of MODE ("" = the
 # first, native table; "32 bit" or "x32").
 count() {
+	skipping && return
 	awk -v n="$2" -v want="${3:-}" '
 		/^System call usage summary for/ { mode = $0; sub(/^System call usage summary for /, "", mode); sub(/ mode:$/, "", mode); next }
 		mode == want && $NF == n && $1 ~ /^[0-9]/ { print $4; found = 1 }
@@ -57,12 +95,14 @@ count() {
 # rows FILE LEAVE_OUT: every row as "TABLE|name|calls|errors", sorted, to
 # compare two tables; LEAVE_OUT is an ERE alternation of names to skip.
 rows() {
+	skipping && return
 	awk '/^System call usage summary/ { m = $0 }
 	     $1 ~ /^[0-9]/ && $NF != "total" { print m "|" $NF "|" $4 "|" (NF == 6 ? $5 : 0) }' "$1" |
 		grep -vE "\|($2)\|" | sort
 }
 # errcount FILE NAME: errors of NAME.
 errcount() {
+	skipping && return
 	awk -v n="$2" '$NF == n && $1 ~ /^[0-9]/ { print (NF == 6 ? $5 : 0); f = 1 } END { if (!f) print 0 }' "$1"
 }
 # wait_for FILE REGEX: up to 10 s for a line to show up.

@@ -104,6 +104,7 @@ check_eq "nohup: a SIGHUP to callgroups run is ignored, as by the command" \
 
 # ---- other ABIs ---------------------------------------------------------------
 # i386 numbers (int 0x80): getpid 20, chown 182, chown32 212.
+no_i386 && begin_skip "$NO_I386_WHY"
 check_status "without a filter int 0x80 works" 0 "$PROGS/sysprobe" -a x86 getpid=20
 check_grep "... getpid allowed" '^getpid allowed' "$TMP/out"
 
@@ -134,6 +135,7 @@ check_grep "... and the dead thread is reported" \
 	'killed a thread of run_thread_int8[0]? \(pid [0-9]+\) for its x86 call getpid \(#20\)' "$TMP/err"
 check_status "... which lives without the restriction" 3 run -- "$PROGS/run_thread_int80"
 check_grep "... getpid" '^thread: getpid [0-9]+' "$TMP/out"
+end_skip
 
 "$PROGS/sysprobe" -a x32 getpid=39 >"$TMP/x32" 2>&1
 if grep -q '^getpid nosys' "$TMP/x32"; then
@@ -176,10 +178,12 @@ check_status "--complain reports the errno a call would get" 7 \
 	run --filter '~@chown:EPERM' --complain -- "$PROGS/run_three"
 check_grep "... EPERM" '^ +2 +x86-64 +fchown +EPERM +fchown$' "$TMP/err"
 
+no_i386 && begin_skip "$NO_I386_WHY"
 check_status "--complain with an architecture restriction" 0 \
 	run --architectures=native --complain -- "$PROGS/sysprobe" -a x86 getpid=20
 check_grep "... the call ran" '^getpid allowed' "$TMP/out"
 check_grep "... and is reported" '^ +1 +x86 +getpid +kill-thread +SystemCallArchitectures=x86' "$TMP/err"
+end_skip
 
 check_status "--complain, nothing denied" 0 run --filter '@system-service' --complain -- true
 check_grep "... says so" 'would have denied no call' "$TMP/err"

@@ -18,12 +18,10 @@ for f in "$FIX"/strace/strace-*.txt; do
 		"$(jq -r '[.recommended.verified, .tight.verified, .deny_list.verified] | all' "$TMP/s.json")" true
 	jq -r '.observed[].name' "$TMP/s.json" | sort -u >"$TMP/used"
 	# Independent re-check: apply the recommended lines with `explain`-free
-	# plain semantics through `check --filter` when check exists.
-	if $CG check --help >/dev/null 2>&1; then
-		args=()
-		while IFS= read -r l; do args+=(--filter "$l"); done < <(jq -r '.recommended.SystemCallFilter[]' "$TMP/s.json")
-		check_status "suggest $n: check finds nothing denied" 0 $CG check "${args[@]}" "$f"
-	fi
+	# plain semantics through `check --filter`.
+	args=()
+	while IFS= read -r l; do args+=(--filter "$l"); done < <(jq -r '.recommended.SystemCallFilter[]' "$TMP/s.json")
+	check_status "suggest $n: check finds nothing denied" 0 $CG check "${args[@]}" "$f"
 done
 
 # The workload, traced by real strace in every form, gives one recommendation.

@@ -26,12 +26,14 @@ ok "auto picks bpf here (root, kernel BTF)"
 
 # ---- the same tables as the ptrace backend -------------------------------------
 for p in trace_exec trace_fork trace_signal trace_eintr trace_threads trace_many trace_int80 trace_x32 m32/trace_m32 workload; do
-	$B --no-report -o "$TMP/b.txt" -- "$PROGS/$p" >/dev/null 2>&1
+	no_i386 "$p" && begin_skip "$NO_I386_WHY"
+	skipping || $B --no-report -o "$TMP/b.txt" -- "$PROGS/$p" >/dev/null 2>&1
 	rb=$?
-	$CG trace --backend=ptrace --no-report -o "$TMP/p.txt" -- "$PROGS/$p" >/dev/null 2>&1
+	skipping || $CG trace --backend=ptrace --no-report -o "$TMP/p.txt" -- "$PROGS/$p" >/dev/null 2>&1
 	rp=$?
 	check_eq "$p: same exit status as ptrace" "$rb" "$rp"
 	check_eq "$p: same calls and errors as ptrace" "$(norm "$TMP/b.txt")" "$(norm "$TMP/p.txt")"
+	end_skip
 done
 
 # ---- exact counts, ABIs, errors, exit status --------------------------------------
@@ -42,16 +44,23 @@ check_eq "the command's own execve is the first call counted" "$(count "$TMP/for
 check_status "non-leader execve: exit 6" 6 $B --no-report -o "$TMP/te.txt" -- "$PROGS/trace_thread_exec"
 check_eq "non-leader execve: 5 getppid" "$(count "$TMP/te.txt" getppid)" 5
 check_eq "non-leader execve: 2 execve" "$(count "$TMP/te.txt" execve)" 2
+no_i386 && begin_skip "$NO_I386_WHY"
 check_status "32-bit program" 0 $B --no-report -o "$TMP/m32.txt" -- "$PROGS/m32/trace_m32"
 check_eq "32-bit getppid in the 32-bit table" "$(count "$TMP/m32.txt" getppid "32 bit")" 7
 check_eq "the launcher's execve stays 64-bit" "$(count "$TMP/m32.txt" execve)" 1
-$B --no-report -o "$TMP/i80.txt" -- "$PROGS/trace_int80" >/dev/null 2>&1
+skipping || $B --no-report -o "$TMP/i80.txt" -- "$PROGS/trace_int80" >/dev/null 2>&1
 check_eq "int 0x80 from a 64-bit program: i386 getppid" "$(count "$TMP/i80.txt" getppid "32 bit")" 4
+end_skip
 $B --no-report -o "$TMP/x32.txt" -- "$PROGS/trace_x32" 2>/dev/null
 rc=$?
 check_eq "x32 calls in the x32 table" "$(count "$TMP/x32.txt" getpid x32)" 3
-[ "$rc" -eq 77 ] && check_eq "x32 off in this kernel: ENOSYS counted as errors" \
-	"$(awk '/x32 mode/ { m = 1 } m && $NF == "getpid" { print $5 }' "$TMP/x32.txt")" 3
+if [ "$rc" -eq 77 ]; then
+	echo "# x32 is disabled in this kernel (ENOSYS): the calls are traced but fail"
+	check_eq "x32 off in this kernel: ENOSYS counted as errors" \
+		"$(awk '/x32 mode/ { m = 1 } m && $NF == "getpid" { print $5 }' "$TMP/x32.txt")" 3
+else
+	check_eq "x32 program exit status" "$rc" 0
+fi
 $B --no-report -o "$TMP/e1.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/null; true'
 check_eq "failed chdir counted as an error" "$(errcount "$TMP/e1.txt" chdir)" 1
 $B --no-errors --no-report -o "$TMP/e2.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/null; true'
@@ -87,9 +96,13 @@ check_eq "a child left behind is traced until it ends" "$(count "$TMP/bg.txt" ge
 check_grep "and we said so" 'tracing the processes it left' "$TMP/bg.err"
 
 # A second SIGTERM kills the command (and what it started).
-$B --no-report -o "$TMP/term2.txt" -- sh -c 'trap "" TERM; sleep 30; exit 0' 2>/dev/null &
+# (Signalled once the command runs: under load, or ASan, loading the eBPF
+# programs took more than the half second this test used to wait.)
+$B --no-report -o "$TMP/term2.txt" -- sh -c 'trap "" TERM; echo ready; sleep 30; exit 0' \
+	>"$TMP/term2.out" 2>/dev/null &
 cg=$!
-sleep 0.5; kill -TERM $cg; sleep 0.3; kill -TERM $cg
+wait_for "$TMP/term2.out" ready
+kill -TERM $cg; sleep 0.3; kill -TERM $cg
 wait $cg
 check_eq "a second SIGTERM kills the command (137)" "$?" 137
 check_grep "second SIGTERM: summary written" 'total$' "$TMP/term2.txt"

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* A 64-bit program making i386 calls with `int $0x80`: getppid (i386 nr 64)
- * 4 times, plus 2 native getppid. Exits 0, or 77 when the kernel has no
- * i386 emulation (the call fails with ENOSYS or the program gets SIGSEGV,
- * which we avoid by checking /proc/sys/abi or the first result). */
+ * 4 times, plus 2 native getppid. Exits 0, or 77 when the i386 getppid
+ * returned something else. A kernel without i386 emulation fails the call
+ * with ENOSYS or kills the program with SIGSEGV: the tests ask
+ * tests/progs/i386_probe first and skip where it says so. */
 #include <sys/syscall.h>
 #include <unistd.h>
 

@@ -3,13 +3,16 @@
  * Makefile. */
 #pragma once
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "profile.h"
@@ -32,6 +35,73 @@ static inline const char *progpath(const char *name)
 	if (access(buf, X_OK) < 0)
 		fail_msg("%s is not built: make BUILD=... progs", buf);
 	return buf;
+}
+
+/* Why this kernel cannot run i386 code, as tests/progs/i386_probe says it
+ * ("this kernel cannot run i386 code: ..."), or NULL when it can. Asked
+ * once per test program; fails the test when the probe cannot tell. */
+static inline const char *no_i386(void)
+{
+	static bool asked;
+	static char why[512];
+	if (asked)
+		return why[0] ? why : NULL;
+	char probe[4096], prog32[4096];
+	snprintf(probe, sizeof probe, "%s", progpath("i386_probe"));
+	snprintf(prog32, sizeof prog32, "%s", progpath("m32/trace_m32"));
+	int out[2];
+	if (pipe(out) < 0)
+		fail_msg("pipe: %s", strerror(errno));
+	pid_t pid = fork();
+	if (pid < 0)
+		fail_msg("fork: %s", strerror(errno));
+	if (pid == 0) {
+		dup2(out[1], 1);
+		close(out[0]);
+		close(out[1]);
+		execl(probe, probe, prog32, (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	size_t n = 0;
+	ssize_t r;
+	while (n < sizeof why - 1 && (r = read(out[0], why + n, sizeof why - 1 - n)) > 0)
+		n += (size_t)r;
+	close(out[0]);
+	why[n] = '\0';
+	why[strcspn(why, "\n")] = '\0';
+	int status;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) > 1 ||
+	    (WEXITSTATUS(status) == 1) != (why[0] != '\0'))
+		fail_msg("%s cannot tell whether this kernel runs i386 code (wait status %#x)", probe,
+			 status);
+	asked = true;
+	return why[0] ? why : NULL;
+}
+
+/* Skips the running test, with the reason, on a kernel that cannot run
+ * i386 code. For a test that checks nothing else; a test that checks other
+ * ABIs too leaves its i386 programs out with i386_left_out(). */
+static inline void skip_without_i386(void)
+{
+	const char *why = no_i386();
+	if (why) {
+		print_message("# %s\n", why);
+		skip();
+	}
+}
+
+/* True, after saying so, when prog (a name under progs/) is an i386 test
+ * program (m32/..., or a 64-bit one making int 0x80 calls: *int80*) and
+ * this kernel cannot run i386 code: the caller leaves it out. */
+static inline bool i386_left_out(const char *prog)
+{
+	if (strncmp(prog, "m32/", 4) != 0 && !strstr(prog, "int80"))
+		return false;
+	const char *why = no_i386();
+	if (why)
+		print_message("# %s left out: %s\n", prog, why);
+	return why != NULL;
 }
 
 /* Reads a source-tree file or fails the test. Caller frees. */
