@@ -49,13 +49,21 @@ int cmd_run(int argc, char **argv);
 /* The report and recommendation of `suggest` for profile p, printed to out
  * in fmt (text, json or a drop-in). Used by suggest and trace so one
  * command does the whole job. Returns an exit code. */
+/* Where a report's profile came from: the inputs it names, and how long
+ * the trace ran (seconds; negative when unknown, as for strace output). */
+struct cli_report_where {
+	const char *const *sources;
+	size_t nsources;
+	double seconds;
+};
 int cli_report(const struct cg_profile *p, const struct cg_table *t,
-	       const struct cg_suggest_opts *o, enum cg_output_format fmt, FILE *out);
+	       const struct cg_suggest_opts *o, enum cg_output_format fmt, FILE *out,
+	       const struct cli_report_where *w);
 /* The same, written to path ("-" or NULL: stdout; a file is written to a
  * temporary name and renamed). sources name the inputs in the output. */
 int cli_report_to(const struct cg_profile *p, const struct cg_table *t,
 		  const struct cg_suggest_opts *o, enum cg_output_format fmt, const char *path,
-		  const char *const *sources, size_t nsources);
+		  const struct cli_report_where *w);
 
 /* --systemd=SPEC for commands that aim at several versions at once: a
  * version, a file, auto, a comma-separated list of those ("247,252,257"),

@@ -17,7 +17,12 @@ struct report_ctx {
 	struct cg_exposure before, after;
 	const char *const *sources;
 	size_t nsources;
+	double seconds; /* how long the trace ran; negative: unknown */
 };
+
+/* A trace shorter than this likely missed periodic work (lighttpd's
+ * once-a-second sysinfo, DESIGN.md "Time and state"). */
+#define SHORT_TRACE_SECONDS 5.0
 
 /* Prints the sorted names of s separated by sep, wrapped at 78 columns
  * with indent spaces after the first line. */
@@ -136,6 +141,22 @@ static void print_rec(FILE *out, const struct cg_recommendation *r, const struct
 	print_rec_notes(out, r);
 }
 
+/* How long the trace ran, and what a short one misses. prefix starts each
+ * line ("# " in a drop-in). */
+static void print_coverage(FILE *out, const struct report_ctx *c, const char *prefix)
+{
+	if (c->seconds < 0)
+		return;
+	fprintf(out, "%straced for %.1f s", prefix, c->seconds);
+	if (c->seconds < SHORT_TRACE_SECONDS)
+		fprintf(out, ": a short trace; work a program does now and then (timers,\n"
+			     "%sonce-a-second housekeeping, the first start after an install) may be\n"
+			     "%smissing. Stage the filter with SystemCallLog= before enforcing it to\n"
+			     "%scatch what the trace missed",
+			prefix, prefix, prefix);
+	fprintf(out, "\n");
+}
+
 static void print_text(FILE *out, struct report_ctx *c)
 {
 	const struct cg_suggestion *s = &c->s;
@@ -150,7 +171,9 @@ static void print_text(FILE *out, struct report_ctx *c)
 	else
 		fprintf(out, "counts unknown");
 	fprintf(out, "; ABIs: %s)\n", abis_text(s->abis, buf, sizeof buf));
-	fprintf(out, "groups of %s\n\n", cg_table_label(c->t, buf, sizeof buf));
+	fprintf(out, "groups of %s\n", cg_table_label(c->t, buf, sizeof buf));
+	print_coverage(out, c, "");
+	fputc('\n', out);
 
 	fprintf(out, "Groups holding observed calls (a group whose calls here are a subset of\n"
 		     "another's is left out; * = scored as risky by systemd-analyze security):\n");
@@ -272,6 +295,11 @@ static json_object *build_json(struct report_ctx *c)
 		json_object_array_add(src, json_object_new_string(c->sources[i]));
 	json_object_object_add(o, "inputs", src);
 	json_object_object_add(o, "systemd", json_object_new_string(c->t->version));
+	json_object_object_add(o, "trace_seconds",
+			       c->seconds >= 0 ? json_object_new_double(c->seconds) : NULL);
+	json_object_object_add(o, "short_trace",
+			       json_object_new_boolean(c->seconds >= 0 &&
+						       c->seconds < SHORT_TRACE_SECONDS));
 	json_object_object_add(o, "table", json_object_new_string(cg_table_label(c->t, buf, sizeof buf)));
 
 	json_object *calls = json_object_new_array();
@@ -329,6 +357,7 @@ static void print_dropin(FILE *out, struct report_ctx *c)
 		fprintf(out, " %s", c->sources[i]);
 	fprintf(out, "\n# %zu observed system call%s; groups of %s.\n", cg_set_size(s->used),
 		cg_set_size(s->used) == 1 ? "" : "s", cg_table_label(c->t, buf, sizeof buf));
+	print_coverage(out, c, "# ");
 	fprintf(out, "# Strategy: %s.\n", s->allow.strategy);
 	if (s->allow.margin && !cg_set_empty(s->allow.margin)) {
 		int col = fprintf(out, "# Upgrade margin (relatives of calls named here): ");
@@ -350,9 +379,10 @@ static void print_dropin(FILE *out, struct report_ctx *c)
 
 static int report(const struct cg_profile *p, const struct cg_table *t,
 		  const struct cg_suggest_opts *o, enum cg_output_format fmt, FILE *out,
-		  const char *const *sources, size_t nsources)
+		  const struct cli_report_where *w)
 {
-	struct report_ctx c = {.p = p, .t = t, .sources = sources, .nsources = nsources};
+	struct report_ctx c = {.p = p, .t = t, .sources = w ? w->sources : NULL,
+			       .nsources = w ? w->nsources : 0, .seconds = w ? w->seconds : -1};
 	int r = cg_suggest_ex(p, t, o, &c.s);
 	compute_exposure(&c);
 	if (fmt == CG_FMT_JSON) {
@@ -375,23 +405,24 @@ static int report(const struct cg_profile *p, const struct cg_table *t,
 }
 
 int cli_report(const struct cg_profile *p, const struct cg_table *t,
-	       const struct cg_suggest_opts *o, enum cg_output_format fmt, FILE *out)
+	       const struct cg_suggest_opts *o, enum cg_output_format fmt, FILE *out,
+	       const struct cli_report_where *w)
 {
-	return report(p, t, o, fmt, out, NULL, 0);
+	return report(p, t, o, fmt, out, w);
 }
 
 int cli_report_to(const struct cg_profile *p, const struct cg_table *t,
 		  const struct cg_suggest_opts *o, enum cg_output_format fmt, const char *path,
-		  const char *const *sources, size_t nsources)
+		  const struct cli_report_where *w)
 {
 	if (!path || strcmp(path, "-") == 0)
-		return report(p, t, o, fmt, stdout, sources, nsources);
+		return report(p, t, o, fmt, stdout, w);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *mem = open_memstream(&buf, &len);
 	if (!mem)
 		die(CG_EXIT_FAILURE, "out of memory");
-	int r = report(p, t, o, fmt, mem, sources, nsources);
+	int r = report(p, t, o, fmt, mem, w);
 	fclose(mem);
 	struct cg_error e = {0};
 	if (cg_write_file_atomic(path, buf, len, &e) < 0) {

@@ -104,8 +104,9 @@ int cmd_suggest(int argc, char **argv)
 	const struct cg_table **targets;
 	const struct cg_table *t = cli_load_targets(spec, &targets, &so.ntargets);
 	so.targets = targets;
-	int r = cli_report_to(p, t, &so, fmt, output, (const char *const *)argv + optind,
-			      (size_t)(argc - optind));
+	const struct cli_report_where w = {.sources = (const char *const *)argv + optind,
+					   .nsources = (size_t)(argc - optind), .seconds = -1};
+	int r = cli_report_to(p, t, &so, fmt, output, &w);
 	cli_free_tables(targets, so.ntargets);
 	cg_table_free(t);
 	return r;

@@ -5,7 +5,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 #include "summary.h"
@@ -23,12 +23,15 @@ static void help(FILE *f)
 	      "`strace -f -c` does (`callgroups suggest` reads it back) and prints the\n"
 	      "report and recommendation of `callgroups suggest`.\n"
 	      "\n"
-	      "Where things go: the table goes to FILE with -o (written whole, then\n"
-	      "renamed into place), else to stderr as strace -c does; the report goes\n"
-	      "to stdout. The command's stdin, stdout and stderr are left as they are.\n"
+	      "Where things go: the command's stdin, stdout and stderr are its own and\n"
+	      "nothing of ours is written to its stdout. The table goes to FILE with -o\n"
+	      "(written whole, then renamed into place), else to stderr as strace -c\n"
+	      "does. The report goes to FILE with --report; without it, to stderr when\n"
+	      "a command is traced, to stdout with -p, --unit or --cgroup.\n"
 	      "\n"
 	      "Options:\n"
 	      "  -o, --output=FILE     write the strace -c table to FILE\n"
+	      "      --report=FILE     write the report (in --format) to FILE\n"
 	      "  -p, --pid=PID         attach to a running process (repeat, or PID,PID)\n"
 	      "      --unit=NAME       trace the processes of a systemd unit's cgroup\n"
 	      "                        (systemctl's ControlGroup, else\n"
@@ -73,8 +76,9 @@ static void help(FILE *f)
 	      "Examples:\n"
 	      "  callgroups trace -- make -j2\n"
 	      "  callgroups trace -o calls.txt --no-report -- ./server --selftest\n"
+	      "  callgroups trace --format=dropin --report=filter.conf -- ./server --selftest\n"
 	      "  callgroups trace -p $(pidof nginx | tr ' ' ,)\n"
-	      "  callgroups trace --unit nginx.service --format=dropin\n",
+	      "  callgroups trace --unit nginx.service --format=dropin > filter.conf\n",
 	      f);
 }
 
@@ -93,12 +97,26 @@ static void add_pids(const char *arg, pid_t **pids, size_t *n, size_t *cap)
 	}
 }
 
-int cmd_trace(int argc, char **argv)
+/* What the command line asks for. */
+struct trace_args {
+	struct cg_trace_opts o;
+	const char *output, *report_path, *unit, *systemd;
+	pid_t *pids;
+	size_t n_pids, cap;
+	bool report, command;
+	enum cg_output_format fmt;
+	struct cg_suggest_opts so;
+};
+
+/* Parses argv into a. Returns -1 to go on, else the exit code (--help, or
+ * a bad option). */
+static int parse_args(int argc, char **argv, struct trace_args *a)
 {
 	enum { OPT_UNIT = 256, OPT_CGROUP, OPT_BACKEND, OPT_NO_ERRORS, OPT_NO_REPORT,
-	       OPT_FORMAT, OPT_SYSTEMD, OPT_NO_MARGIN };
+	       OPT_FORMAT, OPT_SYSTEMD, OPT_NO_MARGIN, OPT_REPORT };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
+		{ "report", required_argument, NULL, OPT_REPORT },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "unit", required_argument, NULL, OPT_UNIT },
 		{ "cgroup", required_argument, NULL, OPT_CGROUP },
@@ -111,139 +129,161 @@ int cmd_trace(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *output = NULL, *unit = NULL, *cgroup = NULL, *systemd = NULL;
-	struct cg_suggest_opts so = { 0 };
-	_cleanup_free_ const struct cg_table **versions = NULL;
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t n_pids = 0, cap = 0;
-	bool report = true;
-	enum cg_output_format fmt = CG_FMT_TEXT;
-	struct cg_trace_opts o = { .backend = CG_TRACE_AUTO, .count_errors = true,
-				   .warn = stderr };
 	int c;
-
 	optind = 0;
 	/* '+': options end at the command's name, so `trace ls -l` works. */
 	while ((c = getopt_long(argc, argv, "+o:p:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'p':
-			add_pids(optarg, &pids, &n_pids, &cap);
-			break;
-		case OPT_UNIT:
-			unit = optarg;
-			break;
-		case OPT_CGROUP:
-			cgroup = optarg;
-			break;
+		case 'o': a->output = optarg; break;
+		case OPT_REPORT: a->report_path = optarg; break;
+		case 'p': add_pids(optarg, &a->pids, &a->n_pids, &a->cap); break;
+		case OPT_UNIT: a->unit = optarg; break;
+		case OPT_CGROUP: a->o.cgroup = optarg; break;
 		case OPT_BACKEND:
-			if (cg_trace_backend_from_name(optarg, &o.backend) < 0)
+			if (cg_trace_backend_from_name(optarg, &a->o.backend) < 0)
 				die(CG_EXIT_USAGE, "--backend=%s: expected auto, bpf or ptrace",
 				    optarg);
 			break;
-		case OPT_NO_ERRORS:
-			o.count_errors = false;
-			break;
-		case OPT_NO_REPORT:
-			report = false;
-			break;
-		case OPT_FORMAT:
-			fmt = cli_parse_format(optarg, true);
-			break;
-		case OPT_SYSTEMD:
-			systemd = optarg;
-			break;
-		case OPT_NO_MARGIN:
-			so.no_margin = true;
-			break;
-		case 'h':
-			help(stdout);
-			return CG_EXIT_OK;
-		default:
-			help(stderr);
-			return CG_EXIT_USAGE;
+		case OPT_NO_ERRORS: a->o.count_errors = false; break;
+		case OPT_NO_REPORT: a->report = false; break;
+		case OPT_FORMAT: a->fmt = cli_parse_format(optarg, true); break;
+		case OPT_SYSTEMD: a->systemd = optarg; break;
+		case OPT_NO_MARGIN: a->so.no_margin = true; break;
+		case 'h': help(stdout); return CG_EXIT_OK;
+		default: help(stderr); return CG_EXIT_USAGE;
 		}
 	}
-	bool command = optind < argc;
-	int targets = command + (n_pids > 0) + (unit != NULL) + (cgroup != NULL);
+	a->command = optind < argc;
+	int targets = a->command + (a->n_pids > 0) + (a->unit != NULL) + (a->o.cgroup != NULL);
 	if (targets != 1)
 		die(CG_EXIT_USAGE, "trace: give exactly one of -- COMMAND, -p PID, --unit or "
 				   "--cgroup (see callgroups trace --help)");
+	if (a->report_path && !a->report)
+		die(CG_EXIT_USAGE, "--report and --no-report exclude each other");
+	if (a->command)
+		a->o.argv = argv + optind;
+	a->o.pids = a->pids;
+	a->o.n_pids = a->n_pids;
+	return -1;
+}
 
-	/* An output that cannot be written is found before the work, not
-	 * after the command ran. */
-	if (output) {
+/* Outputs that cannot be written are found before the work, not after the
+ * command ran. */
+static void check_outputs(const struct trace_args *a)
+{
+	const char *paths[] = { a->output, a->report_path };
+	for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
 		struct cg_error e = { 0 };
-		if (cg_output_check(output, &e) < 0)
+		if (paths[i] && cg_output_check(paths[i], &e) < 0)
 			die_error(CG_EXIT_USAGE, &e);
 	}
-	const struct cg_table *table =
-		report ? cli_load_targets(systemd, &versions, &so.ntargets) : NULL;
-	so.targets = versions;
-	_cleanup_free_ char *unit_cg = NULL;
-	if (unit) {
-		struct cg_error e = { 0 };
-		unit_cg = cg_trace_unit_cgroup(unit, &e);
-		if (!unit_cg)
-			die_error(CG_EXIT_FAILURE, &e);
-		cgroup = unit_cg;
-	}
-	if (command)
-		o.argv = argv + optind;
-	o.pids = pids;
-	o.n_pids = n_pids;
-	o.cgroup = cgroup;
+}
 
-	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
-	struct cg_trace_result r = { 0 };
-	char why[512] = "";
-	cg_trace_handle_signals();
-	int ret = cg_trace_run(&o, p, &r, why, sizeof(why));
-	/* A command that could not be run: 127 or 126, as `run` says. */
-	if (ret < 0)
-		die_error(r.cannot_run ? r.cannot_run : CG_EXIT_FAILURE, &r.error);
-	if (r.cannot_run) {
+/* What the report says it was made from. Returns a new string. */
+static char *source_of(const struct trace_args *a, char **argv)
+{
+	if (a->command)
+		return xasprintf("a trace of %s", argv[optind]);
+	if (a->unit)
+		return xasprintf("a trace of %s", a->unit);
+	if (a->o.cgroup)
+		return xasprintf("a trace of cgroup %s", a->o.cgroup);
+	return xasprintf("a trace of pid %d%s", (int)a->pids[0], a->n_pids > 1 ? " ..." : "");
+}
+
+/* Says what became of the trace, on stderr: a command that could not be
+ * run, a detach, lost events. */
+static void tell_outcome(const struct trace_args *a, const struct cg_trace_result *r)
+{
+	if (r->cannot_run) {
 		char buf[1024];
-		fprintf(stderr, "callgroups: %s\n", cg_error_format(&r.error, buf, sizeof buf));
+		fprintf(stderr, "callgroups: %s\n", cg_error_format(&r->error, buf, sizeof buf));
 	}
-	if (r.stop_signal && !command)
+	if (r->stop_signal && !a->command)
 		fprintf(stderr, "callgroups: %s: detached from %lu task%s\n",
-			strsignal(r.stop_signal), r.tasks, r.tasks == 1 ? "" : "s");
-	if (r.lost)
-		warnx_("%lu event%s lost: the counts are low", r.lost,
-		       r.lost == 1 ? " was" : "s were");
+			strsignal(r->stop_signal), r->tasks, r->tasks == 1 ? "" : "s");
+	if (r->lost)
+		warnx_("%lu event%s lost: the counts are low", r->lost,
+		       r->lost == 1 ? " was" : "s were");
+}
 
+/* The table to -o FILE, else to stderr as strace -c does. */
+static void write_table(const struct trace_args *a, const struct cg_profile *p)
+{
 	_cleanup_free_ char *text = cg_summary_format(p);
-	if (output) {
+	if (a->output) {
 		struct cg_error e = { 0 };
-		if (cg_write_file_atomic(output, text, strlen(text), &e) < 0)
+		if (cg_write_file_atomic(a->output, text, strlen(text), &e) < 0)
 			die_error(CG_EXIT_FAILURE, &e);
 	} else {
 		fputs(text, stderr);
 		fflush(stderr);
 	}
-	int rc = CG_EXIT_OK;
-	if (report) {
-		fflush(stdout);
-		/* What the report says it was made from. */
-		_cleanup_free_ char *src = NULL;
-		if (command)
-			src = xasprintf("a trace of %s", argv[optind]);
-		else if (unit)
-			src = xasprintf("a trace of %s", unit);
-		else if (cgroup)
-			src = xasprintf("a trace of cgroup %s", cgroup);
-		else
-			src = xasprintf("a trace of pid %d%s", (int)pids[0], n_pids > 1 ? " ..." : "");
-		const char *sources[] = { src };
-		rc = cli_report_to(p, table, &so, fmt, NULL, sources, 1);
-		for (size_t i = 0; i < so.ntargets; i++)
-			cg_table_free(versions[i]);
+}
+
+/* The report: to --report FILE; else stdout, unless that is the command's. */
+static int write_report(const struct trace_args *a, const struct cg_profile *p,
+			const struct cg_table *table, const char *src, double seconds)
+{
+	const char *sources[] = { src };
+	struct cli_report_where w = { .sources = sources, .nsources = 1, .seconds = seconds };
+	if (a->report_path || !a->command)
+		return cli_report_to(p, table, &a->so, a->fmt, a->report_path, &w);
+	fflush(stdout);
+	return cli_report(p, table, &a->so, a->fmt, stderr, &w);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_args a = { .o = { .backend = CG_TRACE_AUTO, .count_errors = true,
+				       .warn = stderr },
+				.report = true, .fmt = CG_FMT_TEXT };
+	int rc = parse_args(argc, argv, &a);
+	_cleanup_free_ pid_t *pids = a.pids;
+	if (rc >= 0)
+		return rc;
+	check_outputs(&a);
+	_cleanup_free_ const struct cg_table **versions = NULL;
+	const struct cg_table *table =
+		a.report ? cli_load_targets(a.systemd, &versions, &a.so.ntargets) : NULL;
+	a.so.targets = versions;
+	_cleanup_free_ char *unit_cg = NULL;
+	if (a.unit) {
+		struct cg_error e = { 0 };
+		unit_cg = cg_trace_unit_cgroup(a.unit, &e);
+		if (!unit_cg)
+			die_error(CG_EXIT_FAILURE, &e);
+		a.o.cgroup = unit_cg;
+	}
+
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	struct cg_trace_result r = { 0 };
+	char why[512] = "";
+	cg_trace_handle_signals();
+	double start = now();
+	int ret = cg_trace_run(&a.o, p, &r, why, sizeof(why));
+	double seconds = now() - start;
+	/* A command that could not be run: 127 or 126, as `run` says. */
+	if (ret < 0)
+		die_error(r.cannot_run ? r.cannot_run : CG_EXIT_FAILURE, &r.error);
+	tell_outcome(&a, &r);
+	write_table(&a, p);
+	rc = CG_EXIT_OK;
+	if (a.report) {
+		_cleanup_free_ char *src = source_of(&a, argv);
+		rc = write_report(&a, p, table, src, seconds);
+		cli_free_tables(versions, a.so.ntargets);
+		versions = NULL;
 		cg_table_free(table);
 	}
-	if (command && r.exit_status >= 0)
+	if (a.command && r.exit_status >= 0)
 		return r.exit_status != 0 ? r.exit_status : rc;
 	return rc;
 }

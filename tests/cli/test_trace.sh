@@ -72,14 +72,29 @@ check_grep "without -o the table goes to stderr" '^% time +seconds +usecs/call +
 check_eq "without -o and --no-report stdout stays empty" "$(wc -c <"$TMP/o1")" 0
 $CG trace -- "$PROGS/trace_exec" >"$TMP/o2" 2>"$TMP/e2"
 check_grep "auto says which backend it used" '^callgroups: using the (bpf|ptrace) backend' "$TMP/e2"
-check_grep "the report goes to stdout" 'SystemCallFilter=' "$TMP/o2"
-$T --format=json -o "$TMP/j.txt" -- "$PROGS/trace_exec" >"$TMP/j.json" 2>/dev/null
+check_grep "with a command, the report goes to stderr" 'SystemCallFilter=' "$TMP/e2"
+check_no_grep "... never into the command's stdout" 'SystemCallFilter=' "$TMP/o2"
+# The man page's pattern: the command's output and the drop-in stay apart.
+$T --format=dropin --report="$TMP/ls.conf" -- ls "$TOP_SRCDIR/data" >"$TMP/ls.out" 2>/dev/null
+check_eq "--report: the command's stdout holds only its own output" \
+	"$(cat "$TMP/ls.out")" "$(ls "$TOP_SRCDIR/data")"
+check_grep "--report FILE: the drop-in" '^\[Service\]$' "$TMP/ls.conf"
+check_no_grep "... and nothing of the command" '^families.txt$' "$TMP/ls.conf"
+$T --format=json -o "$TMP/j.txt" --report="$TMP/j.json" -- "$PROGS/trace_exec" >/dev/null 2>&1
 check "--format=json: the report is JSON" jq -e '.observed' "$TMP/j.json"
 check_eq "--format=json: names what was traced" "$(jq -r '.inputs[0]' "$TMP/j.json")" \
 	"a trace of $PROGS/trace_exec"
-$T --format=dropin -o "$TMP/d.txt" -- "$PROGS/trace_exec" >"$TMP/d.conf" 2>/dev/null
-check_grep "--format=dropin: a drop-in" '^\[Service\]$' "$TMP/d.conf"
+check_eq "--format=json: says how long the trace ran, and that it was short" \
+	"$(jq -r '(.trace_seconds >= 0) and .short_trace' "$TMP/j.json")" true
+$T --format=dropin -o "$TMP/d.txt" -- "$PROGS/trace_exec" >"$TMP/d.out" 2>"$TMP/d.conf"
+check_grep "--format=dropin: a drop-in (on stderr without --report)" '^\[Service\]$' "$TMP/d.conf"
 check_grep "--format=dropin: with a filter" '^SystemCallFilter=' "$TMP/d.conf"
+check_grep "... warning that a short trace may miss periodic work" '^# traced for [0-9.]+ s: a short trace' "$TMP/d.conf"
+check_status "--report and --no-report together are a usage error" 2 \
+	$T --no-report --report="$TMP/x" -- true
+check_status "an unwritable --report is found before the command runs" 2 \
+	$T --report="$TMP/missing/r.txt" -- touch "$TMP/ran-report"
+check "... which did not run" test ! -e "$TMP/ran-report"
 $CG suggest "$TMP/exec.txt" >"$TMP/sug.out" 2>"$TMP/sug.err"
 check_grep "callgroups suggest reads the -o table" 'SystemCallFilter=' "$TMP/sug.out"
 
