@@ -66,8 +66,9 @@ $CG suggest --format=dropin --systemd=252 "$IN" >"$TMP/m.conf"
 check_grep "the drop-in says so too" '^# Upgrade margin' "$TMP/m.conf"
 # The same through trace.
 check "trace --systemd=247,257 --no-margin runs" \
-	$CG trace --backend=ptrace --format=json --systemd=247,257 --no-margin -o /dev/null -- true
+	$CG trace --backend=ptrace --format=json --systemd=247,257 --no-margin -o /dev/null \
+	--report="$TMP/t.json" -- true
 check_eq "... and aims at both" \
-	"$(jq -r '[.recommended.versions[] | select(.target) | .systemd] | sort | join(" ")' "$TMP/out")" "247 257"
+	"$(jq -r '[.recommended.versions[] | select(.target) | .systemd] | sort | join(" ")' "$TMP/t.json")" "247 257"
 
 done_testing
