@@ -296,6 +296,7 @@ static void build_report(struct cg_suggestion *s)
 	s->ngroups = k;
 	s->ungrouped = cg_set_dup(s->used);
 	cg_set_subtract(s->ungrouped, grouped);
+	cg_set_subtract(s->ungrouped, s->unknown); /* reported as unknown instead */
 	s->service_only = cg_set_dup(s->service_used);
 	cg_set_subtract(s->service_only, finer);
 

@@ -60,7 +60,8 @@ struct cg_suggestion {
 					 another's left out; @known, @default and
 					 @system-service are not in this list */
 	size_t ngroups;
-	struct cg_set *ungrouped; /* observed calls in no group but @known */
+	struct cg_set *ungrouped; /* observed calls in no group but @known (unknown
+				   * names not among them) */
 	struct cg_set *service_only; /* observed calls that of all groups but
 				      * @known only @system-service holds */
 	struct cg_set *service_used; /* observed calls @system-service holds */

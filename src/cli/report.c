@@ -121,8 +121,26 @@ static void print_rec_notes(FILE *out, const struct cg_recommendation *r)
 	}
 }
 
+/* Why name cannot be allowed: a typo with the names meant, or a call this
+ * machine's libseccomp does not know yet. A new string. */
+static char *unknown_why(const struct cg_table *t, const char *name)
+{
+	char *why = NULL;
+	int r = cg_filter_check_word(t, name, &why);
+	if (r == 0 || !why) {
+		free(why);
+		return xasprintf("%s: not resolvable by this machine's libseccomp", name);
+	}
+	if (r > 0) {
+		char *w = xasprintf("%s: %s", name, why);
+		free(why);
+		return w;
+	}
+	return why;
+}
+
 static void print_rec(FILE *out, const struct cg_recommendation *r, const struct cg_table *t,
-		      const struct cg_archs *archs, size_t nknown)
+		      const struct cg_archs *archs, size_t nknown, const struct cg_set *unknown)
 {
 	for (size_t i = 0; i < r->nlines; i++)
 		fprintf(out, "  SystemCallFilter=%s\n", r->lines[i]);
@@ -132,8 +150,12 @@ static void print_rec(FILE *out, const struct cg_recommendation *r, const struct
 	}
 	fprintf(out, "  # allows %zu of the %zu calls systemd %s knows; ", r->nallowed, nknown,
 		t->version[0] ? t->version : "");
-	if (r->verified) {
+	if (r->verified && cg_set_empty(unknown)) {
 		fprintf(out, "checked: every observed call is allowed\n");
+	} else if (r->verified) {
+		fprintf(out, "checked: every observed call is allowed but the %zu name%s above\n"
+			     "  # that no filter here can allow\n",
+			cg_set_size(unknown), cg_set_size(unknown) == 1 ? "" : "s");
 	} else {
 		fprintf(out, "CHECK FAILED, would deny: ");
 		print_names(out, r->missing, 2, 4);
@@ -199,17 +221,24 @@ static void print_text(FILE *out, struct report_ctx *c)
 		print_names(out, s->ungrouped, 24, 4);
 	}
 	if (!cg_set_empty(s->unknown)) {
-		fprintf(out, "Unknown to the local libseccomp (systemd ignores such names, so an\n"
-			     "allow-list cannot permit them; they would be denied): ");
-		print_names(out, s->unknown, 55, 4);
+		fprintf(out, "Names no filter here can allow (systemd ignores a name this machine's\n"
+			     "libseccomp cannot resolve, so an allow-list cannot permit it; a call\n"
+			     "of that name would be denied):\n");
+		const char **v;
+		size_t n = cg_set_sorted(s->unknown, &v);
+		for (size_t i = 0; i < n; i++) {
+			_cleanup_free_ char *why = unknown_why(c->t, v[i]);
+			fprintf(out, "  %s\n", why);
+		}
+		free(v);
 	}
 
 	fprintf(out, "\nRecommended (%s: %s):\n", s->allow.kind, s->allow.strategy);
-	print_rec(out, &s->allow, c->t, &s->archs, nknown);
+	print_rec(out, &s->allow, c->t, &s->archs, nknown, s->unknown);
 	fprintf(out, "\nTight alternative (%s):\n", s->tight.strategy);
-	print_rec(out, &s->tight, c->t, NULL, nknown);
+	print_rec(out, &s->tight, c->t, NULL, nknown, s->unknown);
 	fprintf(out, "\nDeny-list alternative (%s):\n", s->deny.strategy);
-	print_rec(out, &s->deny, c->t, NULL, nknown);
+	print_rec(out, &s->deny, c->t, NULL, nknown, s->unknown);
 
 	fprintf(out, "\nSystemCallArchitectures=%s: ", cg_archs_format(&s->archs, buf, sizeof buf));
 	if (s->archs.native)
@@ -234,7 +263,7 @@ static void print_text(FILE *out, struct report_ctx *c)
 		c->before.share, c->after.share);
 }
 
-static json_object *json_rec(const struct cg_recommendation *r)
+static json_object *json_rec(const struct cg_recommendation *r, const struct cg_set *unknown)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "kind", json_object_new_string(r->kind));
@@ -244,8 +273,13 @@ static json_object *json_rec(const struct cg_recommendation *r)
 		json_object_array_add(lines, json_object_new_string(r->lines[i]));
 	json_object_object_add(o, "SystemCallFilter", lines);
 	json_object_object_add(o, "allowed_count", json_object_new_int64((int64_t)r->nallowed));
-	json_object_object_add(o, "verified", json_object_new_boolean(r->verified));
-	json_object_object_add(o, "would_deny", json_names(r->missing));
+	/* Verified means every observed name passes: an unknown name never
+	 * does, whatever the lines say. */
+	json_object_object_add(o, "verified",
+			       json_object_new_boolean(r->verified && cg_set_empty(unknown)));
+	_cleanup_set_ struct cg_set *deny = cg_set_dup(r->missing);
+	cg_set_union(deny, unknown);
+	json_object_object_add(o, "would_deny", json_names(deny));
 	_cleanup_set_ struct cg_set *none = cg_set_new();
 	json_object_object_add(o, "upgrade_margin", json_names(r->margin ? r->margin : none));
 	json_object_object_add(o, "named_for_versions",
@@ -334,10 +368,19 @@ static json_object *build_json(struct report_ctx *c)
 	json_object_object_add(o, "system_service_only", json_names(s->service_only));
 	json_object_object_add(o, "ungrouped", json_names(s->ungrouped));
 	json_object_object_add(o, "unknown", json_names(s->unknown));
+	json_object *why = json_object_new_object();
+	const char **v;
+	size_t n = cg_set_sorted(s->unknown, &v);
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *w = unknown_why(c->t, v[i]);
+		json_object_object_add(why, v[i], json_object_new_string(w));
+	}
+	free(v);
+	json_object_object_add(o, "unknown_why", why);
 	json_object_object_add(o, "known_count", json_object_new_int64((int64_t)known_count(c->t)));
-	json_object_object_add(o, "recommended", json_rec(&s->allow));
-	json_object_object_add(o, "tight", json_rec(&s->tight));
-	json_object_object_add(o, "deny_list", json_rec(&s->deny));
+	json_object_object_add(o, "recommended", json_rec(&s->allow, s->unknown));
+	json_object_object_add(o, "tight", json_rec(&s->tight, s->unknown));
+	json_object_object_add(o, "deny_list", json_rec(&s->deny, s->unknown));
 	json_object_object_add(o, "SystemCallArchitectures",
 			       json_object_new_string(cg_archs_format(&s->archs, buf, sizeof buf)));
 	json_object_object_add(o, "SystemCallErrorNumber_advice", json_object_new_string("EPERM"));
@@ -395,13 +438,16 @@ static int report(const struct cg_profile *p, const struct cg_table *t,
 	} else {
 		print_text(out, &c);
 	}
+	bool unknown = !cg_set_empty(c.s.unknown);
 	cg_suggestion_done(&c.s);
 	if (r < 0) {
 		warnx_("a recommendation failed its own check against systemd's filter rules: "
 		       "this is a bug in callgroups, please report it with the input");
 		return CG_EXIT_FAILURE;
 	}
-	return CG_EXIT_OK;
+	/* No false pass: a name no filter can allow is a finding, as a denied
+	 * call is for check. */
+	return unknown ? CG_EXIT_DENIED : CG_EXIT_OK;
 }
 
 int cli_report(const struct cg_profile *p, const struct cg_table *t,

@@ -74,6 +74,22 @@ check_no_grep "... listing only names of this machine's ABIs" 'riscv_|s390_|arm_
 check_status "check --filter with a bad --errno is a usage error" 2 \
 	$CG check --no-analyze --filter=@system-service --errno=EWHATEVER
 
+# Unknown names: one rule whatever their number. Reported as unknown with
+# the names meant, never counted as allowed; exit 1 (a finding, as a
+# denied call is for check), never a usage error.
+printf 'read\nfrobnicate\nwrite\n' >"$TMP/one-unknown"
+printf 'read\nfrobnicate\nchwon\nwrite\n' >"$TMP/two-unknown"
+for f in one-unknown two-unknown; do
+	check_status "suggest with $f: exit 1" 1 $CG suggest --format=json "$TMP/$f"
+	check_eq "... JSON: not verified" "$(jq -r '[.recommended.verified, .tight.verified, .deny_list.verified] | any' "$TMP/out")" false
+	check_eq "... frobnicate would be denied" "$(jq -r '.recommended.would_deny | index("frobnicate") != null' "$TMP/out")" true
+	check_status "... the text report: exit 1 too" 1 $CG suggest "$TMP/$f"
+	check_no_grep "... never 'every observed call is allowed'" 'every observed call is allowed$' "$TMP/out"
+	check_grep "... names it as unknown" '^  unknown system call frobnicate$' "$TMP/out"
+done
+check_grep "a typo gets the name meant" 'unknown system call chwon \(did you mean chown\?\)' "$TMP/out"
+check_status "names that are all known: exit 0" 0 $CG suggest - <<<'read write'
+
 # Singular and plural.
 printf 'read\n' | $CG suggest - >"$TMP/one.txt"
 check_grep "one call: singular" '^1 system call observed \(counts unknown' "$TMP/one.txt"
