@@ -25,10 +25,11 @@ _callgroups_opts_trace='-o= --output= -p= --pid= --unit= --cgroup= --backend= --
 _callgroups_opts_check='--root= --filter= --errno= --architectures= --systemd= --no-analyze --json -h --help'
 _callgroups_opts_explain_crash='--unit= --root= --systemd= --json -h --help'
 _callgroups_opts_run='--filter= --errno= --architectures= --log= --unit= --systemd= --complain --report= --export= -h --help'
-_callgroups_commands='suggest groups explain trace check explain-crash run'
+_callgroups_commands=(suggest groups explain trace check explain-crash run)
 
-# Errno names for SystemCallErrorNumber= (the binary has no list to ask).
-_callgroups_errnos='E2BIG EACCES EADDRINUSE EADDRNOTAVAIL EADV EAFNOSUPPORT EAGAIN
+# Errno names for SystemCallErrorNumber= (the binary has no list to ask);
+# not the aliases ENOTSUP, EWOULDBLOCK and EDEADLOCK, which it does not take.
+_callgroups_errnos=(E2BIG EACCES EADDRINUSE EADDRNOTAVAIL EADV EAFNOSUPPORT EAGAIN
 EALREADY EBADE EBADF EBADFD EBADMSG EBADR EBADRQC EBADSLT EBFONT EBUSY ECANCELED
 ECHILD ECHRNG ECOMM ECONNABORTED ECONNREFUSED ECONNRESET EDEADLK EDESTADDRREQ EDOM
 EDOTDOT EDQUOT EEXIST EFAULT EFBIG EHOSTDOWN EHOSTUNREACH EHWPOISON EIDRM EILSEQ
@@ -38,11 +39,11 @@ ELNRNG ELOOP EMEDIUMTYPE EMFILE EMLINK EMSGSIZE EMULTIHOP ENAMETOOLONG ENAVAIL
 ENETDOWN ENETRESET ENETUNREACH ENFILE ENOANO ENOBUFS ENOCSI ENODATA ENODEV ENOENT
 ENOEXEC ENOKEY ENOLCK ENOLINK ENOMEDIUM ENOMEM ENOMSG ENONET ENOPKG ENOPROTOOPT
 ENOSPC ENOSR ENOSTR ENOSYS ENOTBLK ENOTCONN ENOTDIR ENOTEMPTY ENOTNAM ENOTRECOVERABLE
-ENOTSOCK ENOTSUP ENOTTY ENOTUNIQ ENXIO EOPNOTSUPP EOVERFLOW EOWNERDEAD EPERM
+ENOTSOCK ENOTTY ENOTUNIQ ENXIO EOPNOTSUPP EOVERFLOW EOWNERDEAD EPERM
 EPFNOSUPPORT EPIPE EPROTO EPROTONOSUPPORT EPROTOTYPE ERANGE EREMCHG EREMOTE
 EREMOTEIO ERESTART ERFKILL EROFS ESHUTDOWN ESOCKTNOSUPPORT ESPIPE ESRCH ESRMNT
 ESTALE ESTRPIPE ETIME ETIMEDOUT ETOOMANYREFS ETXTBSY EUCLEAN EUNATCH EUSERS
-EWOULDBLOCK EXDEV EXFULL'
+EXDEV EXFULL)
 
 # The binary to ask: the one on the line when it names a file, else PATH's.
 _callgroups_bin()
@@ -63,7 +64,7 @@ _callgroups_bin()
 # starts.
 _callgroups_lex()
 {
-	local line=$1 i n=${#1} c q= w= started=0 brk
+	local line=$1 i n=${#1} c q='' w='' started=0 brk
 	brk=${COMP_WORDBREAKS-$' \t\n"\'><=;|&(:'}
 	_cg_w=() _cg_wpos=() _cg_tstart=0
 	local start=0
@@ -87,7 +88,7 @@ _callgroups_lex()
 		[[:blank:]])
 			if ((started)); then
 				_cg_w+=("$w") _cg_wpos+=("$start")
-				w= started=0 _cg_tstart=0
+				w='' started=0 _cg_tstart=0
 			fi
 			continue ;;
 		esac
@@ -126,7 +127,7 @@ _callgroups_reply()
 # its last separator, _cg_tail the rest (the item being completed).
 _callgroups_split()
 {
-	_cg_tail=${1##*[$2]}
+	_cg_tail=${1##*["$2"]}
 	_cg_head=${1:0:${#1}-${#_cg_tail}}
 }
 
@@ -145,7 +146,7 @@ _callgroups_versions()
 	b=$(_callgroups_bin)
 	v=$("$b" groups --help 2>&1 | grep -o '[0-9]\{3,\}\(, [0-9]\{3,\}\)\{1,\}' | head -n 1)
 	[[ -n $v ]] || v=$("$b" groups --systemd=0 2>&1 | grep -o '[0-9]\{3,\}\(, [0-9]\{3,\}\)\{1,\}' | head -n 1)
-	printf '%s\n' ${v//,/}
+	printf '%s\n' "${v//, /$'\n'}"
 }
 
 # `callgroups groups` for the --systemd on the line (if it names a table).
@@ -195,7 +196,7 @@ _callgroups_value()
 	--input-format) _callgroups_reply "$p" auto summary log list ;;
 	--backend) _callgroups_reply "$p" auto ptrace bpf ;;
 	--export) _callgroups_reply "$p" bpf oci ;;
-	--errno) _callgroups_reply "$p" $_callgroups_errnos kill ;;
+	--errno) _callgroups_reply "$p" "${_callgroups_errnos[@]}" kill ;;
 	--architectures)
 		_callgroups_split "$v" ', '
 		_callgroups_reply "$p$_cg_head" native x86-64 x86 x32 ;;
@@ -254,14 +255,14 @@ _callgroups_command()
 _callgroups()
 {
 	COMPREPLY=()
-	local _cg_w=() _cg_wpos=() _cg_tstart=0 _cg_head= _cg_tail= _cg_out=() _cg_systemd=
+	local _cg_w=() _cg_wpos=() _cg_tstart=0 _cg_head='' _cg_tail='' _cg_out=() _cg_systemd=''
 	_callgroups_lex "${COMP_LINE:0:COMP_POINT}"
 	local n=${#_cg_w[@]} cur=${_cg_w[-1]}
 	if ((n <= 2)); then
 		if [[ $cur == -* ]]; then
 			_callgroups_reply "" -h --help --version
 		else
-			_callgroups_reply "" $_callgroups_commands
+			_callgroups_reply "" "${_callgroups_commands[@]}"
 		fi
 		return 0
 	fi
@@ -271,9 +272,9 @@ _callgroups()
 	[[ -n $opts ]] || return 0
 
 	# Walk the words before the current one: options, their values, operands.
-	local i w o v nops=0 export= filter= cmdat=-1 valopt=
+	local i w o v nops=0 export='' filter='' cmdat=-1 valopt=''
 	for ((i = 2; i < n - 1; i++)); do
-		w=${_cg_w[i]} v=
+		w=${_cg_w[i]} v=''
 		case $w in
 		--)
 			cmdat=$((i + 1)); break ;;
