@@ -222,6 +222,22 @@ check_eq "commands: nothing of ours after -- (trace -- ls --<TAB>)" "$(comp 'cal
 check_eq "commands: nothing of ours after -- (run -- cat @sys<TAB>)" "$(comp 'callgroups run -- cat @sys')" ""
 check_eq "pids: trace -p 1<TAB> offers PID 1" "$(comp 'callgroups trace -p 1' | tr ' ' '\n' | grep -x 1)" "1"
 
+# With bash-completion loaded, the command after -- completes as itself.
+: "${BASH_COMPLETION_SCRIPT:=/usr/share/bash-completion/bash_completion}"
+if [ -r "$BASH_COMPLETION_SCRIPT" ]; then
+	out=$(
+		set +u
+		. "$BASH_COMPLETION_SCRIPT" >/dev/null 2>&1
+		. "$COMPLETION/callgroups.bash"
+		comp 'callgroups trace --no-report -- ls --ver'
+		echo "|$(comp 'callgroups groups @basic')"
+	)
+	check_eq "bash-completion: trace -- ls --ver<TAB> is ls's own completion" "${out%%|*}" "--version"
+	check_eq "bash-completion: still ours before --" "${out#*|}" "@basic-io"
+else
+	skip "bash-completion: not installed (command after -- completes as a command, then files)"
+fi
+
 # ---- a completion that breaks shows here -----------------------------------
 # (a function that offers nothing would pass no check above that wants words)
 [ -n "$(comp 'callgroups groups ')" ] && ok "the completion offers something" || not_ok "the completion offers something"
