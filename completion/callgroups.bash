@@ -3,9 +3,11 @@
 #
 # Works on plain bash (the bash-completion package is not needed; when it is
 # loaded, its _command_offset completes the command after `--`). What the
-# binary knows is asked from the binary: the shipped systemd versions (its
-# --help), the group names (`callgroups groups`, for the --systemd given on
-# the line) and the system call names (every group's members).
+# binary can tell is asked from the binary, so the completion follows the
+# binary it completes: its commands and each command's options (--help), the
+# values an option takes (its complaint about a bad one: "expected a, b or
+# c"), the shipped systemd versions, the group names (`callgroups groups`, for
+# the --systemd given on the line) and the system call names.
 #
 # The line is read from COMP_LINE up to COMP_POINT with a small shell lexer
 # instead of COMP_WORDS, because COMP_WORDS is split at COMP_WORDBREAKS
@@ -16,15 +18,7 @@
 # `--filter '@system-service ~@pr` and `~@pr` all come out right, whether or
 # not COMP_WORDBREAKS holds = and @.
 
-# Options of each command as its --help lists them; a trailing = marks one
-# that takes a value. tests/cli/test_completion.sh compares them with --help.
-_callgroups_opts_suggest='--format= --systemd= --input-format= -o= --output= -h --help'
-_callgroups_opts_groups='--systemd= --json -h --help'
-_callgroups_opts_explain='--systemd= --json -h --help'
-_callgroups_opts_trace='-o= --output= -p= --pid= --unit= --cgroup= --backend= --no-errors --no-report --format= --systemd= -h --help'
-_callgroups_opts_check='--root= --filter= --errno= --architectures= --systemd= --no-analyze --json -h --help'
-_callgroups_opts_explain_crash='--unit= --root= --systemd= --json -h --help'
-_callgroups_opts_run='--filter= --errno= --architectures= --log= --unit= --systemd= --complain --report= --export= -h --help'
+# Used when the binary cannot be asked.
 _callgroups_commands=(suggest groups explain trace check explain-crash run)
 
 # Errno names for SystemCallErrorNumber= (the binary has no list to ask);
@@ -162,7 +156,65 @@ _callgroups_syscalls() { _callgroups_table | sed -n 's/^[[:space:]]\{1,\}\([a-z_
 # Unit files systemctl knows (none when it does not work here).
 _callgroups_units() { systemctl list-unit-files --no-legend --no-pager 2>/dev/null | awk '{ print $1 }'; }
 _callgroups_pids() { cd /proc && compgen -G '[0-9]*'; }
-_callgroups_commands() { compgen -c -- "$1" | sort -u; }
+_callgroups_cmdnames() { compgen -c -- "$1" | sort -u; }
+
+# The commands `callgroups --help` lists.
+_callgroups_cmdlist()
+{
+	"$(_callgroups_bin)" --help 2>/dev/null |
+		awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { on = 0 }'
+}
+
+# _callgroups_parse_help: the options `callgroups CMD --help` (in _cg_help)
+# lists, into _cg_opts: " --name" or " --name=" (takes a value), " -x" or
+# " -x="; and the long name of each short one into _cg_long.
+_callgroups_parse_help()
+{
+	local l s lg re='^ {1,8}(-[a-zA-Z], +)?(--[a-z][a-z0-9-]*)(=| [A-Z])?'
+	_cg_opts=''
+	while IFS= read -r l; do
+		[[ $l =~ ^Examples?: ]] && break
+		[[ $l =~ $re ]] || continue
+		s=${BASH_REMATCH[1]%%,*} lg=${BASH_REMATCH[2]}
+		[[ -n ${BASH_REMATCH[3]} ]] && lg+='='
+		[[ "$_cg_opts " == *" ${lg%=} "* || "$_cg_opts " == *" ${lg%=}= "* ]] && continue
+		if [[ -n $s ]]; then
+			_cg_long[$s]=${lg%=}
+			[[ $lg == *= ]] && s+='='
+			_cg_opts+=" $s"
+		fi
+		_cg_opts+=" $lg"
+	done <<<"$_cg_help"
+}
+
+# Whether the --systemd paragraph of the help takes all (and lists 247,252).
+_callgroups_systemd_all()
+{
+	local l on=0
+	while IFS= read -r l; do
+		if [[ $l =~ ^\ {1,8}(-[a-zA-Z],\ +)?--systemd ]]; then
+			on=1
+		elif ((on)) && [[ -z $l || $l =~ ^\ {1,8}- ]]; then
+			break
+		fi
+		((on)) && [[ " $l " =~ [^a-z]all[^a-z] ]] && return 0
+	done <<<"$_cg_help"
+	return 1
+}
+
+# _callgroups_expected CMD OPT FALLBACK...: the values OPT takes, as the
+# binary's complaint about a bad one names them ("expected a, b or c"); the
+# --help after it stops the command from doing anything else.
+_callgroups_expected()
+{
+	local cmd=$1 opt=$2 e
+	shift 2
+	e=$("$(_callgroups_bin)" "$cmd" "$opt=%" --help 2>&1 >/dev/null </dev/null |
+		sed -n 's/.*: expected \([a-z0-9_, -]*\)$/\1/p' | head -n 1)
+	e=${e//,/ }
+	e=${e// or / }
+	if [[ -n ${e// /} ]]; then printf '%s\n' $e; else printf '%s\n' "$@"; fi
+}
 
 # _callgroups_files PREFIX VALUE [-d]: files (or directories) for VALUE.
 _callgroups_files()
@@ -181,8 +233,8 @@ _callgroups_value()
 	--systemd)
 		_callgroups_out _callgroups_versions
 		words=(auto "${_cg_out[@]}")
-		if [[ $cmd == check ]]; then
-			# check takes a list 247,252,... or all
+		if _callgroups_systemd_all; then
+			# all, or a list 247,252,...
 			words+=(all)
 			_callgroups_split "$v" ,
 			[[ -n $_cg_head ]] && words=("${_cg_out[@]}")
@@ -192,14 +244,20 @@ _callgroups_value()
 		# else a table saved from systemd-analyze syscall-filter
 		[[ ${#COMPREPLY[@]} -eq 0 && -z $_cg_head ]] && _callgroups_files "$p" "$v"
 		;;
-	--format) _callgroups_reply "$p" text json dropin ;;
-	--input-format) _callgroups_reply "$p" auto summary log list ;;
-	--backend) _callgroups_reply "$p" auto ptrace bpf ;;
-	--export) _callgroups_reply "$p" bpf oci ;;
+	--format | --input-format | --backend | --export)
+		case $opt in
+		--format) words=(text json dropin) ;;
+		--input-format) words=(auto summary log list) ;;
+		--backend) words=(auto ptrace bpf) ;;
+		--export) words=(bpf oci) ;;
+		esac
+		_callgroups_out _callgroups_expected "$cmd" "$opt" "${words[@]}"
+		_callgroups_reply "$p" "${_cg_out[@]}" ;;
 	--errno) _callgroups_reply "$p" "${_callgroups_errnos[@]}" kill ;;
 	--architectures)
 		_callgroups_split "$v" ', '
-		_callgroups_reply "$p$_cg_head" native x86-64 x86 x32 ;;
+		_callgroups_out _callgroups_expected run "$opt" native x86-64 x86 x32
+		_callgroups_reply "$p$_cg_head" "${_cg_out[@]}" ;;
 	--filter | --log)
 		# "[~]@group name ...": groups, and call names once one is begun
 		_callgroups_split "$v" ' '
@@ -233,7 +291,7 @@ _callgroups_command()
 	local at=$1 i pos=0
 	if ((at == ${#_cg_w[@]} - 1)); then
 		compopt -o filenames 2>/dev/null
-		_callgroups_out _callgroups_commands "${_cg_w[at]}"
+		_callgroups_out _callgroups_cmdnames "${_cg_w[at]}"
 		_callgroups_reply "" "${_cg_out[@]}"
 		return
 	fi
@@ -256,20 +314,25 @@ _callgroups()
 {
 	COMPREPLY=()
 	local _cg_w=() _cg_wpos=() _cg_tstart=0 _cg_head='' _cg_tail='' _cg_out=() _cg_systemd=''
+	local _cg_help='' _cg_opts=''
+	local -A _cg_long=()
 	_callgroups_lex "${COMP_LINE:0:COMP_POINT}"
 	local n=${#_cg_w[@]} cur=${_cg_w[-1]}
 	if ((n <= 2)); then
 		if [[ $cur == -* ]]; then
 			_callgroups_reply "" -h --help --version
 		else
-			_callgroups_reply "" "${_callgroups_commands[@]}"
+			_callgroups_out _callgroups_cmdlist
+			((${#_cg_out[@]})) || _cg_out=("${_callgroups_commands[@]}")
+			_callgroups_reply "" "${_cg_out[@]}"
 		fi
 		return 0
 	fi
-	local cmd=${_cg_w[1]} opts
-	opts=_callgroups_opts_${cmd//-/_}
-	opts=${!opts-}
-	[[ -n $opts ]] || return 0
+	local cmd=${_cg_w[1]}
+	[[ $cmd == -* ]] && return 0
+	_cg_help=$("$(_callgroups_bin)" "$cmd" --help 2>/dev/null)
+	_callgroups_parse_help
+	local opts=$_cg_opts
 
 	# Walk the words before the current one: options, their values, operands.
 	local i w o v nops=0 export='' filter='' cmdat=-1 valopt=''
@@ -280,11 +343,12 @@ _callgroups()
 			cmdat=$((i + 1)); break ;;
 		--*=*)
 			o=${w%%=*} v=${w#*=} ;;
-		-o?* | -p?*)
+		-[a-zA-Z]?*)
+			# -oFILE
 			o=${w:0:2} v=${w:2} ;;
 		-*)
 			o=$w
-			if [[ " $opts " == *" $w= "* ]]; then
+			if [[ "$opts " == *" $w= "* ]]; then
 				i=$((i + 1))
 				if ((i == n - 1)); then valopt=$o; break; fi
 				v=${_cg_w[i]}
@@ -297,6 +361,7 @@ _callgroups()
 			fi
 			continue ;;
 		esac
+		[[ -n ${_cg_long[$o]-} ]] && o=${_cg_long[$o]}
 		case $o in
 		--systemd) _cg_systemd=$v ;;
 		--export) export=$v ;;
@@ -307,10 +372,10 @@ _callgroups()
 		_callgroups_command "$cmdat"
 		return 0
 	fi
-	case $valopt in -o) valopt=--output ;; -p) valopt=--pid ;; esac
 
 	# The value of an option: --opt=VALUE, --opt VALUE, -oVALUE, -o VALUE.
 	if [[ -n $valopt ]]; then
+		[[ -n ${_cg_long[$valopt]-} ]] && valopt=${_cg_long[$valopt]}
 		_callgroups_value "$cmd" "$valopt" "" "$cur"
 		return 0
 	fi
@@ -318,11 +383,9 @@ _callgroups()
 	--*=*)
 		_callgroups_value "$cmd" "${cur%%=*}" "${cur%%=*}=" "${cur#*=}"
 		return 0 ;;
-	-o?* | -p?*)
-		if [[ " $opts " == *" ${cur:0:2}= "* ]]; then
-			o=--output
-			[[ $cur == -p* ]] && o=--pid
-			_callgroups_value "$cmd" "$o" "${cur:0:2}" "${cur:2}"
+	-[a-zA-Z]?*)
+		if [[ "$opts " == *" ${cur:0:2}= "* && -n ${_cg_long[${cur:0:2}]-} ]]; then
+			_callgroups_value "$cmd" "${_cg_long[${cur:0:2}]}" "${cur:0:2}" "${cur:2}"
 			return 0
 		fi ;;
 	esac

@@ -94,7 +94,8 @@ done
 # help_opts CMD [long]: the options CMD --help lists; a long one that takes
 # a value (--opt=ARG, --opt ARG) as --opt=. With long: the long ones only.
 help_opts() {
-	"$CALLGROUPS" "$1" --help | awk '/^Examples?:/ { exit } /^ +(-[a-zA-Z], )?--[a-z]/' |
+	# option lines (indented at most 8: deeper ones continue a description)
+	"$CALLGROUPS" "$1" --help | sed '/^Examples\{0,1\}:/,$d' | grep -E '^ {1,8}(-[a-zA-Z], +)?--[a-z]' |
 		while IFS= read -r l; do
 			l=${l#"${l%%[! ]*}"}
 			if [[ $l =~ ^(-[a-zA-Z]),\ (.*)$ ]]; then
@@ -122,7 +123,8 @@ for v in $versions; do
 done
 for c in $cmds; do
 	# "all" where the --systemd paragraph of the help says so
-	para=$("$CALLGROUPS" "$c" --help | awk '/^ +--systemd/ { on = 1; print; next } on && /^ +-/ { on = 0 } on')
+	para=$("$CALLGROUPS" "$c" --help | awk '/^ +--systemd/ { on = 1; print; next }
+		on && (/^$/ || (/^ +-/ && match($0, /^ +/) && RLENGTH <= 8)) { on = 0 } on')
 	want="auto $versions"
 	grep -qw all <<<"$para" && want+=" all"
 	want=$(sorted <<<"$want")
