@@ -21,8 +21,9 @@
 # Used when the binary cannot be asked.
 _callgroups_commands=(suggest groups explain trace check explain-crash run)
 
-# Errno names for SystemCallErrorNumber= (the binary has no list to ask);
-# not the aliases ENOTSUP, EWOULDBLOCK and EDEADLOCK, which it does not take.
+# Errno names for SystemCallErrorNumber= (the binary has no list to ask).
+# The aliases ENOTSUP, EWOULDBLOCK and EDEADLOCK only where the binary takes
+# them (_callgroups_errno_aliases).
 _callgroups_errnos=(E2BIG EACCES EADDRINUSE EADDRNOTAVAIL EADV EAFNOSUPPORT EAGAIN
 EALREADY EBADE EBADF EBADFD EBADMSG EBADR EBADRQC EBADSLT EBFONT EBUSY ECANCELED
 ECHILD ECHRNG ECOMM ECONNABORTED ECONNREFUSED ECONNRESET EDEADLK EDESTADDRREQ EDOM
@@ -158,6 +159,14 @@ _callgroups_units() { systemctl list-unit-files --no-legend --no-pager 2>/dev/nu
 _callgroups_pids() { cd /proc && compgen -G '[0-9]*'; }
 _callgroups_cmdnames() { compgen -c -- "$1" | sort -u; }
 
+# Whether the binary takes ENOTSUP and its fellow aliases as errno names
+# (older ones only took the names strerrorname_np() gives).
+_callgroups_errno_aliases()
+{
+	! "$(_callgroups_bin)" check --no-analyze --filter='~chmod:ENOTSUP chmod:EWOULDBLOCK chmod:EDEADLOCK' \
+		</dev/null 2>&1 | grep -q 'expected an errno'
+}
+
 # The commands `callgroups --help` lists.
 _callgroups_cmdlist()
 {
@@ -253,7 +262,10 @@ _callgroups_value()
 		esac
 		_callgroups_out _callgroups_expected "$cmd" "$opt" "${words[@]}"
 		_callgroups_reply "$p" "${_cg_out[@]}" ;;
-	--errno) _callgroups_reply "$p" "${_callgroups_errnos[@]}" kill ;;
+	--errno)
+		words=("${_callgroups_errnos[@]}" kill)
+		_callgroups_errno_aliases && words+=(ENOTSUP EWOULDBLOCK EDEADLOCK)
+		_callgroups_reply "$p" "${words[@]}" ;;
 	--architectures)
 		_callgroups_split "$v" ', '
 		_callgroups_out _callgroups_expected run "$opt" native x86-64 x86 x32

@@ -257,20 +257,31 @@ else
 	cat >"$TMP/zcomp.zsh" <<'EOF'
 # zsh -f zcomp.zsh LINE...: for each LINE, the matches zsh's completion
 # offers at its end, on one line. An interactive zsh in a zpty loads the
-# completion from $COMPLETION; a compadd wrapper writes what is added.
+# completion from $COMPLETION; a compadd wrapper writes what is added, each
+# match after the line ($BUFFER) it completes, so that a completion that
+# ends late is still counted for its own line.
 zmodload zsh/zpty || exit 1
 out=$TMP/zcomp.out
+: >$out
 zpty z zsh -f -i || exit 1
 zpty -w z "PS1='' PROMPT2=''; unsetopt autolist beep; fpath=(${(q)COMPLETION} \$fpath)"
 zpty -w z 'autoload -Uz compinit; compinit -u -D'
-zpty -w z 'compadd() { local -a __h; if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi; builtin compadd -A __h "$@"; (( $#__h )) && print -rl -- $__h >>'${(q)out}'; builtin compadd "$@"; }'
-zpty -w z "print -r -- __done__ >${(q)out}"
-for i in {1..100}; do grep -q __done__ $out 2>/dev/null && break; sleep 0.1; done
+zpty -w z 'compadd() { local -a __h; if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi; builtin compadd -A __h "$@"; (( $#__h )) && print -rl -- ${BUFFER}$'\''\t'\''${^__h} >>'${(q)out}'; builtin compadd "$@"; }'
+# one line at a time: input typed ahead can cut a completion short
+integer n=0
+zpty -w z "print -r -- __done__ $n >>${(q)out}"
 for l in "$@"; do
-  : >$out
-  zpty -w -n z "$l"$'\t'$'\x15'"print -r -- __done__ >>${(q)out}"$'\n'
-  for i in {1..100}; do grep -q __done__ $out && break; sleep 0.1; done
-  print -r -- ${(f)"$(grep -v __done__ $out)"}
+  for i in {1..100}; do grep -qx "__done__ $n" $out && break; sleep 0.1; done
+  zpty -w -n z "$l"$'\t'$'\x15'"print -r -- __done__ $((++n)) >>${(q)out}"$'\n'
+done
+for i in {1..100}; do grep -qx "__done__ $n" $out && break; sleep 0.1; done
+# (inside quotes the completion sees $BUFFER without them)
+local -a m
+for l in "$@"; do
+  l=${l//[\'\"]/}
+  m=( ${(f)"$(grep -F -- "$l"$'\t' $out)"} )
+  m=( ${(M)m:#${(b)l}$'\t'*} )
+  print -r -- ${m#${(b)l}$'\t'}
 done
 zpty -d z
 EOF
@@ -282,7 +293,8 @@ EOF
 	else
 		zcomp 'callgroups ' 'callgroups groups --systemd=' 'callgroups check --systemd=' \
 			'callgroups groups --systemd 2' 'callgroups groups @sys' 'callgroups suggest --format=' \
-			'callgroups trace --backend=' 'callgroups explain chm' 'callgroups groups --' >"$TMP/zout"
+			'callgroups trace --backend=' 'callgroups explain chm' 'callgroups groups --' \
+			"callgroups run --filter '@system-service @basic" 'callgroups trace -- lsbl' >"$TMP/zout"
 		zline() { sed -n "${1}p" "$TMP/zout"; }
 		check_eq "zsh: callgroups <TAB>" "$(zline 1 | sorted)" "$cmds"
 		check_eq "zsh: groups --systemd=<TAB>" "$(zline 2 | sorted)" "$(sorted <<<"auto $versions")"
@@ -293,6 +305,8 @@ EOF
 		check_eq "zsh: trace --backend=<TAB>" "$(zline 7 | sorted)" "$(expected "$CALLGROUPS" trace --backend=x -- true)"
 		check_eq "zsh: explain chm<TAB>" "$(zline 8 | sorted)" "$("$CALLGROUPS" groups @known | sed -n 's/^ *\(chm[a-z0-9_]*\)$/\1/p' | sorted)"
 		check_eq "zsh: groups --<TAB>" "$(zline 9 | sorted)" "$(help_opts groups long | sed 's/=//g' | sorted)"
+		check_eq "zsh: run --filter '@system-service @basic<TAB>" "$(zline 10)" "@basic-io"
+		has lsblk "$(zline 11)" && ok "zsh: trace -- lsbl<TAB> (commands)" || not_ok "zsh: trace -- lsbl<TAB> (commands): $(zline 11)"
 		[ -s "$TMP/zerr" ] && sed 's/^/# zsh: /' "$TMP/zerr" | head -10
 	fi
 fi
