@@ -229,6 +229,7 @@ check_eq "pids: trace -p 1<TAB> offers PID 1" "$(comp 'callgroups trace -p 1' | 
 if [ -r "$BASH_COMPLETION_SCRIPT" ]; then
 	out=$(
 		set +u
+		# shellcheck source=/dev/null
 		. "$BASH_COMPLETION_SCRIPT" >/dev/null 2>&1
 		. "$COMPLETION/callgroups.bash"
 		comp 'callgroups trace --no-report -- ls --ver'
