@@ -191,15 +191,19 @@ fuzz-smoke: $(FUZZ_BINS)
 # ---- install --------------------------------------------------------------
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
-	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/callgroups
 	install -m 0644 doc/callgroups.1 $(DESTDIR)$(PREFIX)/share/man/man1/callgroups.1
 	install -m 0644 completion/callgroups.bash \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/callgroups
+	install -m 0644 completion/_callgroups \
+	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_callgroups
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/callgroups $(DESTDIR)$(PREFIX)/share/man/man1/callgroups.1 \
-	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/callgroups
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions/callgroups \
+	  $(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_callgroups
 
 # The BPF program (src/bpf/) is C for another target: clang -target bpf
 # checks it when it is built.
