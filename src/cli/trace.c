@@ -246,9 +246,10 @@ int cmd_trace(int argc, char **argv)
 				       .warn = stderr },
 				.report = true, .fmt = CG_FMT_TEXT };
 	int rc = parse_args(argc, argv, &a);
-	_cleanup_free_ pid_t *pids = a.pids;
-	if (rc >= 0)
+	if (rc >= 0) {
+		free(a.pids);
 		return rc;
+	}
 	check_outputs(&a);
 	_cleanup_free_ const struct cg_table **versions = NULL;
 	const struct cg_table *table =
@@ -283,6 +284,7 @@ int cmd_trace(int argc, char **argv)
 		versions = NULL;
 		cg_table_free(table);
 	}
+	free(a.pids);
 	if (a.command && r.exit_status >= 0)
 		return r.exit_status != 0 ? r.exit_status : rc;
 	return rc;
