@@ -317,24 +317,20 @@ static void print_filter(const struct cg_crash_report *r, const struct crash_opt
 	printf("\n");
 }
 
-/* What to do when the records say that the unit was killed, not by which call. */
+/* What to do when the records say that the unit was killed, not by which
+ * call. */
 static void print_find_the_call(const struct cg_crash_report *r)
 {
 	const char *u = r->unit;
-	if (r->nstopped_named)
-		printf("\n%zu record%s name no call.", r->nstopped_unnamed,
-		       r->nstopped_unnamed == 1 ? "" : "s");
-	else
-		printf("\nNo record here names the call that stopped %s: they say that it was "
-		       "killed (status=31/SYS), not by which call.", u);
-	printf(" To find the call:\n"
+	printf("\nNo record here names the call that stopped %s: they say that it was killed "
+	       "(status=31/SYS), not by which call. To find the call:\n"
 	       "  journalctl -k | callgroups explain-crash --unit %s\n"
 	       "      the kernel's audit record (type=1326; with auditd: ausearch -m SECCOMP)\n"
 	       "  coredumpctl info COREDUMP_UNIT=%s | callgroups explain-crash --unit %s\n"
 	       "      the core dump's stack trace\n"
 	       "  callgroups run --unit %s --complain -- CMD\n"
 	       "      every call the unit's filter would deny, without killing CMD\n",
-	       u, u, u, u);
+	       u, u, u, u, u);
 }
 
 static void print_text(const struct cg_crash_report *r, const struct crash_opts *o)
@@ -357,14 +353,14 @@ static void print_text(const struct cg_crash_report *r, const struct crash_opts 
 			printf("%s\n", cr->fix_lines[i]);
 		if (!cr->fix_verified)
 			printf("(warning: some calls stay denied even with these lines)\n");
-	} else if (r->nitems && (r->nstopped_named || !r->nstopped_unnamed)) {
-		/* Only said when a call is named: with none, "every call" is
-		 * true of nothing. */
+	} else if (r->nstopped_unnamed && !r->nstopped_named) {
+		/* Not "allows every call named here": no call is named, and
+		 * that would be true of nothing. */
+		print_find_the_call(r);
+	} else if (r->nitems) {
 		printf("\n%s already allows every call named here: the crash came from "
 		       "another filter or an older version of the unit.\n", r->unit);
 	}
-	if (r->nstopped_unnamed)
-		print_find_the_call(r);
 }
 
 static long parse_pid(const char *s)
