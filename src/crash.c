@@ -167,8 +167,12 @@ static bool parse_date_time(const char *s, struct tm *tm, double *frac, const ch
 	}
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
 		return false;
-	*tm = (struct tm){.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d,
-			  .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+	*tm = (struct tm){.tm_year = y - 1900,
+			  .tm_mon = mo - 1,
+			  .tm_mday = d,
+			  .tm_hour = h,
+			  .tm_min = mi,
+			  .tm_sec = sec};
 	*end = s;
 	return true;
 }
@@ -187,9 +191,8 @@ static bool iso_time(const char *s, struct cg_crash_time *out)
 	int hh, mm, k;
 	if (*p == 'Z') {
 		utc = true;
-	} else if ((*p == '+' || *p == '-') &&
-		   (sscanf(p + 1, "%2d:%2d%n", &hh, &mm, &k) == 2 ||
-		    sscanf(p + 1, "%2d%2d%n", &hh, &mm, &k) == 2)) {
+	} else if ((*p == '+' || *p == '-') && (sscanf(p + 1, "%2d:%2d%n", &hh, &mm, &k) == 2 ||
+						sscanf(p + 1, "%2d%2d%n", &hh, &mm, &k) == 2)) {
 		utc = true;
 		off = (*p == '-' ? -1 : 1) * (hh * 3600L + mm * 60L);
 	}
@@ -215,8 +218,12 @@ static bool journal_time(const char *s, time_t now, struct cg_crash_time *out)
 	struct tm nt;
 	localtime_r(&now, &nt);
 	for (int back = 0; back < 2; back++) {
-		struct tm tm = {.tm_year = nt.tm_year - back, .tm_mon = (int)(m - months) / 3,
-				.tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+		struct tm tm = {.tm_year = nt.tm_year - back,
+				.tm_mon = (int)(m - months) / 3,
+				.tm_mday = d,
+				.tm_hour = h,
+				.tm_min = mi,
+				.tm_sec = sec};
 		double v;
 		if (!tm_to_epoch(&tm, false, &v))
 			return false;

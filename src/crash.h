@@ -197,9 +197,10 @@ bool cg_crash_report_matches(const struct cg_crash_report *r, const struct cg_cr
 			     bool *time_unknown);
 /* Parses text (len bytes, NUL-terminated) with cg_crash_parse_at() at
  * r->now and adds the records that pass r's filter, each with its groups;
- * a record like an item's (see struct cg_crash_item) adds to its count. fname names the input in the report
- * and in errors (copied). Returns 0 (also when nothing was found), or
- * -EINVAL for a malformed record (e names file and line; r unchanged). */
+ * a record like an item's (see struct cg_crash_item) adds to its count.
+ * fname names the input in the report and in errors (copied). Returns 0
+ * (also when nothing was found), or -EINVAL for a malformed record (e
+ * names file and line; r unchanged). */
 int cg_crash_report_add(struct cg_crash_report *r, const char *text, size_t len,
 			const char *fname, struct cg_error *e);
 /* Checks unit u (borrowed) against the calls the records show stopped

@@ -176,10 +176,8 @@ static json_object *record_json(const struct cg_crash_item *it)
 	for (size_t i = 0; i < it->npids; i++)
 		json_object_array_add(pids, json_object_new_int64(it->pids[i]));
 	json_object_object_add(o, "pids", pids);
-	json_object_object_add(o, "clock", !it->first.known ? NULL
-					   : json_object_new_string(it->first.clock == CG_CRASH_CLOCK_BOOT
-									    ? "boot"
-									    : "realtime"));
+	const char *clock = it->first.clock == CG_CRASH_CLOCK_BOOT ? "boot" : "realtime";
+	json_object_object_add(o, "clock", it->first.known ? json_object_new_string(clock) : NULL);
 	json_object_object_add(o, "first", time_json(&it->first));
 	json_object_object_add(o, "last", time_json(&it->last));
 	json_object_object_add(o, "comm", str_or_null(r->comm));

@@ -562,7 +562,8 @@ static void test_filters(void **state)
 			   "status=31/SYS\n"
 			   "[ 200.5] systemd[1]: b.service: Main process exited, code=dumped, "
 			   "status=31/SYS\n"
-			   "systemd[1]: c.service: Main process exited, code=dumped, status=31/SYS\n";
+			   "systemd[1]: c.service: Main process exited, code=dumped, "
+			   "status=31/SYS\n";
 	struct cg_error e = {0};
 	cg_crash_report_init(&r, t);
 	cg_crash_report_set_filter(&r, &(struct cg_crash_filter){.pid = -1, .have_since = true,
@@ -604,25 +605,27 @@ static void test_grouping(void **state)
 {
 	(void)state;
 	const struct cg_table *t = cg_table_builtin_version("252");
-#define A "type=1326 "
+#define A "type=1326 audit("
+#define KILL " code=0x80000000\n"
 	const char *lines =
-		A "audit(1000.5:1): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=92 code=0x80000000\n"
-		A "audit(1003.0:2): pid=11 comm=\"app\" sig=31 arch=c000003e syscall=92 code=0x80000000\n"
-		A "audit(999.0:3): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=92 code=0x80000000\n"
+		A "1000.5:1): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL
+		A "1003.0:2): pid=11 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL
+		A "999.0:3): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL
 		/* another comm, another action, another ABI, another call */
-		A "audit(1001:4): pid=12 comm=\"other\" sig=31 arch=c000003e syscall=92 code=0x80000000\n"
-		A "audit(1001:5): pid=10 comm=\"app\" sig=0 arch=c000003e syscall=92 code=0x7ffc0000\n"
-		A "audit(1001:6): pid=10 comm=\"app\" sig=31 arch=40000003 syscall=182 code=0x80000000\n"
-		A "audit(1001:7): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=93 code=0x80000000\n"
+		A "1001:4): pid=12 comm=\"other\" sig=31 arch=c000003e syscall=92" KILL
+		A "1001:5): pid=10 comm=\"app\" sig=0 arch=c000003e syscall=92 code=0x7ffc0000\n"
+		A "1001:6): pid=10 comm=\"app\" sig=31 arch=40000003 syscall=182" KILL
+		A "1001:7): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=93" KILL
 		/* the same unit: comm does not matter */
-		A "audit(1:8): pid=20 comm=\"a\" sig=31 arch=c000003e syscall=92 code=0x80000000 "
+		A "1:8): pid=20 comm=\"a\" sig=31 arch=c000003e syscall=92 code=0x80000000 "
 		"_SYSTEMD_UNIT=u.service\n"
-		A "audit(2:9): pid=21 comm=\"b\" sig=31 arch=c000003e syscall=92 code=0x80000000 "
+		A "2:9): pid=21 comm=\"b\" sig=31 arch=c000003e syscall=92 code=0x80000000 "
 		"_SYSTEMD_UNIT=u.service\n"
 		"x.service: Main process exited, code=dumped, status=31/SYS\n"
 		"x.service: Main process exited, code=dumped, status=31/SYS\n"
 		"y.service: Main process exited, code=dumped, status=31/SYS\n";
 #undef A
+#undef KILL
 	struct cg_crash_report r;
 	cg_crash_report_init(&r, t);
 	struct cg_error e = {0};
