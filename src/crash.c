@@ -210,7 +210,8 @@ static bool journal_time(const char *s, time_t now, struct cg_crash_time *out)
 	char mon[4];
 	int d, h, mi, sec, k = 0;
 	if (sscanf(s, "%3[A-Za-z] %2d %2d:%2d:%2d%n", mon, &d, &h, &mi, &sec, &k) != 5 ||
-	    strlen(mon) != 3 || (s[k] && !isspace((unsigned char)s[k])))
+	    strlen(mon) != 3 || (s[k] && !isspace((unsigned char)s[k])) || d < 1 || d > 31 ||
+	    h > 23 || mi > 59 || sec > 60)
 		return false;
 	const char *m = strstr(months, mon);
 	if (!m || (m - months) % 3)

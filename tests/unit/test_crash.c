@@ -384,6 +384,8 @@ static void test_line_times(void **state)
 		{"host systemd[1]: app.service: Main process exited", false, 0, 0},
 		{"Foo 29 10:05:11 host", false, 0, 0},
 		{"Nov 29 25:05:11x host", false, 0, 0},
+		{"Nov 29 25:05:11 host", false, 0, 0},
+		{"Nov 32 10:05:11 host", false, 0, 0},
 		{"2026-13-29T10:05:11 host", false, 0, 0},
 		{"[ abc] x", false, 0, 0},
 		{"audit(x:1) 5,6", false, 0, 0},
