@@ -13,12 +13,18 @@
  *   `Signal: 31 (SYS)` and frame #0 of the stack trace, `#0  0x... fchown
  *   (libc.so.6 + 0x...)`: the libc function, mapped to the call it makes.
  * - systemd's `UNIT: Main process exited, code=dumped, status=31/SYS`: the
- *   unit and the signal, without the call. */
+ *   unit and the signal, without the call.
+ *
+ * Each record keeps the time it carries: audit's msg=audit(EPOCH:SERIAL)
+ * first, else the line's prefix (journalctl's `Nov 29 10:05:11`, ISO
+ * `2026-11-29T10:05:11`, dmesg's `[ 1234.5678]` or /dev/kmsg's microseconds,
+ * both since boot) or coredumpctl's `Timestamp:`. */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "abi.h"
 #include "check.h"
@@ -44,8 +50,20 @@ enum cg_crash_source {
 #define CG_SECCOMP_RET_ALLOW 0x7fff0000u
 #define CG_SECCOMP_RET_ACTION_FULL 0xffff0000u
 
+enum cg_crash_clock {
+	CG_CRASH_CLOCK_REAL, /* seconds since the epoch */
+	CG_CRASH_CLOCK_BOOT, /* seconds since boot (dmesg, /dev/kmsg) */
+};
+
+struct cg_crash_time {
+	bool known; /* the others are meaningless when false */
+	enum cg_crash_clock clock;
+	double sec;
+};
+
 struct cg_crash_record {
 	enum cg_crash_source source;
+	struct cg_crash_time time; /* when the record was written */
 	unsigned line;   /* where in the input the record starts */
 	bool have_abi;   /* abi and nr are known */
 	enum cg_abi abi;
@@ -69,6 +87,22 @@ struct cg_crash_record {
  * starts well but is malformed (e names file and line). */
 int cg_crash_parse(const char *text, size_t len, const char *fname,
 		   struct cg_crash_record **out, size_t *n, struct cg_error *e);
+/* The same, with now as the present: a journal time without a year
+ * (`Nov 29 10:05:11`, local time) is taken in the year that puts it at
+ * most a day after now. cg_crash_parse() uses time(NULL). */
+int cg_crash_parse_at(const char *text, size_t len, const char *fname, time_t now,
+		      struct cg_crash_record **out, size_t *n, struct cg_error *e);
+
+/* The time a line starts with or holds, as cg_crash_parse_at() reads it
+ * (audit(EPOCH:...) before a prefix); false when it has none. */
+bool cg_crash_line_time(const char *line, time_t now, struct cg_crash_time *out);
+
+/* Parses a --since TIME as journalctl takes it: epoch seconds ("1795946793",
+ * "@1795946793"), a local "YYYY-MM-DD HH:MM:SS" (or "YYYY-MM-DDTHH:MM:SS",
+ * "YYYY-MM-DD HH:MM", "YYYY-MM-DD"), or relative to now: "-10min", "-30s",
+ * "-2h", "-1d", "-1w" (also "10min ago"). *out gets seconds since the
+ * epoch. Returns 0, or -EINVAL (e says what was expected; file "--since"). */
+int cg_crash_parse_since(const char *s, time_t now, double *out, struct cg_error *e);
 
 /* "kill-process", "kill-thread", "trap", "errno", "user-notif", "trace",
  * "log", "allow"; static. */
@@ -83,9 +117,33 @@ cg_name cg_crash_function_syscall(const char *function);
 
 /* ---- explaining the records: what explain-crash prints ------------------ */
 
-/* One record, explained against a group table and, when given, a unit. */
+/* Which records a report keeps. */
+struct cg_crash_filter {
+	long pid;         /* -1: any */
+	const char *comm; /* NULL: any; borrowed */
+	/* NULL: any; borrowed. Records that name another unit are dropped;
+	 * records that name none (the kernel's audit records never do) are
+	 * kept, as they may be the unit's, and counted. */
+	const char *unit;
+	bool have_since;
+	double since;     /* seconds since the epoch: records at or after it;
+			   * records whose time is unknown are dropped */
+	double boot_time; /* the epoch time of boot, to place since-boot
+			   * times; 0: unknown (those records count as
+			   * time unknown under since) */
+};
+
+/* One record, or several of the same (unit, or comm when the record names
+ * no unit; ABI, call, action), explained against a group table and, when
+ * given, a unit. */
 struct cg_crash_item {
-	struct cg_crash_record rec;
+	struct cg_crash_record rec; /* the first of them */
+	size_t count;               /* how many records, >= 1 */
+	struct cg_crash_time first, last; /* the earliest and latest known
+					   * times (in the clock of the
+					   * first record with a time) */
+	long *pids; /* owned: the distinct pids, in input order */
+	size_t npids;
 	const char *file; /* the input it was read from; owned by the report */
 	/* The groups of the table that hold the call, in table order, @known
 	 * left out (cg_table_groups_holding()); owned array of pointers into
@@ -112,6 +170,16 @@ struct cg_crash_report {
 	size_t nitems;
 	char **files; /* the input names, owned */
 	size_t nfiles;
+	time_t now;   /* the present for year-less times; time(NULL) by init */
+	struct cg_crash_filter filter; /* cg_crash_report_set_filter() */
+	char *filter_comm, *filter_unit; /* owned copies filter points to */
+	size_t nread;          /* records read, all filters aside */
+	size_t nmatched;       /* records kept (the sum of the items' counts) */
+	size_t ntime_unknown;  /* dropped under since: no usable time */
+	size_t nunit_unnamed;  /* kept under a unit filter, naming no unit */
+	size_t nstopped_named;   /* items stopped whose call and ABI are known */
+	size_t nstopped_unnamed; /* items stopped that name no call (status=31/SYS,
+				  * an unmapped coredump frame, an unknown number) */
 	/* Set by cg_crash_report_explain() with a unit: */
 	bool have_unit;
 	char *unit;                   /* its name, owned */
@@ -119,12 +187,20 @@ struct cg_crash_report {
 				       * calls: denials, fix_lines, fix_verified */
 };
 
-/* Starts an empty report on table t (borrowed). */
+/* Starts an empty report on table t (borrowed), keeping every record. */
 void cg_crash_report_init(struct cg_crash_report *r, const struct cg_table *t);
-/* Parses text (len bytes, NUL-terminated) with cg_crash_parse() and adds
- * its records, each with its groups. fname names the input in the report
- * and in errors (copied). Returns 0 (also when nothing was found), or
- * -EINVAL for a malformed record (e names file and line; r unchanged). */
+/* Sets the records r keeps from now on; copies f and its strings. */
+void cg_crash_report_set_filter(struct cg_crash_report *r, const struct cg_crash_filter *f);
+/* True when rec passes r's filter; *time_unknown (may be NULL) is set when
+ * it fails only for want of a usable time. */
+bool cg_crash_report_matches(const struct cg_crash_report *r, const struct cg_crash_record *rec,
+			     bool *time_unknown);
+/* Parses text (len bytes, NUL-terminated) with cg_crash_parse_at() at
+ * r->now and adds the records that pass r's filter, each with its groups;
+ * a record like an item's (see struct cg_crash_item) adds to its count.
+ * fname names the input in the report and in errors (copied). Returns 0
+ * (also when nothing was found), or -EINVAL for a malformed record (e
+ * names file and line; r unchanged). */
 int cg_crash_report_add(struct cg_crash_report *r, const char *text, size_t len,
 			const char *fname, struct cg_error *e);
 /* Checks unit u (borrowed) against the calls the records show stopped

@@ -24,16 +24,25 @@ static void usage(FILE *f)
 		"\"status=31/SYS\" lines. For each: the call, its ABI, the seccomp action, the\n"
 		"groups that hold it, and with --unit the SystemCallFilter= line to add.\n"
 		"Without FILE, standard input is read when it is not a terminal, else the\n"
-		"kernel log (/dev/kmsg, also readable as FILE). Exit 1 when no record is found.\n\n"
-		"  --unit=UNIT       the unit (name or file) whose filter killed it\n"
+		"kernel log (/dev/kmsg, also readable as FILE). Records of the same unit (or\n"
+		"command), ABI, call and action are one line with their count and first and\n"
+		"last time. Exit 1 when no record is found (or none matches the filters).\n\n"
+		"  --unit=UNIT       the unit (name or file) whose filter killed it: keeps the\n"
+		"                    records that name it or no unit, and checks its settings\n"
 		"  --root=DIR        look the unit up under DIR\n"
+		"  --pid=PID         keep the records of that process\n"
+		"  --comm=NAME       keep the records of that command name\n"
+		"  --since=TIME      keep the records at or after TIME: epoch seconds,\n"
+		"                    \"YYYY-MM-DD HH:MM:SS\" (local) or -10min, -2h, -1d;\n"
+		"                    records without a usable time are left out\n"
 		"  --systemd=SPEC    group table: auto, VERSION or FILE (default auto)\n"
-		"  --json            print JSON\n"
+		"  --format=FORMAT   text or json (default text)\n"
+		"  --json            the same as --format=json\n"
 		"  -h, --help        show this help\n\n"
 		"Examples:\n"
 		"  dmesg | callgroups explain-crash --unit nginx.service\n"
-		"  callgroups explain-crash /dev/kmsg\n"
-		"  coredumpctl info nginx | callgroups explain-crash -\n");
+		"  callgroups explain-crash --since=-1h --comm=nginx /dev/kmsg\n"
+		"  coredumpctl info nginx | callgroups explain-crash --format=json -\n");
 }
 
 /* Reads every record of /dev/kmsg without blocking, as "prefix;message"
@@ -106,6 +115,36 @@ static void read_inputs(struct cg_crash_report *r, int nfiles, char **files)
 	}
 }
 
+/* A time as text: local time for the epoch's clock, else since boot. */
+static const char *time_str(const struct cg_crash_time *t, char *buf, size_t len)
+{
+	if (t->clock == CG_CRASH_CLOCK_BOOT) {
+		snprintf(buf, len, "%.3fs after boot", t->sec);
+		return buf;
+	}
+	time_t s = (time_t)t->sec;
+	struct tm tm;
+	if (!localtime_r(&s, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M:%S", &tm))
+		snprintf(buf, len, "@%.0f", t->sec);
+	return buf;
+}
+
+/* Seconds as the record gave them (at most microseconds), not as the
+ * nearest binary double prints. */
+static json_object *time_json(const struct cg_crash_time *t)
+{
+	if (!t->known)
+		return NULL;
+	char buf[64];
+	snprintf(buf, sizeof buf, "%.6f", t->sec);
+	size_t l = strlen(buf);
+	while (buf[l - 1] == '0')
+		buf[--l] = 0;
+	if (buf[l - 1] == '.')
+		buf[--l] = 0;
+	return json_object_new_double_s(t->sec, buf);
+}
+
 static json_object *str_or_null(const char *s)
 {
 	return s && s[0] ? json_object_new_string(s) : NULL;
@@ -132,6 +171,15 @@ static json_object *record_json(const struct cg_crash_item *it)
 			       str_or_null(r->have_code ? cg_crash_action_name(r->code) : NULL));
 	json_object_object_add(o, "sig", r->sig >= 0 ? json_object_new_int(r->sig) : NULL);
 	json_object_object_add(o, "pid", r->pid >= 0 ? json_object_new_int64(r->pid) : NULL);
+	json_object_object_add(o, "count", json_object_new_int64((int64_t)it->count));
+	json_object *pids = json_object_new_array();
+	for (size_t i = 0; i < it->npids; i++)
+		json_object_array_add(pids, json_object_new_int64(it->pids[i]));
+	json_object_object_add(o, "pids", pids);
+	const char *clock = it->first.clock == CG_CRASH_CLOCK_BOOT ? "boot" : "realtime";
+	json_object_object_add(o, "clock", it->first.known ? json_object_new_string(clock) : NULL);
+	json_object_object_add(o, "first", time_json(&it->first));
+	json_object_object_add(o, "last", time_json(&it->last));
 	json_object_object_add(o, "comm", str_or_null(r->comm));
 	json_object_object_add(o, "exe", str_or_null(r->exe));
 	json_object_object_add(o, "unit", str_or_null(r->unit));
@@ -154,6 +202,23 @@ static void print_json(const struct cg_crash_report *r)
 	for (size_t i = 0; i < r->nitems; i++)
 		json_object_array_add(arr, record_json(&r->items[i]));
 	json_object_object_add(j, "records", arr);
+	json_object_object_add(j, "records_read", json_object_new_int64((int64_t)r->nread));
+	json_object_object_add(j, "records_matched", json_object_new_int64((int64_t)r->nmatched));
+	json_object_object_add(j, "records_time_unknown",
+			       json_object_new_int64((int64_t)r->ntime_unknown));
+	json_object_object_add(j, "records_without_call",
+			       json_object_new_int64((int64_t)r->nstopped_unnamed));
+	const struct cg_crash_filter *f = &r->filter;
+	json_object *fo = json_object_new_object();
+	if (f->pid >= 0)
+		json_object_object_add(fo, "pid", json_object_new_int64(f->pid));
+	if (f->comm)
+		json_object_object_add(fo, "comm", json_object_new_string(f->comm));
+	if (f->unit)
+		json_object_object_add(fo, "unit", json_object_new_string(f->unit));
+	if (f->have_since)
+		json_object_object_add(fo, "since", json_object_new_double(f->since));
+	json_object_object_add(j, "filter", fo);
 	if (r->have_unit) {
 		json_object_object_add(j, "unit", json_object_new_string(r->unit));
 		json_object *fx = json_object_new_array();
@@ -173,12 +238,20 @@ static void print_record(const struct cg_crash_item *it, const struct cg_table *
 	const struct cg_crash_record *r = &it->rec;
 	char buf[128];
 	printf("%s:%u: ", it->file, r->line);
+	if (it->count > 1)
+		printf("%zu\u00d7 ", it->count);
 	if (r->comm[0])
 		printf("%s", r->comm);
-	if (r->pid >= 0)
-		printf("%s(pid %ld)", r->comm[0] ? " " : "", r->pid);
+	if (it->npids == 1) {
+		printf("%s(pid %ld)", r->comm[0] ? " " : "", it->pids[0]);
+	} else if (it->npids > 1) {
+		printf("%s(pids", r->comm[0] ? " " : "");
+		for (size_t i = 0; i < it->npids && i < 5; i++)
+			printf("%s %ld", i ? "," : "", it->pids[i]);
+		printf("%s)", it->npids > 5 ? ", ..." : "");
+	}
 	if (r->unit[0])
-		printf(" [%s]", r->unit);
+		printf("%s[%s]", r->comm[0] || it->npids ? " " : "", r->unit);
 	printf(": %s", what(r, buf, sizeof buf));
 	if (r->name != CG_NAME_NONE)
 		printf(" at %s (%s, nr %ld)\n", cg_name_str(r->name),
@@ -191,6 +264,15 @@ static void print_record(const struct cg_crash_item *it, const struct cg_table *
 	else
 		printf("; the record does not name the call: look for the kernel's "
 		       "type=1326 record (dmesg, journalctl -k)\n");
+	if (it->count > 1 && it->first.known) {
+		char b2[64];
+		time_str(&it->first, buf, sizeof buf);
+		time_str(&it->last, b2, sizeof b2);
+		if (strcmp(buf, b2) == 0)
+			printf("  all at %s\n", buf);
+		else
+			printf("  first %s, last %s\n", buf, b2);
+	}
 	if (r->function[0] && r->name != CG_NAME_NONE)
 		printf("  libc function %s() makes %s\n", r->function, cg_name_str(r->name));
 	if (r->name == CG_NAME_NONE)
@@ -201,11 +283,62 @@ static void print_record(const struct cg_crash_item *it, const struct cg_table *
 	printf("%s\n", it->ngroups ? "" : " none");
 }
 
-static void print_text(const struct cg_crash_report *r)
+/* " --pid 1234 --comm nginx": the filters given, as the user gave them. */
+struct crash_opts {
+	const char *unit, *root, *spec, *since, *comm, *pid;
+	bool json;
+};
+
+static void print_filter(const struct cg_crash_report *r, const struct crash_opts *o)
 {
-	if (!r->nitems)
+	if (!o->pid && !o->comm && !o->unit && !o->since)
+		return;
+	printf("%zu of %zu %s", r->nmatched, r->nread,
+	       r->nread == 1 ? "record matches" : "records match");
+	if (o->pid)
+		printf(" --pid %s", o->pid);
+	if (o->comm)
+		printf(" --comm %s", o->comm);
+	if (o->unit)
+		printf(" --unit %s", r->filter.unit);
+	if (o->since)
+		printf(" --since '%s'", o->since);
+	printf(".\n");
+	if (r->ntime_unknown)
+		printf("%zu record%s left out: %s time is unknown, which --since needs.\n",
+		       r->ntime_unknown, r->ntime_unknown == 1 ? "" : "s",
+		       r->ntime_unknown == 1 ? "its" : "their");
+	if (r->nunit_unnamed)
+		printf("%zu of them name%s no unit (the kernel's records never do): kept, as they "
+		       "may be %s's.\n",
+		       r->nunit_unnamed, r->nunit_unnamed == 1 ? "s" : "", r->filter.unit);
+	printf("\n");
+}
+
+/* What to do when the records say that the unit was killed, not by which
+ * call. */
+static void print_find_the_call(const struct cg_crash_report *r)
+{
+	const char *u = r->unit;
+	printf("\nNo record here names the call that stopped %s: they say that it was killed "
+	       "(status=31/SYS), not by which call. To find the call:\n"
+	       "  journalctl -k | callgroups explain-crash --unit %s\n"
+	       "      the kernel's audit record (type=1326; with auditd: ausearch -m SECCOMP)\n"
+	       "  coredumpctl info COREDUMP_UNIT=%s | callgroups explain-crash --unit %s\n"
+	       "      the core dump's stack trace\n"
+	       "  callgroups run --unit %s --complain -- CMD\n"
+	       "      every call the unit's filter would deny, without killing CMD\n",
+	       u, u, u, u, u);
+}
+
+static void print_text(const struct cg_crash_report *r, const struct crash_opts *o)
+{
+	print_filter(r, o);
+	if (!r->nread)
 		printf("No seccomp record found (kernel audit type=1326, coredump with "
 		       "Signal: 31, or status=31/SYS).\n");
+	else if (!r->nitems)
+		printf("No seccomp record matches.\n");
 	for (size_t i = 0; i < r->nitems; i++)
 		print_record(&r->items[i], r->table);
 	if (!r->have_unit)
@@ -218,39 +351,88 @@ static void print_text(const struct cg_crash_report *r)
 			printf("%s\n", cr->fix_lines[i]);
 		if (!cr->fix_verified)
 			printf("(warning: some calls stay denied even with these lines)\n");
+	} else if (r->nstopped_unnamed && !r->nstopped_named) {
+		/* Not "allows every call named here": no call is named, and
+		 * that would be true of nothing. */
+		print_find_the_call(r);
 	} else if (r->nitems) {
 		printf("\n%s already allows every call named here: the crash came from "
 		       "another filter or an older version of the unit.\n", r->unit);
 	}
 }
 
-int cmd_explain_crash(int argc, char **argv)
+static long parse_pid(const char *s)
 {
-	enum { OPT_UNIT = 256, OPT_ROOT, OPT_SYSTEMD, OPT_JSON };
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0)
+		die(CG_EXIT_USAGE, "--pid=%s: expected a process id", s);
+	return v;
+}
+
+/* The epoch time of boot (/proc/stat btime), for dmesg's since-boot
+ * times; 0 when unknown. */
+static double boot_time(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/stat", "re");
+	char line[256];
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, "btime ", 6) == 0)
+			return strtod(line + 6, NULL);
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct crash_opts *o)
+{
+	enum {
+		OPT_UNIT = 256,
+		OPT_ROOT,
+		OPT_SYSTEMD,
+		OPT_JSON,
+		OPT_FORMAT,
+		OPT_SINCE,
+		OPT_PID,
+		OPT_COMM
+	};
 	static const struct option longopts[] = {
 		{"unit", required_argument, NULL, OPT_UNIT},
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"systemd", required_argument, NULL, OPT_SYSTEMD},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"since", required_argument, NULL, OPT_SINCE},
+		{"pid", required_argument, NULL, OPT_PID},
+		{"comm", required_argument, NULL, OPT_COMM},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
-	const char *unit = NULL, *root = NULL, *spec = NULL;
-	bool json = false;
 	int c;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_UNIT:
-			unit = optarg;
+			o->unit = optarg;
 			break;
 		case OPT_ROOT:
-			root = optarg;
+			o->root = optarg;
 			break;
 		case OPT_SYSTEMD:
-			spec = optarg;
+			o->spec = optarg;
 			break;
 		case OPT_JSON:
-			json = true;
+			o->json = true;
+			break;
+		case OPT_FORMAT:
+			o->json = cli_parse_format(optarg, false) == CG_FMT_JSON;
+			break;
+		case OPT_SINCE:
+			o->since = optarg;
+			break;
+		case OPT_PID:
+			o->pid = optarg;
+			break;
+		case OPT_COMM:
+			o->comm = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -260,26 +442,47 @@ int cmd_explain_crash(int argc, char **argv)
 			return CG_EXIT_USAGE;
 		}
 	}
-	const struct cg_table *t = cli_load_table(spec);
+	return -1;
+}
+
+int cmd_explain_crash(int argc, char **argv)
+{
+	struct crash_opts o = {0};
+	int rc = parse_options(argc, argv, &o);
+	if (rc >= 0)
+		return rc;
+	struct cg_error e = {0};
+	struct cg_crash_filter f = {.pid = o.pid ? parse_pid(o.pid) : -1, .comm = o.comm};
+	if (o.since) {
+		f.have_since = true;
+		f.boot_time = boot_time();
+		if (cg_crash_parse_since(o.since, time(NULL), &f.since, &e) < 0)
+			die_error(CG_EXIT_USAGE, &e);
+	}
+	/* The unit first: its name filters the records. */
+	struct cg_unit_settings u;
+	cg_unit_settings_init(&u);
+	if (o.unit) {
+		if (cg_unit_load(o.unit, o.root, &u, &e) < 0)
+			die_error(CG_EXIT_USAGE, &e);
+		f.unit = u.name ? u.name : o.unit;
+	}
+	const struct cg_table *t = cli_load_table(o.spec);
 	struct cg_crash_report r;
 	cg_crash_report_init(&r, t);
+	cg_crash_report_set_filter(&r, &f);
 	read_inputs(&r, argc - optind, argv + optind);
 
 	/* The fix: every call that was stopped (not merely logged), checked
 	 * against the unit's settings. */
-	if (unit) {
-		struct cg_error e = {0};
-		struct cg_unit_settings u;
-		cg_unit_settings_init(&u);
-		if (cg_unit_load(unit, root, &u, &e) < 0 || cg_crash_report_explain(&r, &u, &e) < 0)
-			die_error(CG_EXIT_USAGE, &e);
-		cg_unit_settings_done(&u);
-	}
-	if (json)
+	if (o.unit && cg_crash_report_explain(&r, &u, &e) < 0)
+		die_error(CG_EXIT_USAGE, &e);
+	cg_unit_settings_done(&u);
+	if (o.json)
 		print_json(&r);
 	else
-		print_text(&r);
-	int rc = r.nitems ? CG_EXIT_OK : CG_EXIT_DENIED;
+		print_text(&r, &o);
+	rc = r.nitems ? CG_EXIT_OK : CG_EXIT_DENIED;
 	cg_crash_report_done(&r);
 	cg_table_free(t);
 	return rc;

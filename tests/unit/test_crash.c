@@ -4,6 +4,9 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <time.h>
 
 #include "crash.h"
 #include "filter.h"
@@ -193,11 +196,18 @@ static void test_report_records(void **state)
 	cg_crash_report_init(&r, t);
 	add_fixture(&r, "tests/fixtures/crash/kmsg-6.18.txt");
 	add_fixture(&r, "tests/fixtures/crash/journal-short.txt");
-	assert_int_equal(r.nitems, 4 + 3);
+	/* The journal's audit record is the same kill as kmsg's chown: one
+	 * item seen twice. */
+	assert_int_equal(r.nread, 4 + 3);
+	assert_int_equal(r.nmatched, 4 + 3);
+	assert_int_equal(r.nitems, 4 + 2);
 	assert_int_equal(r.nfiles, 2);
 	assert_string_equal(r.items[0].file, "tests/fixtures/crash/kmsg-6.18.txt");
-	assert_string_equal(r.items[6].file, "tests/fixtures/crash/journal-short.txt");
+	assert_string_equal(r.items[5].file, "tests/fixtures/crash/journal-short.txt");
 	const struct cg_crash_item *chown = item_of(&r, "chown", CG_ABI_X86_64);
+	assert_int_equal(chown->count, 2);
+	assert_int_equal(chown->npids, 1);
+	assert_string_equal(chown->file, "tests/fixtures/crash/kmsg-6.18.txt");
 	assert_true(chown->stopped);
 	assert_int_equal(chown->ngroups, 3);
 	assert_string_equal(chown->groups[0]->name, "@chown");
@@ -207,9 +217,11 @@ static void test_report_records(void **state)
 	assert_false(mprotect->stopped); /* a SystemCallLog= record */
 	assert_int_equal(mprotect->ngroups, 2); /* @default @system-service on 252 */
 	/* The exit-status line names no call: no groups. */
-	assert_int_equal(r.items[5].rec.source, CG_CRASH_EXIT);
-	assert_int_equal(r.items[5].ngroups, 0);
-	assert_null(r.items[5].groups);
+	assert_int_equal(r.items[4].rec.source, CG_CRASH_EXIT);
+	assert_int_equal(r.items[4].ngroups, 0);
+	assert_null(r.items[4].groups);
+	/* It and the coredump in syscall() were stopped without a call named. */
+	assert_int_equal(r.nstopped_unnamed, 2);
 	for (size_t i = 0; i < r.nitems; i++) {
 		assert_null(r.items[i].fix);
 		assert_false(r.items[i].unit_allows);
@@ -220,7 +232,8 @@ static void test_report_records(void **state)
 	struct cg_error e = {0};
 	const char *bad = "audit: type=1326 audit(1.2:3): pid=1 sig=31\n";
 	assert_int_equal(cg_crash_report_add(&r, bad, strlen(bad), "bad", &e), -EINVAL);
-	assert_int_equal(r.nitems, 7);
+	assert_int_equal(r.nitems, 6);
+	assert_int_equal(r.nread, 7);
 	assert_int_equal(r.nfiles, 2);
 	assert_string_equal(e.file, "bad");
 	cg_crash_report_done(&r);
@@ -330,6 +343,320 @@ static void test_report_fix_is_the_rulebook(void **state)
 	}
 }
 
+/* Times in UTC: the tests of local times must not depend on the machine. */
+static void utc(void)
+{
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+/* The time of each record form, and which one wins when a line has two. */
+static void test_line_times(void **state)
+{
+	(void)state;
+	utc();
+	const time_t now = 1795953600; /* 2026-11-29 12:00:00 UTC */
+	static const struct {
+		const char *line;
+		bool known;
+		enum cg_crash_clock clock;
+		double sec;
+	} cases[] = {
+		/* audit's own time beats dmesg's since-boot prefix */
+		{"[ 1224.596648] audit: type=1326 audit(1795398602.530:37): pid=1", true,
+		 CG_CRASH_CLOCK_REAL, 1795398602.530},
+		{"type=SECCOMP msg=audit(1795946793.713:15): pid=1", true, CG_CRASH_CLOCK_REAL,
+		 1795946793.713},
+		{"[ 1234.5678] systemd[1]: app.service: Main process exited", true,
+		 CG_CRASH_CLOCK_BOOT, 1234.5678},
+		{"[1234.5]x", true, CG_CRASH_CLOCK_BOOT, 1234.5},
+		{"5,386,1224596648,-;systemd[1]: x", true, CG_CRASH_CLOCK_BOOT, 1224.596648},
+		{"Nov 29 10:05:11 host systemd[1]: x", true, CG_CRASH_CLOCK_REAL, 1795946711},
+		{"Nov  9 10:05:11 host systemd[1]: x", true, CG_CRASH_CLOCK_REAL,
+		 1795946711 - 20 * 86400},
+		{"2026-11-29T10:05:11 host x", true, CG_CRASH_CLOCK_REAL, 1795946711},
+		{"2026-11-29T10:05:11Z host x", true, CG_CRASH_CLOCK_REAL, 1795946711},
+		{"2026-11-29T10:05:11.250000+0000 host x", true, CG_CRASH_CLOCK_REAL,
+		 1795946711.25},
+		{"2026-11-29T11:05:11+01:00 host x", true, CG_CRASH_CLOCK_REAL, 1795946711},
+		{"2026-11-29T09:05:11-01:00 host x", true, CG_CRASH_CLOCK_REAL, 1795946711},
+		/* no time, or none this tool can read */
+		{"host systemd[1]: app.service: Main process exited", false, 0, 0},
+		{"Foo 29 10:05:11 host", false, 0, 0},
+		{"Nov 29 25:05:11x host", false, 0, 0},
+		{"Nov 29 25:05:11 host", false, 0, 0},
+		{"Nov 32 10:05:11 host", false, 0, 0},
+		{"2026-13-29T10:05:11 host", false, 0, 0},
+		{"[ abc] x", false, 0, 0},
+		{"audit(x:1) 5,6", false, 0, 0},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct cg_crash_time t = {0};
+		bool known = cg_crash_line_time(cases[i].line, now, &t);
+		if (known != cases[i].known)
+			fail_msg("%s: known %d", cases[i].line, known);
+		if (!known)
+			continue;
+		assert_true(t.known);
+		assert_int_equal(t.clock, cases[i].clock);
+		if (fabs(t.sec - cases[i].sec) > 1e-6)
+			fail_msg("%s: %f, want %f", cases[i].line, t.sec, cases[i].sec);
+	}
+	/* A journal date without a year is the latest one not after now
+	 * (a day of slack for clocks): Dec 31 seen on Jan 2 is last year's. */
+	struct cg_crash_time t;
+	assert_true(cg_crash_line_time("Dec 31 23:00:00 host x", 1798848000, &t));
+	assert_true(fabs(t.sec - 1798758000) < 1e-6);
+	assert_true(cg_crash_line_time("Dec 31 23:00:00 host x", now, &t));
+	assert_true(fabs(t.sec - (1798758000 - 365 * 86400)) < 1e-6);
+}
+
+/* The parser gives each record its time: audit, the journal's prefix for
+ * status=31/SYS and systemd-coredump's message, coredumpctl's Timestamp:. */
+static void test_record_times(void **state)
+{
+	(void)state;
+	utc();
+	const time_t now = 1795953600;
+	struct cg_crash_record *v;
+	size_t n, len;
+	struct cg_error e = {0};
+	_cleanup_free_ char *journal = slurp("tests/fixtures/crash/journal-short.txt", &len);
+	assert_int_equal(cg_crash_parse_at(journal, len, "j", now, &v, &n, &e), 0);
+	assert_int_equal(n, 3);
+	static const double want[] = {1795398602.530, 1795398602, 1795398603};
+	for (size_t i = 0; i < n; i++) {
+		assert_true(v[i].time.known);
+		assert_int_equal(v[i].time.clock, CG_CRASH_CLOCK_REAL);
+		assert_true(fabs(v[i].time.sec - want[i]) < 1e-6);
+	}
+	free(v);
+	_cleanup_free_ char *core = slurp("tests/fixtures/crash/coredumpctl-info.txt", &len);
+	assert_int_equal(cg_crash_parse_at(core, len, "c", now, &v, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_true(v[0].time.known);
+	assert_true(fabs(v[0].time.sec - 1795395600) < 1e-6); /* Mon 2026-11-23 01:00:00 UTC */
+	assert_false(v[1].time.known); /* its block has no Timestamp: */
+	free(v);
+	const char *kmsg = "5,386,1224596648,-;systemd[1]: app.service: Main process exited, "
+			   "code=dumped, status=31/SYS\n"
+			   "app.service: Main process exited, code=dumped, status=31/SYS\n";
+	assert_int_equal(cg_crash_parse_at(kmsg, strlen(kmsg), "k", now, &v, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_true(v[0].time.known);
+	assert_int_equal(v[0].time.clock, CG_CRASH_CLOCK_BOOT);
+	assert_false(v[1].time.known);
+	free(v);
+}
+
+static void test_parse_since(void **state)
+{
+	(void)state;
+	utc();
+	const time_t now = 1795953600;
+	static const struct {
+		const char *s;
+		double want;
+	} good[] = {
+		{"1795946793", 1795946793},
+		{"@1795946793.5", 1795946793.5},
+		{"2026-11-29 10:05:11", 1795946711},
+		{"2026-11-29T10:05:11", 1795946711},
+		{"2026-11-29 10:05", 1795946700},
+		{"2026-11-29", 1795946711 - 36311},
+		{"-10min", 1795953600 - 600},
+		{"-30s", 1795953600 - 30},
+		{"-2h", 1795953600 - 7200},
+		{"-1d", 1795953600 - 86400},
+		{"-1w", 1795953600 - 7 * 86400},
+		{"-1h30min", 1795953600 - 5400},
+		{"10min ago", 1795953600 - 600},
+		{"+1h", 1795953600 + 3600},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+		double got = -1;
+		struct cg_error e = {0};
+		if (cg_crash_parse_since(good[i].s, now, &got, &e) != 0)
+			fail_msg("%s: rejected: %s", good[i].s, e.msg);
+		if (fabs(got - good[i].want) > 1e-6)
+			fail_msg("%s: %f, want %f", good[i].s, got, good[i].want);
+	}
+	static const char *const bad[] = {"", "yesterday", "-10", "-10parsecs", "10min",
+					  "2026-13-01", "2026-11-29 10:05:11 UTC", "@", "-min",
+					  "1795946793x"};
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		double got;
+		struct cg_error e = {0};
+		if (cg_crash_parse_since(bad[i], now, &got, &e) != -EINVAL)
+			fail_msg("'%s' accepted", bad[i]);
+		assert_string_equal(e.file, "--since");
+		assert_non_null(strstr(e.msg, "expected"));
+	}
+}
+
+/* A report on fixture rel with filter f. */
+static void report_with(struct cg_crash_report *r, const struct cg_table *t,
+			const struct cg_crash_filter *f, const char *rel)
+{
+	cg_crash_report_init(r, t);
+	r->now = 1795953600;
+	cg_crash_report_set_filter(r, f);
+	add_fixture(r, rel);
+}
+
+static void test_filters(void **state)
+{
+	(void)state;
+	utc();
+	const struct cg_table *t = cg_table_builtin_version("252");
+	struct cg_crash_report r;
+	const char *dmesg = "tests/fixtures/crash/dmesg-6.18.txt";
+
+	report_with(&r, t, &(struct cg_crash_filter){.pid = 27779}, dmesg);
+	assert_int_equal(r.nread, 12);
+	assert_int_equal(r.nmatched, 1);
+	assert_int_equal(r.nitems, 1);
+	assert_string_equal(cg_name_str(r.items[0].rec.name), "chown");
+	cg_crash_report_done(&r);
+	assert_int_equal(r.filter.pid, -1);
+	assert_null(r.filter.comm);
+
+	/* The filter's strings are the report's own. */
+	char comm[] = "crash_seccomp32";
+	report_with(&r, t, &(struct cg_crash_filter){.pid = -1, .comm = comm}, dmesg);
+	comm[0] = 'X';
+	assert_string_equal(r.filter.comm, "crash_seccomp32");
+	assert_int_equal(r.nmatched, 2);
+	assert_int_equal(r.nitems, 2);
+	for (size_t i = 0; i < r.nitems; i++)
+		assert_int_equal(r.items[i].rec.abi, CG_ABI_I386);
+	cg_crash_report_done(&r);
+
+	/* --unit: records of another unit go; those naming none stay. */
+	report_with(&r, t, &(struct cg_crash_filter){.pid = -1, .unit = "app.service"},
+		    "tests/fixtures/crash/coredumpctl-info.txt");
+	assert_int_equal(r.nread, 2);
+	assert_int_equal(r.nmatched, 1);
+	assert_string_equal(r.items[0].rec.unit, "app.service");
+	assert_int_equal(r.nunit_unnamed, 0);
+	cg_crash_report_done(&r);
+	report_with(&r, t, &(struct cg_crash_filter){.pid = -1, .unit = "daemon"},
+		    "tests/fixtures/crash/coredumpctl-info.txt");
+	assert_int_equal(r.nmatched, 1); /* "daemon" is daemon.service */
+	assert_string_equal(r.items[0].rec.unit, "daemon.service");
+	cg_crash_report_done(&r);
+	report_with(&r, t, &(struct cg_crash_filter){.pid = -1, .unit = "app.service"}, dmesg);
+	assert_int_equal(r.nmatched, 12);
+	assert_int_equal(r.nunit_unnamed, 12);
+	cg_crash_report_done(&r);
+
+	/* --since: at or after, by audit's time (second 1795398602 has
+	 * records at .498, .530 three times, .662, .666). */
+	report_with(&r, t, &(struct cg_crash_filter){.pid = -1, .have_since = true,
+						      .since = 1795398602.530},
+		    dmesg);
+	assert_int_equal(r.nmatched, 5);
+	assert_int_equal(r.ntime_unknown, 0);
+	cg_crash_report_done(&r);
+
+	/* Since-boot times count only when the boot time is known. */
+	const char *boot = "[ 100.5] systemd[1]: a.service: Main process exited, code=dumped, "
+			   "status=31/SYS\n"
+			   "[ 200.5] systemd[1]: b.service: Main process exited, code=dumped, "
+			   "status=31/SYS\n"
+			   "systemd[1]: c.service: Main process exited, code=dumped, "
+			   "status=31/SYS\n";
+	struct cg_error e = {0};
+	cg_crash_report_init(&r, t);
+	cg_crash_report_set_filter(&r, &(struct cg_crash_filter){.pid = -1, .have_since = true,
+								 .since = 1000150});
+	assert_int_equal(cg_crash_report_add(&r, boot, strlen(boot), "b", &e), 0);
+	assert_int_equal(r.nread, 3);
+	assert_int_equal(r.nmatched, 0);
+	assert_int_equal(r.ntime_unknown, 3);
+	cg_crash_report_done(&r);
+	cg_crash_report_init(&r, t);
+	cg_crash_report_set_filter(&r, &(struct cg_crash_filter){.pid = -1, .have_since = true,
+								 .since = 1000150,
+								 .boot_time = 1000000});
+	assert_int_equal(cg_crash_report_add(&r, boot, strlen(boot), "b", &e), 0);
+	assert_int_equal(r.nmatched, 1);
+	assert_string_equal(r.items[0].rec.unit, "b.service");
+	assert_int_equal(r.ntime_unknown, 1); /* c.service's line has no time */
+	/* Without since, no record is left out for its time. */
+	cg_crash_report_done(&r);
+	cg_crash_report_init(&r, t);
+	assert_int_equal(cg_crash_report_add(&r, boot, strlen(boot), "b", &e), 0);
+	assert_int_equal(r.nmatched, 3);
+	assert_int_equal(r.ntime_unknown, 0);
+	cg_crash_report_done(&r);
+
+	/* Filters together: all must hold. */
+	report_with(&r, t,
+		    &(struct cg_crash_filter){.pid = 27779, .comm = "crash_seccomp",
+					      .have_since = true, .since = 1795398603},
+		    dmesg);
+	assert_int_equal(r.nmatched, 0);
+	assert_int_equal(r.nitems, 0);
+	cg_crash_report_done(&r);
+}
+
+/* The same (unit or comm, ABI, call, action): one item with a count, its
+ * pids and its first and last time; anything else apart. */
+static void test_grouping(void **state)
+{
+	(void)state;
+	const struct cg_table *t = cg_table_builtin_version("252");
+#define A "type=1326 audit("
+#define KILL " code=0x80000000\n"
+	const char *lines =
+		A "1000.5:1): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL
+		A "1003.0:2): pid=11 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL
+		A "999.0:3): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL
+		/* another comm, another action, another ABI, another call */
+		A "1001:4): pid=12 comm=\"other\" sig=31 arch=c000003e syscall=92" KILL
+		A "1001:5): pid=10 comm=\"app\" sig=0 arch=c000003e syscall=92 code=0x7ffc0000\n"
+		A "1001:6): pid=10 comm=\"app\" sig=31 arch=40000003 syscall=182" KILL
+		A "1001:7): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=93" KILL
+		/* the same unit: comm does not matter */
+		A "1:8): pid=20 comm=\"a\" sig=31 arch=c000003e syscall=92 code=0x80000000 "
+		"_SYSTEMD_UNIT=u.service\n"
+		A "2:9): pid=21 comm=\"b\" sig=31 arch=c000003e syscall=92 code=0x80000000 "
+		"_SYSTEMD_UNIT=u.service\n"
+		"x.service: Main process exited, code=dumped, status=31/SYS\n"
+		"x.service: Main process exited, code=dumped, status=31/SYS\n"
+		"y.service: Main process exited, code=dumped, status=31/SYS\n";
+#undef A
+#undef KILL
+	struct cg_crash_report r;
+	cg_crash_report_init(&r, t);
+	struct cg_error e = {0};
+	assert_int_equal(cg_crash_report_add(&r, lines, strlen(lines), "g", &e), 0);
+	assert_int_equal(r.nread, 12);
+	assert_int_equal(r.nmatched, 12);
+	assert_int_equal(r.nitems, 8);
+	const struct cg_crash_item *it = &r.items[0];
+	assert_int_equal(it->count, 3);
+	assert_int_equal(it->rec.line, 1);
+	assert_int_equal(it->npids, 2);
+	assert_int_equal(it->pids[0], 10);
+	assert_int_equal(it->pids[1], 11);
+	assert_true(it->first.known);
+	assert_true(fabs(it->first.sec - 999.0) < 1e-9);
+	assert_true(fabs(it->last.sec - 1003.0) < 1e-9);
+	for (size_t i = 1; i <= 4; i++)
+		assert_int_equal(r.items[i].count, 1);
+	assert_int_equal(r.items[5].count, 2); /* u.service */
+	assert_int_equal(r.items[5].npids, 2);
+	assert_int_equal(r.items[6].count, 2); /* x.service, no pid, no time */
+	assert_int_equal(r.items[6].npids, 0);
+	assert_false(r.items[6].first.known);
+	assert_int_equal(r.items[7].count, 1);
+	assert_int_equal(r.nstopped_named, 5);
+	assert_int_equal(r.nstopped_unnamed, 2);
+	cg_crash_report_done(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +667,11 @@ int main(void)
 		cmocka_unit_test(test_report_records),
 		cmocka_unit_test(test_report_fix),
 		cmocka_unit_test(test_report_fix_is_the_rulebook),
+		cmocka_unit_test(test_line_times),
+		cmocka_unit_test(test_record_times),
+		cmocka_unit_test(test_parse_since),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_grouping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
