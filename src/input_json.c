@@ -133,13 +133,14 @@ static int read_denied(json_object *d, size_t i, const char *fname, struct cg_pr
 	enum cg_abi abi;
 	if (!json_object_object_get_ex(d, "abi", &v) || !json_object_is_type(v, json_type_string) ||
 	    cg_abi_from_name(json_object_get_string(v), &abi) < 0) {
-		cg_error_set(e, fname, 0, "denied[%zu].abi: expected \"x86-64\", \"x86\" or \"x32\"",
-			     i);
+		cg_error_set(e, fname, 0,
+			     "denied[%zu].abi: expected \"x86-64\", \"x86\" or \"x32\"", i);
 		return -EINVAL;
 	}
 	uint64_t calls;
 	if (!get_count(d, "calls", &calls)) {
-		cg_error_set(e, fname, 0, "denied[%zu].calls: expected a count (an integer >= 0)", i);
+		cg_error_set(e, fname, 0, "denied[%zu].calls: expected a count (an integer >= 0)",
+			     i);
 		return -EINVAL;
 	}
 	bool has = json_object_object_get_ex(d, "syscall", &v);
@@ -147,9 +148,8 @@ static int read_denied(json_object *d, size_t i, const char *fname, struct cg_pr
 		(*skipped)++;
 		return 0;
 	}
-	const char *name = has && json_object_is_type(v, json_type_string)
-			       ? json_object_get_string(v)
-			       : NULL;
+	const char *name =
+	    has && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 	size_t n = name ? (size_t)json_object_get_string_len(v) : 0;
 	uint32_t h;
 	if (!name || n == 0 || n > NAME_MAX_LEN || strlen(name) != n || !is_lower_or_(name[0]) ||
@@ -175,8 +175,7 @@ static int read_profile(json_object *j, const char *fname, struct cg_profile *ou
 		cg_error_set(e, fname, 0, "expected %s", WHAT_PROFILE);
 		return -EINVAL;
 	}
-	if (!json_object_is_type(v, json_type_int) ||
-	    json_object_get_int64(v) != PROFILE_VERSION) {
+	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) != PROFILE_VERSION) {
 		cg_error_set(e, fname, 0,
 			     "unsupported callgroups profile version %s: this callgroups reads "
 			     "version %d",
@@ -184,7 +183,8 @@ static int read_profile(json_object *j, const char *fname, struct cg_profile *ou
 			     PROFILE_VERSION);
 		return -EINVAL;
 	}
-	if (!json_object_object_get_ex(j, "denied", &v) || !json_object_is_type(v, json_type_array)) {
+	if (!json_object_object_get_ex(j, "denied", &v) ||
+	    !json_object_is_type(v, json_type_array)) {
 		cg_error_set(e, fname, 0, "expected a \"denied\" array in %s", WHAT_PROFILE);
 		return -EINVAL;
 	}

@@ -86,11 +86,12 @@ static void print_fix(FILE *out, const struct cg_run_fix *fix)
 		fprintf(out, "# Added after the unit's own lines, %s every call above:\n",
 			two ? "these allow" : "this allows");
 	else
-		fprintf(out,
-			"# Added after the unit's own lines, %s the calls above that a line can name; "
-			"the filter still denies the others (calls without a name cannot be allowed "
-			"by name):\n",
-			two ? "these allow" : "this allows");
+		fprintf(
+		    out,
+		    "# Added after the unit's own lines, %s the calls above that a line can name; "
+		    "the filter still denies the others (calls without a name cannot be allowed "
+		    "by name):\n",
+		    two ? "these allow" : "this allows");
 	if (fix->filter)
 		fprintf(out, "SystemCallFilter=%s\n", fix->filter);
 	if (fix->archs)
@@ -425,10 +426,9 @@ static char *complain_json(const struct run_args *a, const struct run_policy *rp
 		const struct cg_run_denial *d = &r->denied[i];
 		json_object *dj = json_object_new_object();
 		json_object_object_add(dj, "abi", json_object_new_string(cg_abi_name(d->call.abi)));
-		json_object_object_add(dj, "syscall",
-				       jstr_or_null(d->call.name != CG_NAME_NONE
-							? cg_name_str(d->call.name)
-							: NULL));
+		json_object_object_add(
+		    dj, "syscall",
+		    jstr_or_null(d->call.name != CG_NAME_NONE ? cg_name_str(d->call.name) : NULL));
 		json_object_object_add(
 		    dj, "nr", json_object_new_int64(d->call.nr & ~(long)CG_X32_SYSCALL_BIT));
 		json_object_object_add(dj, "calls", json_object_new_int64((int64_t)d->call.count));
@@ -442,9 +442,9 @@ static char *complain_json(const struct run_args *a, const struct run_policy *rp
 	json_object_object_add(j, "SystemCallFilter", jstr_or_null(r->fix.filter));
 	json_object_object_add(j, "SystemCallArchitectures", jstr_or_null(r->fix.archs));
 	json_object_object_add(j, "fix_verified", json_object_new_boolean(r->fix.verified));
-	char *out = xasprintf(
-	    "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							  JSON_C_TO_STRING_NOSLASHESCAPE));
+	char *out =
+	    xasprintf("%s\n", json_object_to_json_string_ext(
+				  j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
 	return out;
 }
@@ -461,8 +461,9 @@ static void warn_unfiltered(const struct run_args *a, const struct run_policy *r
 			"SystemCallLog=: the command runs unfiltered\n",
 			a->unit);
 	else
-		fprintf(stderr, "callgroups run: no filter given (--filter, --unit, --architectures): "
-				"the command runs unfiltered\n");
+		fprintf(stderr,
+			"callgroups run: no filter given (--filter, --unit, --architectures): "
+			"the command runs unfiltered\n");
 }
 
 /* Writes the --complain report in a->fmt: to a->report when given (checked
@@ -498,10 +499,11 @@ static void write_report(const struct run_args *a, const struct run_policy *rp,
 static void warn_exited_127(const struct cg_run_result *r)
 {
 	if (r->exited_127)
-		fprintf(stderr,
-			"callgroups run: the command exited 127 after it started: the dynamic loader "
-			"could not load it under the filter, or the command itself returned 127; try "
-			"--complain to see which calls the filter refuses\n");
+		fprintf(
+		    stderr,
+		    "callgroups run: the command exited 127 after it started: the dynamic loader "
+		    "could not load it under the filter, or the command itself returned 127; try "
+		    "--complain to see which calls the filter refuses\n");
 }
 
 /* Runs the command under rp's policy and reports; returns its exit code. */

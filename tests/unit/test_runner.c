@@ -270,7 +270,8 @@ static void test_complain(void **state)
 static struct cg_run_denial called(enum cg_abi abi, const char *name, long nr)
 {
 	return (struct cg_run_denial){
-	    .call = {.abi = abi, .nr = nr, .name = name ? cg_intern(name) : CG_NAME_NONE, .count = 1}};
+	    .call = {
+		.abi = abi, .nr = nr, .name = name ? cg_intern(name) : CG_NAME_NONE, .count = 1}};
 }
 
 /* The fix line of a run: deduplicated, in check's order (groups as first
@@ -283,9 +284,9 @@ static void test_fix_lines(void **state)
 	struct cg_error e = {0};
 	struct cg_policy p = policy(&f, (const char *[]){FINE, NULL}, CG_ERRNO_NONE);
 	struct cg_run_denial d[] = {
-	    called(CG_ABI_X86_64, "fchown", 93),	called(CG_ABI_X86_64, "mlock", 149),
+	    called(CG_ABI_X86_64, "fchown", 93),       called(CG_ABI_X86_64, "mlock", 149),
 	    called(CG_ABI_X86_64, "sethostname", 170), called(CG_ABI_X86_64, "chown", 92),
-	    called(CG_ABI_I386, "fchown", 95),	called(CG_ABI_X86_64, "ioctl", 16),
+	    called(CG_ABI_I386, "fchown", 95),	       called(CG_ABI_X86_64, "ioctl", 16),
 	};
 	cg_run_fix_make(&p, tab, d, ELEMENTSOF(d), &fix);
 	assert_string_equal(fix.filter, "@chown @memlock ioctl sethostname");
