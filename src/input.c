@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Readers of strace output and of name lists (formats: see input.h): the
- * format's detection, the public entry points and the reading of files.
- * The readers themselves are input_table.c (strace -c tables), input_log.c
- * (strace logs, and -C: a log then tables) and input_list.c (lists). */
+/* Readers of strace output, of name lists and of callgroups' JSON profiles
+ * (formats: see input.h): the format's detection, the public entry points
+ * and the reading of files. The readers themselves are input_table.c
+ * (strace -c tables), input_log.c (strace logs, and -C: a log then tables),
+ * input_list.c (lists) and input_json.c (JSON profiles). */
 #include "input_private.h"
 
 #include <dirent.h>
@@ -61,6 +62,9 @@ enum cg_input_format cg_input_detect(const char *text, size_t len)
 	const char *end = text + len, *le;
 	if (binary(text, len))
 		return CG_INPUT_AUTO;
+	/* First: a JSON profile is told by its version member alone. */
+	if (input_json_is_profile(text, len))
+		return CG_INPUT_JSON;
 	const char *l = first_line(text, end, &le);
 	if (!l)
 		return CG_INPUT_AUTO;
@@ -85,6 +89,8 @@ const char *cg_input_format_name(enum cg_input_format f)
 		return "log";
 	case CG_INPUT_LIST:
 		return "list";
+	case CG_INPUT_JSON:
+		return "json";
 	default:
 		return "auto";
 	}
@@ -107,6 +113,9 @@ static int unrecognised(const char *text, size_t len, const char *fname, struct 
 			     "of system call names");
 		return -EINVAL;
 	}
+	/* Text that starts with '{' is JSON or nothing: say what is wrong. */
+	if (input_json_explain(text, len, fname, e) < 0)
+		return -EINVAL;
 	/* The list reader says which word is wrong; else blame the first line. */
 	if (input_parse_list(text, len, CG_ABI_X86_64, fname, NULL, NULL, e) == 0) {
 		char buf[96];
@@ -168,6 +177,9 @@ int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o,
 		break;
 	case CG_INPUT_LIST:
 		r = input_parse_list(text, len, o->native, fname, tmp, &s, e);
+		break;
+	case CG_INPUT_JSON:
+		r = input_parse_json(text, len, fname, tmp, &s, e);
 		break;
 	default:
 		cg_error_set(e, fname, 0, "unknown input format %d", (int)f);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Readers: strace -c/-C tables, strace -f logs, -ff file sets, plain lists.
+/* Readers: strace -c/-C tables, strace -f logs, -ff file sets, plain lists,
+ * callgroups' own JSON profiles.
  * The format is detected from the content. Every reader adds to a profile,
  * so several inputs merge into one.
  *
@@ -28,7 +29,15 @@
  *   comment. Each name is recorded with calls = 0, which means "seen, count
  *   unknown". Every word must look like a system call name ([a-z_][a-z0-9_]*)
  *   and more than half of them must be known to libseccomp on some ABI, so
- *   prose or other text files are rejected instead of read as a list. */
+ *   prose or other text files are rejected instead of read as a list.
+ * - JSON profiles, as `callgroups run --complain --format=json` writes them:
+ *   one JSON object with "callgroups_profile": 1 (the version; any other is
+ *   refused) and "denied": [{"abi": "x86-64", "syscall": "chown",
+ *   "calls": 3, ...}, ...]; each entry adds its calls (no errors) to
+ *   (abi, syscall); an entry with "syscall": null (a number libseccomp
+ *   could not name) is skipped; other members are ignored. Recognised
+ *   before the other formats, by the "callgroups_profile" member of a text
+ *   that is one JSON object. */
 #pragma once
 
 #include <stddef.h>
@@ -43,6 +52,7 @@ enum cg_input_format {
 	CG_INPUT_SUMMARY, /* strace -c / -C table(s) */
 	CG_INPUT_LOG,     /* strace -f log (one file, or one of a -ff set) */
 	CG_INPUT_LIST,    /* names separated by newlines, spaces or commas */
+	CG_INPUT_JSON,    /* a callgroups JSON profile (run --complain --format=json) */
 };
 
 /* How to read. A zero-initialised struct (or NULL) means: detect the
@@ -70,7 +80,7 @@ struct cg_input_stats {
 /* Detects the format of text (need not be NUL-terminated). Returns
  * CG_INPUT_AUTO when nothing matches (binary data, empty input, other text). */
 enum cg_input_format cg_input_detect(const char *text, size_t len);
-/* "auto", "summary", "log", "list". Static string. */
+/* "auto", "summary", "log", "list", "json". Static string. */
 const char *cg_input_format_name(enum cg_input_format f);
 
 /* Parses len bytes of text (need not be NUL-terminated; not kept) into p.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* Shared by the readers of input.h only: input.c (detection, the public
  * entry points, files), input_table.c (strace -c tables), input_log.c
- * (strace logs) and input_list.c (lists of names). */
+ * (strace logs), input_list.c (lists of names) and input_json.c
+ * (callgroups' JSON profiles). */
 #pragma once
 
 #include <stdbool.h>
@@ -200,3 +201,21 @@ bool input_looks_like_log(const char *text, const char *end);
  * them to out. Returns 0 or -EINVAL with e set. */
 int input_parse_list(const char *text, size_t len, enum cg_abi native, const char *fname,
 		     struct cg_profile *out, struct cg_input_stats *st, struct cg_error *e);
+
+/* input_json.c: true when text is one JSON object (and nothing else but
+ * white space) with a "callgroups_profile" member, of any version. No other
+ * input can be one: a strace log, a table or a list never starts with '{'. */
+bool input_json_is_profile(const char *text, size_t len);
+
+/* input_json.c: for text that starts with '{' but is no profile (malformed
+ * JSON, or JSON of something else), sets e to say so (the line of a syntax
+ * error, or what was expected) and returns -EINVAL; returns 0 for any other
+ * text. */
+int input_json_explain(const char *text, size_t len, const char *fname, struct cg_error *e);
+
+/* input_json.c: parses a JSON profile into out (adding to st). The whole
+ * profile is checked before anything is added. Returns 0 or -EINVAL with e
+ * naming fname: malformed JSON (with its line), an unknown version, a
+ * malformed entry (by its index). */
+int input_parse_json(const char *text, size_t len, const char *fname, struct cg_profile *out,
+		     struct cg_input_stats *st, struct cg_error *e);

@@ -43,6 +43,105 @@ static struct cg_run_verdict judge(const struct cg_run_opts *o, enum cg_abi abi,
 	return v;
 }
 
+/* ---- what would allow every denied call -------------------------------- */
+
+/* A copy of what decides f's verdicts (the mode, the map, the per-entry
+ * errnos, the calls taken back), to apply more lines to; its warnings and
+ * typos are left behind. f may be NULL (no filter). */
+static void filter_copy(struct cg_filter *dst, const struct cg_filter *f)
+{
+	cg_filter_init(dst);
+	if (!f)
+		return;
+	dst->active = f->active;
+	dst->allow_list = f->allow_list;
+	if (f->set)
+		cg_set_union(dst->set, f->set);
+	if (f->ignored)
+		cg_set_union(dst->ignored, f->ignored);
+	if (f->taken_back)
+		cg_set_union(dst->taken_back, f->taken_back);
+	if (f->nerrnos) {
+		dst->errnos = xmalloc(f->nerrnos * sizeof *dst->errnos);
+		memcpy(dst->errnos, f->errnos, f->nerrnos * sizeof *dst->errnos);
+		dst->nerrnos = dst->errnos_cap = f->nerrnos;
+	}
+}
+
+/* Applies the fix to a copy of p as a unit's drop-in would, and asks the
+ * copy about every call. */
+static bool fix_allows_all(const struct cg_policy *p, const struct cg_table *t,
+			   const struct cg_run_fix *fix, const struct cg_run_denial *d, size_t n)
+{
+	struct cg_filter f;
+	filter_copy(&f, p->filter);
+	struct cg_policy q = *p;
+	q.filter = &f;
+	struct cg_error e = {0};
+	bool ok = true;
+	if (fix->filter)
+		ok = cg_filter_add(&f, t, fix->filter, &e) == 0;
+	if (ok && fix->archs)
+		ok = cg_archs_add(&q.archs, fix->archs, &e) == 0;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = cg_policy_verdict(&q, d[i].call.abi, d[i].call.name).kind == CG_VERDICT_ALLOW;
+	cg_filter_done(&f);
+	return ok;
+}
+
+/* Appends word to the space-separated *line. */
+static void line_add(char **line, const char *word)
+{
+	char *l = *line ? xasprintf("%s %s", *line, word) : xstrdup(word);
+	free(*line);
+	*line = l;
+}
+
+void cg_run_fix_make(const struct cg_policy *p, const struct cg_table *t,
+		     const struct cg_run_denial *d, size_t n, struct cg_run_fix *out)
+{
+	*out = (struct cg_run_fix){0};
+	unsigned abis = cg_policy_abis(p), missing_abis = 0;
+	_cleanup_free_ const char **groups = xcalloc(n + 1, sizeof *groups);
+	size_t ngroups = 0;
+	_cleanup_set_ struct cg_set *calls = cg_set_new();
+	for (size_t i = 0; i < n; i++) {
+		const struct cg_complaint *c = &d[i].call;
+		if (!(abis & (1u << c->abi)))
+			missing_abis |= 1u << c->abi;
+		/* Past the architecture, the filter judges the call too. */
+		const char *fix = cg_fix_for(t, p->filter, c->name);
+		if (!fix)
+			continue;
+		if (fix[0] != '@') {
+			cg_set_add(calls, c->name);
+			continue;
+		}
+		size_t g = 0;
+		while (g < ngroups && strcmp(groups[g], fix) != 0)
+			g++;
+		if (g == ngroups)
+			groups[ngroups++] = fix;
+	}
+	for (size_t g = 0; g < ngroups; g++)
+		line_add(&out->filter, groups[g]);
+	_cleanup_free_ const char **v = NULL;
+	size_t nv = cg_set_sorted(calls, &v);
+	for (size_t k = 0; k < nv; k++)
+		line_add(&out->filter, v[k]);
+	for (int a = 0; a < CG_ABI_COUNT; a++)
+		if (missing_abis & (1u << a))
+			line_add(&out->archs, cg_abi_name((enum cg_abi)a));
+	out->verified = fix_allows_all(p, t, out, d, n);
+}
+
+void cg_run_fix_done(struct cg_run_fix *f)
+{
+	free(f->filter);
+	free(f->archs);
+	*f = (struct cg_run_fix){0};
+}
+
 /* ---- signals while the command runs ----------------------------------- */
 
 static const int forwarded_signals[] = {SIGTERM, SIGHUP};
@@ -353,6 +452,23 @@ static void judge_complaints(const struct cg_run_opts *o, struct cg_complaints *
 		r->denied[i] = (struct cg_run_denial){.call = c->v[i],
 						      .v = judge(o, c->v[i].abi, c->v[i].name)};
 	r->ndenied = c->n;
+	cg_run_fix_done(&r->fix);
+	cg_run_fix_make(o->policy, o->table, r->denied, r->ndenied, &r->fix);
+}
+
+/* True when p makes some call fail with an errno rather than kill: its
+ * SystemCallErrorNumber=, or a deny entry's own ":ERRNO". */
+static bool refuses_with_errno(const struct cg_policy *p)
+{
+	const struct cg_filter *f = p->filter;
+	if (!f || !f->active)
+		return false;
+	if (p->errno_action >= 0)
+		return true;
+	for (size_t i = 0; i < f->nerrnos; i++)
+		if (f->errnos[i].err >= 0)
+			return true;
+	return false;
 }
 
 /* ---- the run ----------------------------------------------------------- */
@@ -372,6 +488,7 @@ void cg_run_result_done(struct cg_run_result *r)
 	free(r->denied);
 	r->denied = NULL;
 	r->ndenied = 0;
+	cg_run_fix_done(&r->fix);
 	cg_complaints_done(&r->logged);
 }
 
@@ -444,6 +561,7 @@ static int run_taken(const struct cg_run_opts *o, const struct run_signals *sig,
 		return 0;
 	}
 	r->sigsys = WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
+	r->exited_127 = !o->complain && r->exit_code == 127 && refuses_with_errno(o->policy);
 	if (o->complain)
 		judge_complaints(o, &comp, r);
 	else if (watch.fd >= 0)
@@ -453,7 +571,7 @@ static int run_taken(const struct cg_run_opts *o, const struct run_signals *sig,
 
 int cg_run(const struct cg_run_opts *o, struct cg_run_result *r, struct cg_error *e)
 {
-	*r = (struct cg_run_result){.pid = -1};
+	*r = (struct cg_run_result){.pid = -1, .fix.verified = true};
 	r->logging = !o->complain && o->policy->log && o->policy->log->active;
 	/* Until the records are read too: a ^C that stopped the command
 	 * leaves the report. */

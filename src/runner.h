@@ -36,8 +36,8 @@ struct cg_run_opts {
 };
 
 /* What the policy does with a call, and the smallest change that would
- * allow it: a group ("@chown"), the call itself when only an umbrella
- * group holds it ("chown (or @system-service)"), an architecture
+ * allow it: a group ("@chown"), the call itself when no group would do
+ * (cg_fix_for(): "sethostname"), an architecture
  * ("SystemCallArchitectures=x86"), or "-" for a call without a name. */
 struct cg_run_verdict {
 	struct cg_verdict verdict;
@@ -48,6 +48,27 @@ struct cg_run_verdict {
 struct cg_run_denial {
 	struct cg_complaint call;
 	struct cg_run_verdict v;
+};
+
+/* What to add after the policy's own settings so that it allows every call
+ * of a run: the per-call fixes merged into one line per setting, ready to
+ * paste into a drop-in. The values only, without "Key=". */
+struct cg_run_fix {
+	/* SystemCallFilter=: each call's fix by the rulebook (cg_fix_for(),
+	 * groups.h) once, the groups in the order the calls (sorted by ABI,
+	 * then name) first need them, then the calls alphabetically: the order
+	 * `check` writes its fix line in. NULL when the filter denies none of
+	 * the calls. Owned. */
+	char *filter;
+	/* SystemCallArchitectures=: the ABIs the policy leaves out that a
+	 * call was made on, in ABI order; NULL when none. Owned. */
+	char *archs;
+	/* With filter appended as the last SystemCallFilter= line of the
+	 * policy and archs added to its SystemCallArchitectures=, every call
+	 * is allowed, by the rules filter.h models. False when a call cannot be
+	 * allowed by a line: one without a name (the kernel's number unknown to
+	 * libseccomp) under an allow-list, or a name the filter ignores. */
+	bool verified;
 };
 
 /* A kill record of the kernel's. */
@@ -76,6 +97,14 @@ struct cg_run_result {
 	 * command or any process it started, sorted by ABI, then name. */
 	struct cg_run_denial *denied;
 	size_t ndenied;
+	/* Complain mode: the lines that allow every call of denied
+	 * (cg_run_fix_make()); all NULL and verified when none was denied. */
+	struct cg_run_fix fix;
+	/* Enforce mode: the command started (execve worked) and exited 127
+	 * while the policy refuses calls with an errno: what the dynamic
+	 * loader does when it cannot load a library because openat or mmap
+	 * failed, or the command's own 127 (nothing here tells them apart). */
+	bool exited_127;
 
 	/* Enforce mode: the kernel's seccomp records. records_err is 0 when
 	 * they could be read, else why not (a negative errno; neither the audit
@@ -97,8 +126,17 @@ struct cg_run_result {
 	struct cg_complaints logged;
 };
 
-/* Frees what r owns (denied, logged). r may be zeroed or partly filled. */
+/* Frees what r owns (denied, fix, logged). r may be zeroed or partly
+ * filled. */
 void cg_run_result_done(struct cg_run_result *r);
+
+/* The fix (see struct cg_run_fix) for the n calls of d that p denies, named
+ * from t; out is filled (free it with cg_run_fix_done()). Only d[i].call is
+ * read. Borrows p, t and d. */
+void cg_run_fix_make(const struct cg_policy *p, const struct cg_table *t,
+		     const struct cg_run_denial *d, size_t n, struct cg_run_fix *out);
+/* Frees what f owns and zeroes it. */
+void cg_run_fix_done(struct cg_run_fix *f);
 
 /* Runs o->argv under o->policy (loaded by cg_policy_load(), or in complain
  * mode by cg_policy_load_complain() with the listener handed over to this

@@ -3,6 +3,7 @@
  * only report what it would deny (--complain); export the filter. */
 #include <errno.h>
 #include <getopt.h>
+#include <json-c/json.h>
 #include <signal.h>
 #include <string.h>
 
@@ -32,17 +33,29 @@ static void usage(FILE *f)
 		"                         let them go on, and report them with counts at the end;\n"
 		"                         covers every process the command starts, and returns\n"
 		"                         when all of them are gone\n"
-		"  --report=FILE          write the --complain report to FILE (default stderr)\n"
+		"  --report=FILE          write the --complain report to FILE (default stderr);\n"
+		"                         checked before the command starts, written at the end\n"
+		"  --format=FMT           the --complain report as text (default) or json: a\n"
+		"                         profile that suggest and check read back\n"
+		"  --json                 same as --format=json\n"
 		"  --export=bpf FILE      write the filter as one raw BPF program\n"
 		"  --export=oci FILE      write it as OCI seccomp JSON (podman, docker, runc, crun)\n"
 		"  -h, --help             show this help\n\n"
+		"The --complain report ends with the SystemCallFilter= line (and, for calls of\n"
+		"another ABI, the SystemCallArchitectures= line) that, added after the unit's\n"
+		"own lines, allows every call it lists; it is checked against the filter.\n"
+		"Without any filter setting the command runs unfiltered, with a warning.\n\n"
 		"Exit status: the command's own; 128+N when a signal N killed it, so 159\n"
-		"(128+SIGSYS) when the filter killed it; 127 when it could not be started; 2 for\n"
-		"usage errors; 3 when the filter could not be set up.\n\n"
+		"(128+SIGSYS) when the filter killed it; 127 when it could not be started (or\n"
+		"when, under a filter that refuses calls with an errno, the dynamic loader could\n"
+		"not load it: a warning says so); 2 for usage errors and unwritable --report or\n"
+		"--export files (the command does not run); 3 when the filter could not be set up.\n\n"
 		"Examples:\n"
 		"  callgroups run --filter '@system-service' --filter '~@privileged @resources' \\\n"
 		"      --architectures=native -- nginx -g 'daemon off;'\n"
 		"  callgroups run --unit nginx.service --complain -- /usr/sbin/nginx\n"
+		"  callgroups run --unit app.service --complain --json --report=app.json -- ./app\n"
+		"  callgroups check app.service app.json\n"
 		"  callgroups run --filter '@system-service' --export=oci seccomp.json\n",
 		cg_table_builtin_list());
 }
@@ -53,6 +66,37 @@ static void usage(FILE *f)
 _Static_assert(CG_EXIT_SECCOMP == 128 + SIGSYS, "CG_EXIT_SECCOMP is 128 + SIGSYS");
 
 /* ---- reports ---------------------------------------------------------------- */
+
+/* The name of a denied call: "#NR" when libseccomp has none. */
+static const char *denied_name(const struct cg_complaint *x, char *buf, size_t len)
+{
+	if (x->name != CG_NAME_NONE)
+		return cg_name_str(x->name);
+	snprintf(buf, len, "#%ld", x->nr & ~(long)CG_X32_SYSCALL_BIT);
+	return buf;
+}
+
+/* The lines that allow every call of the report, ready to paste. */
+static void print_fix(FILE *out, const struct cg_run_fix *fix)
+{
+	if (!fix->filter && !fix->archs)
+		return;
+	bool two = fix->filter && fix->archs;
+	if (fix->verified)
+		fprintf(out, "# Added after the unit's own lines, %s every call above:\n",
+			two ? "these allow" : "this allows");
+	else
+		fprintf(
+		    out,
+		    "# Added after the unit's own lines, %s the calls above that a line can name; "
+		    "the filter still denies the others (calls without a name cannot be allowed "
+		    "by name):\n",
+		    two ? "these allow" : "this allows");
+	if (fix->filter)
+		fprintf(out, "SystemCallFilter=%s\n", fix->filter);
+	if (fix->archs)
+		fprintf(out, "SystemCallArchitectures=%s\n", fix->archs);
+}
 
 static void print_complaints(FILE *out, const struct cg_run_result *r)
 {
@@ -72,14 +116,11 @@ static void print_complaints(FILE *out, const struct cg_run_result *r)
 	for (size_t i = 0; i < r->ndenied; i++) {
 		const struct cg_complaint *x = &r->denied[i].call;
 		char name[64];
-		if (x->name != CG_NAME_NONE)
-			snprintf(name, sizeof name, "%s", cg_name_str(x->name));
-		else
-			snprintf(name, sizeof name, "#%ld", x->nr & ~(long)CG_X32_SYSCALL_BIT);
 		fprintf(out, "%10llu  %-6s  %-24s  %-12s  %s\n", (unsigned long long)x->count,
-			cg_abi_name(x->abi), name, cg_verdict_name(r->denied[i].v.verdict),
-			r->denied[i].v.fix);
+			cg_abi_name(x->abi), denied_name(x, name, sizeof name),
+			cg_verdict_name(r->denied[i].v.verdict), r->denied[i].v.fix);
 	}
+	print_fix(out, &r->fix);
 }
 
 static void print_kill(const struct cg_run_kill *k)
@@ -150,7 +191,7 @@ static void print_records(const struct cg_run_result *r)
 /* ---- main ------------------------------------------------------------------- */
 
 enum { OPT_FILTER = 256, OPT_ERRNO, OPT_ARCHS, OPT_UNIT, OPT_SYSTEMD, OPT_COMPLAIN, OPT_EXPORT,
-       OPT_REPORT, OPT_LOG };
+       OPT_REPORT, OPT_LOG, OPT_FORMAT, OPT_JSON };
 
 static int export_policy(const struct cg_policy *p, const char *format, const char *file)
 {
@@ -202,6 +243,7 @@ struct run_args {
 	} *settings;
 	size_t nsettings;
 	const char *unit, *systemd, *export_fmt, *export_file, *report;
+	enum cg_output_format fmt; /* of the --complain report */
 	bool complain;
 	char **cmd; /* NULL-terminated (argv's own end) */
 	int ncmd;
@@ -221,6 +263,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{"export", required_argument, NULL, OPT_EXPORT},
 		{"report", required_argument, NULL, OPT_REPORT},
 		{"log", required_argument, NULL, OPT_LOG},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"json", no_argument, NULL, OPT_JSON},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -258,6 +302,12 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		case OPT_REPORT:
 			a->report = optarg;
 			break;
+		case OPT_FORMAT:
+			a->fmt = cli_parse_format(optarg, false);
+			break;
+		case OPT_JSON:
+			a->fmt = CG_FMT_JSON;
+			break;
 		case OPT_EXPORT:
 			if (strcmp(optarg, "bpf") != 0 && strcmp(optarg, "oci") != 0)
 				die(CG_EXIT_USAGE, "--export=%s: expected bpf or oci", optarg);
@@ -280,7 +330,22 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		usage(stderr);
 		return CG_EXIT_USAGE;
 	}
+	/* Only --complain writes a report: anything else is a mistake. */
+	if (!a->complain && a->report)
+		die(CG_EXIT_USAGE, "--report=%s: only --complain writes a report", a->report);
+	if (!a->complain && a->fmt == CG_FMT_JSON)
+		die(CG_EXIT_USAGE, "--format=json: only the --complain report has a JSON form");
 	return -1;
+}
+
+/* Before anything runs: the files written at the end can be written. */
+static void check_outputs(const struct run_args *a)
+{
+	struct cg_error e = {0};
+	if (a->report && cg_output_check(a->report, &e) < 0)
+		die_error(CG_EXIT_USAGE, &e);
+	if (a->export_file && cg_output_check(a->export_file, &e) < 0)
+		die_error(CG_EXIT_USAGE, &e);
 }
 
 /* The policy of the unit and the options, and what it is made of. p
@@ -335,15 +400,115 @@ static void run_policy_done(struct run_policy *rp)
 	cg_table_free(rp->t);
 }
 
+static json_object *jstr_or_null(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+/* The --complain report as JSON: a callgroups profile, version 1, that the
+ * input readers take back (src/input_json.c reads "callgroups_profile" and
+ * each "denied" entry's abi, syscall and calls; the rest is for people and
+ * scripts). A new string the caller frees. */
+static char *complain_json(const struct run_args *a, const struct run_policy *rp,
+			   const struct cg_run_result *r)
+{
+	json_object *j = json_object_new_object();
+	json_object_object_add(j, "callgroups_profile", json_object_new_int(1));
+	json_object_object_add(j, "source", json_object_new_string("run --complain"));
+	json_object_object_add(j, "systemd", json_object_new_string(rp->t->version));
+	json_object *cmd = json_object_new_array();
+	for (int i = 0; i < a->ncmd; i++)
+		json_object_array_add(cmd, json_object_new_string(a->cmd[i]));
+	json_object_object_add(j, "command", cmd);
+	json_object_object_add(j, "exit_status", json_object_new_int(r->exit_code));
+	json_object *den = json_object_new_array();
+	for (size_t i = 0; i < r->ndenied; i++) {
+		const struct cg_run_denial *d = &r->denied[i];
+		json_object *dj = json_object_new_object();
+		json_object_object_add(dj, "abi", json_object_new_string(cg_abi_name(d->call.abi)));
+		json_object_object_add(
+		    dj, "syscall",
+		    jstr_or_null(d->call.name != CG_NAME_NONE ? cg_name_str(d->call.name) : NULL));
+		json_object_object_add(
+		    dj, "nr", json_object_new_int64(d->call.nr & ~(long)CG_X32_SYSCALL_BIT));
+		json_object_object_add(dj, "calls", json_object_new_int64((int64_t)d->call.count));
+		json_object_object_add(dj, "would",
+				       json_object_new_string(cg_verdict_name(d->v.verdict)));
+		json_object_object_add(dj, "fix", json_object_new_string(d->v.fix));
+		json_object_object_add(dj, "first_pid", json_object_new_int(d->call.first_pid));
+		json_object_array_add(den, dj);
+	}
+	json_object_object_add(j, "denied", den);
+	json_object_object_add(j, "SystemCallFilter", jstr_or_null(r->fix.filter));
+	json_object_object_add(j, "SystemCallArchitectures", jstr_or_null(r->fix.archs));
+	json_object_object_add(j, "fix_verified", json_object_new_boolean(r->fix.verified));
+	char *out =
+	    xasprintf("%s\n", json_object_to_json_string_ext(
+				  j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+	return out;
+}
+
+/* Says so when nothing would be loaded: a run that was meant to test a
+ * filter and tests nothing. */
+static void warn_unfiltered(const struct run_args *a, const struct run_policy *rp)
+{
+	if (a->ncmd == 0 || cg_policy_active(&rp->p))
+		return;
+	if (a->unit)
+		fprintf(stderr,
+			"callgroups run: %s sets no SystemCallFilter=, SystemCallArchitectures= or "
+			"SystemCallLog=: the command runs unfiltered\n",
+			a->unit);
+	else
+		fprintf(stderr,
+			"callgroups run: no filter given (--filter, --unit, --architectures): "
+			"the command runs unfiltered\n");
+}
+
+/* Writes the --complain report in a->fmt: to a->report when given (checked
+ * before the command ran; replaced whole, never left half-written), else to
+ * stderr, beside the command's own output. Dies when it cannot. */
+static void write_report(const struct run_args *a, const struct run_policy *rp,
+			 const struct cg_run_result *r)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	if (a->fmt == CG_FMT_JSON) {
+		text = complain_json(a, rp, r);
+		len = strlen(text);
+	} else {
+		FILE *m = open_memstream(&text, &len);
+		if (!m)
+			die(CG_EXIT_FAILURE, "cannot format the report: %s", strerror(errno));
+		print_complaints(m, r);
+		if (fclose(m) != 0)
+			die(CG_EXIT_FAILURE, "cannot format the report: %s", strerror(errno));
+	}
+	if (!a->report || strcmp(a->report, "-") == 0) {
+		fwrite(text, 1, len, stderr);
+		return;
+	}
+	struct cg_error e = {0};
+	if (cg_write_file_atomic(a->report, text, len, &e) < 0)
+		die_error(CG_EXIT_FAILURE, &e);
+}
+
+/* After an enforcing run that ended in 127: tells a loader that the filter
+ * stopped from a start failure (which has its own message). */
+static void warn_exited_127(const struct cg_run_result *r)
+{
+	if (r->exited_127)
+		fprintf(
+		    stderr,
+		    "callgroups run: the command exited 127 after it started: the dynamic loader "
+		    "could not load it under the filter, or the command itself returned 127; try "
+		    "--complain to see which calls the filter refuses\n");
+}
+
 /* Runs the command under rp's policy and reports; returns its exit code. */
 static int run_command(const struct run_args *a, const struct run_policy *rp)
 {
-	_cleanup_fclose_ FILE *report_f = NULL;
-	if (a->complain && a->report && strcmp(a->report, "-") != 0) {
-		report_f = fopen(a->report, "we");
-		if (!report_f)
-			die(CG_EXIT_FAILURE, "cannot write %s: %s", a->report, strerror(errno));
-	}
 	struct cg_run_opts o = {
 		.policy = &rp->p, .table = rp->t, .argv = a->cmd, .complain = a->complain};
 	struct cg_run_result r;
@@ -352,10 +517,12 @@ static int run_command(const struct run_args *a, const struct run_policy *rp)
 		die_error(CG_EXIT_FAILURE, &e);
 	if (r.start_failure)
 		die_error(r.start_failure > 0 ? r.start_failure : CG_EXIT_FAILURE, &r.start_error);
-	if (a->complain)
-		print_complaints(report_f ? report_f : stderr, &r);
-	else
+	if (a->complain) {
+		write_report(a, rp, &r);
+	} else {
 		print_records(&r);
+		warn_exited_127(&r);
+	}
 	int code = r.exit_code >= 0 ? r.exit_code : CG_EXIT_FAILURE;
 	cg_run_result_done(&r);
 	return code;
@@ -369,8 +536,10 @@ int cmd_run(int argc, char **argv)
 		free(a.settings);
 		return code;
 	}
+	check_outputs(&a);
 	struct run_policy rp;
 	build_policy(&a, &rp);
+	warn_unfiltered(&a, &rp);
 	if (a.export_fmt)
 		export_policy(&rp.p, a.export_fmt, a.export_file);
 	code = a.ncmd > 0 ? run_command(&a, &rp) : CG_EXIT_OK;

@@ -166,7 +166,7 @@ check_status "--complain: the program's status is unchanged" "$native_rc" \
 check_eq "... and so is its output" "$(cat "$TMP/out")" "$(cat "$TMP/native.out")"
 check_eq "... status 7 really" "$native_rc" 7
 check_eq "the report lists exactly the three denied calls" \
-	"$(awk 'NR > 2 {print $1, $2, $3, $4, $5}' "$TMP/report")" \
+	"$(awk 'NR > 2 && /^ +[0-9]/ {print $1, $2, $3, $4, $5}' "$TMP/report")" \
 	"$(printf '2 x86-64 fchown kill @chown\n1 x86-64 mlock kill @memlock\n1 x86-64 sethostname kill sethostname')"
 check_grep "... with a summary line" 'would have denied 3 system calls \(4 calls\)' "$TMP/report"
 
@@ -187,6 +187,114 @@ end_skip
 
 check_status "--complain, nothing denied" 0 run --filter '@system-service' --complain -- true
 check_grep "... says so" 'would have denied no call' "$TMP/err"
+check_no_grep "... and has no line to add" '^SystemCallFilter=' "$TMP/err"
+
+# The report ends with what to paste: one line, deduplicated, that allows
+# every call it lists (check's fix for the same calls).
+check_eq "the text report ends with the paste-ready fix line" \
+	"$(tail -1 "$TMP/report")" "SystemCallFilter=@chown @memlock sethostname"
+check_grep "... said to allow every call" "allows every call above" "$TMP/report"
+cp "$TMP/report" "$TMP/report.default"
+check_status "--format=text is the default" 7 \
+	run --filter "$FINE" --complain --format=text --report="$TMP/report.text" -- "$PROGS/run_three"
+check_eq "... the same report" "$(sed 's/pid [0-9]*//' "$TMP/report.text")" \
+	"$(sed 's/pid [0-9]*//' "$TMP/report.default")"
+check_status "applied after the filter's lines, the fix line lets everything run" 7 \
+	run --filter "$FINE" --filter "$(tail -1 "$TMP/report" | sed 's/^SystemCallFilter=//')" \
+	--complain -- "$PROGS/run_three"
+check_grep "... nothing would be denied" 'would have denied no call' "$TMP/err"
+no_i386 && begin_skip "$NO_I386_WHY"
+check_status "--complain: a call of another ABI gets its own line" 0 \
+	run --filter "$FINE" --architectures=native --complain -- "$PROGS/sysprobe" -a x86 chown32=212
+check_eq "... SystemCallArchitectures= and the filter's fix" \
+	"$(grep -E '^SystemCall' "$TMP/err" | tr '\n' ';')" \
+	"SystemCallFilter=@chown;SystemCallArchitectures=x86;"
+end_skip
+
+# ---- --complain --format=json, and reading it back --------------------------
+check_status "--complain --format=json: the command's status" 7 \
+	run --filter "$FINE" --complain --format=json --report="$TMP/R.json" -- "$PROGS/run_three"
+check_eq "... a versioned profile of run --complain" \
+	"$(jq -c '[.callgroups_profile, .source, .exit_status, (.command | length)]' "$TMP/R.json")" \
+	'[1,"run --complain",7,1]'
+check_eq "... the denied calls with counts, verdicts and fixes" \
+	"$(jq -r '.denied[] | "\(.abi) \(.syscall) \(.calls) \(.would) \(.fix)"' "$TMP/R.json" | tr '\n' ';')" \
+	"x86-64 fchown 2 kill @chown;x86-64 mlock 1 kill @memlock;x86-64 sethostname 1 kill sethostname;"
+check_eq "... the first pid of each is the command's" \
+	"$(jq '[.denied[].first_pid | . > 0] | all' "$TMP/R.json")" true
+check_eq "... and the verified fix line" \
+	"$(jq -r '[.SystemCallFilter, .SystemCallArchitectures, .fix_verified] | map(tostring) | join("|")' "$TMP/R.json")" \
+	"@chown @memlock sethostname|null|true"
+check_status "--json is --format=json" 7 \
+	run --filter "$FINE" --complain --json --report="$TMP/R2.json" -- "$PROGS/run_three"
+check_eq "... the same calls" "$(jq -c '[.denied[].syscall]' "$TMP/R2.json")" \
+	'["fchown","mlock","sethostname"]'
+check_status "--format=xml is a usage error" 2 run --filter "$FINE" --complain --format=xml -- true
+check_status "--format=json without --complain is a usage error" 2 run --filter "$FINE" --json -- true
+check_status "--report without --complain is a usage error" 2 \
+	run --filter "$FINE" --report="$TMP/r" -- true
+check "... and writes nothing" test ! -e "$TMP/r"
+
+check_status "check reads the JSON report: the calls would be denied" 1 \
+	"$CALLGROUPS" check --filter "$FINE" "$TMP/R.json"
+check_eq "... exactly those calls" \
+	"$(awk '/would be denied:/ {on = 1; next} on && NF == 0 {on = 0} on {print $1}' "$TMP/out" | tr '\n' ' ')" \
+	"fchown mlock sethostname "
+check_grep "... and the same fix line" '^SystemCallFilter=@chown @memlock sethostname$' "$TMP/out"
+check_status "check with the fix line: nothing denied" 0 \
+	"$CALLGROUPS" check --filter "$FINE" --filter '@chown @memlock sethostname' "$TMP/R.json"
+check_status "suggest reads the JSON report" 0 "$CALLGROUPS" suggest "$TMP/R.json"
+check_grep "... and counts its calls" '^3 system calls observed \(4 calls' "$TMP/out"
+check_grep "... and lists them" 'fchown.*sethostname' "$TMP/out"
+check_grep "... mlock too" 'mlock' "$TMP/out"
+sed 's/"callgroups_profile":1/"callgroups_profile":2/' "$TMP/R.json" >"$TMP/R3.json"
+check_status "another profile version: refused" 2 "$CALLGROUPS" suggest "$TMP/R3.json"
+check_grep "... naming the file and the version" "R3.json: unsupported callgroups profile version 2" "$TMP/err"
+
+# ---- output files are checked before the command runs ---------------------
+check_status "an unwritable --report: exit 2" 2 \
+	run --filter "$FINE" --complain --report="$TMP/no/such/dir/R.json" -- sh -c "touch '$TMP/ran'"
+check_grep "... naming the file" "$TMP/no/such/dir/R.json" "$TMP/err"
+check "... before the command ran" test ! -e "$TMP/ran"
+check_status "an unwritable --export: exit 2" 2 \
+	run --filter @system-service --export=oci "$TMP/no/such/dir/f.json" -- sh -c "touch '$TMP/ran'"
+check "... before the command ran" test ! -e "$TMP/ran"
+check_status "--report and a command not found: 127" 127 \
+	run --filter "$FINE" --complain --report="$TMP/nf.json" --json -- /nonexistent/cmd
+check "... and no report file" test ! -e "$TMP/nf.json"
+echo "old report" >"$TMP/keep.txt"
+check_status "... nor is an existing report emptied" 127 \
+	run --filter "$FINE" --complain --report="$TMP/keep.txt" -- /nonexistent/cmd
+check_eq "... it stays as it was" "$(cat "$TMP/keep.txt")" "old report"
+
+# ---- no filter; 127 after the start ------------------------------------------
+check_status "no filter option: the command runs" 0 run -- sh -c 'echo ran'
+check_eq "... really" "$(cat "$TMP/out")" "ran"
+check_grep "... with a warning that nothing is filtered" \
+	'^callgroups run: no filter given \(--filter, --unit, --architectures\): the command runs unfiltered$' \
+	"$TMP/err"
+check_status "--errno alone filters nothing either" 0 run --errno=EPERM -- true
+check_grep "... warned" 'no filter given' "$TMP/err"
+check_status "with a filter: no such warning" 0 run --filter '@system-service' -- true
+check_no_grep "... none" 'no filter given' "$TMP/err"
+check_status "--architectures alone is a filter" 0 run --architectures=native -- true
+check_no_grep "... no warning" 'no filter given' "$TMP/err"
+printf '[Service]\nExecStart=/bin/true\n' >"$TMP/plain.service"
+check_status "a unit without filter settings: warned too" 0 run --unit "$TMP/plain.service" -- true
+check_grep "... naming the unit" 'plain.service sets no SystemCallFilter=.*runs unfiltered' "$TMP/err"
+
+check_status "ld.so cannot open libc under ~openat:EPERM: 127" 127 \
+	run --filter '~openat' --errno=EPERM -- /bin/true
+check_grep "... and the 127 is named as a start under the filter" \
+	'^callgroups run: the command exited 127 after it started: the dynamic loader could not load it under the filter' \
+	"$TMP/err"
+check_grep "... pointing to --complain" 'try --complain' "$TMP/err"
+check_status "a command not found is still a start failure" 127 \
+	run --filter '~openat' --errno=EPERM -- /nonexistent/cmd
+check_no_grep "... without the loader message" 'after it started' "$TMP/err"
+check_status "a 127 under a filter that only kills: no loader message" 127 \
+	run --filter '@system-service' -- sh -c 'exit 127'
+check_no_grep "... none" 'after it started' "$TMP/err"
 
 # ---- --unit ------------------------------------------------------------------
 cat >"$TMP/demo.service" <<EOF

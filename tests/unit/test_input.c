@@ -833,6 +833,125 @@ static void test_summary_round_trip(void **state)
 	assert_int_equal(cg_profile_count(r), 0);
 }
 
+/* The JSON profile of run --complain: read back, recognised before any
+ * other format; a wrong version or malformed JSON is refused by name. */
+static void test_json_profile(void **state)
+{
+	const char *json = "{\n"
+			   "  \"callgroups_profile\": 1,\n"
+			   "  \"source\": \"run --complain\",\n"
+			   "  \"command\": [\"./app\", \"--selftest\"],\n"
+			   "  \"exit_status\": 0,\n"
+			   "  \"denied\": [\n"
+			   "    {\"abi\": \"x86-64\", \"syscall\": \"chown\", \"nr\": 92, "
+			   "\"calls\": 3, \"would\": \"kill\", \"fix\": \"@chown\", "
+			   "\"first_pid\": 123},\n"
+			   "    {\"abi\": \"x86\", \"syscall\": \"chown32\", \"calls\": 1},\n"
+			   "    {\"abi\": \"x86-64\", \"syscall\": null, \"nr\": 999, "
+			   "\"calls\": 2},\n"
+			   "    {\"abi\": \"x86-64\", \"syscall\": \"chown\", \"calls\": 1}\n"
+			   "  ],\n"
+			   "  \"SystemCallFilter\": \"@chown\"\n"
+			   "}\n";
+	assert_int_equal(cg_input_detect(json, strlen(json)), CG_INPUT_JSON);
+	assert_string_equal(cg_input_format_name(CG_INPUT_JSON), "json");
+	struct cg_input_stats st = {0};
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	struct cg_error e = {0};
+	char buf[1024];
+	if (cg_input_parse(json, strlen(json), NULL, "r.json", p, &st, &e) < 0)
+		fail_msg("%s", cg_error_format(&e, buf, sizeof buf));
+	assert_int_equal(st.format, CG_INPUT_JSON);
+	assert_int_equal(st.files, 1);
+	assert_int_equal(st.lines, 13);
+	assert_int_equal(st.skipped, 1); /* the call without a name */
+	assert_int_equal(cg_profile_count(p), 2);
+	assert_int_equal(calls_of(p, CG_ABI_X86_64, "chown"), 4); /* entries add up */
+	assert_int_equal(errors_of(p, CG_ABI_X86_64, "chown"), 0);
+	assert_int_equal(calls_of(p, CG_ABI_I386, "chown32"), 1);
+	/* Forced, the same. */
+	struct cg_input_opts oj = {.format = CG_INPUT_JSON};
+	_cleanup_profile_ struct cg_profile *q = parse_ok(json, &oj);
+	assert_same_profile(p, q, NULL, "forced json");
+	/* Nothing denied: an empty profile, not an error. */
+	_cleanup_profile_ struct cg_profile *empty =
+	    parse_ok("{\"callgroups_profile\":1,\"denied\":[]}", NULL);
+	assert_int_equal(cg_profile_count(empty), 0);
+
+	/* Another version: refused, named. */
+	const char *v2 = "{\"callgroups_profile\": 2, \"denied\": []}";
+	assert_int_equal(cg_input_detect(v2, strlen(v2)), CG_INPUT_JSON);
+	e = parse_bad(v2, strlen(v2), NULL);
+	assert_non_null(strstr(e.msg, "unsupported callgroups profile version 2"));
+	assert_non_null(strstr(e.msg, "reads version 1"));
+	const char *vs = "{\"callgroups_profile\": \"1\", \"denied\": []}";
+	e = parse_bad(vs, strlen(vs), NULL);
+	assert_non_null(strstr(e.msg, "version \"1\""));
+
+	/* Malformed JSON: the line of the fault (cut short: the last one). */
+	const char *cut = "{\n  \"callgroups_profile\": 1,\n  \"denied\": [\n    {\"abi\": ";
+	assert_int_equal(cg_input_detect(cut, strlen(cut)), CG_INPUT_AUTO);
+	e = parse_bad(cut, strlen(cut), NULL);
+	assert_non_null(strstr(e.msg, "malformed JSON"));
+	assert_non_null(strstr(e.msg, "callgroups_profile"));
+	assert_int_equal(e.line, 4);
+	const char *comma = "{\"callgroups_profile\": 1,\n\"denied\": [,]}";
+	e = parse_bad(comma, strlen(comma), NULL);
+	assert_non_null(strstr(e.msg, "malformed JSON"));
+	assert_int_equal(e.line, 2);
+	e = parse_bad(comma, strlen(comma), &oj);
+	assert_non_null(strstr(e.msg, "malformed JSON"));
+	/* Two objects, or text after one: no profile. */
+	const char *two = "{\"callgroups_profile\": 1, \"denied\": []}\n{}\n";
+	assert_int_equal(cg_input_detect(two, strlen(two)), CG_INPUT_AUTO);
+	e = parse_bad(two, strlen(two), NULL);
+	assert_int_equal(e.line, 2);
+	/* JSON of something else. */
+	const char *oci = "{\"defaultAction\": \"SCMP_ACT_ERRNO\"}";
+	e = parse_bad(oci, strlen(oci), NULL);
+	assert_non_null(strstr(e.msg, "JSON without \"callgroups_profile\""));
+
+	/* Malformed entries, named by index; the profile is left alone. */
+	static const struct {
+		const char *text, *what;
+	} bad[] = {
+	    {"{\"callgroups_profile\":1}", "\"denied\" array"},
+	    {"{\"callgroups_profile\":1,\"denied\":{}}", "\"denied\" array"},
+	    {"{\"callgroups_profile\":1,\"denied\":[3]}", "denied[0]: expected an object"},
+	    {"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"read\","
+	     "\"calls\":1},{\"abi\":\"arm64\",\"syscall\":\"read\",\"calls\":1}]}",
+	     "denied[1].abi"},
+	    {"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"read\","
+	     "\"calls\":-1}]}",
+	     "denied[0].calls"},
+	    {"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"read\","
+	     "\"calls\":1.5}]}",
+	     "denied[0].calls"},
+	    {"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"Read me\","
+	     "\"calls\":1}]}",
+	     "denied[0].syscall"},
+	    {"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"calls\":1}]}",
+	     "denied[0].syscall"},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		e = parse_bad(bad[i].text, strlen(bad[i].text), NULL);
+		if (!strstr(e.msg, bad[i].what))
+			fail_msg("%s: got '%s', wanted '%s'", bad[i].text, e.msg, bad[i].what);
+	}
+
+	/* Other inputs that start like JSON or hold it stay what they are:
+	 * a program's JSON log line before a strace -c table. */
+	const char *tab = "{\"callgroups_profile\": 1, \"denied\": []}\n"
+			  "% time     seconds  usecs/call     calls    errors syscall\n"
+			  "------ ----------- ----------- --------- --------- ----------------\n"
+			  "  0.00    0.000000           0         2           read\n"
+			  "------ ----------- ----------- --------- --------- ----------------\n"
+			  "100.00    0.000000           0         2           total\n";
+	assert_int_equal(cg_input_detect(tab, strlen(tab)), CG_INPUT_SUMMARY);
+	_cleanup_profile_ struct cg_profile *t = parse_ok(tab, NULL);
+	assert_int_equal(calls_of(t, CG_ABI_X86_64, "read"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -857,6 +976,7 @@ int main(void)
 		cmocka_unit_test(test_threads_fallback),
 		cmocka_unit_test(test_merge_and_stdin),
 		cmocka_unit_test(test_summary_round_trip),
+		cmocka_unit_test(test_json_profile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,7 +231,12 @@ static void test_complain(void **state)
 	/* Sorted: by name within the ABI. */
 	assert_string_equal(cg_name_str(r.denied[0].call.name), "fchown");
 	assert_string_equal(cg_name_str(r.denied[2].call.name), "sethostname");
+	/* One line allows them all, checked against the filter. */
+	assert_string_equal(r.fix.filter, "@chown @memlock sethostname");
+	assert_null(r.fix.archs);
+	assert_true(r.fix.verified);
 	cg_run_result_done(&r);
+	assert_null(r.fix.filter);
 	cg_filter_done(&f);
 
 	/* The verdict is the errno the call would get; the whole tree counts. */
@@ -244,6 +249,122 @@ static void test_complain(void **state)
 	assert_int_equal(r.denied[0].call.count, 4);
 	assert_int_equal(r.denied[0].v.verdict.kind, CG_VERDICT_ERRNO);
 	assert_int_equal(r.denied[0].v.verdict.err, EPERM);
+	/* A deny-list: the line without ~ takes the call off. */
+	assert_string_equal(r.fix.filter, "fchown");
+	assert_true(r.fix.verified);
+	cg_run_result_done(&r);
+	cg_filter_done(&f);
+
+	/* Nothing denied: nothing to add. */
+	p = policy(&f, (const char *[]){"@system-service", NULL}, CG_ERRNO_NONE);
+	run(&p, true, (char *[]){"true", NULL}, &r);
+	assert_int_equal(r.ndenied, 0);
+	assert_null(r.fix.filter);
+	assert_null(r.fix.archs);
+	assert_true(r.fix.verified);
+	cg_run_result_done(&r);
+	cg_filter_done(&f);
+}
+
+/* A denied call of abi, as complain mode records it. */
+static struct cg_run_denial called(enum cg_abi abi, const char *name, long nr)
+{
+	return (struct cg_run_denial){
+	    .call = {
+		.abi = abi, .nr = nr, .name = name ? cg_intern(name) : CG_NAME_NONE, .count = 1}};
+}
+
+/* The fix line of a run: deduplicated, in check's order (groups as first
+ * needed, then calls alphabetically), and verified on the policy. */
+static void test_fix_lines(void **state)
+{
+	(void)state;
+	struct cg_filter f;
+	struct cg_run_fix fix;
+	struct cg_error e = {0};
+	struct cg_policy p = policy(&f, (const char *[]){FINE, NULL}, CG_ERRNO_NONE);
+	struct cg_run_denial d[] = {
+	    called(CG_ABI_X86_64, "fchown", 93),       called(CG_ABI_X86_64, "mlock", 149),
+	    called(CG_ABI_X86_64, "sethostname", 170), called(CG_ABI_X86_64, "chown", 92),
+	    called(CG_ABI_I386, "fchown", 95),	       called(CG_ABI_X86_64, "ioctl", 16),
+	};
+	cg_run_fix_make(&p, tab, d, ELEMENTSOF(d), &fix);
+	assert_string_equal(fix.filter, "@chown @memlock ioctl sethostname");
+	assert_null(fix.archs);
+	assert_true(fix.verified);
+	cg_run_fix_done(&fix);
+	assert_null(fix.filter);
+
+	/* A call without a name: no line can allow it under an allow-list,
+	 * and the check says so. */
+	struct cg_run_denial unnamed[] = {called(CG_ABI_X86_64, "fchown", 93),
+					  called(CG_ABI_X86_64, NULL, 999)};
+	cg_run_fix_make(&p, tab, unnamed, ELEMENTSOF(unnamed), &fix);
+	assert_string_equal(fix.filter, "@chown");
+	assert_false(fix.verified);
+	cg_run_fix_done(&fix);
+	cg_filter_done(&f);
+
+	/* A ~ line took chown back: adding @chown again would not undo it,
+	 * the call itself does. */
+	p = policy(&f, (const char *[]){"@system-service", "~@privileged @resources", NULL},
+		   CG_ERRNO_NONE);
+	struct cg_run_denial chown[] = {called(CG_ABI_X86_64, "chown", 92)};
+	cg_run_fix_make(&p, tab, chown, 1, &fix);
+	assert_string_equal(fix.filter, "chown");
+	assert_true(fix.verified);
+	cg_run_fix_done(&fix);
+	cg_filter_done(&f);
+
+	/* Another ABI: SystemCallArchitectures= for it, and the filter's own
+	 * fix where the filter denies the call too. */
+	p = policy(&f, (const char *[]){FINE, NULL}, CG_ERRNO_NONE);
+	assert_int_equal(cg_archs_add(&p.archs, "native", &e), 0);
+	struct cg_run_denial abis[] = {called(CG_ABI_I386, "getpid", 20),
+				       called(CG_ABI_I386, "chown32", 212),
+				       called(CG_ABI_X32, "getpid", 39 | CG_X32_SYSCALL_BIT)};
+	cg_run_fix_make(&p, tab, abis, ELEMENTSOF(abis), &fix);
+	assert_string_equal(fix.archs, "x86 x32");
+	assert_string_equal(fix.filter, "@chown");
+	assert_true(fix.verified);
+	cg_run_fix_done(&fix);
+	cg_filter_done(&f);
+
+	/* No filter at all, only the architectures. */
+	struct cg_policy only_archs = {.errno_action = CG_ERRNO_NONE};
+	assert_int_equal(cg_archs_add(&only_archs.archs, "native", &e), 0);
+	cg_run_fix_make(&only_archs, tab, abis, 1, &fix);
+	assert_null(fix.filter);
+	assert_string_equal(fix.archs, "x86");
+	assert_true(fix.verified);
+	cg_run_fix_done(&fix);
+}
+
+/* ld.so exits 127 when the filter makes openat fail: flagged, unlike the
+ * command's own 127 under a filter that kills, or a start failure. */
+static void test_exited_127(void **state)
+{
+	(void)state;
+	struct cg_filter f;
+	struct cg_policy p = policy(&f, (const char *[]){"~openat", NULL}, EPERM);
+	struct cg_run_result r;
+	run(&p, false, (char *[]){"/bin/true", NULL}, &r);
+	assert_int_equal(r.start_failure, 0);
+	assert_int_equal(r.exit_code, 127);
+	assert_true(r.exited_127);
+	cg_run_result_done(&r);
+	/* A filter that never answers with an errno. */
+	cg_filter_done(&f);
+	p = policy(&f, (const char *[]){"@system-service", NULL}, CG_ERRNO_NONE);
+	run(&p, false, (char *[]){"sh", "-c", "exit 127", NULL}, &r);
+	assert_int_equal(r.exit_code, 127);
+	assert_false(r.exited_127);
+	cg_run_result_done(&r);
+	/* Not started at all. */
+	p.errno_action = EPERM;
+	run(&p, false, (char *[]){"callgroups-no-such-program", NULL}, &r);
+	assert_int_equal(r.start_failure, 127);
+	assert_false(r.exited_127);
 	cg_run_result_done(&r);
 	cg_filter_done(&f);
 }
@@ -367,6 +488,8 @@ int main(void)
 	    cmocka_unit_test(test_kill_record),
 	    cmocka_unit_test(test_errno),
 	    cmocka_unit_test(test_complain),
+	    cmocka_unit_test(test_fix_lines),
+	    cmocka_unit_test(test_exited_127),
 	    cmocka_unit_test(test_logged),
 	    cmocka_unit_test(test_start_failures),
 	    cmocka_unit_test(test_setup_failure),
