@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text[size] = 0;
 	enum cg_input_format f = cg_input_detect(text, size);
 	(void)cg_input_format_name(f);
-	for (int fmt = CG_INPUT_AUTO; fmt <= CG_INPUT_LIST; fmt++) {
+	for (int fmt = CG_INPUT_AUTO; fmt <= CG_INPUT_JSON; fmt++) {
 		struct cg_input_opts o1 = {.format = (enum cg_input_format)fmt, .threads = 1};
 		struct cg_input_opts o3 = {.format = (enum cg_input_format)fmt, .threads = 3};
 		struct cg_profile *a = cg_profile_new(), *b = cg_profile_new();

@@ -120,8 +120,8 @@ static int unrecognised(const char *text, size_t len, const char *fname, struct 
 	if (input_parse_list(text, len, CG_ABI_X86_64, fname, NULL, NULL, e) == 0) {
 		char buf[96];
 		cg_error_set(e, fname, line_of(text, (size_t)(l - text)),
-			     "unrecognised input '%s': expected a strace -c table, a strace log "
-			     "or a list of system call names",
+			     "unrecognised input '%s': expected a strace -c table, a strace log, "
+			     "a list of system call names or a callgroups JSON profile",
 			     excerpt(l, le, buf, sizeof buf));
 	}
 	return -EINVAL;

@@ -17,8 +17,9 @@ static void usage(FILE *f)
 		"INPUT is a file or - for standard input, in any of these formats (detected):\n"
 		"  strace -c / -C summary tables (any strace 5.10 to 7.x, -w, -S, -U, any locale,\n"
 		"  with the 32-bit or x32 second table), strace -f logs (-tt, -T, ...), the\n"
-		"  PREFIX of a set of strace -ff -o PREFIX files, or plain lists of names\n"
-		"  (separated by newlines, spaces or commas). Several inputs are merged.\n\n"
+		"  PREFIX of a set of strace -ff -o PREFIX files, plain lists of names\n"
+		"  (separated by newlines, spaces or commas), or the JSON report of\n"
+		"  `callgroups run --complain --format=json`. Several inputs are merged.\n\n"
 		"Options:\n"
 		"  --format=FMT        text (default), json, or dropin (a ready [Service] drop-in)\n"
 		"  --systemd=SPEC      whose groups: auto (the local systemd-analyze, else the\n"
@@ -28,7 +29,7 @@ static void usage(FILE *f)
 		"                      on each), or all (the local and every shipped version)\n"
 		"  --no-margin         do not bring the relatives of singly named calls along\n"
 		"                      (openat: open, openat2; clone: clone3; see data/families.txt)\n"
-		"  --input-format=F    auto (default), summary, log or list\n"
+		"  --input-format=F    auto (default), summary, log, list or json\n"
 		"  -o, --output=FILE   write to FILE (atomically) instead of standard output\n"
 		"  -h, --help          show this help\n\n"
 		"Exit status: 0 done; 1 an observed name is no system call this machine can\n"
@@ -48,11 +49,11 @@ static enum cg_input_format parse_input_format(const char *s)
 		const char *name;
 		enum cg_input_format f;
 	} m[] = {{"auto", CG_INPUT_AUTO}, {"summary", CG_INPUT_SUMMARY},
-		 {"log", CG_INPUT_LOG}, {"list", CG_INPUT_LIST}};
+		 {"log", CG_INPUT_LOG}, {"list", CG_INPUT_LIST}, {"json", CG_INPUT_JSON}};
 	for (size_t i = 0; i < ELEMENTSOF(m); i++)
 		if (strcmp(s, m[i].name) == 0)
 			return m[i].f;
-	die(CG_EXIT_USAGE, "--input-format=%s: expected auto, summary, log or list", s);
+	die(CG_EXIT_USAGE, "--input-format=%s: expected auto, summary, log, list or json", s);
 }
 
 int cmd_suggest(int argc, char **argv)
