@@ -86,10 +86,17 @@ static void print_text(json_object *o)
 	}
 	printf("%s\n", any ? "" : " unknown to the local libseccomp on every ABI");
 	json_object *vers = json_object_object_get(o, "versions");
+	/* One column for the groups, whatever the longest table label. */
+	int width = 0;
+	for (size_t i = 0; i < json_object_array_length(vers); i++) {
+		json_object *t = json_object_object_get(json_object_array_get_idx(vers, i), "table");
+		if (json_object_get_string_len(t) > width)
+			width = json_object_get_string_len(t);
+	}
 	for (size_t i = 0; i < json_object_array_length(vers); i++) {
 		json_object *v = json_object_array_get_idx(vers, i);
 		json_object *g = json_object_object_get(v, "groups");
-		printf("  %-34s ", json_object_get_string(json_object_object_get(v, "table")));
+		printf("  %-*s  ", width, json_object_get_string(json_object_object_get(v, "table")));
 		if (!json_object_get_boolean(json_object_object_get(v, "known"))) {
 			printf("not known to this systemd\n");
 			continue;

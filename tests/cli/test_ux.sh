@@ -14,6 +14,12 @@ check_eq "main help: one column for the descriptions" \
 check_grep "main help: explain-crash is listed with its description" \
 	'^  explain-crash +name the call' "$TMP/help"
 
+# explain: the groups start in one column, whatever the longest table label
+# (the local systemd-analyze's is longer than a built-in one's).
+$CG explain chown mprotect >"$TMP/explain.txt"
+check_eq "explain: one column for the groups" \
+	"$(awk '/^  systemd / { match($0, /^  systemd [^)]*\) +/); print RLENGTH }' "$TMP/explain.txt" | sort -u | wc -l)" 1
+
 # --format=json and --json give the same output; a bad format is a usage error.
 for cmd in "groups @chown" "explain chown"; do
 	# shellcheck disable=SC2086
