@@ -94,7 +94,7 @@ $(BUILD)/obj/groups_builtin.o: $(BUILD)/gen/groups_builtin.c
 # The group tables are data: generated into C by the same parser the tool
 # uses at run time, with the rulebook (scored rows, umbrella groups).
 GEN_SRCS := tools/gen-groups.c src/groups_parse.c src/util.c src/names.c
-$(BUILD)/gen-groups: $(GEN_SRCS) src/groups.h src/groups_private.h src/util.h src/names.h
+$(BUILD)/gen-groups: $(GEN_SRCS) src/groups.h src/util.h src/names.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ $(GEN_SRCS) $(LDFLAGS)
 
@@ -104,7 +104,7 @@ $(BUILD)/gen/groups_builtin.c: $(BUILD)/gen-groups $(RULEBOOK) $(TABLES)
 
 # The families of related calls (upgrade margin), checked against the tables.
 $(BUILD)/gen-families: tools/gen-families.c src/groups_parse.c src/util.c src/names.c \
-                       src/groups.h src/groups_private.h src/util.h src/names.h
+                       src/groups.h src/util.h src/names.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ tools/gen-families.c src/groups_parse.c src/util.c \
 	  src/names.c $(LDFLAGS)

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "groups_private.h"
 #include "spawn.h"
 
 /* Defined in the generated groups_builtin.c. */
@@ -71,7 +70,7 @@ int cg_table_load(const char *spec, const struct cg_table **out, struct cg_error
 		_cleanup_free_ char *text = run_analyze(args, &len);
 		struct cg_table *t;
 		if (text && cg_table_parse(text, len, "systemd-analyze", &t, NULL) == 0) {
-			struct arena *a = t->arena;
+			struct cg_table_arena *a = t->arena;
 			a->version = local_version();
 			t->version = a->version ? a->version : "";
 			*out = t;
@@ -100,7 +99,7 @@ int cg_table_load(const char *spec, const struct cg_table **out, struct cg_error
 	r = cg_table_parse(text, len, spec, &t, e);
 	if (r < 0)
 		return r;
-	struct arena *a = t->arena;
+	struct cg_table_arena *a = t->arena;
 	a->source = xstrdup(spec);
 	t->source = a->source;
 	*out = t;

@@ -7,13 +7,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "groups_private.h"
 
 void cg_table_free(const struct cg_table *t)
 {
 	if (!t || !t->arena)
 		return;
-	struct arena *a = t->arena;
+	struct cg_table_arena *a = t->arena;
 	free(a->text);
 	free(a->groups);
 	free(a->members);
@@ -66,7 +65,7 @@ static bool valid_name(const char *s)
 int cg_table_parse(const char *text, size_t len, const char *fname,
 		   struct cg_table **out, struct cg_error *e)
 {
-	struct arena *a = xcalloc(1, sizeof *a);
+	struct cg_table_arena *a = xcalloc(1, sizeof *a);
 	struct cg_table *t = xcalloc(1, sizeof *t);
 	t->arena = a;
 	t->version = "";

@@ -32,6 +32,18 @@ struct cg_table {
 	void *arena; /* owned storage of a parsed table; NULL for built-ins */
 };
 
+/* Storage of a parsed table (its arena): one block of copied text, plus
+ * arrays. groups.c sets the version of the local table it loads. */
+struct cg_table_arena {
+	char *text;
+	struct cg_group *groups;
+	const char **members;
+	const char **unresolved;
+	const char **unlisted;
+	char *version;
+	char *source;
+};
+
 /* Parses the text of `systemd-analyze syscall-filter` (colour codes and the
  * trailing Ungrouped/Unlisted sections accepted). fname names the input in
  * errors. On success *out is a new table the caller frees with

@@ -4,7 +4,7 @@
  * and the reading of files. The readers themselves are input_table.c
  * (strace -c tables), input_log.c (strace logs, and -C: a log then tables),
  * input_list.c (lists) and input_json.c (JSON profiles). */
-#include "input_private.h"
+#include "input.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "input_readers.h"
 #include "names.h"
 
 /* ---- errors ------------------------------------------------------------------ */
@@ -22,14 +23,6 @@ static bool binary(const char *text, size_t len)
 	return memchr(text, 0, n) != NULL;
 }
 
-int input_line_error(struct cg_error *e, const char *fname, const char *text, const char *l,
-		     const char *le, const char *what)
-{
-	char buf[96];
-	cg_error_set(e, fname, line_of(text, (size_t)(l - text)), "%s, got '%s'", what,
-		     excerpt(l, le, buf, sizeof buf));
-	return -EINVAL;
-}
 
 /* ---- detection and the public API ------------------------------------------ */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The reader of callgroups' own JSON profiles (format: see input.h), as
  * `callgroups run --complain --format=json` writes them. */
-#include "input_private.h"
+#include "input_readers.h"
 
 #include <errno.h>
 #include <json-c/json.h>

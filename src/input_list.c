@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The reader of plain lists of system call names (format: see input.h). */
-#include "input_private.h"
+#include "input_readers.h"
 
 #include <errno.h>
 

@@ -10,7 +10,7 @@
  * ABI), and it is carried across the split at merge time. A log with
  * "runs in ... mode" lines is parsed by one thread, since which ABI a new pid
  * starts in depends on every line before it. */
-#include "input_private.h"
+#include "input_readers.h"
 
 #include <pthread.h>
 

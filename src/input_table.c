@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The strace -c table reader (formats: see input.h): headers with any -U
  * columns in any order, the per-ABI headings, rows, the total. */
-#include "input_private.h"
+#include "input_readers.h"
 
 #include <stdio.h>
 
