@@ -646,7 +646,7 @@ while IFS=$'\t' read -r svc v exp res det; do
 done < <(cat "$out"/results/*/rows.tsv "$hostrows" 2>/dev/null)
 
 pass=0 fail=0
-printf '\n%-7s %-7s %-36s %-5s %s\n' service systemd expectation result detail
+printf '\n%-7s %-7s %-42s %-5s %s\n' service systemd expectation result detail
 printf '%s\n' "-------------------------------------------------------------------------------"
 for s in $suites; do
 	v=${version[$s]}
@@ -676,7 +676,7 @@ for s in $suites; do
 			r=${got[$k]:-fail}
 			dt=${detail[$k]:-$why}
 			[ "$r" = pass ] && pass=$((pass + 1)) || fail=$((fail + 1))
-			printf '%-7s %-7s %-36s %-5s %s\n' "$svc" "$v" "$e" "$r" "${dt:0:160}"
+			printf '%-7s %-7s %-42s %-5s %s\n' "$svc" "$v" "$e" "$r" "${dt:0:160}"
 		done
 	done
 done
