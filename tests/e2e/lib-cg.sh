@@ -78,11 +78,14 @@ cg_suggest_json() { # VS P
 # in U with profile P: the calls it would deny, one per line (none: nothing
 # denied). Returns non-zero with a complaint when check could not answer.
 cg_check_denied() { # V U P
-	local out rc=0
-	out=$("$CG" check --no-analyze --format=json --systemd="$1" - "$3" <"$2" 2>&1) || rc=$?
-	if [ "$rc" -gt 1 ] || ! jq -e . >/dev/null 2>&1 <<<"$out"; then
-		echo "callgroups check --systemd=$1: exit $rc: $(echo "$out" | head -c 300 | tr '\n' ' ')"
+	local out err rc=0
+	err=$(mktemp)
+	out=$("$CG" check --no-analyze --format=json --systemd="$1" - "$3" <"$2" 2>"$err") || rc=$?
+	if [ "$rc" -gt 1 ] || ! jq -e .denied >/dev/null 2>&1 <<<"$out"; then
+		echo "callgroups check --systemd=$1: exit $rc: $(head -c 300 "$err" | tr '\n' ' ')"
+		rm -f "$err"
 		return 1
 	fi
+	rm -f "$err"
 	jq -r '.denied[].syscall' <<<"$out" | sort -u
 }
