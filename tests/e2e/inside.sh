@@ -21,6 +21,11 @@ set -uo pipefail
 export CG=/e2e/bin/callgroups
 . /e2e/lib-cg.sh
 R=/results
+# trace: the services' phases (the first boot of each version); matrix: run
+# each service under the drop-ins the host computed after the first round
+# (/e2e/matrix/VERSION/SERVICE/NAME.conf), one phase NAME each, judged on
+# the host.
+MODE=$(cat "$R/mode" 2>/dev/null || echo trace)
 V=$(systemctl --version | awk 'NR==1 {print $2}')
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 echo "$V" >"$R/systemd-version"
@@ -83,7 +88,7 @@ phase() {
 	printf 'job_ok=%s\nstop_ok=%s\n' "$job_ok" "$stop_ok" >"$d/$p.status"
 	echo "e2e: $s $p: job=$job_ok ($job_msg) stop=$stop_ok ($stop_msg) result=$result code=$main_code status=$main_status"
 	systemctl reset-failed "cg-$s.service" 2>/dev/null
-	[ "$p" = trace ] || [ "$p" = bpf ] || run_agrees "$s" "$p"
+	[ "$p" = trace ] || [ "$p" = bpf ] || [ "$MODE" = matrix ] || run_agrees "$s" "$p"
 	return 0
 }
 
@@ -285,9 +290,32 @@ run_service() {
 	systemctl daemon-reload
 }
 
+# The second round: the cross-version matrix and the upgrade margin. Every
+# drop-in the host put here for this version is run once, as it stands.
+matrix_service() {
+	local s=$1 d=$R/$1 f p
+	mkdir -p "$d"
+	local svc_cmd=() svc_naive='' svc_first_start_calls=''
+	# shellcheck disable=SC1090
+	. "/e2e/services/$s.sh"
+	for f in "/e2e/matrix/$V/$s"/*.conf; do
+		[ -e "$f" ] || continue
+		p=$(basename "$f" .conf)
+		install_unit "$s" "" "$f"
+		phase "$s" "$p"
+	done
+	rm -f "/etc/systemd/system/cg-$s.service"
+	rm -rf "/etc/systemd/system/cg-$s.service.d"
+	systemctl daemon-reload
+}
+
 for s in ${CG_E2E_SERVICES:-worker python sqlite nginx}; do
 	start=$(now)
-	(run_service "$s")
+	if [ "$MODE" = matrix ]; then
+		(matrix_service "$s")
+	else
+		(run_service "$s")
+	fi
 	echo "e2e: $s took $(awk "BEGIN {print $(now) - $start}")s"
 	echo "$s $start $(now)" >>"$R/timing"
 done

@@ -66,3 +66,26 @@ cg_check_across() { # VS U P
 		sed -n '/^Across systemd versions/,$p' | grep -E '^  [0-9]+:' | sed 's/^ *//' | tr '\n' ';' ||
 		true
 }
+
+# The cross-version report of suggest for versions VS (comma-separated) from
+# profile P, as JSON (.recommended, .tight, .deny_list: SystemCallFilter
+# lines and per version would_deny); exit 1 when an observed name is unknown.
+cg_suggest_json() { # VS P
+	"$CG" suggest --format=json --systemd="$1" "$2"
+}
+
+# check's answer for version V on the unit (systemctl cat output, or a drop-in)
+# in U with profile P: the calls it would deny, one per line (none: nothing
+# denied). Returns non-zero with a complaint when check could not answer.
+cg_check_denied() { # V U P
+	local out err rc=0
+	err=$(mktemp)
+	out=$("$CG" check --no-analyze --format=json --systemd="$1" - "$3" <"$2" 2>"$err") || rc=$?
+	if [ "$rc" -gt 1 ] || ! jq -e .denied >/dev/null 2>&1 <<<"$out"; then
+		echo "callgroups check --systemd=$1: exit $rc: $(head -c 300 "$err" | tr '\n' ' ')"
+		rm -f "$err"
+		return 1
+	fi
+	rm -f "$err"
+	jq -r '.denied[].syscall' <<<"$out" | sort -u
+}

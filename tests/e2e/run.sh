@@ -41,9 +41,9 @@ if [ ! -x "$CG" ] || [ ! -x "$out/bin/callgroups" ] || [ ! -x "$out/bin/worker" 
 	die "build first: make BUILD=$build check-e2e"
 fi
 
-# Host tools: debootstrap and systemd-nspawn.
+# Host tools: debootstrap, systemd-nspawn and jq (reads suggest's and check's JSON).
 missing=""
-for p in debootstrap systemd-container; do
+for p in debootstrap systemd-container jq; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing="$missing $p"
 done
@@ -206,47 +206,111 @@ bpf_watch() { # RESULTSDIR
 
 # 3. One boot per version; the containers run one after the other so the
 # kernel's audit records of SIGSYS kills can be told apart by time.
-for s in $suites; do
-	[ -n "${root[$s]:-}" ] || continue
-	res=$out/results/$s
-	mkdir -p "$res"
-	t=$(ms)
-	up0=$(cut -d' ' -f1 /proc/uptime)
-	rc=0
-	# In the background so that a signal to us is acted on at once: boot.sh
-	# stops its container and unmounts on SIGTERM.
-	"$here/boot.sh" "${root[$s]}" "$out/stage" "$res" "${CG_E2E_BOOT_TIMEOUT:-600}" \
-		>"$res/console.log" 2>&1 &
-	boot_pid=$!
-	bg_pids+=("$boot_pid")
-	bpf_watch "$res" &
-	watch_pid=$!
-	bg_pids+=("$watch_pid")
-	wait "$boot_pid" || rc=$?
-	kill_tree "$watch_pid"
-	wait "$watch_pid" 2>/dev/null || true
-	bg_pids=("${bg_pids[@]/$boot_pid/}")
-	bg_pids=("${bg_pids[@]/$watch_pid/}")
-	up1=$(cut -d' ' -f1 /proc/uptime)
-	echo "boot+tests $s (systemd ${version[$s]}): $(secs "$t" "$(ms)")s" >>"$timing"
-	if [ -s "$res/inside-start" ] && [ -s "$res/inside-end" ]; then
-		awk -v a="$up0" -v b="$(cat "$res/inside-start")" -v c="$(cat "$res/inside-end")" \
-			-v d="$up1" -v s="$s" 'BEGIN { printf "  %s: boot %.1fs, tests %.1fs, poweroff %.1fs\n",
-			s, b - a, c - b, d - c }' >>"$timing"
-	fi
-	# The kernel's audit records of seccomp kills, each with its time:
-	# "audit(EPOCH.MS:SERIAL)".
-	if [ -n "$auditlog" ]; then
-		sleep 0.2 # the last records on their way
-		cp "$auditlog" "$res/audit.all"
-	else
-		dmesg 2>/dev/null | grep 'type=1326' >"$res/audit.all" || true
-	fi
-	if [ "$rc" -ne 0 ] || [ ! -e "$res/done" ]; then
-		log "$s: the container did not finish its tests (boot.sh exit $rc); last lines:"
-		grep -v '^\s*$' "$res/console.log" | tail -n 15 >&2
-	fi
+# boot_round MODE: trace (the services' phases, results in results/SUITE) or
+# matrix (the drop-ins of stage/matrix/VERSION, results in
+# results/SUITE-matrix).
+boot_round() {
+	local mode=$1 s res t up0 rc boot_pid watch_pid up1 suffix=
+	[ "$mode" = trace ] || suffix=-$mode
+	for s in $suites; do
+		[ -n "${root[$s]:-}" ] || continue
+		res=$out/results/$s$suffix
+		mkdir -p "$res"
+		echo "$mode" >"$res/mode"
+		t=$(ms)
+		up0=$(cut -d' ' -f1 /proc/uptime)
+		rc=0
+		# In the background so that a signal to us is acted on at once: boot.sh
+		# stops its container and unmounts on SIGTERM.
+		"$here/boot.sh" "${root[$s]}" "$out/stage" "$res" "${CG_E2E_BOOT_TIMEOUT:-600}" \
+			>"$res/console.log" 2>&1 &
+		boot_pid=$!
+		bg_pids+=("$boot_pid")
+		bpf_watch "$res" &
+		watch_pid=$!
+		bg_pids+=("$watch_pid")
+		wait "$boot_pid" || rc=$?
+		kill_tree "$watch_pid"
+		wait "$watch_pid" 2>/dev/null || true
+		bg_pids=("${bg_pids[@]/$boot_pid/}")
+		bg_pids=("${bg_pids[@]/$watch_pid/}")
+		up1=$(cut -d' ' -f1 /proc/uptime)
+		echo "boot+tests $s$suffix (systemd ${version[$s]}): $(secs "$t" "$(ms)")s" >>"$timing"
+		if [ -s "$res/inside-start" ] && [ -s "$res/inside-end" ]; then
+			awk -v a="$up0" -v b="$(cat "$res/inside-start")" -v c="$(cat "$res/inside-end")" \
+				-v d="$up1" -v s="$s$suffix" 'BEGIN { printf "  %s: boot %.1fs, tests %.1fs, poweroff %.1fs\n",
+				s, b - a, c - b, d - c }' >>"$timing"
+		fi
+		# The kernel's audit records of seccomp kills, each with its time:
+		# "audit(EPOCH.MS:SERIAL)".
+		if [ -n "$auditlog" ]; then
+			sleep 0.2 # the last records on their way
+			cp "$auditlog" "$res/audit.all"
+		else
+			dmesg 2>/dev/null | grep 'type=1326' >"$res/audit.all" || true
+		fi
+		if [ "$rc" -ne 0 ] || [ ! -e "$res/done" ]; then
+			log "$s: the container did not finish its tests (boot.sh exit $rc); last lines:"
+			grep -v '^\s*$' "$res/console.log" | tail -n 15 >&2
+		fi
+	done
+}
+boot_round trace
+
+# 3b. The cross-version matrix and the upgrade margin, a second round of
+# boots. From each version's profile of each service, `suggest
+# --systemd=247,252,257` gives one set of lines meant for all three; every
+# version runs every such set (phase fromTRACEDVERSION). Trixie also runs
+# the tight alternative of bullseye's profile made with --systemd=247,257
+# (phase tight247). The drop-ins and reports stay in results/matrix/SERVICE;
+# the containers find theirs at /e2e/matrix/VERSION/SERVICE/PHASE.conf.
+matrix_vs=$(printf '%s\n' "${version[@]}" | sort -n | paste -sd,)
+t=$(ms)
+rm -rf "$out/stage/matrix" "$out/results/matrix"
+for tr in $suites; do
+	tv=${version[$tr]}
+	for svc in $services; do
+		md=$out/results/matrix/$svc
+		mkdir -p "$md"
+		p=$out/results/$tr/$svc/profile
+		if [ ! -s "$p" ]; then
+			echo "no profile of $svc traced on $tr" >"$md/from$tv.err"
+			continue
+		fi
+		rc=0
+		cg_suggest "$matrix_vs" "$p" >"$md/from$tv.conf" 2>"$md/from$tv.err" || rc=$?
+		if [ "$rc" -ne 0 ] || ! grep -q '^SystemCallFilter=' "$md/from$tv.conf"; then
+			echo "suggest --systemd=$matrix_vs exit $rc: $(head -c 200 "$md/from$tv.err" | tr '\n' ' ')" >"$md/from$tv.err"
+			rm -f "$md/from$tv.conf"
+			continue
+		fi
+		for s in $suites; do
+			mkdir -p "$out/stage/matrix/${version[$s]}/$svc"
+			cp "$md/from$tv.conf" "$out/stage/matrix/${version[$s]}/$svc/from$tv.conf"
+		done
+		# The upgrade margin: bullseye's tight alternative, run on trixie.
+		if [ "$tr" != bullseye ] || [[ " $suites " != *" trixie "* ]]; then
+			continue
+		fi
+		rc=0
+		cg_suggest_json 247,257 "$p" >"$md/tight247.json" 2>"$md/tight247.err" || rc=$?
+		if [ "$rc" -ne 0 ] || ! jq -e '.tight.SystemCallFilter | length > 0' "$md/tight247.json" >/dev/null 2>&1; then
+			echo "suggest --format=json --systemd=247,257 exit $rc: $(head -c 200 "$md/tight247.err" | tr '\n' ' ')" >"$md/tight247.err"
+			continue
+		fi
+		{
+			echo '[Service]'
+			jq -r '.tight.SystemCallFilter[] | "SystemCallFilter=" + .' "$md/tight247.json"
+			jq -r 'if .SystemCallArchitectures then "SystemCallArchitectures=" + .SystemCallArchitectures else empty end' "$md/tight247.json"
+		} >"$md/tight247.conf"
+		mkdir -p "$out/stage/matrix/257/$svc"
+		cp "$md/tight247.conf" "$out/stage/matrix/257/$svc/"
+	done
 done
+echo "matrix drop-ins (host): $(secs "$t" "$(ms)")s" >>"$timing"
+t=$(ms)
+boot_round matrix
+echo "matrix round (all versions): $(secs "$t" "$(ms)")s" >>"$timing"
 
 [ -z "$old_ratelimit" ] || echo "$old_ratelimit" >/proc/sys/kernel/printk_ratelimit || true
 old_ratelimit=
@@ -468,6 +532,111 @@ if [[ " $services " == *" worker "* ]]; then
 	done
 fi
 
+# The matrix and the margin. A service file may declare calls its newer
+# releases make and older ones never do (svc_newer_calls="VERSION:CALL ...":
+# made from the Debian release of systemd VERSION on). No trace of an older
+# release can see those; a cell that runs such lines on such a release is
+# expected to be killed at exactly those calls, no other.
+declared_new() { # TRACEDV RUNV: the declared calls a TRACEDV trace misses on RUNV
+	local e
+	for e in ${svc_newer_calls:-}; do
+		[ "$1" -lt "${e%%:*}" ] && [ "$2" -ge "${e%%:*}" ] && echo "${e#*:}"
+	done | sort -u | paste -sd,
+}
+matrix_exp() { # KIND TRACEDV RUNV: the expectation's name
+	local n
+	n=$(declared_new "$2" "$3")
+	case $1 in
+	from) [ -n "$n" ] && echo "matrix-$2-killed:$n" || echo "matrix-$2-runs" ;;
+	tight) [ -n "$n" ] && echo "margin-tight-$2-killed:$n" || echo "margin-tight-$2-as-reported" ;;
+	esac
+}
+# The calls the kernel recorded killing in a phase, by name (explain-crash).
+killed_calls() { # V AUDITFILE
+	[ -s "$2" ] || return 0
+	cg_explain_crash "$1" "$2" 2>/dev/null | sed -n 's/.* at \([a-z0-9_]*\) (.*/\1/p' | sort -u | paste -sd,
+}
+# judge_cell SVC KIND TRACEDSUITE RUNSUITE: one row for a matrix cell (KIND
+# from) or the margin (KIND tight). It passes when what really happened is
+# what was foretold: the job done and no kill logged, check (with the
+# run-on version's own trace) denying nothing; or, for the margin, killed
+# only at calls the report's would_deny names for the run-on version; or,
+# for declared newer calls, killed at exactly those, which the older trace
+# lacks and check with the newer trace names, and nothing else.
+judge_cell() {
+	local svc=$1 kind=$2 tr=$3 rs=$4 tv=${version[$3]} rv=${version[$4]}
+	local ph=$kind$tv md=$out/results/matrix/$svc d=$out/results/$4-matrix/$svc
+	local exp decl real kills denied pred="" job what
+	exp=$(matrix_exp "$kind" "$tv" "$rv")
+	decl=$(declared_new "$tv" "$rv")
+	if [ ! -e "$md/$ph.conf" ]; then
+		hrow "$svc" "$rv" "$exp" fail "no drop-in: $(head -c 150 "$md/$ph.err" 2>/dev/null)"
+		return
+	fi
+	what="$(grep '^SystemCallFilter=' "$md/$ph.conf" | cut -d= -f2- | paste -sd'|' | cut -c1-70)"
+	if [ ! -e "$d/$ph.props" ]; then
+		hrow "$svc" "$rv" "$exp" fail "the phase did not run on $rs (see $rs-matrix/console.log)"
+		return
+	fi
+	real=$(outcome "$d" "$ph" "$out/results/$rs-matrix/audit.all" "$svc_exe")
+	audit_in_window "$out/results/$rs-matrix/audit.all" "$d/$ph.window" "$svc_exe" >"$d/$ph.audit"
+	kills=$(killed_calls "$rv" "$d/$ph.audit")
+	[ -s "$d/$ph.audit" ] && [ -z "$kills" ] && kills="?"
+	if denied=$(cg_check_denied "$rv" "$d/$ph.unit" "$out/results/$rs/$svc/profile"); then
+		denied=$(paste -sd, <<<"$denied")
+	else
+		hrow "$svc" "$rv" "$exp" fail "check could not answer: ${denied:0:150}"
+		return
+	fi
+	job=$(head -c 60 "$d/$ph.job")
+	if [ "$kind" = tight ]; then
+		pred=$(jq -r --arg v "$rv" '[.tight.versions[] | select(.systemd == $v) | .would_deny[] |
+			if type == "string" then . else (.name // .syscall // tostring) end] | unique | join(",")' \
+			"$md/$ph.json" 2>/dev/null) || pred="(unreadable report)"
+	fi
+	local facts
+	facts="real $real (${job}); $(wc -l <"$d/$ph.audit") kill records${kills:+ at $kills}; check --systemd=$rv with the $rv trace denies: ${denied:-nothing}"
+	[ "$kind" = tight ] && facts="report's would_deny for $rv: ${pred:-none}; $facts"
+	if [ -n "$decl" ]; then
+		local seen=""
+		for c in ${decl//,/ }; do
+			awk -v c="$c" '$NF == c { f = 1 } END { exit !f }' "$out/results/$tr/$svc/profile" && seen="$seen $c"
+		done
+		if [ "$real" = killed ] && [ "$kills" = "$decl" ] && [ "$denied" = "$decl" ] && [ -z "$seen" ] &&
+			grep -q '^job_ok=0' "$d/$ph.status"; then
+			hrow "$svc" "$rv" "$exp" pass "$decl made only from $rv on, absent from the $tv trace: $facts"
+		else
+			hrow "$svc" "$rv" "$exp" fail "expected a kill at exactly $decl${seen:+ (but the $tv trace has$seen)}: $facts"
+		fi
+	elif [ "$kind" = tight ] && [ -n "$pred" ]; then
+		# The report foretold a denial: the job must fail, killed only at
+		# calls it named.
+		local extra
+		extra=$(comm -23 <(tr , '\n' <<<"$kills" | sort -u) <(tr , '\n' <<<"$pred" | sort -u) | paste -sd,)
+		if [ "$real" != ok ] && [ -n "$kills" ] && [ -z "$extra" ]; then
+			hrow "$svc" "$rv" "$exp" pass "failed as the report says: $facts"
+		else
+			hrow "$svc" "$rv" "$exp" fail "${extra:+killed at $extra, which the report does not name; }$facts"
+		fi
+	elif [ "$real" = ok ] && [ ! -s "$d/$ph.audit" ] && [ -z "$denied" ]; then
+		hrow "$svc" "$rv" "$exp" pass "job done, no kill logged, check agrees: $what"
+	else
+		hrow "$svc" "$rv" "$exp" fail "$facts; lines: $what"
+	fi
+}
+for rs in $suites; do
+	for svc in $services; do
+		svc_exe='' svc_newer_calls=''
+		. "$here/services/$svc.sh"
+		for tr in $suites; do
+			judge_cell "$svc" from "$tr" "$rs"
+		done
+		if [ "$rs" = trixie ] && [[ " $suites " == *" bullseye "* ]]; then
+			judge_cell "$svc" tight bullseye trixie
+		fi
+	done
+done
+
 # 5. The table: every expected row, with what was found (or a failure
 # saying nothing was).
 declare -A got detail
@@ -477,14 +646,14 @@ while IFS=$'\t' read -r svc v exp res det; do
 done < <(cat "$out"/results/*/rows.tsv "$hostrows" 2>/dev/null)
 
 pass=0 fail=0
-printf '\n%-7s %-7s %-30s %-5s %s\n' service systemd expectation result detail
+printf '\n%-7s %-7s %-42s %-5s %s\n' service systemd expectation result detail
 printf '%s\n' "-------------------------------------------------------------------------------"
 for s in $suites; do
 	v=${version[$s]}
 	why="no result: the container did not get this far (see $s/console.log)"
 	[ -n "${root[$s]:-}" ] || why="no root file system for $s (see $s.mkroot.log)"
 	for svc in $services; do
-		svc_take='' svc_eperm='' fine_filter='' svc_cmd=() svc_naive=
+		svc_take='' svc_eperm='' fine_filter='' svc_cmd=() svc_naive='' svc_newer_calls=''
 		. "$here/services/$svc.sh"
 		exps="trace trace-bpf-unit suggest runs no-kill-logged-in-run sigsys-without-$svc_take"
 		exps="$exps eperm-without-$svc_take-$svc_eperm syscalllog-$svc_take-runs"
@@ -496,12 +665,18 @@ for s in $suites; do
 			if [ "$v" -lt 248 ]; then exps="$exps fine-groups-killed"; else exps="$exps fine-groups-runs"; fi
 			exps="$exps fine-groups-check-agrees"
 		fi
+		for t in $suites; do
+			exps="$exps $(matrix_exp from "${version[$t]}" "$v")"
+		done
+		if [ "$s" = trixie ] && [[ " $suites " == *" bullseye "* ]]; then
+			exps="$exps $(matrix_exp tight 247 "$v")"
+		fi
 		for e in $exps; do
 			k="$svc|$v|$e"
 			r=${got[$k]:-fail}
 			dt=${detail[$k]:-$why}
 			[ "$r" = pass ] && pass=$((pass + 1)) || fail=$((fail + 1))
-			printf '%-7s %-7s %-30s %-5s %s\n' "$svc" "$v" "$e" "$r" "${dt:0:160}"
+			printf '%-7s %-7s %-42s %-5s %s\n' "$svc" "$v" "$e" "$r" "${dt:0:160}"
 		done
 	done
 done
@@ -509,8 +684,10 @@ echo
 echo "timing:"
 sed 's/^/  /' "$timing"
 for s in $suites; do
-	[ -e "$out/results/$s/timing" ] || continue
-	awk -v s="$s" '{printf "  %s %s: %.1fs\n", s, $1, $3 - $2}' "$out/results/$s/timing"
+	for r in "$s" "$s-matrix"; do
+		[ -e "$out/results/$r/timing" ] || continue
+		awk -v s="$r" '{printf "  %s %s: %.1fs\n", s, $1, $3 - $2}' "$out/results/$r/timing"
+	done
 done
 echo "details: $out/results"
 echo
