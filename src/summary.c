@@ -6,10 +6,11 @@
 
 #include "util.h"
 
-/* strace's column layout (count.c): "%6.2f %11.6f %11lu %9u %9.u %s". */
-static const char header[] = "% time     seconds  usecs/call     calls    errors syscall\n";
-static const char dashes[] =
-	"------ ----------- ----------- --------- --------- ----------------\n";
+/* strace's layout for `strace -c -U calls,errors,name` (count.c): the
+ * tracers measure no time, so the time columns are left out rather than
+ * filled with zeros, as strace itself can. */
+static const char header[] = "    calls    errors syscall\n";
+static const char dashes[] = "--------- --------- ----------------\n";
 
 static int by_calls(const void *a, const void *b)
 {
@@ -40,15 +41,13 @@ static void put_table(FILE *f, const struct cg_profile *p, enum cg_abi abi)
 		char err[32] = "";
 		if (rows[i]->errors)
 			snprintf(err, sizeof(err), "%" PRIu64, rows[i]->errors);
-		fprintf(f, "%6.2f %11.6f %11u %9" PRIu64 " %9s %s\n", 0.0, 0.0, 0u,
-			rows[i]->calls, err, cg_name_str(rows[i]->name));
+		fprintf(f, "%9" PRIu64 " %9s %s\n", rows[i]->calls, err, cg_name_str(rows[i]->name));
 	}
 	fputs(dashes, f);
 	char err[32] = "";
 	if (errors)
 		snprintf(err, sizeof(err), "%" PRIu64, errors);
-	fprintf(f, "%6.6s %11.6f %11u %9" PRIu64 " %9s %s\n", "100.00", 0.0, 0u, calls, err,
-		"total");
+	fprintf(f, "%9" PRIu64 " %9s %s\n", calls, err, "total");
 }
 
 char *cg_summary_format(const struct cg_profile *p)

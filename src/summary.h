@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* A profile written as `strace -c` writes its summary: the same columns and
- * layout, one table per ABI (x86-64 first and unmarked, then "System call
- * usage summary for 32 bit mode:" for i386 and "... for x32 mode:" for x32),
- * so anything that reads strace's tables (callgroups suggest among them)
- * reads ours. Times are not measured: those columns are zero. */
+/* A profile written as `strace -c -U calls,errors,name` writes its summary:
+ * the same columns and layout, one table per ABI (x86-64 first and
+ * unmarked, then "System call usage summary for 32 bit mode:" for i386 and
+ * "... for x32 mode:" for x32), so anything that reads strace's tables
+ * (callgroups suggest among them) reads ours. Times are not measured, so
+ * the time columns are left out rather than filled with zeros. */
 #pragma once
 
 #include "profile.h"

@@ -82,28 +82,29 @@ check_no_grep() {
 	if ! grep -qE -- "$2" "$3"; then ok "$1"; else
 		not_ok "$1"; echo "# a line matches /$2/:"; grep -E -- "$2" "$3" | head -5 | sed 's/^/#   /'; fi
 }
-# Readers of strace -c style tables (as `callgroups trace -o` writes them).
+# Readers of strace -c style tables: callgroups trace's (calls errors
+# syscall, as strace -c -U calls,errors,name) and strace's own (% time ...).
 # count FILE NAME [MODE]: calls of NAME in the table of MODE ("" = the
 # first, native table; "32 bit" or "x32").
 count() {
-	skipping && return
-	awk -v n="$2" -v want="${3:-}" '
+	awk -v n="$2" -v want="${3:-}" 'BEGIN { c = 4 }
 		/^System call usage summary for/ { mode = $0; sub(/^System call usage summary for /, "", mode); sub(/ mode:$/, "", mode); next }
-		mode == want && $NF == n && $1 ~ /^[0-9]/ { print $4; found = 1 }
+		/calls +errors +syscall$/ { c = ($1 == "%") ? 4 : 1; next }
+		mode == want && $NF == n && $1 ~ /^[0-9]/ { print $c; found = 1 }
 		END { if (!found) print 0 }' "$1"
 }
 # rows FILE LEAVE_OUT: every row as "TABLE|name|calls|errors", sorted, to
 # compare two tables; LEAVE_OUT is an ERE alternation of names to skip.
 rows() {
-	skipping && return
-	awk '/^System call usage summary/ { m = $0 }
-	     $1 ~ /^[0-9]/ && $NF != "total" { print m "|" $NF "|" $4 "|" (NF == 6 ? $5 : 0) }' "$1" |
+	awk 'BEGIN { c = 4; nf = 6 } /^System call usage summary/ { m = $0 }
+	     /calls +errors +syscall$/ { c = ($1 == "%") ? 4 : 1; nf = c + 2; next }
+	     $1 ~ /^[0-9]/ && $NF != "total" { print m "|" $NF "|" $c "|" (NF == nf ? $(c + 1) : 0) }' "$1" |
 		grep -vE "\|($2)\|" | sort
 }
 # errcount FILE NAME: errors of NAME.
 errcount() {
-	skipping && return
-	awk -v n="$2" '$NF == n && $1 ~ /^[0-9]/ { print (NF == 6 ? $5 : 0); f = 1 } END { if (!f) print 0 }' "$1"
+	awk -v n="$2" 'BEGIN { c = 4; nf = 6 } /calls +errors +syscall$/ { c = ($1 == "%") ? 4 : 1; nf = c + 2; next }
+		$NF == n && $1 ~ /^[0-9]/ { print (NF == nf ? $(c + 1) : 0); f = 1 } END { if (!f) print 0 }' "$1"
 }
 # wait_for FILE REGEX: up to 10 s for a line to show up.
 wait_for() {

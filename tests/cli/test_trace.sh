@@ -68,7 +68,8 @@ $T --no-report -o "$TMP/cat.txt" -- cat <"$TMP/in" >"$TMP/cat.out" 2>"$TMP/cat.e
 check "data piped through a traced cat unchanged" cmp "$TMP/in" "$TMP/cat.out"
 check_eq "traced cat's stderr only has our notes" "$(grep -vc '^callgroups: ' "$TMP/cat.err")" 0
 $T --no-report -- "$PROGS/trace_exec" >"$TMP/o1" 2>"$TMP/e1"
-check_grep "without -o the table goes to stderr" '^% time +seconds +usecs/call +calls +errors +syscall$' "$TMP/e1"
+check_grep "without -o the table goes to stderr" '^ +calls +errors +syscall$' "$TMP/e1"
+check_no_grep "... without time columns it could only fill with zeros" 'usecs/call' "$TMP/e1"
 check_eq "without -o and --no-report stdout stays empty" "$(wc -c <"$TMP/o1")" 0
 $CG trace -- "$PROGS/trace_exec" >"$TMP/o2" 2>"$TMP/e2"
 check_grep "auto says which backend it used" '^callgroups: using the (bpf|ptrace) backend' "$TMP/e2"
@@ -112,7 +113,7 @@ wait_for "$TMP/term.out" ready
 kill -TERM $cg
 wait $cg
 check_eq "SIGTERM to callgroups reaches the command: 143" "$?" 143
-check_grep "SIGTERM: the -o summary is still written" '^100\.00 .* total$' "$TMP/term.txt"
+check_grep "SIGTERM: the -o summary is still written" '^ +[0-9]+ .* total$' "$TMP/term.txt"
 check_eq "SIGTERM: the command's calls are in it (echo's write)" "$(count "$TMP/term.txt" write)" 1
 # A command that ignores the signal: a second one ends it.
 $T --no-report -o "$TMP/term2.txt" -- sh -c 'trap "" TERM; echo ready; sleep 30; exit 0' \

@@ -57,7 +57,7 @@ check_eq "x32 calls in the x32 table" "$(count "$TMP/x32.txt" getpid x32)" 3
 if [ "$rc" -eq 77 ]; then
 	echo "# x32 is disabled in this kernel (ENOSYS): the calls are traced but fail"
 	check_eq "x32 off in this kernel: ENOSYS counted as errors" \
-		"$(awk '/x32 mode/ { m = 1 } m && $NF == "getpid" { print $5 }' "$TMP/x32.txt")" 3
+		"$(errcount <(awk '/x32 mode/ { m = 1 } m' "$TMP/x32.txt") getpid)" 3
 else
 	check_eq "x32 program exit status" "$rc" 0
 fi
