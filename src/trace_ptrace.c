@@ -51,6 +51,15 @@ struct tracee {
 	bool nr_known;   /* abi/nr hold the call in progress */
 	uint8_t abi;
 	uint16_t nr; /* slot index (x32 bit stripped) */
+	/* Under a seccomp filter other than ours: stepped with PTRACE_SYSCALL,
+	 * whose entry stop comes before seccomp and sees every attempt (see
+	 * "Refused calls" below). */
+	bool entry_mode;
+	bool mode_known; /* entry_mode set from the parent, not to be looked up */
+	/* The call in progress was counted at its entry stop and our filter's
+	 * stop has not come yet: if it ends in an error without that stop, a
+	 * filter before ours refused it. */
+	bool entry_counted;
 };
 
 struct tracer {
@@ -77,6 +86,11 @@ struct tracer {
 
 	uint64_t calls[CG_ABI_COUNT][NR_SLOTS];
 	uint64_t errors[CG_ABI_COUNT][NR_SLOTS];
+	uint64_t refused[CG_ABI_COUNT][NR_SLOTS];
+	/* Slot numbers of seccomp and prctl per ABI (-1: none), to see a task
+	 * install a filter of its own. */
+	int nr_seccomp[CG_ABI_COUNT], nr_prctl[CG_ABI_COUNT];
+	bool told_own_filter; /* the note about it was written */
 	/* Calls that cannot return an error: no exit stop needed for them. */
 	bool cannot_fail[CG_ABI_COUNT][NR_SLOTS];
 };
@@ -166,10 +180,13 @@ static void count_call(struct tracer *t, struct tracee *e, uint32_t arch, uint64
 	}
 }
 
-static void count_error(struct tracer *t, struct tracee *e)
+static void count_error(struct tracer *t, struct tracee *e, bool refused)
 {
-	if (e->nr_known)
+	if (e->nr_known) {
 		t->errors[e->abi][e->nr]++;
+		if (refused)
+			t->refused[e->abi][e->nr]++;
+	}
 	e->nr_known = false;
 }
 
@@ -187,6 +204,9 @@ static void counts_to_profile(struct tracer *t)
 				n = cg_intern(buf);
 			}
 			cg_profile_add(t->p, abi, n, t->calls[abi][nr], t->errors[abi][nr]);
+			if (t->o->refused && t->refused[abi][nr])
+				cg_profile_add(t->o->refused, abi, n, t->refused[abi][nr],
+					       t->refused[abi][nr]);
 		}
 }
 
@@ -200,6 +220,15 @@ static const char *const never_fail[] = {
 	"sync", "brk",
 };
 
+static int slot_of_name(enum cg_abi abi, const char *name)
+{
+	int nr = cg_abi_resolve(abi, name);
+	if (nr < 0)
+		return -1;
+	nr &= ~CG_X32_SYSCALL_BIT;
+	return nr < NR_SLOTS ? nr : -1;
+}
+
 static void init_cannot_fail(struct tracer *t)
 {
 	/* Not x32: a kernel built without it fails every x32 call (ENOSYS). */
@@ -211,13 +240,18 @@ static void init_cannot_fail(struct tracer *t)
 			if (nr >= 0 && nr < NR_SLOTS)
 				t->cannot_fail[abi][nr] = true;
 		}
+	for (int abi = 0; abi < CG_ABI_COUNT; abi++) {
+		t->nr_seccomp[abi] = slot_of_name((enum cg_abi)abi, "seccomp");
+		t->nr_prctl[abi] = slot_of_name((enum cg_abi)abi, "prctl");
+	}
 }
 
 /* ---- stops --------------------------------------------------------------- */
 
 static void resume(struct tracer *t, struct tracee *e, int sig)
 {
-	long req = (t->syscall_mode || e->in_syscall) ? PTRACE_SYSCALL : PTRACE_CONT;
+	long req = (t->syscall_mode || e->in_syscall || e->entry_mode) ? PTRACE_SYSCALL
+								       : PTRACE_CONT;
 	/* ESRCH: killed meanwhile; its exit is reported by the next wait. */
 	ptrace(req, e->tid, 0L, (long)sig);
 }
@@ -237,18 +271,101 @@ static void on_syscall_stop(struct tracer *t, struct tracee *e)
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
 		count_call(t, e, info.arch, info.entry.nr);
 		e->in_syscall = true;
+		/* Our filter's stop follows unless a filter refuses the call. */
+		e->entry_counted = t->command;
 	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
-		if (info.exit.is_error && t->o->count_errors)
-			count_error(t, e);
+		bool refused = info.exit.is_error && e->entry_counted;
+		if (info.exit.is_error && (t->o->count_errors || refused))
+			count_error(t, e, refused);
 		e->nr_known = false;
 		e->in_syscall = false;
+		e->entry_counted = false;
 	}
 	resume(t, e, 0);
+}
+
+/* ---- refused calls --------------------------------------------------------
+ *
+ * A seccomp filter other than ours that answers a call with an errno (or
+ * SIGSYS, or a supervisor's answer) outranks our SECCOMP_RET_TRACE: the call
+ * never stops at our filter. Such a filter is there when we run under one
+ * ourselves (a container's: the command inherits it), or when a task of the
+ * command installs one (as `callgroups run` does before its exec). Tasks
+ * under one are stepped with PTRACE_SYSCALL: the entry stop comes before
+ * seccomp and counts every attempt; our filter's stop that follows says the
+ * call passed every filter; an error at the exit stop without it is a
+ * refusal. Three stops for a call that passes (entry, ours, exit), two for
+ * a refused one; tasks without such a filter keep their one or two. */
+
+/* True when tid runs under a filter besides the one we gave the command
+ * (seen from its first stop, before it runs). */
+static bool under_other_filter(pid_t tid)
+{
+	return cg_trace_seccomp_filters(tid) > 1;
+}
+
+/* Whether the call at this seccomp stop installs a filter for the calling
+ * thread (and with TSYNC for its whole thread group). */
+static bool installs_filter(const struct tracer *t, const struct tracee *e,
+			    const struct __ptrace_syscall_info *info, bool *tsync)
+{
+	*tsync = false;
+	if (!e->nr_known)
+		return false;
+	const uint64_t *a = info->seccomp.args;
+	if (e->nr == t->nr_seccomp[e->abi] && a[0] == SECCOMP_SET_MODE_FILTER) {
+		*tsync = (a[1] & SECCOMP_FILTER_FLAG_TSYNC) != 0;
+		return true;
+	}
+	return e->nr == t->nr_prctl[e->abi] && a[0] == PR_SET_SECCOMP &&
+	       a[1] == SECCOMP_MODE_FILTER;
+}
+
+/* Moves the other threads of e's thread group to entry stops: each is
+ * interrupted and resumed with PTRACE_SYSCALL. A thread that makes a call
+ * the new filter refuses before its interrupt stop is not seen. */
+static void other_threads_to_entry_mode(struct tracer *t, const struct tracee *e)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)e->tid);
+	DIR *d = opendir(path);
+	if (!d)
+		return;
+	for (struct dirent *de; (de = readdir(d));) {
+		pid_t tid = (pid_t)atoi(de->d_name);
+		struct tracee *o = tid > 0 && tid != e->tid ? tracee_find(t, tid) : NULL;
+		if (o && !o->entry_mode) {
+			o->entry_mode = o->mode_known = true;
+			ptrace(PTRACE_INTERRUPT, tid, 0L, 0L);
+		}
+	}
+	closedir(d);
+}
+
+static void to_entry_mode(struct tracer *t, struct tracee *e, bool tsync)
+{
+	if (!e->entry_mode && t->o->warn && !t->told_own_filter) {
+		fprintf(t->o->warn,
+			"callgroups: process %d installs a seccomp filter: using syscall-entry "
+			"stops for it from now on so calls its filter refuses are counted\n",
+			(int)e->tid);
+		t->told_own_filter = true;
+	}
+	e->entry_mode = e->mode_known = true;
+	if (tsync)
+		other_threads_to_entry_mode(t, e);
 }
 
 static void on_seccomp_stop(struct tracer *t, struct tracee *e)
 {
 	struct __ptrace_syscall_info info;
+	if (e->entry_counted) {
+		/* Counted at its entry stop; it passed every filter. */
+		e->entry_counted = false;
+		resume(t, e, 0);
+		return;
+	}
+	bool tsync;
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof(info), &info) > 0 &&
 	    info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
 		count_call(t, e, info.arch, info.seccomp.nr);
@@ -256,6 +373,10 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *e)
 		 * and for calls that can fail. */
 		e->in_syscall = t->o->count_errors &&
 				!(e->nr_known && t->cannot_fail[e->abi][e->nr]);
+		/* The new filter is not there yet: from the next call on, the
+		 * task is stepped from entry stops. */
+		if (installs_filter(t, e, &info, &tsync))
+			to_entry_mode(t, e, tsync);
 	}
 	resume(t, e, 0);
 }
@@ -307,7 +428,12 @@ static void on_stop(struct tracer *t, pid_t tid, int status)
 	case PTRACE_EVENT_CLONE: {
 		unsigned long child = 0;
 		if (ptrace(PTRACE_GETEVENTMSG, tid, 0L, &child) == 0 && child > 0) {
-			tracee_add(t, (pid_t)child);
+			struct tracee *c = tracee_add(t, (pid_t)child);
+			if (!c->started) {
+				/* Filters are inherited, and it has not run yet. */
+				c->entry_mode = tracee_find(t, tid)->entry_mode;
+				c->mode_known = true;
+			}
 			e = tracee_find(t, tid); /* the table may have grown */
 		}
 		resume(t, e, 0);
@@ -319,6 +445,8 @@ static void on_stop(struct tracer *t, pid_t tid, int status)
 	case PTRACE_EVENT_STOP:
 		if (!e->started) {
 			e->started = true; /* a new task's first stop */
+			if (t->command && !e->mode_known)
+				e->entry_mode = under_other_filter(tid);
 			resume(t, e, 0);
 		} else if (is_stopping_signal(sig)) {
 			ptrace(PTRACE_LISTEN, tid, 0L, 0L); /* group-stop */
@@ -492,6 +620,13 @@ static int start_command(struct tracer *t, const char *path, struct cg_error *e)
 	}
 	struct tracee *te = tracee_add(t, pid);
 	te->started = true;
+	/* Our filters are the command's: under one, so is the command. */
+	te->entry_mode = cg_trace_seccomp_filters(0) > 0;
+	te->mode_known = true;
+	if (te->entry_mode && t->o->warn)
+		fprintf(t->o->warn,
+			"callgroups: the command runs under a seccomp filter it inherited: "
+			"using syscall-entry stops so refused calls are counted\n");
 	t->main_pid = pid;
 	r = cg_spawn_release(&t->spawn);
 	if (r < 0) {
@@ -800,6 +935,16 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
 				"traced with two stops per call (no seccomp filter can be "
 				"added to them), children they fork later too\n",
 				r->tasks, r->tasks == 1 ? "" : "s");
+		for (size_t i = 0; o->warn && i < n; i++)
+			if (cg_trace_seccomp_filters(pids[i]) > 0) {
+				fprintf(o->warn,
+					"callgroups: process %d runs under a seccomp filter: "
+					"calls it refuses are counted at their entry stops "
+					"(as calls with errors when errors are counted), but "
+					"not marked as refused\n",
+					(int)pids[i]);
+				break;
+			}
 	}
 	run_loop(t);
 	if (cg_trace_stop_count() != t->base_requests)
