@@ -210,7 +210,7 @@ static void tell_outcome(const struct trace_args *a, const struct cg_trace_resul
 /* The table to -o FILE, else to stderr as strace -c does. */
 static void write_table(const struct trace_args *a, const struct cg_profile *p)
 {
-	_cleanup_free_ char *text = cg_summary_format(p);
+	_cleanup_free_ char *text = cg_summary_format_refused(p, a->o.refused);
 	if (a->output) {
 		struct cg_error e = { 0 };
 		if (cg_write_file_atomic(a->output, text, strlen(text), &e) < 0)
@@ -264,6 +264,8 @@ int cmd_trace(int argc, char **argv)
 	}
 
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+	a.o.refused = refused;
 	struct cg_trace_result r = { 0 };
 	char why[512] = "";
 	cg_trace_handle_signals();
