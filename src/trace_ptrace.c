@@ -9,8 +9,9 @@
  *
  * Stops and what they mean with PTRACE_SEIZE:
  *  - PTRACE_EVENT_SECCOMP: a call of a command started under our filter;
- *  - SIGTRAP|0x80: syscall entry or exit (PTRACE_SYSCALL, or the exit stop
- *    asked for after a seccomp stop when errors are counted);
+ *  - SIGTRAP|0x80: syscall entry or exit (PTRACE_SYSCALL: live processes,
+ *    tasks under another seccomp filter; or the exit stop asked for after a
+ *    seccomp stop when errors are counted);
  *  - PTRACE_EVENT_FORK/VFORK/CLONE/EXEC: bookkeeping; a new task starts
  *    with a PTRACE_EVENT_STOP of its own;
  *  - PTRACE_EVENT_STOP with a stopping signal: group-stop, left with
