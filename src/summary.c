@@ -74,7 +74,9 @@ static void put_refused(FILE *f, const struct cg_profile *refused, enum cg_abi a
 	fputs("# refused by an inherited seccomp filter", f);
 	if (abi != cg_abi_native())
 		fprintf(f, " (%s mode)",
-			abi == CG_ABI_I386 ? "32 bit" : abi == CG_ABI_X32 ? "x32" : "64 bit");
+			abi == CG_ABI_I386  ? "32 bit"
+			: abi == CG_ABI_X32 ? "x32"
+					    : "64 bit");
 	for (size_t i = 0; i < k; i++)
 		fprintf(f, "%s %s %" PRIu64, i ? "," : ":", cg_name_str(rows[i]->name),
 			rows[i]->calls);

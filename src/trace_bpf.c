@@ -436,8 +436,8 @@ static cg_name syscall_name(enum cg_abi abi, long nr)
 	return cg_intern(buf);
 }
 
-static void add_counts(struct cg_profile *p, struct cg_profile *refused, enum cg_abi abi,
-		       long nr, const struct cg_bpf_count *c)
+static void add_counts(struct cg_profile *p, struct cg_profile *refused, enum cg_abi abi, long nr,
+		       const struct cg_bpf_count *c)
 {
 	uint64_t calls = c->calls, errors = c->errors;
 	/* A call that was under way when tracing began, and failed after, has
@@ -483,7 +483,7 @@ static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_prof
 		} else {
 			cpu = v;
 		}
-		struct cg_bpf_count sum = { 0 };
+		struct cg_bpf_count sum = {0};
 		for (int c = 0; c < ncpu; c++) {
 			sum.calls += cpu[c].calls;
 			sum.errors += cpu[c].errors;
@@ -672,6 +672,7 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 	if (o->argv && (ret = cg_trace_find_command(o, &path, r)) < 0)
 		return ret;
 	s->bss->scope = o->cgroup ? CG_BPF_SCOPE_CGROUP : CG_BPF_SCOPE_PIDS;
+	s->bss->all_seen = o->argv != NULL;
 	if (o->cgroup && (ret = set_cgroup(s, o->cgroup, &tasks, &r->error)) < 0)
 		return ret;
 	if (o->cgroup && tasks == 0 && o->warn)
@@ -686,8 +687,9 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 	if (o->argv) {
 		tasks = 1;
 		if (o->warn && cg_trace_seccomp_filters(0) > 0)
-			fprintf(o->warn, "callgroups: the command runs under a seccomp filter it "
-					 "inherited: refused calls are counted at their sys_exit\n");
+			fprintf(o->warn,
+				"callgroups: the command runs under a seccomp filter it "
+				"inherited: refused calls are counted at their sys_exit\n");
 		r->stop_signal =
 		    wait_command(s, sp.pid, base, &r->exit_status, o->warn, o->argv[0]);
 		/* wait_command() reaped it: its failure report is there to read. */

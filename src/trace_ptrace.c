@@ -61,6 +61,12 @@ struct tracee {
 	 * stop has not come yet: if it ends in an error without that stop, a
 	 * filter before ours refused it. */
 	bool entry_counted;
+	/* While another thread installs a filter for the thread group (see
+	 * t->installer): interrupted, its stop not seen yet (awaited); to be
+	 * kept stopped at its next resume (park); kept stopped, to be resumed
+	 * with park_sig (parked). */
+	bool awaited, park, parked;
+	int park_sig;
 };
 
 struct tracer {
@@ -92,6 +98,14 @@ struct tracer {
 	 * install a filter of its own. */
 	int nr_seccomp[CG_ABI_COUNT], nr_prctl[CG_ABI_COUNT];
 	bool told_own_filter; /* the note about it was written */
+	/* A task installing a filter for its whole thread group (TSYNC), from
+	 * its seccomp stop to its exit stop. It is held at the seccomp stop
+	 * until the other threads stopped (awaiting of them), which stay
+	 * stopped until the exit stop: none of them makes a call while the
+	 * filters change, whose refusal we could not tell. */
+	pid_t installer;
+	bool installer_held;
+	unsigned awaiting;
 	/* Calls that cannot return an error: no exit stop needed for them. */
 	bool cannot_fail[CG_ABI_COUNT][NR_SLOTS];
 };
@@ -251,8 +265,13 @@ static void init_cannot_fail(struct tracer *t)
 
 static void resume(struct tracer *t, struct tracee *e, int sig)
 {
-	long req = (t->syscall_mode || e->in_syscall || e->entry_mode) ? PTRACE_SYSCALL
-								       : PTRACE_CONT;
+	if (e->park && t->installer) {
+		e->parked = true;
+		e->park_sig = sig;
+		return;
+	}
+	long req =
+	    (t->syscall_mode || e->in_syscall || e->entry_mode) ? PTRACE_SYSCALL : PTRACE_CONT;
 	/* ESRCH: killed meanwhile; its exit is reported by the next wait. */
 	ptrace(req, e->tid, 0L, (long)sig);
 }
@@ -296,7 +315,15 @@ static void on_syscall_stop(struct tracer *t, struct tracee *e)
  * seccomp and counts every attempt; our filter's stop that follows says the
  * call passed every filter; an error at the exit stop without it is a
  * refusal. Three stops for a call that passes (entry, ours, exit), two for
- * a refused one; tasks without such a filter keep their one or two. */
+ * a refused one; tasks without such a filter keep their one or two.
+ *
+ * A filter installed with SECCOMP_FILTER_FLAG_TSYNC reaches every thread of
+ * the group at once. The installer is held at its seccomp stop until the
+ * other threads have stopped, and they stay stopped until its exit stop:
+ * none makes a call while the filters change. A thread caught at our
+ * filter's stop is let go to its next stop first, as leaving that stop
+ * runs the filters again (which may then refuse a call we counted as
+ * passed). */
 
 /* True when tid runs under a filter besides the one we gave the command
  * (seen from its first stop, before it runs). */
@@ -323,24 +350,62 @@ static bool installs_filter(const struct tracer *t, const struct tracee *e,
 }
 
 /* Moves the other threads of e's thread group to entry stops: each is
- * interrupted and resumed with PTRACE_SYSCALL. A thread that makes a call
- * the new filter refuses before its interrupt stop is not seen. */
-static void other_threads_to_entry_mode(struct tracer *t, const struct tracee *e)
+ * interrupted, and resumed with PTRACE_SYSCALL; returns how many stops are
+ * awaited. */
+static unsigned other_threads_to_entry_mode(struct tracer *t, const struct tracee *e)
 {
+	unsigned n = 0;
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)e->tid);
 	DIR *d = opendir(path);
 	if (!d)
-		return;
+		return 0;
 	for (struct dirent *de; (de = readdir(d));) {
 		pid_t tid = (pid_t)atoi(de->d_name);
 		struct tracee *o = tid > 0 && tid != e->tid ? tracee_find(t, tid) : NULL;
-		if (o && !o->entry_mode) {
-			o->entry_mode = o->mode_known = true;
-			ptrace(PTRACE_INTERRUPT, tid, 0L, 0L);
+		if (!o || o->entry_mode)
+			continue;
+		o->entry_mode = o->mode_known = true;
+		/* One not started yet stops first anyway. */
+		if (o->started && !o->awaited && ptrace(PTRACE_INTERRUPT, tid, 0L, 0L) == 0) {
+			o->awaited = true;
+			n++;
 		}
 	}
 	closedir(d);
+	return n;
+}
+
+/* A stop or the end of an awaited thread: it stays stopped, and the
+ * installer goes on after the last one. */
+static void awaited_stopped(struct tracer *t, struct tracee *e)
+{
+	e->awaited = false;
+	e->park = true;
+	if (--t->awaiting > 0 || !t->installer_held)
+		return;
+	t->installer_held = false;
+	struct tracee *h = tracee_find(t, t->installer);
+	if (h)
+		resume(t, h, 0);
+}
+
+/* The install is over (the installer's exit stop, or its end): the
+ * threads kept stopped go on, under entry stops. */
+static void install_done(struct tracer *t)
+{
+	t->installer = 0;
+	t->installer_held = false;
+	t->awaiting = 0;
+	for (size_t i = 0; i < t->cap; i++) {
+		struct tracee *e = &t->tab[i];
+		if (!e->tid)
+			continue;
+		bool parked = e->parked;
+		e->awaited = e->park = e->parked = false;
+		if (parked)
+			resume(t, e, e->park_sig);
+	}
 }
 
 static void to_entry_mode(struct tracer *t, struct tracee *e, bool tsync)
@@ -353,8 +418,11 @@ static void to_entry_mode(struct tracer *t, struct tracee *e, bool tsync)
 		t->told_own_filter = true;
 	}
 	e->entry_mode = e->mode_known = true;
-	if (tsync)
-		other_threads_to_entry_mode(t, e);
+	if (tsync && !t->installer) {
+		t->installer = e->tid;
+		t->awaiting = other_threads_to_entry_mode(t, e);
+		t->installer_held = t->awaiting > 0;
+	}
 }
 
 static void on_seccomp_stop(struct tracer *t, struct tracee *e)
@@ -376,8 +444,11 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *e)
 				!(e->nr_known && t->cannot_fail[e->abi][e->nr]);
 		/* The new filter is not there yet: from the next call on, the
 		 * task is stepped from entry stops. */
-		if (installs_filter(t, e, &info, &tsync))
+		if (installs_filter(t, e, &info, &tsync)) {
 			to_entry_mode(t, e, tsync);
+			if (t->installer == e->tid && t->installer_held)
+				return; /* resumed by awaited_stopped() */
+		}
 	}
 	resume(t, e, 0);
 }
@@ -409,6 +480,16 @@ static void on_stop(struct tracer *t, pid_t tid, int status)
 	int sig = WSTOPSIG(status);
 	int event = (unsigned)status >> 16;
 
+	/* Not at our filter's stop: when a task leaves that stop the kernel
+	 * runs the filters again (the tracer may have changed the call), and
+	 * the new one must not be there yet; its next stop will do. */
+	if (e->awaited && event != PTRACE_EVENT_SECCOMP)
+		awaited_stopped(t, e);
+	if (tid == t->installer && sig == (SIGTRAP | 0x80) && !t->installer_held) {
+		on_syscall_stop(t, e); /* the install's exit stop */
+		install_done(t);
+		return;
+	}
 	if (sig == (SIGTRAP | 0x80)) {
 		e->started = true;
 		on_syscall_stop(t, e);
@@ -446,8 +527,11 @@ static void on_stop(struct tracer *t, pid_t tid, int status)
 	case PTRACE_EVENT_STOP:
 		if (!e->started) {
 			e->started = true; /* a new task's first stop */
+			/* While a thread group is being moved to entry stops, a
+			 * new thread may be one of it: entry stops count exactly
+			 * in any case, only at a higher cost. */
 			if (t->command && !e->mode_known)
-				e->entry_mode = under_other_filter(tid);
+				e->entry_mode = t->installer || under_other_filter(tid);
 			resume(t, e, 0);
 		} else if (is_stopping_signal(sig)) {
 			ptrace(PTRACE_LISTEN, tid, 0L, 0L); /* group-stop */
@@ -465,6 +549,11 @@ static void on_exit_status(struct tracer *t, pid_t tid, int status)
 {
 	if (t->command && tid == t->main_pid)
 		t->r->exit_status = cg_spawn_exit_code(status);
+	struct tracee *e = tracee_find(t, tid);
+	if (e && e->awaited)
+		awaited_stopped(t, e);
+	if (tid == t->installer)
+		install_done(t);
 	tracee_remove(t, tid);
 }
 

@@ -30,6 +30,10 @@ __u32 scope;
 /* Set by the loader: count failed calls (else only refused ones, which
  * are calls the entry program cannot see). */
 __u32 count_errors;
+/* Set by the loader for a command: every traced task started under
+ * tracing, so a failed call without an entry is a refused one even in a
+ * task not seen entering a call yet (one a TSYNC filter reached). */
+__u32 all_seen;
 
 /* Bit tgid set: that thread group is traced. Written by user space (the
  * start set) and by the fork/exit programs. */
@@ -231,7 +235,7 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	 * call under way when tracing began: counted alike, marked only when
 	 * it is sure. */
 	if (!was_entered)
-		count(t, (int)regs->orig_ax, seen ? CG_REFUSED : CG_UNSEEN);
+		count(t, (int)regs->orig_ax, seen || all_seen ? CG_REFUSED : CG_UNSEEN);
 	else if (count_errors)
 		count(t, (int)regs->orig_ax, CG_ERROR);
 	return 0;

@@ -389,5 +389,15 @@ if command -v strace >/dev/null; then
 else
 	skip "refused calls: strace is not installed"
 fi
+# A filter for the whole thread group (TSYNC) installed while another thread
+# calls getppid: exactly 6 of its calls are refused, whatever the timing.
+for ne in "" --no-errors; do
+	check_status "refused by a TSYNC filter (${ne:-errors counted}): exit 0" 0 \
+		$T $ne --no-report -o "$TMP/ts.txt" -- "$PROGS/tsync_refuse"
+	check_eq "refused by a TSYNC filter (${ne:-errors counted}): 6 getppid errors" \
+		"$(errcount "$TMP/ts.txt" getppid)" 6
+	check_grep "refused by a TSYNC filter (${ne:-errors counted}): marked" \
+		'^# refused by an inherited seccomp filter: getppid 6$' "$TMP/ts.txt"
+done
 
 done_testing

@@ -355,6 +355,27 @@ static void test_refused_by_other_filter(void **state)
 	}
 }
 
+/* One thread installs a filter for the whole thread group (TSYNC) while
+ * another keeps calling getppid: the other thread is stopped before the
+ * filters change and stepped from entry stops after, so each of the 6
+ * refused calls is counted and marked, whatever the timing. */
+static void test_refused_tsync(void **state)
+{
+	(void)state;
+	char *argv[] = { (char *)progpath("tsync_refuse"), NULL };
+	for (int round = 0; round < 6; round++) {
+		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+		struct cg_trace_opts o = { .argv = argv, .count_errors = round % 2,
+					   .refused = refused };
+		struct cg_trace_result r = { 0 };
+		assert_int_equal(cg_trace_ptrace(&o, p, &r), 0);
+		assert_int_equal(r.exit_status, 0);
+		assert_int_equal(errors(p, CG_ABI_X86_64, "getppid"), 6);
+		assert_int_equal(calls(refused, CG_ABI_X86_64, "getppid"), 6);
+	}
+}
+
 /* Without a filter of its own nothing is refused: the same program then
  * fails (exit 1), its calls succeed, and refused stays empty. */
 static void test_nothing_refused(void **state)
@@ -485,6 +506,7 @@ int main(void)
 		cmocka_unit_test(test_summary_reads_back),
 		cmocka_unit_test(test_same_as_strace),
 		cmocka_unit_test(test_refused_by_other_filter),
+		cmocka_unit_test(test_refused_tsync),
 		cmocka_unit_test(test_nothing_refused),
 		cmocka_unit_test(test_summary_refused_line),
 	};
