@@ -48,7 +48,7 @@ $(if $(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo yes),,\
   $(error $(1) not found by pkg-config: install the Debian package $(2) (or run 'make deps' as root)))
 endef
 
-NEEDS_LIBS := $(filter-out deps clean distclean help,$(or $(MAKECMDGOALS),all))
+NEEDS_LIBS := $(filter-out deps clean distclean help format,$(or $(MAKECMDGOALS),all))
 ifneq ($(NEEDS_LIBS),)
 $(call need_pkg,libseccomp,libseccomp-dev)
 $(call need_pkg,json-c,libjson-c-dev)
@@ -67,7 +67,7 @@ TABLES   := $(sort $(wildcard data/v*.txt))
 RULEBOOK := data/rulebook.txt
 
 .PHONY: all deps check check-unit check-cli demo install uninstall clean fuzz fuzz-smoke \
-        lint help progs
+        lint format help progs
 all: $(BIN)
 
 help:
@@ -76,6 +76,7 @@ help:
 	@echo "make check      build and run all tests (SANITIZE=1 for ASan+UBSan)"
 	@echo "make fuzz-smoke run each fuzz target briefly"
 	@echo "make deps       install the Debian packages needed (as root)"
+	@echo "make lint       clang-format check and cppcheck; make format rewrites"
 	@echo "make install    install into \$$(DESTDIR)\$$(PREFIX)"
 
 deps:
@@ -207,7 +208,18 @@ uninstall:
 
 # The BPF program (src/bpf/) is C for another target: clang -target bpf
 # checks it when it is built.
+# Every C file of ours follows the committed .clang-format: `make format`
+# rewrites them, `make lint` fails on any difference.
+FORMAT_SRCS = $(sort $(wildcard src/*.[ch] src/cli/*.[ch] src/bpf/trace.bpf.c src/bpf/*shared.h \
+                tools/*.c tests/unit/*.[ch] tests/progs/*.c tests/progs/m32/*.c \
+                tests/e2e/progs/*.c fuzz/*.c bench/*.c))
+CLANG_FORMAT ?= clang-format
+
+format:
+	$(CLANG_FORMAT) -i $(FORMAT_SRCS)
+
 lint:
+	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --std=c11 -D_GNU_SOURCE -D__x86_64__ -Isrc -I$(BUILD)/gen --suppress=missingIncludeSystem \
 	  --inline-suppr $(LIB_SRCS) $(CLI_SRCS) tools/gen-groups.c tools/gen-families.c

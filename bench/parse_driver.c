@@ -50,7 +50,8 @@ int main(int argc, char **argv)
 			struct cg_error e = {0};
 			if (cg_input_read(argv[i], &o, p, &s, &e) < 0) {
 				char buf[1024];
-				fprintf(stderr, "parse_driver: %s\n", cg_error_format(&e, buf, sizeof buf));
+				fprintf(stderr, "parse_driver: %s\n",
+					cg_error_format(&e, buf, sizeof buf));
 				return 1;
 			}
 		}

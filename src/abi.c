@@ -30,9 +30,8 @@ int cg_abi_from_name(const char *name, enum cg_abi *out)
 		const char *s;
 		enum cg_abi abi;
 	} alias[] = {
-		{"x86-64", CG_ABI_X86_64}, {"x86_64", CG_ABI_X86_64},
-		{"amd64", CG_ABI_X86_64},  {"x86", CG_ABI_I386},
-		{"i386", CG_ABI_I386},     {"i686", CG_ABI_I386},
+		{"x86-64", CG_ABI_X86_64}, {"x86_64", CG_ABI_X86_64}, {"amd64", CG_ABI_X86_64},
+		{"x86", CG_ABI_I386},	   {"i386", CG_ABI_I386},     {"i686", CG_ABI_I386},
 		{"x32", CG_ABI_X32},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(alias); i++)
@@ -43,9 +42,15 @@ int cg_abi_from_name(const char *name, enum cg_abi *out)
 	return -EINVAL;
 }
 
-uint32_t cg_abi_scmp_arch(enum cg_abi abi) { return abis[abi].scmp; }
+uint32_t cg_abi_scmp_arch(enum cg_abi abi)
+{
+	return abis[abi].scmp;
+}
 
-uint32_t cg_abi_audit_arch(enum cg_abi abi) { return abis[abi].audit; }
+uint32_t cg_abi_audit_arch(enum cg_abi abi)
+{
+	return abis[abi].audit;
+}
 
 int cg_abi_from_audit(uint32_t audit_arch, long nr, enum cg_abi *out)
 {
@@ -133,9 +138,9 @@ bool cg_syscall_on_abi(enum cg_abi abi, const char *name)
  * the x86 family (systemd 257, man systemd.exec): valid in a unit, without
  * effect on an x86 machine, so no typo. */
 static const char *const foreign_archs[] = {
-    "arm",     "arm64",	    "loongarch64",   "mips",   "mips64",   "mips64-n32",
-    "mips-le", "mips64-le", "mips64-le-n32", "parisc", "parisc64", "ppc",
-    "ppc64",   "ppc64-le",  "riscv64",	     "s390",   "s390x",
+	"arm",	   "arm64",	"loongarch64",	 "mips",   "mips64",   "mips64-n32",
+	"mips-le", "mips64-le", "mips64-le-n32", "parisc", "parisc64", "ppc",
+	"ppc64",   "ppc64-le",	"riscv64",	 "s390",   "s390x",
 };
 
 /* Why w is not an architecture systemd knows: a spelling of another tool
@@ -199,10 +204,10 @@ int cg_archs_add(struct cg_archs *a, const char *value, struct cg_error *e)
 			for (i = 0; i < ELEMENTSOF(foreign_archs); i++)
 				if (strcmp(w, foreign_archs[i]) == 0) {
 					cg_error_set(
-					    e, NULL, 0,
-					    "architecture %s is not of the x86 family this "
-					    "tool knows (native, x86-64, x86, x32)",
-					    w);
+						e, NULL, 0,
+						"architecture %s is not of the x86 family this "
+						"tool knows (native, x86-64, x86, x32)",
+						w);
 					return -EOPNOTSUPP;
 				}
 			arch_typo(w, e);
@@ -215,7 +220,10 @@ int cg_archs_add(struct cg_archs *a, const char *value, struct cg_error *e)
 	return 0;
 }
 
-bool cg_archs_set(const struct cg_archs *a) { return a->native || a->mask; }
+bool cg_archs_set(const struct cg_archs *a)
+{
+	return a->native || a->mask;
+}
 
 unsigned cg_archs_mask(const struct cg_archs *a)
 {
@@ -232,6 +240,7 @@ const char *cg_archs_format(const struct cg_archs *a, char *buf, size_t len)
 		o += (size_t)snprintf(buf + o, len - o, "native");
 	for (int i = 0; i < CG_ABI_COUNT && o < len; i++)
 		if (a->mask & (1u << i))
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "", cg_abi_name(i));
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? " " : "",
+					      cg_abi_name(i));
 	return buf;
 }

@@ -162,7 +162,8 @@ int cg_analyze_exposure(const struct cg_unit_settings *u, char *const *fix_lines
 	if (out->before < 0) {
 		cg_error_set(e, "", 0,
 			     ANALYZE " security --offline=true %s printed no overall exposure "
-			     "(exit %d)", name, code);
+				     "(exit %d)",
+			     name, code);
 		return code == 127 ? -ENOENT : -EIO;
 	}
 	if (!nfix)

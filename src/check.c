@@ -131,7 +131,7 @@ static int replay(const struct cg_unit_settings *u, const struct cg_table *t,
 		state[k] = true;
 		last[k] = -1;
 	}
-	ssize_t first = -1; /* the line that fixed the mode */
+	ssize_t first = -1;				   /* the line that fixed the mode */
 	_cleanup_set_ struct cg_set *named = cg_set_new(); /* calls allow lines name */
 	int ret = 0;
 	for (size_t i = 0; i < u->nfilter; i++) {
@@ -139,16 +139,18 @@ static int replay(const struct cg_unit_settings *u, const struct cg_table *t,
 		_cleanup_free_ char *where = where_of(l);
 		bool inv = line_inverted(l->value), empty = line_empty(l->value);
 		if (!empty && f.active && !f.allow_list && !inv)
-			add_pitfall(r, CG_PITFALL_MODE, where,
-				    xasprintf("'%s' has no '~', but the deny-list started at %s:%u "
-					      "fixed the mode: this line takes its calls out of the "
-					      "deny-list, it does not make an allow-list (an empty "
-					      "SystemCallFilter= line first would start over)",
-					      l->value, u->filter[first].file, u->filter[first].line));
+			add_pitfall(
+				r, CG_PITFALL_MODE, where,
+				xasprintf("'%s' has no '~', but the deny-list started at %s:%u "
+					  "fixed the mode: this line takes its calls out of the "
+					  "deny-list, it does not make an allow-list (an empty "
+					  "SystemCallFilter= line first would start over)",
+					  l->value, u->filter[first].file, u->filter[first].line));
 		if (!empty && !inv && strchr(l->value, ':'))
 			add_pitfall(r, CG_PITFALL_ALLOW_ERRNO, where,
 				    xasprintf("'%s': an allow-listed entry cannot take ':ERRNO'; "
-					      "systemd ignores such entries", l->value));
+					      "systemd ignores such entries",
+					      l->value));
 		_cleanup_set_ struct cg_set *before = cg_set_dup(f.set);
 		bool was_allow = f.active && f.allow_list;
 		size_t nw = f.nwarnings;
@@ -174,15 +176,17 @@ static int replay(const struct cg_unit_settings *u, const struct cg_table *t,
 				_cleanup_set_ struct cg_set *expl = cg_set_dup(before);
 				cg_set_intersect(expl, named);
 				_cleanup_free_ char *elist = name_list(expl, 12);
-				add_pitfall(r, CG_PITFALL_TAKEN_BACK, where,
-					    xasprintf("'%s' takes back %zu call%s that earlier lines "
-						      "allowed: %s%s%s%s",
-						      l->value, cg_set_size(before),
-						      cg_set_size(before) == 1 ? "" : "s", list,
-						      cg_set_empty(expl) ? "" : " (among them, named "
-										"explicitly: ",
-						      cg_set_empty(expl) ? "" : elist,
-						      cg_set_empty(expl) ? "" : ")"));
+				add_pitfall(
+					r, CG_PITFALL_TAKEN_BACK, where,
+					xasprintf("'%s' takes back %zu call%s that earlier lines "
+						  "allowed: %s%s%s%s",
+						  l->value, cg_set_size(before),
+						  cg_set_size(before) == 1 ? "" : "s", list,
+						  cg_set_empty(expl) ? ""
+								     : " (among them, named "
+								       "explicitly: ",
+						  cg_set_empty(expl) ? "" : elist,
+						  cg_set_empty(expl) ? "" : ")"));
 			}
 		}
 		for (size_t k = 0; k < nnames; k++) {
@@ -237,8 +241,8 @@ static int find_denials(const struct cg_unit_settings *u, const struct cg_table 
 			d.fix = cg_abi_name(pe->abi);
 			*out = xrealloc(*out, (*nout + 1) * sizeof **out);
 			(*out)[(*nout)++] = d;
-			d = (struct cg_check_denial){.abi = pe->abi, .name = pe->name,
-						     .calls = pe->calls};
+			d = (struct cg_check_denial){
+				.abi = pe->abi, .name = pe->name, .calls = pe->calls};
 		}
 		if (!cg_filter_allows(f, pe->name)) {
 			int err = cg_filter_entry_errno(f, pe->name);
@@ -279,15 +283,15 @@ void cg_check_apply_fix(const struct cg_unit_settings *u, const struct cg_check_
 		const char *eq = strchr(r->fix_lines[i], '=');
 		if (!eq)
 			continue;
-		_cleanup_free_ char *key = xstrndup(r->fix_lines[i], (size_t)(eq - r->fix_lines[i]));
+		_cleanup_free_ char *key =
+			xstrndup(r->fix_lines[i], (size_t)(eq - r->fix_lines[i]));
 		(void)cg_unit_add_setting(out, key, eq + 1, "fix", (unsigned)i + 1, NULL);
 	}
 }
 
 /* Picks the fix of every denial by the rulebook (cg_fix_for()) and writes
  * the lines: the groups in the order first picked, then the calls. */
-static void make_fix(const struct cg_table *t, const struct cg_filter *f,
-		     struct cg_check_result *r)
+static void make_fix(const struct cg_table *t, const struct cg_filter *f, struct cg_check_result *r)
 {
 	_cleanup_free_ char *filter_line = NULL, *arch_line = NULL;
 	unsigned arch_added = 0;
@@ -321,16 +325,16 @@ static void make_fix(const struct cg_table *t, const struct cg_filter *f,
 			groups[ngroups++] = d->fix;
 	}
 	for (size_t g = 0; g < ngroups; g++) {
-		char *l = xasprintf("%s%s%s", filter_line ? filter_line : "", filter_line ? " " : "",
-				    groups[g]);
+		char *l = xasprintf("%s%s%s", filter_line ? filter_line : "",
+				    filter_line ? " " : "", groups[g]);
 		free(filter_line);
 		filter_line = l;
 	}
 	const char **v;
 	size_t nv = cg_set_sorted(names, &v);
 	for (size_t k = 0; k < nv; k++) {
-		char *l = xasprintf("%s%s%s", filter_line ? filter_line : "", filter_line ? " " : "",
-				    v[k]);
+		char *l = xasprintf("%s%s%s", filter_line ? filter_line : "",
+				    filter_line ? " " : "", v[k]);
 		free(filter_line);
 		filter_line = l;
 	}
@@ -349,7 +353,8 @@ static void explain(const struct cg_unit_settings *u, const struct cg_filter *f,
 		snprintf(d->why, sizeof d->why,
 			 "%s calls are not allowed by SystemCallArchitectures=%s%s%s",
 			 cg_abi_name(d->abi), cg_archs_format(&u->archs, buf, sizeof buf),
-			 u->archs_src.file ? " at " : "", u->archs_src.file ? u->archs_src.file : "");
+			 u->archs_src.file ? " at " : "",
+			 u->archs_src.file ? u->archs_src.file : "");
 		return;
 	}
 	if (last < 0) {
@@ -369,8 +374,8 @@ static void explain(const struct cg_unit_settings *u, const struct cg_filter *f,
 		snprintf(d->why, sizeof d->why, "not in the allow-list started by '%s' (%s:%u)",
 			 l->value, l->file, l->line);
 	else
-		snprintf(d->why, sizeof d->why, "in the deny-list: '%s' (%s:%u)", l->value,
-			 l->file, l->line);
+		snprintf(d->why, sizeof d->why, "in the deny-list: '%s' (%s:%u)", l->value, l->file,
+			 l->line);
 }
 
 int cg_check_run(const struct cg_unit_settings *u, const struct cg_table *t,
@@ -416,8 +421,8 @@ int cg_check_run(const struct cg_unit_settings *u, const struct cg_table *t,
 			struct cg_check_denial *dd = NULL;
 			size_t ndd = 0;
 			struct cg_error fe = {0};
-			out->fix_verified = find_denials(&fixed, t, p, &ff, &dd, &ndd, &fe) == 0 &&
-					    ndd == 0;
+			out->fix_verified =
+				find_denials(&fixed, t, p, &ff, &dd, &ndd, &fe) == 0 && ndd == 0;
 			free(dd);
 			cg_filter_done(&ff);
 			cg_unit_settings_done(&fixed);
@@ -512,7 +517,8 @@ static char *port_why(const struct cg_unit_settings *u, const struct cg_table *r
 			if (w[0] != '@' || cg_set_has(seen, cg_intern(w)))
 				continue;
 			cg_set_add(seen, cg_intern(w));
-			const struct cg_group *ga = cg_table_find(ref, w), *gb = cg_table_find(t, w);
+			const struct cg_group *ga = cg_table_find(ref, w),
+					      *gb = cg_table_find(t, w);
 			bool ina = ga && cg_group_has(ref, ga, name);
 			bool inb = gb && cg_group_has(t, gb, name);
 			if (ina == inb)
@@ -539,9 +545,8 @@ static char *port_why(const struct cg_unit_settings *u, const struct cg_table *r
 }
 
 int cg_check_portability(const struct cg_unit_settings *u, const struct cg_table *ref,
-			 const struct cg_table *const *tables, size_t n,
-			 const struct cg_profile *p, struct cg_port_result *out,
-			 struct cg_error *e)
+			 const struct cg_table *const *tables, size_t n, const struct cg_profile *p,
+			 struct cg_port_result *out, struct cg_error *e)
 {
 	struct cg_filter fr;
 	cg_filter_init(&fr);
@@ -556,8 +561,8 @@ int cg_check_portability(const struct cg_unit_settings *u, const struct cg_table
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		const struct cg_table *t = tables[i];
 		struct cg_port_result *pr = &out[i];
-		*pr = (struct cg_port_result){.table = t, .lost = cg_set_new(),
-					      .gained = cg_set_new()};
+		*pr = (struct cg_port_result){
+			.table = t, .lost = cg_set_new(), .gained = cg_set_new()};
 		struct cg_filter ft;
 		cg_filter_init(&ft);
 		r = cg_unit_apply(u, t, &ft, e);
@@ -671,8 +676,8 @@ static void run_analyze(const struct cg_unit_settings *u, struct cg_check_report
 {
 	struct cg_check_analyze *a = &r->analyze;
 	a->requested = true;
-	a->status = cg_analyze_exposure(u, r->result.fix_lines, r->result.nfix, &a->score,
-					&a->error);
+	a->status =
+		cg_analyze_exposure(u, r->result.fix_lines, r->result.nfix, &a->score, &a->error);
 }
 
 int cg_check_unit(const struct cg_unit_settings *u, const struct cg_check_opts *opts,

@@ -45,9 +45,9 @@ struct cg_check_denial {
 	cg_name name;
 	uint64_t calls;
 	enum cg_deny_action action;
-	int err;          /* CG_DENY_ERRNO: the errno */
+	int err;	  /* CG_DENY_ERRNO: the errno */
 	bool entry_errno; /* err comes from the entry's own ":ERRNO" */
-	char why[320];    /* which line denies it */
+	char why[320];	  /* which line denies it */
 	/* What the fix adds: what cg_fix_for() (groups.h) says, a group
 	 * ("@chown") or the call itself; for CG_DENY_ARCH the ABI name.
 	 * Interned, static or in the table. */
@@ -55,12 +55,12 @@ struct cg_check_denial {
 };
 
 enum cg_pitfall_kind {
-	CG_PITFALL_MODE,         /* allow line after a deny-list first line */
-	CG_PITFALL_TAKEN_BACK,   /* a ~ line removes calls an earlier line allowed */
-	CG_PITFALL_EXECVE,       /* execve denied: the service cannot start */
-	CG_PITFALL_ARCHS,        /* a filter without SystemCallArchitectures=native */
-	CG_PITFALL_ALLOW_ERRNO,  /* ":ERRNO" on an allow-listed entry: ignored */
-	CG_PITFALL_IGNORED,      /* systemd ignores a name, group or value */
+	CG_PITFALL_MODE,	/* allow line after a deny-list first line */
+	CG_PITFALL_TAKEN_BACK,	/* a ~ line removes calls an earlier line allowed */
+	CG_PITFALL_EXECVE,	/* execve denied: the service cannot start */
+	CG_PITFALL_ARCHS,	/* a filter without SystemCallArchitectures=native */
+	CG_PITFALL_ALLOW_ERRNO, /* ":ERRNO" on an allow-listed entry: ignored */
+	CG_PITFALL_IGNORED,	/* systemd ignores a name, group or value */
 };
 
 struct cg_check_pitfall {
@@ -71,7 +71,7 @@ struct cg_check_pitfall {
 
 struct cg_check_result {
 	const struct cg_table *table; /* borrowed */
-	bool filtered;                /* SystemCallFilter= is in effect */
+	bool filtered;		      /* SystemCallFilter= is in effect */
 	bool allow_list;
 	struct cg_check_denial *denials; /* sorted by ABI, then name */
 	size_t ndenials;
@@ -103,8 +103,8 @@ void cg_check_apply_fix(const struct cg_unit_settings *u, const struct cg_check_
 /* How much of a group the filter allows. */
 struct cg_group_use {
 	const struct cg_group *group; /* in t */
-	size_t allowed, total;        /* members libseccomp knows */
-	struct cg_set *missing;       /* members denied (owned) */
+	size_t allowed, total;	      /* members libseccomp knows */
+	struct cg_set *missing;	      /* members denied (owned) */
 };
 
 /* One row per group of t (except @known) with at least one allowed
@@ -130,9 +130,8 @@ struct cg_port_result {
  * ref. p may be NULL. Fills out[0..n-1]; free each with
  * cg_port_result_done(). Returns 0 or -EINVAL as cg_check_run(). */
 int cg_check_portability(const struct cg_unit_settings *u, const struct cg_table *ref,
-			 const struct cg_table *const *tables, size_t n,
-			 const struct cg_profile *p, struct cg_port_result *out,
-			 struct cg_error *e);
+			 const struct cg_table *const *tables, size_t n, const struct cg_profile *p,
+			 struct cg_port_result *out, struct cg_error *e);
 void cg_port_result_done(struct cg_port_result *r);
 
 const char *cg_deny_action_name(enum cg_deny_action a);
@@ -147,25 +146,25 @@ struct cg_check_opts {
 	const struct cg_table *const *versions;
 	size_t nversions;
 	const struct cg_profile *profile; /* observed calls; borrowed, may be NULL */
-	bool analyze; /* also score the unit with systemd-analyze security */
+	bool analyze;			  /* also score the unit with systemd-analyze security */
 };
 
 /* `systemd-analyze security --offline=true` on a copy of the unit, then
  * with the fix as a last drop-in (analyze.h). */
 struct cg_check_analyze {
-	bool requested;  /* opts.analyze was set */
-	int status;      /* 0 when the unit was scored; else the negative errno
-			  * of cg_analyze_exposure() (-ENOENT: systemd-analyze is
-			  * not installed), with error saying why */
+	bool requested; /* opts.analyze was set */
+	int status;	/* 0 when the unit was scored; else the negative errno
+			 * of cg_analyze_exposure() (-ENOENT: systemd-analyze is
+			 * not installed), with error saying why */
 	struct cg_error error;
 	struct cg_analyze_exposure score; /* both -1 unless status is 0 */
 };
 
 struct cg_check_report {
 	const struct cg_unit_settings *unit; /* borrowed */
-	const struct cg_table *table;        /* the reference table; borrowed */
-	bool have_profile;                   /* opts.profile was given */
-	size_t nobserved;                    /* entries ((abi, name) pairs) of the profile */
+	const struct cg_table *table;	     /* the reference table; borrowed */
+	bool have_profile;		     /* opts.profile was given */
+	size_t nobserved;		     /* entries ((abi, name) pairs) of the profile */
 
 	/* Denials with their fixes, pitfalls (cg_check_run() on table). */
 	struct cg_check_result result;

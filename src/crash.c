@@ -38,49 +38,91 @@ bool cg_crash_action_kills(uint32_t code)
 
 /* Wrappers whose call has another name (glibc 2.36, x86-64). */
 static const char *const wrappers[][2] = {
-	{"open", "openat"},           {"open64", "openat"},
-	{"creat", "openat"},          {"creat64", "openat"},
-	{"opendir", "openat"},        {"fopen", "openat"},
-	{"fopen64", "openat"},        {"stat", "newfstatat"},
-	{"stat64", "newfstatat"},     {"lstat", "newfstatat"},
-	{"lstat64", "newfstatat"},    {"fstat", "newfstatat"},
-	{"fstat64", "newfstatat"},    {"fstatat", "newfstatat"},
-	{"fstatat64", "newfstatat"},  {"xstat", "newfstatat"},
-	{"xstat64", "newfstatat"},    {"lxstat", "newfstatat"},
-	{"lxstat64", "newfstatat"},   {"fxstat", "newfstatat"},
-	{"fxstat64", "newfstatat"},   {"fxstatat", "newfstatat"},
-	{"fxstatat64", "newfstatat"}, {"fork", "clone"},
-	{"_Fork", "clone"},           {"posix_spawn", "clone3"},
-	{"posix_spawnp", "clone3"},   {"spawni", "clone3"},
-	{"pthread_create", "clone3"}, {"wait", "wait4"},
-	{"waitpid", "wait4"},         {"signal", "rt_sigaction"},
-	{"sigaction", "rt_sigaction"}, {"sigprocmask", "rt_sigprocmask"},
-	{"pthread_sigmask", "rt_sigprocmask"}, {"sigsuspend", "rt_sigsuspend"},
-	{"sigtimedwait", "rt_sigtimedwait"}, {"sigwaitinfo", "rt_sigtimedwait"},
-	{"sigwait", "rt_sigtimedwait"}, {"raise", "tgkill"},
-	{"abort", "tgkill"},          {"pthread_kill", "tgkill"},
+	{"open", "openat"},
+	{"open64", "openat"},
+	{"creat", "openat"},
+	{"creat64", "openat"},
+	{"opendir", "openat"},
+	{"fopen", "openat"},
+	{"fopen64", "openat"},
+	{"stat", "newfstatat"},
+	{"stat64", "newfstatat"},
+	{"lstat", "newfstatat"},
+	{"lstat64", "newfstatat"},
+	{"fstat", "newfstatat"},
+	{"fstat64", "newfstatat"},
+	{"fstatat", "newfstatat"},
+	{"fstatat64", "newfstatat"},
+	{"xstat", "newfstatat"},
+	{"xstat64", "newfstatat"},
+	{"lxstat", "newfstatat"},
+	{"lxstat64", "newfstatat"},
+	{"fxstat", "newfstatat"},
+	{"fxstat64", "newfstatat"},
+	{"fxstatat", "newfstatat"},
+	{"fxstatat64", "newfstatat"},
+	{"fork", "clone"},
+	{"_Fork", "clone"},
+	{"posix_spawn", "clone3"},
+	{"posix_spawnp", "clone3"},
+	{"spawni", "clone3"},
+	{"pthread_create", "clone3"},
+	{"wait", "wait4"},
+	{"waitpid", "wait4"},
+	{"signal", "rt_sigaction"},
+	{"sigaction", "rt_sigaction"},
+	{"sigprocmask", "rt_sigprocmask"},
+	{"pthread_sigmask", "rt_sigprocmask"},
+	{"sigsuspend", "rt_sigsuspend"},
+	{"sigtimedwait", "rt_sigtimedwait"},
+	{"sigwaitinfo", "rt_sigtimedwait"},
+	{"sigwait", "rt_sigtimedwait"},
+	{"raise", "tgkill"},
+	{"abort", "tgkill"},
+	{"pthread_kill", "tgkill"},
 	{"pthread_kill_implementation", "tgkill"},
-	{"nanosleep", "clock_nanosleep"}, {"usleep", "clock_nanosleep"},
-	{"sleep", "clock_nanosleep"}, {"thrd_sleep", "clock_nanosleep"},
-	{"readdir", "getdents64"},    {"readdir64", "getdents64"},
-	{"getdents", "getdents64"},   {"getrlimit", "prlimit64"},
-	{"setrlimit", "prlimit64"},   {"prlimit", "prlimit64"},
-	{"getrlimit64", "prlimit64"}, {"setrlimit64", "prlimit64"},
-	{"pread", "pread64"},         {"pwrite", "pwrite64"},
-	{"mmap64", "mmap"},           {"lseek64", "lseek"},
-	{"truncate64", "truncate"},   {"ftruncate64", "ftruncate"},
-	{"statfs64", "statfs"},       {"fstatfs64", "fstatfs"},
-	{"sendfile64", "sendfile"},   {"fallocate64", "fallocate"},
-	{"posix_fadvise", "fadvise64"}, {"posix_fadvise64", "fadvise64"},
-	{"posix_fallocate", "fallocate"}, {"posix_fallocate64", "fallocate"},
-	{"eventfd", "eventfd2"},      {"signalfd", "signalfd4"},
-	{"preadv64", "preadv"},       {"pwritev64", "pwritev"},
-	{"getdents64", "getdents64"}, {"sched_getaffinity", "sched_getaffinity"},
-	{"ptrace", "ptrace"},         {"mount", "mount"},
-	{"umount", "umount2"},        {"umount2", "umount2"},
-	{"setuid", "setuid"},         {"setgroups", "setgroups"},
-	{"initgroups", "setgroups"},  {"daemon", "clone"},
-	{"system", "clone3"},         {"popen", "clone3"},
+	{"nanosleep", "clock_nanosleep"},
+	{"usleep", "clock_nanosleep"},
+	{"sleep", "clock_nanosleep"},
+	{"thrd_sleep", "clock_nanosleep"},
+	{"readdir", "getdents64"},
+	{"readdir64", "getdents64"},
+	{"getdents", "getdents64"},
+	{"getrlimit", "prlimit64"},
+	{"setrlimit", "prlimit64"},
+	{"prlimit", "prlimit64"},
+	{"getrlimit64", "prlimit64"},
+	{"setrlimit64", "prlimit64"},
+	{"pread", "pread64"},
+	{"pwrite", "pwrite64"},
+	{"mmap64", "mmap"},
+	{"lseek64", "lseek"},
+	{"truncate64", "truncate"},
+	{"ftruncate64", "ftruncate"},
+	{"statfs64", "statfs"},
+	{"fstatfs64", "fstatfs"},
+	{"sendfile64", "sendfile"},
+	{"fallocate64", "fallocate"},
+	{"posix_fadvise", "fadvise64"},
+	{"posix_fadvise64", "fadvise64"},
+	{"posix_fallocate", "fallocate"},
+	{"posix_fallocate64", "fallocate"},
+	{"eventfd", "eventfd2"},
+	{"signalfd", "signalfd4"},
+	{"preadv64", "preadv"},
+	{"pwritev64", "pwritev"},
+	{"getdents64", "getdents64"},
+	{"sched_getaffinity", "sched_getaffinity"},
+	{"ptrace", "ptrace"},
+	{"mount", "mount"},
+	{"umount", "umount2"},
+	{"umount2", "umount2"},
+	{"setuid", "setuid"},
+	{"setgroups", "setgroups"},
+	{"initgroups", "setgroups"},
+	{"daemon", "clone"},
+	{"system", "clone3"},
+	{"popen", "clone3"},
 };
 
 cg_name cg_crash_function_syscall(const char *function)
@@ -304,10 +346,11 @@ static bool relative_amount(const char **s, double *out)
 		const char *unit;
 		double sec;
 	} units[] = {
-		{"seconds", 1},  {"second", 1},  {"sec", 1},    {"s", 1},     {"minutes", 60},
-		{"minute", 60},  {"min", 60},    {"m", 60},     {"hours", 3600}, {"hour", 3600},
-		{"h", 3600},     {"days", 86400}, {"day", 86400}, {"d", 86400}, {"weeks", 604800},
-		{"week", 604800}, {"w", 604800},
+		{"seconds", 1},	 {"second", 1},	 {"sec", 1},	    {"s", 1},
+		{"minutes", 60}, {"minute", 60}, {"min", 60},	    {"m", 60},
+		{"hours", 3600}, {"hour", 3600}, {"h", 3600},	    {"days", 86400},
+		{"day", 86400},	 {"d", 86400},	 {"weeks", 604800}, {"week", 604800},
+		{"w", 604800},
 	};
 	const char *p = *s + strspn(*s, " ");
 	if (!isdigit((unsigned char)*p))
@@ -417,16 +460,19 @@ static int parse_audit(const char *line, unsigned lineno, const char *fname,
 		       struct cg_crash_record *r, struct cg_error *e)
 {
 	char v[256];
-	*r = (struct cg_crash_record){.source = CG_CRASH_AUDIT, .line = lineno, .nr = -1,
-				      .name = CG_NAME_NONE, .sig = -1, .pid = -1};
+	*r = (struct cg_crash_record){.source = CG_CRASH_AUDIT,
+				      .line = lineno,
+				      .nr = -1,
+				      .name = CG_NAME_NONE,
+				      .sig = -1,
+				      .pid = -1};
 	char *end;
 	if (!field(line, "syscall", v, sizeof v) || (r->nr = strtol(v, &end, 10), *end) ||
 	    r->nr < 0) {
 		cg_error_set(e, fname, lineno, "seccomp audit record without a syscall=NUMBER");
 		return -EINVAL;
 	}
-	if (!field(line, "arch", v, sizeof v) ||
-	    (r->arch = (uint32_t)strtoul(v, &end, 16), *end)) {
+	if (!field(line, "arch", v, sizeof v) || (r->arch = (uint32_t)strtoul(v, &end, 16), *end)) {
 		cg_error_set(e, fname, lineno, "seccomp audit record without arch=HEX");
 		return -EINVAL;
 	}
@@ -485,8 +531,8 @@ static const char *after_prefix(const char *l, const char *key)
 	return l + k + strspn(l + k, " \t");
 }
 
-int cg_crash_parse(const char *text, size_t len, const char *fname,
-		   struct cg_crash_record **out, size_t *n, struct cg_error *e)
+int cg_crash_parse(const char *text, size_t len, const char *fname, struct cg_crash_record **out,
+		   size_t *n, struct cg_error *e)
 {
 	return cg_crash_parse_at(text, len, fname, time(NULL), out, n, e);
 }
@@ -525,7 +571,8 @@ int cg_crash_parse_at(const char *text, size_t len, const char *fname, time_t no
 			c.pid = atol(v);
 			const char *o = strchr(v, '(');
 			if (o)
-				snprintf(c.comm, sizeof c.comm, "%.*s", (int)strcspn(o + 1, ")"), o + 1);
+				snprintf(c.comm, sizeof c.comm, "%.*s", (int)strcspn(o + 1, ")"),
+					 o + 1);
 			continue;
 		}
 		const char *dc = strstr(line, " dumped core.");
@@ -541,7 +588,8 @@ int cg_crash_parse_at(const char *text, size_t len, const char *fname, time_t no
 			c.pid = atol(pr + 8);
 			const char *o = strchr(pr, '(');
 			if (o && o < dc)
-				snprintf(c.comm, sizeof c.comm, "%.*s", (int)strcspn(o + 1, ")"), o + 1);
+				snprintf(c.comm, sizeof c.comm, "%.*s", (int)strcspn(o + 1, ")"),
+					 o + 1);
 			continue;
 		}
 		if (c.open && (v = after_prefix(line, "Signal:"))) {
@@ -564,9 +612,13 @@ int cg_crash_parse_at(const char *text, size_t len, const char *fname, time_t no
 			c.emitted = true;
 			if (c.sig != -1 && c.sig != 31)
 				continue; /* a crash, but not a seccomp kill */
-			r = (struct cg_crash_record){.source = CG_CRASH_COREDUMP, .line = c.line,
-						     .nr = -1, .name = CG_NAME_NONE, .sig = c.sig,
-						     .pid = c.pid, .time = c.time};
+			r = (struct cg_crash_record){.source = CG_CRASH_COREDUMP,
+						     .line = c.line,
+						     .nr = -1,
+						     .name = CG_NAME_NONE,
+						     .sig = c.sig,
+						     .pid = c.pid,
+						     .time = c.time};
 			/* "0x00007f2e8d0f3b1b fchown (libc.so.6 + 0xf3b1b)" */
 			v += strcspn(v, " \t");
 			v += strspn(v, " \t");
@@ -595,8 +647,12 @@ int cg_crash_parse_at(const char *text, size_t len, const char *fname, time_t no
 		if (!colon)
 			colon = strstr(line, ": Control process exited");
 		if (st && colon) {
-			r = (struct cg_crash_record){.source = CG_CRASH_EXIT, .line = lineno, .nr = -1,
-						     .name = CG_NAME_NONE, .sig = 31, .pid = -1};
+			r = (struct cg_crash_record){.source = CG_CRASH_EXIT,
+						     .line = lineno,
+						     .nr = -1,
+						     .name = CG_NAME_NONE,
+						     .sig = 31,
+						     .pid = -1};
 			cg_crash_line_time(line, now, &r.time);
 			const char *u = colon;
 			while (u > line && !isspace((unsigned char)u[-1]))
@@ -744,8 +800,8 @@ static void count_stopped(struct cg_crash_report *r)
 	}
 }
 
-int cg_crash_report_add(struct cg_crash_report *r, const char *text, size_t len,
-			const char *fname, struct cg_error *e)
+int cg_crash_report_add(struct cg_crash_report *r, const char *text, size_t len, const char *fname,
+			struct cg_error *e)
 {
 	_cleanup_free_ struct cg_crash_record *v = NULL;
 	size_t n;
@@ -771,8 +827,8 @@ int cg_crash_report_add(struct cg_crash_report *r, const char *text, size_t len,
 		if (!it) {
 			r->items = xrealloc(r->items, (r->nitems + 1) * sizeof *r->items);
 			it = &r->items[r->nitems++];
-			*it = (struct cg_crash_item){.rec = v[k], .file = file,
-						     .stopped = !logged(&v[k])};
+			*it = (struct cg_crash_item){
+				.rec = v[k], .file = file, .stopped = !logged(&v[k])};
 			it->ngroups = cg_table_groups_holding(r->table, v[k].name, &it->groups);
 		}
 		it->count++;

@@ -34,9 +34,9 @@
 #include "util.h"
 
 enum cg_crash_source {
-	CG_CRASH_AUDIT,    /* a type=1326 / type=SECCOMP record */
+	CG_CRASH_AUDIT,	   /* a type=1326 / type=SECCOMP record */
 	CG_CRASH_COREDUMP, /* a systemd-coredump stack trace */
-	CG_CRASH_EXIT,     /* "status=31/SYS" from systemd: no call named */
+	CG_CRASH_EXIT,	   /* "status=31/SYS" from systemd: no call named */
 };
 
 /* The seccomp action of an audit record's code= (SECCOMP_RET_*). */
@@ -64,20 +64,20 @@ struct cg_crash_time {
 struct cg_crash_record {
 	enum cg_crash_source source;
 	struct cg_crash_time time; /* when the record was written */
-	unsigned line;   /* where in the input the record starts */
-	bool have_abi;   /* abi and nr are known */
+	unsigned line;		   /* where in the input the record starts */
+	bool have_abi;		   /* abi and nr are known */
 	enum cg_abi abi;
-	long nr;         /* as the kernel saw it (x32 numbers with their bit); -1 unknown */
-	cg_name name;    /* the call, CG_NAME_NONE when unknown */
-	uint32_t arch;   /* audit arch token, 0 when absent */
-	int sig;         /* 31 (SIGSYS) for a kill, 0 for a logged call, -1 unknown */
+	long nr;       /* as the kernel saw it (x32 numbers with their bit); -1 unknown */
+	cg_name name;  /* the call, CG_NAME_NONE when unknown */
+	uint32_t arch; /* audit arch token, 0 when absent */
+	int sig;       /* 31 (SIGSYS) for a kill, 0 for a logged call, -1 unknown */
 	bool have_code;
-	uint32_t code;   /* the seccomp action, when have_code */
-	long pid;        /* -1 when absent */
-	char comm[64];   /* "" when absent */
+	uint32_t code; /* the seccomp action, when have_code */
+	long pid;      /* -1 when absent */
+	char comm[64]; /* "" when absent */
 	char exe[256];
-	char unit[256];      /* the unit, when the record names it */
-	char function[128];  /* coredump: frame #0's function, "" when absent */
+	char unit[256];	    /* the unit, when the record names it */
+	char function[128]; /* coredump: frame #0's function, "" when absent */
 };
 
 /* Parses every record found in text (len bytes, NUL-terminated); lines
@@ -85,8 +85,8 @@ struct cg_crash_record {
  * a new array the caller frees with free(); *n its length (0 when nothing
  * was found: not an error). Returns 0, or -EINVAL for a record that
  * starts well but is malformed (e names file and line). */
-int cg_crash_parse(const char *text, size_t len, const char *fname,
-		   struct cg_crash_record **out, size_t *n, struct cg_error *e);
+int cg_crash_parse(const char *text, size_t len, const char *fname, struct cg_crash_record **out,
+		   size_t *n, struct cg_error *e);
 /* The same, with now as the present: a journal time without a year
  * (`Nov 29 10:05:11`, local time) is taken in the year that puts it at
  * most a day after now. cg_crash_parse() uses time(NULL). */
@@ -119,14 +119,14 @@ cg_name cg_crash_function_syscall(const char *function);
 
 /* Which records a report keeps. */
 struct cg_crash_filter {
-	long pid;         /* -1: any */
+	long pid;	  /* -1: any */
 	const char *comm; /* NULL: any; borrowed */
 	/* NULL: any; borrowed. Records that name another unit are dropped;
 	 * records that name none (the kernel's audit records never do) are
 	 * kept, as they may be the unit's, and counted. */
 	const char *unit;
 	bool have_since;
-	double since;     /* seconds since the epoch: records at or after it;
+	double since;	  /* seconds since the epoch: records at or after it;
 			   * records whose time is unknown are dropped */
 	double boot_time; /* the epoch time of boot, to place since-boot
 			   * times; 0: unknown (those records count as
@@ -137,12 +137,12 @@ struct cg_crash_filter {
  * no unit; ABI, call, action), explained against a group table and, when
  * given, a unit. */
 struct cg_crash_item {
-	struct cg_crash_record rec; /* the first of them */
-	size_t count;               /* how many records, >= 1 */
+	struct cg_crash_record rec;	  /* the first of them */
+	size_t count;			  /* how many records, >= 1 */
 	struct cg_crash_time first, last; /* the earliest and latest known
 					   * times (in the clock of the
 					   * first record with a time) */
-	long *pids; /* owned: the distinct pids, in input order */
+	long *pids;			  /* owned: the distinct pids, in input order */
 	size_t npids;
 	const char *file; /* the input it was read from; owned by the report */
 	/* The groups of the table that hold the call, in table order, @known
@@ -170,19 +170,19 @@ struct cg_crash_report {
 	size_t nitems;
 	char **files; /* the input names, owned */
 	size_t nfiles;
-	time_t now;   /* the present for year-less times; time(NULL) by init */
-	struct cg_crash_filter filter; /* cg_crash_report_set_filter() */
+	time_t now;			 /* the present for year-less times; time(NULL) by init */
+	struct cg_crash_filter filter;	 /* cg_crash_report_set_filter() */
 	char *filter_comm, *filter_unit; /* owned copies filter points to */
-	size_t nread;          /* records read, all filters aside */
-	size_t nmatched;       /* records kept (the sum of the items' counts) */
-	size_t ntime_unknown;  /* dropped under since: no usable time */
-	size_t nunit_unnamed;  /* kept under a unit filter, naming no unit */
-	size_t nstopped_named;   /* items stopped whose call and ABI are known */
-	size_t nstopped_unnamed; /* items stopped that name no call (status=31/SYS,
-				  * an unmapped coredump frame, an unknown number) */
+	size_t nread;			 /* records read, all filters aside */
+	size_t nmatched;		 /* records kept (the sum of the items' counts) */
+	size_t ntime_unknown;		 /* dropped under since: no usable time */
+	size_t nunit_unnamed;		 /* kept under a unit filter, naming no unit */
+	size_t nstopped_named;		 /* items stopped whose call and ABI are known */
+	size_t nstopped_unnamed;	 /* items stopped that name no call (status=31/SYS,
+					  * an unmapped coredump frame, an unknown number) */
 	/* Set by cg_crash_report_explain() with a unit: */
 	bool have_unit;
-	char *unit;                   /* its name, owned */
+	char *unit;		      /* its name, owned */
 	struct cg_check_result check; /* the unit checked against the stopped
 				       * calls: denials, fix_lines, fix_verified */
 };
@@ -201,8 +201,8 @@ bool cg_crash_report_matches(const struct cg_crash_report *r, const struct cg_cr
  * fname names the input in the report and in errors (copied). Returns 0
  * (also when nothing was found), or -EINVAL for a malformed record (e
  * names file and line; r unchanged). */
-int cg_crash_report_add(struct cg_crash_report *r, const char *text, size_t len,
-			const char *fname, struct cg_error *e);
+int cg_crash_report_add(struct cg_crash_report *r, const char *text, size_t len, const char *fname,
+			struct cg_error *e);
 /* Checks unit u (borrowed) against the calls the records show stopped
  * (cg_check_run()) and fills each record's fix (a logged record of a call
  * that was also stopped gets the same fix) and unit_allows. Call once,

@@ -62,8 +62,8 @@ struct cg_verdict cg_policy_verdict(const struct cg_policy *p, enum cg_abi abi, 
 		return (struct cg_verdict){CG_VERDICT_KILL_THREAD, 0};
 	if (!filter_active(p))
 		return (struct cg_verdict){CG_VERDICT_ALLOW, 0};
-	bool allowed = name == CG_NAME_NONE ? !p->filter->allow_list
-					    : cg_filter_allows(p->filter, name);
+	bool allowed =
+		name == CG_NAME_NONE ? !p->filter->allow_list : cg_filter_allows(p->filter, name);
 	if (allowed)
 		return (struct cg_verdict){CG_VERDICT_ALLOW, 0};
 	return deny_verdict(p, name);
@@ -247,7 +247,8 @@ static int merged_ctx(const struct cg_policy *p, bool complain, scmp_filter_ctx 
 			r = seccomp_merge(ctx, one);
 			if (r < 0) {
 				seccomp_release(one);
-				cg_error_set(e, NULL, 0, "libseccomp: cannot merge the %s filter: %s",
+				cg_error_set(e, NULL, 0,
+					     "libseccomp: cannot merge the %s filter: %s",
 					     cg_abi_name(order[i]), strerror(-r));
 				return r;
 			}
@@ -328,7 +329,8 @@ int cg_policy_load(const struct cg_policy *p, struct cg_error *e)
 			return r;
 		r = seccomp_load(ctx);
 		if (r < 0) {
-			cg_error_set(e, NULL, 0, "cannot load the architecture filter: %s", strerror(-r));
+			cg_error_set(e, NULL, 0, "cannot load the architecture filter: %s",
+				     strerror(-r));
 			return r;
 		}
 	}
@@ -445,7 +447,8 @@ static json_object *oci_rule(const char *const *names, size_t n, struct cg_verdi
 		json_object_object_add(rule, "errnoRet", json_object_new_int(v.err));
 		break;
 	default:
-		json_object_object_add(rule, "action", json_object_new_string("SCMP_ACT_KILL_PROCESS"));
+		json_object_object_add(rule, "action",
+				       json_object_new_string("SCMP_ACT_KILL_PROCESS"));
 		break;
 	}
 	return rule;
@@ -460,7 +463,8 @@ int cg_policy_export_oci(const struct cg_policy *p, char **out, struct cg_error 
 	if (f && f->allow_list)
 		deflt = deny_verdict(p, CG_NAME_NONE);
 	if (deflt.kind == CG_VERDICT_ERRNO) {
-		json_object_object_add(root, "defaultAction", json_object_new_string("SCMP_ACT_ERRNO"));
+		json_object_object_add(root, "defaultAction",
+				       json_object_new_string("SCMP_ACT_ERRNO"));
 		json_object_object_add(root, "defaultErrnoRet", json_object_new_int(deflt.err));
 	} else {
 		json_object_object_add(root, "defaultAction",
@@ -489,15 +493,16 @@ int cg_policy_export_oci(const struct cg_policy *p, char **out, struct cg_error 
 		for (size_t i = 0; i < n; i++) {
 			if (done[i])
 				continue;
-			struct cg_verdict vi = f->allow_list ? (struct cg_verdict){CG_VERDICT_ALLOW, 0}
-							     : deny_verdict(p, cg_intern(names[i]));
+			struct cg_verdict vi = f->allow_list
+						       ? (struct cg_verdict){CG_VERDICT_ALLOW, 0}
+						       : deny_verdict(p, cg_intern(names[i]));
 			size_t nb = 0;
 			for (size_t j = i; j < n; j++) {
 				if (done[j])
 					continue;
-				struct cg_verdict vj = f->allow_list
-							       ? (struct cg_verdict){CG_VERDICT_ALLOW, 0}
-							       : deny_verdict(p, cg_intern(names[j]));
+				struct cg_verdict vj =
+					f->allow_list ? (struct cg_verdict){CG_VERDICT_ALLOW, 0}
+						      : deny_verdict(p, cg_intern(names[j]));
 				if (vj.kind == vi.kind && vj.err == vi.err) {
 					batch[nb++] = names[j];
 					done[j] = true;
@@ -507,8 +512,8 @@ int cg_policy_export_oci(const struct cg_policy *p, char **out, struct cg_error 
 		}
 	}
 	json_object_object_add(root, "syscalls", rules);
-	const char *s = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							       JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *s = json_object_to_json_string_ext(
+		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	*out = xasprintf("%s\n", s);
 	json_object_put(root);
 	(void)e;
@@ -596,7 +601,8 @@ int cg_complain_serve(int notify_fd, pid_t child, int *status, struct cg_complai
 		if (fds[0].revents & POLLIN) {
 			memset(req, 0, sizeof *req);
 			if (seccomp_notify_receive(notify_fd, req) == 0) {
-				cg_complaints_add(out, req->data.arch, req->data.nr, (pid_t)req->pid);
+				cg_complaints_add(out, req->data.arch, req->data.nr,
+						  (pid_t)req->pid);
 				memset(resp, 0, sizeof *resp);
 				resp->id = req->id;
 				resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -772,7 +778,8 @@ int cg_seccomp_watch_next(const struct cg_seccomp_watch *w, pid_t pid, int timeo
 			return r;
 		if (r > 0) {
 			struct cg_seccomp_record rec;
-			if (cg_seccomp_record_parse(line, &rec) == 0 && (pid <= 0 || rec.pid == pid)) {
+			if (cg_seccomp_record_parse(line, &rec) == 0 &&
+			    (pid <= 0 || rec.pid == pid)) {
 				*out = rec;
 				return 0;
 			}

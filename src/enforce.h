@@ -35,7 +35,8 @@
 /* The settings systemd would apply. */
 struct cg_policy {
 	const struct cg_filter *filter; /* SystemCallFilter=; not owned; NULL or inactive: none */
-	int errno_action; /* SystemCallErrorNumber=: an errno; CG_ERRNO_KILL or CG_ERRNO_NONE: kill */
+	int errno_action; /* SystemCallErrorNumber=: an errno; CG_ERRNO_KILL or CG_ERRNO_NONE: kill
+			   */
 	struct cg_archs archs; /* SystemCallArchitectures=; zero: not set */
 	/* SystemCallLog= (cg_unit_apply_log()); not owned; NULL or inactive:
 	 * none. Applied by cg_policy_load() only. */
@@ -44,9 +45,9 @@ struct cg_policy {
 
 enum cg_verdict_kind {
 	CG_VERDICT_ALLOW,
-	CG_VERDICT_ERRNO,        /* the call fails with .err */
+	CG_VERDICT_ERRNO,	 /* the call fails with .err */
 	CG_VERDICT_KILL_PROCESS, /* SystemCallFilter= kills the process with SIGSYS */
-	CG_VERDICT_KILL_THREAD,  /* SystemCallArchitectures= kills the calling thread */
+	CG_VERDICT_KILL_THREAD,	 /* SystemCallArchitectures= kills the calling thread */
 };
 
 struct cg_verdict {
@@ -131,7 +132,7 @@ int cg_complain_serve(int notify_fd, pid_t child, int *status, struct cg_complai
  * /dev/kmsg when no audit daemon takes it. */
 struct cg_seccomp_record {
 	pid_t pid;
-	int sig;      /* 31 for a kill; 0 for a logged call */
+	int sig; /* 31 for a kill; 0 for a logged call */
 	enum cg_abi abi;
 	long nr;
 	cg_name name; /* CG_NAME_NONE when unknown */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIV_ROUND_UP(x, y) (((x) + (y) - 1) / (y))
+#define DIV_ROUND_UP(x, y) (((x) + (y)-1) / (y))
 
 /* Summed weights of all rows per version, and of the two rows that do not
  * apply to a root service (SupplementaryGroups= 200, RemoveIPC= 100).
@@ -58,7 +58,8 @@ static const char *find_offender(const struct cg_table *t, const struct cg_group
 		const char *m = g->members[i];
 		if (m[0] == '@') {
 			const struct cg_group *sub = cg_table_find(t, m);
-			const char *o = sub && depth < 16 ? find_offender(t, sub, f, depth + 1) : NULL;
+			const char *o =
+				sub && depth < 16 ? find_offender(t, sub, f, depth + 1) : NULL;
 			if (o)
 				return o;
 			continue;
@@ -84,9 +85,10 @@ static void assess_filter(const struct cg_table *t, const struct cg_group *g,
 	const char *list = f->allow_list ? "allow" : "deny";
 	if (r->offender) {
 		r->badness = f->allow_list ? 9 : 10;
-		snprintf(r->description, sizeof r->description,
-			 "System call %s list defined for service, and %s is %s (e.g. %s is allowed)",
-			 list, g->name, f->allow_list ? "included" : "not included", r->offender);
+		snprintf(
+			r->description, sizeof r->description,
+			"System call %s list defined for service, and %s is %s (e.g. %s is allowed)",
+			list, g->name, f->allow_list ? "included" : "not included", r->offender);
 	} else {
 		r->badness = 0;
 		snprintf(r->description, sizeof r->description,

@@ -42,26 +42,26 @@
 #define CG_EXPOSURE_MAX_ROWS 16
 
 struct cg_exposure_row {
-	const char *name;       /* "SystemCallFilter=~@swap"; static */
+	const char *name;	/* "SystemCallFilter=~@swap"; static */
 	const char *json_field; /* "SystemCallFilter_swap"; static */
-	const char *group;      /* "@swap"; NULL for SystemCallArchitectures=; static */
+	const char *group;	/* "@swap"; NULL for SystemCallArchitectures=; static */
 	unsigned weight, range, badness;
-	bool set;               /* systemd's "set" column: badness == 0 */
-	char description[256];  /* exactly as systemd words it */
-	const char *offender;   /* the call named in the description, or NULL;
-				 * points into the table t, valid while t is */
-	uint64_t exposure;      /* ceil(badness * weight / range): the row's part
-				 * of the overall badness sum */
-	char exposure_str[24];  /* the JSON "exposure", "" where it is null */
+	bool set;	       /* systemd's "set" column: badness == 0 */
+	char description[256]; /* exactly as systemd words it */
+	const char *offender;  /* the call named in the description, or NULL;
+				* points into the table t, valid while t is */
+	uint64_t exposure;     /* ceil(badness * weight / range): the row's part
+				* of the overall badness sum */
+	char exposure_str[24]; /* the JSON "exposure", "" where it is null */
 };
 
 struct cg_exposure {
 	struct cg_exposure_row rows[CG_EXPOSURE_MAX_ROWS];
-	size_t nrows;          /* in the order systemd prints them */
+	size_t nrows;	       /* in the order systemd prints them */
 	uint64_t sum_exposure; /* sum of the rows' exposure */
 	uint64_t sum_weight;   /* sum of the rows' weight (9900) */
 	uint64_t weight_total; /* the denominator used (all applicable rows) */
-	double share;          /* sum_exposure * 10 / weight_total: the points of
+	double share;	       /* sum_exposure * 10 / weight_total: the points of
 				* the 0..10 overall score these rows account for */
 };
 

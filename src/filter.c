@@ -125,8 +125,8 @@ int cg_filter_check_word(const struct cg_table *t, const char *word, char **why)
 		const struct cg_table *o = group_elsewhere(word);
 		if (o) {
 			*why = xasprintf(
-			    "group %s is unknown to %s%s (systemd %s has it), ignoring", word,
-			    t->version[0] ? "systemd " : "this table", t->version, o->version);
+				"group %s is unknown to %s%s (systemd %s has it), ignoring", word,
+				t->version[0] ? "systemd " : "this table", t->version, o->version);
 			return 1;
 		}
 		_cleanup_free_ char *dym = suggest_group(t, word);
@@ -175,8 +175,8 @@ static void set_errno(struct cg_filter *f, cg_name n, int err)
 /* One name or group of a line. add: put it in the map (the line's sense
  * equals the mode), else take it out. explicit: named on the line itself,
  * not reached through a group (systemd only complains about those). */
-static void apply_name(struct cg_filter *f, const struct cg_table *t, const char *name,
-		       bool add, int err, bool explicit, int depth)
+static void apply_name(struct cg_filter *f, const struct cg_table *t, const char *name, bool add,
+		       int err, bool explicit, int depth)
 {
 	if (explicit) {
 		char *why;
@@ -280,8 +280,11 @@ int cg_filter_add(struct cg_filter *f, const struct cg_table *t, const char *val
 				continue;
 			}
 			if (!invert) {
-				warn(f, xasprintf("allow-listed system calls cannot take an error number, "
-						  "ignoring %s:%s", w, colon + 1));
+				warn(f,
+				     xasprintf(
+					     "allow-listed system calls cannot take an error number, "
+					     "ignoring %s:%s",
+					     w, colon + 1));
 				/* Ignored either way, but a typo stays one. */
 				char *why;
 				if (cg_filter_check_word(t, w, &why) < 0)
@@ -313,8 +316,7 @@ int cg_filter_entry_errno(const struct cg_filter *f, cg_name syscall)
 	return CG_ERRNO_NONE;
 }
 
-void cg_filter_allowed(const struct cg_filter *f, const struct cg_set *universe,
-		       struct cg_set *out)
+void cg_filter_allowed(const struct cg_filter *f, const struct cg_set *universe, struct cg_set *out)
 {
 	for (cg_name n = 0; cg_set_next(universe, &n); n++)
 		if (cg_filter_allows(f, n))
@@ -328,9 +330,9 @@ static const struct {
 	const char *name;
 	int err;
 } errno_aliases[] = {
-    {"EWOULDBLOCK", EWOULDBLOCK},
-    {"EDEADLOCK", EDEADLOCK},
-    {"ENOTSUP", ENOTSUP},
+	{"EWOULDBLOCK", EWOULDBLOCK},
+	{"EDEADLOCK", EDEADLOCK},
+	{"ENOTSUP", ENOTSUP},
 };
 
 int cg_errno_parse(const char *s)

@@ -31,9 +31,9 @@ struct cg_filter_errno {
 #define CG_ERRNO_NONE (-1)
 
 struct cg_filter {
-	bool active;     /* a non-empty line was applied since the last reset */
-	bool allow_list; /* valid when active */
-	struct cg_set *set; /* the names in systemd's map (allowed or denied) */
+	bool active;			/* a non-empty line was applied since the last reset */
+	bool allow_list;		/* valid when active */
+	struct cg_set *set;		/* the names in systemd's map (allowed or denied) */
 	struct cg_filter_errno *errnos; /* per-entry errnos of set members */
 	size_t nerrnos, errnos_cap;
 	struct cg_set *ignored; /* names given that libseccomp cannot resolve */
@@ -41,7 +41,7 @@ struct cg_filter {
 	 * since the mode was fixed, and no later line allowed again: what
 	 * cg_fix_for() re-adds one by one. */
 	struct cg_set *taken_back;
-	char **warnings;        /* what systemd would log and ignore */
+	char **warnings; /* what systemd would log and ignore */
 	size_t nwarnings, warnings_cap;
 	/* Typos systemd would log and ignore too, each "unknown group
 	 * @system-servce (did you mean @system-service?)", in line order. */

@@ -12,7 +12,10 @@
 extern const struct cg_table *const cg_builtin_tables[];
 extern const size_t cg_builtin_ntables;
 
-size_t cg_table_builtin_count(void) { return cg_builtin_ntables; }
+size_t cg_table_builtin_count(void)
+{
+	return cg_builtin_ntables;
+}
 
 const struct cg_table *cg_table_builtin(size_t i)
 {
@@ -87,7 +90,8 @@ int cg_table_load(const char *spec, const struct cg_table **out, struct cg_error
 	if (spec[strspn(spec, "v0123456789")] == 0) {
 		cg_error_set(e, NULL, 0,
 			     "no table shipped for systemd %s (shipped: %s; or give a file "
-			     "saved from systemd-analyze syscall-filter)", spec, cg_table_builtin_list());
+			     "saved from systemd-analyze syscall-filter)",
+			     spec, cg_table_builtin_list());
 		return -ENOENT;
 	}
 	_cleanup_free_ char *text = NULL;

@@ -45,9 +45,9 @@ const char *cg_table_label(const struct cg_table *t, char *buf, size_t len);
 
 /* A row `systemd-analyze security` scores for the system call settings. */
 struct cg_scored_row {
-	const char *name;       /* "SystemCallFilter=~@swap" */
+	const char *name;	/* "SystemCallFilter=~@swap" */
 	const char *json_field; /* "SystemCallFilter_swap" */
-	const char *group;      /* "@swap"; NULL for SystemCallArchitectures= */
+	const char *group;	/* "@swap"; NULL for SystemCallArchitectures= */
 	unsigned weight, range;
 };
 

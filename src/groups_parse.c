@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <string.h>
 
-
 void cg_table_free(const struct cg_table *t)
 {
 	if (!t || !t->arena)
@@ -62,8 +61,8 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-int cg_table_parse(const char *text, size_t len, const char *fname,
-		   struct cg_table **out, struct cg_error *e)
+int cg_table_parse(const char *text, size_t len, const char *fname, struct cg_table **out,
+		   struct cg_error *e)
 {
 	struct cg_table_arena *a = xcalloc(1, sizeof *a);
 	struct cg_table *t = xcalloc(1, sizeof *t);
@@ -91,7 +90,8 @@ int cg_table_parse(const char *text, size_t len, const char *fname,
 			continue;
 		if (p[0] == '@') {
 			if (!valid_name(p + 1)) {
-				cg_error_set(e, fname, lineno, "expected a group name like @basic-io, got '%s'", p);
+				cg_error_set(e, fname, lineno,
+					     "expected a group name like @basic-io, got '%s'", p);
 				r = -EINVAL;
 				goto fail;
 			}
@@ -106,7 +106,9 @@ int cg_table_parse(const char *text, size_t len, const char *fname,
 		} else if (strncmp(p, "    ", 4) == 0 && state == IN_GROUP) {
 			char *m = p + 4;
 			if (!valid_name(m)) {
-				cg_error_set(e, fname, lineno, "expected a system call or @group member, got '%s'", m);
+				cg_error_set(e, fname, lineno,
+					     "expected a system call or @group member, got '%s'",
+					     m);
 				r = -EINVAL;
 				goto fail;
 			}
@@ -120,7 +122,9 @@ int cg_table_parse(const char *text, size_t len, const char *fname,
 		} else if (strncmp(p, "#   ", 4) == 0 && state != IN_NONE) {
 			char *m = p + 4;
 			if (!valid_name(m)) {
-				cg_error_set(e, fname, lineno, "expected a system call name after '#   ', got '%s'", m);
+				cg_error_set(e, fname, lineno,
+					     "expected a system call name after '#   ', got '%s'",
+					     m);
 				r = -EINVAL;
 				goto fail;
 			}
@@ -128,7 +132,8 @@ int cg_table_parse(const char *text, size_t len, const char *fname,
 				xgrow((void **)&a->unlisted, &lcap, nunl + 1, sizeof *a->unlisted);
 				a->unlisted[nunl++] = m;
 			} else {
-				xgrow((void **)&a->unresolved, &ucap, nunres + 1, sizeof *a->unresolved);
+				xgrow((void **)&a->unresolved, &ucap, nunres + 1,
+				      sizeof *a->unresolved);
 				a->unresolved[nunres++] = m;
 			}
 		} else if (p[0] == '#') {
@@ -137,7 +142,8 @@ int cg_table_parse(const char *text, size_t len, const char *fname,
 		} else {
 			cg_error_set(e, fname, lineno,
 				     "expected '@group', an indented member or a '#' comment "
-				     "as printed by systemd-analyze syscall-filter, got '%.60s'", p);
+				     "as printed by systemd-analyze syscall-filter, got '%.60s'",
+				     p);
 			r = -EINVAL;
 			goto fail;
 		}
@@ -147,7 +153,8 @@ int cg_table_parse(const char *text, size_t len, const char *fname,
 		a->groups[i].members = a->members + first[i];
 	t->groups = a->groups;
 	if (!t->ngroups || !cg_table_find(t, "@known") || !cg_table_find(t, "@default")) {
-		cg_error_set(e, fname, 0, "no @default and @known groups: not the output of "
+		cg_error_set(e, fname, 0,
+			     "no @default and @known groups: not the output of "
 			     "systemd-analyze syscall-filter");
 		r = -EINVAL;
 		goto fail;
@@ -164,4 +171,3 @@ fail:
 	cg_table_free(t);
 	return r;
 }
-

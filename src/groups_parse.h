@@ -10,8 +10,8 @@
 #include "util.h"
 
 struct cg_group {
-	const char *name;        /* "@basic-io" */
-	const char *description; /* "" when the output had none */
+	const char *name;	    /* "@basic-io" */
+	const char *description;    /* "" when the output had none */
 	const char *const *members; /* system call names and "@nested" groups */
 	size_t nmembers;
 };
@@ -48,8 +48,8 @@ struct cg_table_arena {
  * trailing Ungrouped/Unlisted sections accepted). fname names the input in
  * errors. On success *out is a new table the caller frees with
  * cg_table_free(); on error returns -EINVAL and fills e with the line. */
-int cg_table_parse(const char *text, size_t len, const char *fname,
-		   struct cg_table **out, struct cg_error *e);
+int cg_table_parse(const char *text, size_t len, const char *fname, struct cg_table **out,
+		   struct cg_error *e);
 /* Frees a parsed table; built-in tables are left alone. */
 void cg_table_free(const struct cg_table *t);
 

@@ -23,7 +23,6 @@ static bool binary(const char *text, size_t len)
 	return memchr(text, 0, n) != NULL;
 }
 
-
 /* ---- detection and the public API ------------------------------------------ */
 
 /* The first line that is not blank, or NULL. */
@@ -120,9 +119,8 @@ static int unrecognised(const char *text, size_t len, const char *fname, struct 
 	return -EINVAL;
 }
 
-int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o,
-		   const char *fname, struct cg_profile *p, struct cg_input_stats *st,
-		   struct cg_error *e)
+int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o, const char *fname,
+		   struct cg_profile *p, struct cg_input_stats *st, struct cg_error *e)
 {
 	static const struct cg_input_opts defaults = {0};
 	if (!o)
@@ -156,14 +154,16 @@ int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o,
 			/* The traced program's own output before the table. */
 			const char *t = find_table(l, end);
 			if (!t) {
-				r = input_line_error(e, fname, text, l, le,
-						     "expected a strace -c table ('% time     seconds  "
-						     "usecs/call     calls    errors syscall')");
+				r = input_line_error(
+					e, fname, text, l, le,
+					"expected a strace -c table ('% time     seconds  "
+					"usecs/call     calls    errors syscall')");
 				break;
 			}
 			s.skipped += line_of(text, (size_t)(t - text)) - 1;
 			s.lines += line_of(text, (size_t)(t - text)) - 1;
-			r = input_parse_strace(t, len - (size_t)(t - text), o, fname, true, tmp, &s, e);
+			r = input_parse_strace(t, len - (size_t)(t - text), o, fname, true, tmp, &s,
+					       e);
 			if (r < 0 && e->line) /* lines counted from t */
 				e->line += line_of(text, (size_t)(t - text)) - 1;
 		}

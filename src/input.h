@@ -58,9 +58,8 @@ const char *cg_input_format_name(enum cg_input_format f);
  * o may be NULL; st may be NULL (else it is added to). fname names the input
  * in errors. On unrecognised or malformed input returns -EINVAL with e naming
  * fname, the line and what was expected; p is then left unchanged. */
-int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o,
-		   const char *fname, struct cg_profile *p, struct cg_input_stats *st,
-		   struct cg_error *e);
+int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o, const char *fname,
+		   struct cg_profile *p, struct cg_input_stats *st, struct cg_error *e);
 
 /* Reads path ("-" for stdin; regular files are mmap'ed) and parses it as
  * cg_input_parse() does. A path that does not exist but is the PREFIX of a

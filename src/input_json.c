@@ -149,7 +149,7 @@ static int read_denied(json_object *d, size_t i, const char *fname, struct cg_pr
 		return 0;
 	}
 	const char *name =
-	    has && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+		has && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
 	size_t n = name ? (size_t)json_object_get_string_len(v) : 0;
 	uint32_t h;
 	if (!name || n == 0 || n > NAME_MAX_LEN || strlen(name) != n || !is_lower_or_(name[0]) ||

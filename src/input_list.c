@@ -56,13 +56,15 @@ static int list_pass(const char *text, size_t len, enum cg_abi native, const cha
 			const char *le = chomp(ls, line_end(ls, end, &next));
 			char buf[96], tok[72], word[128] = "";
 			if (p != skip_spaces(ls, le) || q < le)
-				snprintf(word, sizeof word, " (the word '%s' is not a system call name)",
+				snprintf(word, sizeof word,
+					 " (the word '%s' is not a system call name)",
 					 excerpt(p, q, tok, sizeof tok));
-			cg_error_set(e, fname, line,
-				     "unrecognised input '%s'%s: expected a strace -c table, a strace "
-				     "log or a list of system call names (words of a-z, 0-9 and _ "
-				     "separated by spaces, commas or newlines)",
-				     excerpt(ls, le, buf, sizeof buf), word);
+			cg_error_set(
+				e, fname, line,
+				"unrecognised input '%s'%s: expected a strace -c table, a strace "
+				"log or a list of system call names (words of a-z, 0-9 and _ "
+				"separated by spaces, commas or newlines)",
+				excerpt(ls, le, buf, sizeof buf), word);
 			return -EINVAL;
 		}
 		/* A name nothing knows is kept: the report names it as unknown

@@ -25,7 +25,7 @@
 #define PID_UNPREFIXED (-1) /* lines without a pid (single process, -ff files) */
 
 struct lpid {
-	int64_t pid;     /* PID_NONE = free slot */
+	int64_t pid;	 /* PID_NONE = free slot */
 	int32_t pending; /* name index of an <unfinished ...> call, or -1 */
 	uint8_t abi;
 	bool seen; /* this chunk knows whether a call of it is pending */
@@ -36,7 +36,10 @@ struct pidmap {
 	size_t n, nslots;
 };
 
-static void pidmap_free(struct pidmap *m) { free(m->v); }
+static void pidmap_free(struct pidmap *m)
+{
+	free(m->v);
+}
 
 static size_t pid_slot(const struct pidmap *m, int64_t pid)
 {
@@ -93,13 +96,13 @@ struct orphan {
 /* One stretch of a log, parsed by one thread. */
 struct chunk {
 	const char *text, *begin, *end, *tend; /* tend: end of the whole text */
-	bool first; /* starts the input (no earlier chunk) */
+	bool first;			       /* starts the input (no earlier chunk) */
 	enum cg_abi native;
 
 	struct ltab names;
 	struct pidmap pids;
-	enum cg_abi cur_abi; /* ABI of the last call line: new pids start in it */
-	bool pers_next;      /* a "runs in" line was just read ... */
+	enum cg_abi cur_abi;  /* ABI of the last call line: new pids start in it */
+	bool pers_next;	      /* a "runs in" line was just read ... */
 	enum cg_abi pers_abi; /* ... saying this ABI */
 	/* The call of the last line, if it was one; cont: it had no result, so
 	 * its continuation may follow. */
@@ -114,8 +117,8 @@ struct chunk {
 	/* results */
 	int status; /* LINE_OK: parsed to end; LINE_TABLE / LINE_BAD at stop */
 	const char *stop;
-	bool first_cont;      /* the first line looked like a continuation */
-	bool first_cont_err;  /* ... with an error result */
+	bool first_cont;	    /* the first line looked like a continuation */
+	bool first_cont_err;	    /* ... with an error result */
 	bool first_cont_unfinished; /* ... or unfinished */
 	uint64_t lines, calls, skipped;
 	bool saw_pers, saw_bracket, saw_unprefixed; /* see input_parse_strace() */
@@ -312,7 +315,8 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 		if (STARTS(p, e, "[pid")) {
 			c->saw_bracket = true;
 			p = skip_spaces(p + 4, e);
-			if (!parse_pid(&p, e, &pid) || !(p = skip_comm(p, e)) || p >= e || *p != ']')
+			if (!parse_pid(&p, e, &pid) || !(p = skip_comm(p, e)) || p >= e ||
+			    *p != ']')
 				return LINE_BAD;
 			p = skip_spaces(p + 1, e);
 		} else if (STARTS(p, e, "[ Process PID=")) {
@@ -338,7 +342,8 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 	 * when unknown) */
 	while (p < e && *p == '[') {
 		const char *q = p + 1;
-		while (q < e && (is_digit(*q) || *q == ' ' || *q == '?' || (*q >= 'a' && *q <= 'f')))
+		while (q < e &&
+		       (is_digit(*q) || *q == ' ' || *q == '?' || (*q >= 'a' && *q <= 'f')))
 			q++;
 		if (q >= e || *q != ']' || q == p + 1)
 			break;
@@ -539,8 +544,12 @@ again:
 			const char *nl = memchr(ce, '\n', (size_t)(end - ce));
 			ce = nl ? nl + 1 : end;
 		}
-		ch[i] = (struct chunk){.text = text, .begin = b, .end = ce, .tend = end,
-				       .first = i == 0, .native = o->native};
+		ch[i] = (struct chunk){.text = text,
+				       .begin = b,
+				       .end = ce,
+				       .tend = end,
+				       .first = i == 0,
+				       .native = o->native};
 		b = ce;
 	}
 	pthread_t tid[16];
@@ -575,7 +584,7 @@ again:
 	 * rejected input must not fill the process-wide interner. */
 	const char *table = NULL;
 	const struct chunk *pc = NULL; /* the last chunk that had lines */
-	unsigned last = n;             /* chunks [0, last) are merged */
+	unsigned last = n;	       /* chunks [0, last) are merged */
 	int r = 0;
 	for (unsigned i = 0; i < n && r == 0 && !table; i++) {
 		const struct chunk *c = &ch[i];

@@ -27,12 +27,10 @@ enum col {
 
 /* The labels strace prints over each -U column (src/count.c). */
 static const char *const col_labels[COL_COUNT] = {
-	[COL_PERCENT] = "% time",       [COL_SECONDS] = "seconds",
-	[COL_USECS] = "usecs/call",     [COL_CALLS] = "calls",
-	[COL_ERRORS] = "errors",        [COL_NAME] = "syscall",
-	[COL_MIN] = "shortest",         [COL_MAX] = "longest",
-	[COL_WALL_TOTAL] = "wall-total", [COL_WALL_MIN] = "wall-min",
-	[COL_WALL_MAX] = "wall-max",    [COL_WALL_AVG] = "wall-avg",
+	[COL_PERCENT] = "% time",    [COL_SECONDS] = "seconds",	  [COL_USECS] = "usecs/call",
+	[COL_CALLS] = "calls",	     [COL_ERRORS] = "errors",	  [COL_NAME] = "syscall",
+	[COL_MIN] = "shortest",	     [COL_MAX] = "longest",	  [COL_WALL_TOTAL] = "wall-total",
+	[COL_WALL_MIN] = "wall-min", [COL_WALL_MAX] = "wall-max", [COL_WALL_AVG] = "wall-avg",
 };
 
 struct table_cols {
@@ -88,8 +86,7 @@ static unsigned dash_groups(const char *l, const char *e)
 }
 
 /* A table header at line [l, e) followed by its dash line. */
-static bool table_header_at(const char *l, const char *e, const char *end,
-			    struct table_cols *tc)
+static bool table_header_at(const char *l, const char *e, const char *end, struct table_cols *tc)
 {
 	if (!parse_header(l, e, tc))
 		return false;
@@ -195,8 +192,9 @@ int input_parse_tables(const char *text, const char *start, const char *end, enu
 			/* strace leaves the errors cell blank when it is 0. */
 			bool no_err = n + 1 == tc.n && has_err;
 			if (n != tc.n && !no_err)
-				return input_line_error(e, fname, text, l, le,
-							"expected a table row with one value per column");
+				return input_line_error(
+					e, fname, text, l, le,
+					"expected a table row with one value per column");
 			uint64_t calls = 0, errors = 0;
 			const struct tok *name = NULL;
 			unsigned ti = 0;
@@ -233,12 +231,13 @@ int input_parse_tables(const char *text, const char *start, const char *end, enu
 				}
 			}
 			if (!name) /* cannot happen: parse_header() wants a name column */
-				return input_line_error(e, fname, text, l, le, "expected a name column");
+				return input_line_error(e, fname, text, l, le,
+							"expected a name column");
 			uint32_t h;
 			scan_name(name->p, name->e, &h);
 			ltab_count(&tr->rows,
-				   ltab_get(&tr->rows, name->p, (size_t)(name->e - name->p), h), abi,
-				   calls, errors);
+				   ltab_get(&tr->rows, name->p, (size_t)(name->e - name->p), h),
+				   abi, calls, errors);
 			continue;
 		}
 		if (state == TOTAL) {
@@ -251,8 +250,9 @@ int input_parse_tables(const char *text, const char *start, const char *end, enu
 				total |= t[i].e - t[i].p == 5 && memcmp(t[i].p, "total", 5) == 0;
 			if (total || blank(l, le))
 				continue;
-			return input_line_error(e, fname, text, l, le,
-						"expected the 'total' row after the table's closing dashes");
+			return input_line_error(
+				e, fname, text, l, le,
+				"expected the 'total' row after the table's closing dashes");
 		}
 		if (blank(l, le))
 			continue;
@@ -263,8 +263,9 @@ int input_parse_tables(const char *text, const char *start, const char *end, enu
 		enum cg_abi habi;
 		if (table_heading(l, le, &habi)) {
 			if (heading)
-				return input_line_error(e, fname, text, l, le,
-							"expected a table header after the summary heading");
+				return input_line_error(
+					e, fname, text, l, le,
+					"expected a table header after the summary heading");
 			abi = habi;
 			heading = true;
 			hdr = l;
@@ -292,7 +293,8 @@ int input_parse_tables(const char *text, const char *start, const char *end, enu
 					"truncated table: expected rows ending in a dash line and "
 					"the 'total' row");
 	if (heading)
-		return input_line_error(e, fname, text, hdr, hdr_e,
-					"truncated input: expected a table after the summary heading");
+		return input_line_error(
+			e, fname, text, hdr, hdr_e,
+			"truncated input: expected a table after the summary heading");
 	return 0;
 }

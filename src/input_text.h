@@ -17,9 +17,18 @@
 
 /* ---- text helpers ------------------------------------------------------ */
 
-static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static inline bool is_lower_or_(char c) { return (c >= 'a' && c <= 'z') || c == '_'; }
-static inline bool is_name_char(char c) { return is_lower_or_(c) || is_digit(c); }
+static inline bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+static inline bool is_lower_or_(char c)
+{
+	return (c >= 'a' && c <= 'z') || c == '_';
+}
+static inline bool is_name_char(char c)
+{
+	return is_lower_or_(c) || is_digit(c);
+}
 
 static inline bool starts(const char *p, const char *e, const char *lit, size_t n)
 {
@@ -52,7 +61,10 @@ static inline const char *chomp(const char *l, const char *e)
 	return e > l && e[-1] == '\r' ? e - 1 : e;
 }
 
-static inline bool blank(const char *l, const char *e) { return skip_spaces(l, e) == e; }
+static inline bool blank(const char *l, const char *e)
+{
+	return skip_spaces(l, e) == e;
+}
 
 /* Line number (1-based) of offset off. */
 static inline unsigned line_of(const char *text, size_t off)
@@ -82,7 +94,7 @@ static inline const char *excerpt(const char *l, const char *e, char *buf, size_
 
 struct lname {
 	uint64_t calls[CG_ABI_COUNT], errors[CG_ABI_COUNT];
-	unsigned seen;    /* bit (1 << abi) for each ABI it was counted on */
+	unsigned seen; /* bit (1 << abi) for each ABI it was counted on */
 	uint32_t hash;
 	uint8_t len;
 	char s[NAME_MAX_LEN + 1];

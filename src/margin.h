@@ -12,10 +12,10 @@
 #include "names.h"
 
 struct cg_family {
-	const char *name;          /* "open" */
-	const char *const *calls;  /* its members, as systemd names them */
+	const char *name;	  /* "open" */
+	const char *const *calls; /* its members, as systemd names them */
 	size_t ncalls;
-	const char *source;        /* why they are relatives, with versions */
+	const char *source; /* why they are relatives, with versions */
 };
 
 /* The shipped families, in data order. Static; never freed. */

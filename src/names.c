@@ -72,11 +72,20 @@ cg_name cg_intern_n(const char *s, size_t n)
 	return (cg_name)(nnames - 1);
 }
 
-cg_name cg_intern(const char *s) { return cg_intern_n(s, strlen(s)); }
+cg_name cg_intern(const char *s)
+{
+	return cg_intern_n(s, strlen(s));
+}
 
-const char *cg_name_str(cg_name n) { return n < nnames ? names[n] : "?"; }
+const char *cg_name_str(cg_name n)
+{
+	return n < nnames ? names[n] : "?";
+}
 
-size_t cg_name_count(void) { return nnames; }
+size_t cg_name_count(void)
+{
+	return nnames;
+}
 
 /* Frees the interner at exit so leak checkers see a clean heap. */
 __attribute__((destructor)) static void names_free_all(void)
@@ -95,7 +104,10 @@ struct cg_set {
 	size_t nw;
 };
 
-struct cg_set *cg_set_new(void) { return xcalloc(1, sizeof(struct cg_set)); }
+struct cg_set *cg_set_new(void)
+{
+	return xcalloc(1, sizeof(struct cg_set));
+}
 
 struct cg_set *cg_set_dup(const struct cg_set *s)
 {
@@ -116,7 +128,10 @@ void cg_set_free(struct cg_set *s)
 	free(s);
 }
 
-void cg_set_freep(struct cg_set **s) { cg_set_free(*s); }
+void cg_set_freep(struct cg_set **s)
+{
+	cg_set_free(*s);
+}
 
 static void ensure(struct cg_set *s, size_t nw)
 {

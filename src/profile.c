@@ -13,7 +13,10 @@ struct cg_profile {
 	size_t nslots;
 };
 
-struct cg_profile *cg_profile_new(void) { return xcalloc(1, sizeof(struct cg_profile)); }
+struct cg_profile *cg_profile_new(void)
+{
+	return xcalloc(1, sizeof(struct cg_profile));
+}
 
 void cg_profile_free(struct cg_profile *p)
 {
@@ -24,7 +27,10 @@ void cg_profile_free(struct cg_profile *p)
 	free(p);
 }
 
-void cg_profile_freep(struct cg_profile **p) { cg_profile_free(*p); }
+void cg_profile_freep(struct cg_profile **p)
+{
+	cg_profile_free(*p);
+}
 
 static size_t slot_of(const struct cg_profile *p, enum cg_abi abi, cg_name name)
 {
@@ -51,8 +57,8 @@ static void reindex(struct cg_profile *p)
 		p->slots[slot_of(p, p->e[i].abi, p->e[i].name)] = (uint32_t)i + 1;
 }
 
-void cg_profile_add(struct cg_profile *p, enum cg_abi abi, cg_name name,
-		    uint64_t calls, uint64_t errors)
+void cg_profile_add(struct cg_profile *p, enum cg_abi abi, cg_name name, uint64_t calls,
+		    uint64_t errors)
 {
 	if (p->n * 2 + 2 > p->nslots)
 		reindex(p);
@@ -74,15 +80,18 @@ void cg_profile_merge(struct cg_profile *dst, const struct cg_profile *src)
 			       src->e[i].errors);
 }
 
-size_t cg_profile_count(const struct cg_profile *p) { return p->n; }
+size_t cg_profile_count(const struct cg_profile *p)
+{
+	return p->n;
+}
 
 const struct cg_profile_entry *cg_profile_at(const struct cg_profile *p, size_t i)
 {
 	return i < p->n ? &p->e[i] : NULL;
 }
 
-const struct cg_profile_entry *cg_profile_find(const struct cg_profile *p,
-					       enum cg_abi abi, cg_name name)
+const struct cg_profile_entry *cg_profile_find(const struct cg_profile *p, enum cg_abi abi,
+					       cg_name name)
 {
 	if (!p->n)
 		return NULL;
@@ -128,8 +137,7 @@ void cg_profile_names(const struct cg_profile *p, struct cg_set *out)
 		cg_set_add(out, p->e[i].name);
 }
 
-void cg_profile_names_abi(const struct cg_profile *p, enum cg_abi abi,
-			  struct cg_set *out)
+void cg_profile_names_abi(const struct cg_profile *p, enum cg_abi abi, struct cg_set *out)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (p->e[i].abi == abi)

@@ -268,9 +268,10 @@ static void build_report(struct cg_suggestion *s)
 		} else if (cg_group_is_umbrella(g->name) || cg_set_empty(u)) {
 			cg_set_free(u);
 		} else {
-			all[n++] = (struct cg_used_group){
-				.group = g, .used = u, .size = cg_set_size(gs),
-				.risky = cg_group_is_risky(g->name)};
+			all[n++] = (struct cg_used_group){.group = g,
+							  .used = u,
+							  .size = cg_set_size(gs),
+							  .risky = cg_group_is_risky(g->name)};
 		}
 		cg_set_free(gs);
 	}
@@ -331,7 +332,8 @@ static void readd_for_targets(struct cg_recommendation *r, const struct cg_sugge
 {
 	r->version_readds = cg_set_new();
 	for (size_t i = 0; i < s->ntargets; i++) {
-		_cleanup_set_ struct cg_set *m = missing_under(r, s->targets[i], s->used, s->unknown);
+		_cleanup_set_ struct cg_set *m =
+			missing_under(r, s->targets[i], s->used, s->unknown);
 		cg_set_union(r->version_readds, m);
 	}
 	if (!cg_set_empty(r->version_readds)) {
@@ -443,8 +445,9 @@ int cg_suggest_ex(const struct cg_profile *p, const struct cg_table *t,
 	} else {
 		recommend_tight(s, &s->allow);
 		s->allow.kind = "allow-list";
-		s->allow.strategy = "@system-service does not cover every observed call: finer groups "
-				    "that bring no unused call of a risky group, then single calls";
+		s->allow.strategy =
+			"@system-service does not cover every observed call: finer groups "
+			"that bring no unused call of a risky group, then single calls";
 	}
 	recommend_deny(s);
 	struct cg_recommendation *recs[] = {&s->allow, &s->tight, &s->deny};

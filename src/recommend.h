@@ -16,27 +16,27 @@
 /* A group that holds observed calls. */
 struct cg_used_group {
 	const struct cg_group *group; /* points into the table */
-	struct cg_set *used;          /* observed calls it holds (owned) */
-	size_t size;                  /* calls in the group, nested expanded */
-	bool risky;                   /* one of the groups systemd-analyze scores */
+	struct cg_set *used;	      /* observed calls it holds (owned) */
+	size_t size;		      /* calls in the group, nested expanded */
+	bool risky;		      /* one of the groups systemd-analyze scores */
 };
 
 /* How a recommendation's lines fare under one systemd version's table. */
 struct cg_version_check {
 	const struct cg_table *table; /* borrowed */
-	bool target;                  /* one of the versions aimed at */
-	struct cg_set *missing;       /* observed calls its filter would deny (owned) */
+	bool target;		      /* one of the versions aimed at */
+	struct cg_set *missing;	      /* observed calls its filter would deny (owned) */
 };
 
 struct cg_recommendation {
 	const char *kind;     /* "allow-list", "tight allow-list", "deny-list" */
 	const char *strategy; /* one sentence: how the lines were chosen */
-	char **lines;         /* SystemCallFilter= values, in order (owned) */
+	char **lines;	      /* SystemCallFilter= values, in order (owned) */
 	size_t nlines;
 	struct cg_set *allowed; /* calls of @known (and the profile) it allows (owned) */
 	size_t nallowed;
 	struct cg_set *missing; /* observed calls it would deny: empty when verified */
-	bool verified;          /* every observed, filterable call is allowed, under
+	bool verified;		/* every observed, filterable call is allowed, under
 				 * every target version */
 	/* Calls allowed for upgrade margin only: relatives (margin.h) of the
 	 * observed calls the lines name one by one. Owned; empty with
@@ -52,24 +52,24 @@ struct cg_recommendation {
 };
 
 struct cg_suggestion {
-	struct cg_set *used;      /* every observed name, any ABI (owned) */
-	struct cg_set *unknown;   /* observed names libseccomp cannot resolve */
-	struct cg_set *in_default; /* observed calls in @default */
+	struct cg_set *used;	      /* every observed name, any ABI (owned) */
+	struct cg_set *unknown;	      /* observed names libseccomp cannot resolve */
+	struct cg_set *in_default;    /* observed calls in @default */
 	struct cg_used_group *groups; /* groups with observed calls, biggest first,
 					 those whose used set is a strict subset of
 					 another's left out; @known, @default and
 					 @system-service are not in this list */
 	size_t ngroups;
-	struct cg_set *ungrouped; /* observed calls in no group but @known (unknown
-				   * names not among them) */
+	struct cg_set *ungrouped;    /* observed calls in no group but @known (unknown
+				      * names not among them) */
 	struct cg_set *service_only; /* observed calls that of all groups but
 				      * @known only @system-service holds */
 	struct cg_set *service_used; /* observed calls @system-service holds */
-	bool service_covers;      /* @system-service + @default hold them all */
+	bool service_covers;	     /* @system-service + @default hold them all */
 	struct cg_recommendation allow, tight, deny;
-	unsigned abis;            /* bit (1 << abi) per ABI seen */
-	struct cg_archs archs;    /* recommended SystemCallArchitectures= */
-	const struct cg_table *table; /* not owned */
+	unsigned abis;			       /* bit (1 << abi) per ABI seen */
+	struct cg_archs archs;		       /* recommended SystemCallArchitectures= */
+	const struct cg_table *table;	       /* not owned */
 	const struct cg_table *const *targets; /* the other versions aimed at; not owned */
 	size_t ntargets;
 };

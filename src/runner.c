@@ -273,10 +273,10 @@ static void fd_msg_init(struct fd_msg *m)
 	*m = (struct fd_msg){.byte = 'L'};
 	m->iov = (struct iovec){.iov_base = &m->byte, .iov_len = 1};
 	m->msg = (struct msghdr){
-	    .msg_iov = &m->iov,
-	    .msg_iovlen = 1,
-	    .msg_control = m->u.buf,
-	    .msg_controllen = sizeof m->u.buf,
+		.msg_iov = &m->iov,
+		.msg_iovlen = 1,
+		.msg_control = m->u.buf,
+		.msg_controllen = sizeof m->u.buf,
 	};
 }
 
@@ -397,7 +397,7 @@ static struct cg_run_kill kill_of(const struct cg_run_opts *o, const struct cg_s
 				  bool whole)
 {
 	return (struct cg_run_kill){
-	    .rec = *rec, .whole = whole, .v = judge(o, rec->abi, rec->name)};
+		.rec = *rec, .whole = whole, .v = judge(o, rec->abi, rec->name)};
 }
 
 /* A SIGSYS death is named by its kill record; a thread killed by
@@ -417,9 +417,10 @@ static void read_records(const struct cg_seccomp_watch *w, const struct cg_run_o
 		/* The kill record of a SIGSYS death surely comes: wait for it.
 		 * Logged calls stream in: wait until they stop. */
 		int wait_ms =
-		    (r->sigsys && !r->has_kill) || (child_sigsys && !r->has_descendant_kill) ? 1000
-		    : r->logging							     ? 100
-											     : 0;
+			(r->sigsys && !r->has_kill) || (child_sigsys && !r->has_descendant_kill)
+				? 1000
+			: r->logging ? 100
+				     : 0;
 		if (cg_seccomp_watch_next(w, child_sigsys ? 0 : pid, wait_ms, &rec) < 0)
 			break;
 		if (rec.pid != pid) {
@@ -508,7 +509,7 @@ static int start_and_wait(const struct cg_run_opts *o, const char *path,
 	_cleanup_close_ int sock = sv[0];
 	struct child_setup setup = {.policy = o->policy, .complain = o->complain, .sock = sv[1]};
 	struct cg_spawn_opts so = {
-	    .path = path, .argv = o->argv, .prepare = setup_child, .data = &setup};
+		.path = path, .argv = o->argv, .prepare = setup_child, .data = &setup};
 	int r = cg_spawn_start(&so, s, e);
 	if (sv[1] >= 0)
 		close(sv[1]); /* the child's end: recv_fd() sees it close */

@@ -69,8 +69,9 @@ char *cg_find_command(const char *name)
 	int err = ENOENT;
 	for (const char *s = path;; s++) {
 		const char *end = strchrnul(s, ':');
-		_cleanup_free_ char *full = end == s ? xasprintf("./%s", name)
-						     : xasprintf("%.*s/%s", (int)(end - s), s, name);
+		_cleanup_free_ char *full = end == s
+						    ? xasprintf("./%s", name)
+						    : xasprintf("%.*s/%s", (int)(end - s), s, name);
 		if (stat(full, &st) == 0) {
 			if (S_ISREG(st.st_mode) && access(full, X_OK) == 0)
 				return steal_pointer(&full);
@@ -189,8 +190,7 @@ int cg_spawn_start(const struct cg_spawn_opts *o, struct cg_spawn *s, struct cg_
 	close(fail[1]);
 	if (gate[0] >= 0)
 		close(gate[0]);
-	*s = (struct cg_spawn){
-		.pid = pid, .gate_fd = gate[1], .fail_fd = fail[0], .path = o->path};
+	*s = (struct cg_spawn){.pid = pid, .gate_fd = gate[1], .fail_fd = fail[0], .path = o->path};
 	return 0;
 }
 

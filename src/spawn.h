@@ -51,18 +51,18 @@ int cg_spawn_exit_code(int wait_status);
 typedef int (*cg_spawn_prepare_fn)(void *data, struct cg_error *e);
 
 struct cg_spawn_opts {
-	const char *path;   /* found with cg_spawn_find(); not owned */
-	char *const *argv;  /* NULL-terminated; not owned */
-	bool gate;          /* hold the child until cg_spawn_release() */
+	const char *path;	     /* found with cg_spawn_find(); not owned */
+	char *const *argv;	     /* NULL-terminated; not owned */
+	bool gate;		     /* hold the child until cg_spawn_release() */
 	cg_spawn_prepare_fn prepare; /* may be NULL */
-	void *data;                  /* passed to prepare */
+	void *data;		     /* passed to prepare */
 };
 
 /* A started child. */
 struct cg_spawn {
 	pid_t pid;
-	int gate_fd; /* write end of the start gate, -1 when released */
-	int fail_fd; /* read end of the failure report, -1 when read */
+	int gate_fd;	  /* write end of the start gate, -1 when released */
+	int fail_fd;	  /* read end of the failure report, -1 when read */
 	const char *path; /* o->path, for messages; not owned */
 };
 

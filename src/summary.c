@@ -41,7 +41,8 @@ static void put_table(FILE *f, const struct cg_profile *p, enum cg_abi abi)
 		char err[32] = "";
 		if (rows[i]->errors)
 			snprintf(err, sizeof(err), "%" PRIu64, rows[i]->errors);
-		fprintf(f, "%9" PRIu64 " %9s %s\n", rows[i]->calls, err, cg_name_str(rows[i]->name));
+		fprintf(f, "%9" PRIu64 " %9s %s\n", rows[i]->calls, err,
+			cg_name_str(rows[i]->name));
 	}
 	fputs(dashes, f);
 	char err[32] = "";
@@ -98,14 +99,16 @@ char *cg_summary_format_refused(const struct cg_profile *p, const struct cg_prof
 	enum cg_abi native = cg_abi_native();
 	if ((abis & (1u << native)) || !abis)
 		put_table(f, p, native);
-	static const enum cg_abi others[] = { CG_ABI_I386, CG_ABI_X32, CG_ABI_X86_64 };
+	static const enum cg_abi others[] = {CG_ABI_I386, CG_ABI_X32, CG_ABI_X86_64};
 	for (size_t i = 0; i < ELEMENTSOF(others); i++) {
 		enum cg_abi abi = others[i];
 		if (abi == native || !(abis & (1u << abi)))
 			continue;
 		/* strace's personality names on x86-64. */
 		fprintf(f, "System call usage summary for %s mode:\n",
-			abi == CG_ABI_I386 ? "32 bit" : abi == CG_ABI_X32 ? "x32" : "64 bit");
+			abi == CG_ABI_I386  ? "32 bit"
+			: abi == CG_ABI_X32 ? "x32"
+					    : "64 bit");
 		put_table(f, p, abi);
 	}
 	if (refused) {

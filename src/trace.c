@@ -23,8 +23,7 @@ const char *cg_trace_backend_name(enum cg_trace_backend b)
 
 int cg_trace_backend_from_name(const char *s, enum cg_trace_backend *out)
 {
-	static const enum cg_trace_backend all[] = { CG_TRACE_AUTO, CG_TRACE_PTRACE,
-						     CG_TRACE_BPF };
+	static const enum cg_trace_backend all[] = {CG_TRACE_AUTO, CG_TRACE_PTRACE, CG_TRACE_BPF};
 	for (size_t i = 0; i < ELEMENTSOF(all); i++)
 		if (strcmp(s, cg_trace_backend_name(all[i])) == 0) {
 			*out = all[i];
@@ -33,8 +32,8 @@ int cg_trace_backend_from_name(const char *s, enum cg_trace_backend *out)
 	return -EINVAL;
 }
 
-int cg_trace_run(const struct cg_trace_opts *o, struct cg_profile *p,
-		 struct cg_trace_result *r, char *why_auto, size_t len)
+int cg_trace_run(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_trace_result *r,
+		 char *why_auto, size_t len)
 {
 	char why[256] = "";
 	enum cg_trace_backend b = o->backend;

@@ -24,5 +24,5 @@ int cg_trace_backend_from_name(const char *s, enum cg_trace_backend *out);
  * ptrace; why_auto (may be NULL, len bytes) receives a line telling which
  * was picked and why, also written to o->warn (when set) before the trace
  * starts. */
-int cg_trace_run(const struct cg_trace_opts *o, struct cg_profile *p,
-		 struct cg_trace_result *r, char *why_auto, size_t len);
+int cg_trace_run(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_trace_result *r,
+		 char *why_auto, size_t len);

@@ -156,15 +156,16 @@ static bool check_available(char *why, size_t len)
 		return false;
 	}
 	bool admin = cap_effective(CAP_SYS_ADMIN_BIT);
-	if (!(admin || cap_effective(CAP_BPF_BIT)) ||
-	    !(admin || cap_effective(CAP_PERFMON_BIT))) {
-		snprintf(why, len, "loading eBPF tracing programs needs root (or CAP_BPF "
-				   "and CAP_PERFMON)");
+	if (!(admin || cap_effective(CAP_BPF_BIT)) || !(admin || cap_effective(CAP_PERFMON_BIT))) {
+		snprintf(why, len,
+			 "loading eBPF tracing programs needs root (or CAP_BPF "
+			 "and CAP_PERFMON)");
 		return false;
 	}
 	if (!initial_pid_ns()) {
-		snprintf(why, len, "this process runs in a PID namespace other than the "
-				   "initial one, where eBPF sees other PIDs");
+		snprintf(why, len,
+			 "this process runs in a PID namespace other than the "
+			 "initial one, where eBPF sees other PIDs");
 		return false;
 	}
 	struct trace_bpf *s = skel_load(why, len);
@@ -374,8 +375,8 @@ static void kill_traced(struct trace_bpf *s)
  * passing on the stop signals another process sent us; a second request
  * kills them all (the terminal's reached them already). Returns the stop
  * signal or 0. */
-static int wait_command(struct trace_bpf *s, pid_t pid, unsigned base, int *exit_status,
-			FILE *warn, const char *name)
+static int wait_command(struct trace_bpf *s, pid_t pid, unsigned base, int *exit_status, FILE *warn,
+			const char *name)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	bool running = true, killed = false;
@@ -405,13 +406,15 @@ static int wait_command(struct trace_bpf *s, pid_t pid, unsigned base, int *exit
 					close(pidfd);
 				pidfd = -1;
 				if (warn && !none_live(s, NULL))
-					fprintf(warn, "callgroups: %s ended; tracing the processes "
-						      "it left until they end\n", name);
+					fprintf(warn,
+						"callgroups: %s ended; tracing the processes "
+						"it left until they end\n",
+						name);
 				continue;
 			}
 		}
 		if (pidfd >= 0) {
-			struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+			struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
 			poll(&pfd, 1, POLL_MS);
 		} else {
 			wait_ms(POLL_MS);
@@ -472,7 +475,8 @@ static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_prof
 		const struct cg_bpf_count *cpu = v + (size_t)key * (size_t)ncpu;
 		if (batched) {
 			if (keys[key] != key) {
-				cg_error_set(e, "", 0, "reading the eBPF counters: slot %u came back as %u",
+				cg_error_set(e, "", 0,
+					     "reading the eBPF counters: slot %u came back as %u",
 					     key, keys[key]);
 				return -EIO;
 			}
@@ -542,8 +546,9 @@ static int set_cgroup(struct trace_bpf *s, const char *dir, unsigned long *tasks
 		return -err;
 	}
 	if (fstatfs(fd, &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
-		cg_error_set(e, dir, 0, "not a cgroup v2 directory (the eBPF backend "
-					"matches tasks by their cgroup v2)");
+		cg_error_set(e, dir, 0,
+			     "not a cgroup v2 directory (the eBPF backend "
+			     "matches tasks by their cgroup v2)");
 		return -EINVAL;
 	}
 	__u32 key = 0, val = (__u32)fd;
@@ -606,10 +611,10 @@ static int attach(struct trace_bpf *s, bool count_errors, struct cg_error *e)
 		struct bpf_program *prog;
 		struct bpf_link **link;
 	} order[] = {
-		{ s->progs.cg_fork, &s->links.cg_fork },
-		{ s->progs.cg_exit, &s->links.cg_exit },
-		{ s->progs.cg_sys_exit, &s->links.cg_sys_exit },
-		{ s->progs.cg_sys_enter, &s->links.cg_sys_enter },
+		{s->progs.cg_fork, &s->links.cg_fork},
+		{s->progs.cg_exit, &s->links.cg_exit},
+		{s->progs.cg_sys_exit, &s->links.cg_sys_exit},
+		{s->progs.cg_sys_enter, &s->links.cg_sys_enter},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
 		struct bpf_link *l = bpf_program__attach(order[i].prog);
@@ -626,8 +631,8 @@ static int attach(struct trace_bpf *s, bool count_errors, struct cg_error *e)
 
 static void detach(struct trace_bpf *s)
 {
-	struct bpf_link **links[] = { &s->links.cg_sys_enter, &s->links.cg_sys_exit,
-				      &s->links.cg_fork, &s->links.cg_exit };
+	struct bpf_link **links[] = {&s->links.cg_sys_enter, &s->links.cg_sys_exit,
+				     &s->links.cg_fork, &s->links.cg_exit};
 	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
 		bpf_link__destroy(*links[i]);
 		*links[i] = NULL;
@@ -639,8 +644,9 @@ static void detach(struct trace_bpf *s)
 static void attached_note(FILE *warn, unsigned long tasks, const char *which)
 {
 	if (warn)
-		fprintf(warn, "callgroups: attached to %lu task%s %s (bpf: counted in the "
-			      "kernel, no stops), and to the processes they start later\n",
+		fprintf(warn,
+			"callgroups: attached to %lu task%s %s (bpf: counted in the "
+			"kernel, no stops), and to the processes they start later\n",
 			tasks, tasks == 1 ? "" : "s", which);
 }
 
@@ -658,8 +664,8 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 		cg_error_set(&r->error, "", 0, "eBPF backend unavailable: %s", why);
 		return -EOPNOTSUPP;
 	}
-	_cleanup_skel_ struct trace_bpf *s = preloaded ? steal_pointer(&preloaded)
-						       : skel_load(why, sizeof(why));
+	_cleanup_skel_ struct trace_bpf *s =
+		preloaded ? steal_pointer(&preloaded) : skel_load(why, sizeof(why));
 	if (!s) {
 		int err = errno ? errno : EINVAL;
 		cg_error_set(&r->error, "", 0, "%s", why);
@@ -676,8 +682,10 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 	if (o->cgroup && (ret = set_cgroup(s, o->cgroup, &tasks, &r->error)) < 0)
 		return ret;
 	if (o->cgroup && tasks == 0 && o->warn)
-		fprintf(o->warn, "callgroups: no process in %s yet; tracing those that "
-				 "start there\n", o->cgroup);
+		fprintf(o->warn,
+			"callgroups: no process in %s yet; tracing those that "
+			"start there\n",
+			o->cgroup);
 	if ((ret = attach(s, o->count_errors, &r->error)) < 0)
 		return ret;
 	_cleanup_(cg_spawn_done) struct cg_spawn sp = {.pid = -1, .gate_fd = -1, .fail_fd = -1};
@@ -691,7 +699,7 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 				"callgroups: the command runs under a seccomp filter it "
 				"inherited: refused calls are counted at their sys_exit\n");
 		r->stop_signal =
-		    wait_command(s, sp.pid, base, &r->exit_status, o->warn, o->argv[0]);
+			wait_command(s, sp.pid, base, &r->exit_status, o->warn, o->argv[0]);
 		/* wait_command() reaped it: its failure report is there to read. */
 		if ((ret = cg_trace_command_failure(&sp, r)) < 0)
 			return ret;

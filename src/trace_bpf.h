@@ -13,8 +13,7 @@
  * p (which the caller owns). Fills r. Returns 0 when the trace ran (even if
  * the command failed: see r->exit_status), or a negative errno with
  * r->error saying why (r->cannot_run when the command could not be run). */
-int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p,
-		 struct cg_trace_result *r);
+int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_trace_result *r);
 /* True when the bpf backend can run here; otherwise why (len bytes) says
  * what is missing. why may be NULL. The programs loaded to find out are
  * kept for the next cg_trace_bpf(). */

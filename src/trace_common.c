@@ -108,18 +108,18 @@ static void on_alarm(int sig)
 	(void)sig;
 }
 
-static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static const int stop_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
 void cg_trace_handle_signals(void)
 {
 	cg_spawn_save_signals();
-	struct sigaction sa = { 0 };
+	struct sigaction sa = {0};
 	sa.sa_sigaction = on_stop_signal;
 	sa.sa_flags = SA_SIGINFO; /* no SA_RESTART: interrupt waits */
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < ELEMENTSOF(stop_signals); i++)
 		sigaction(stop_signals[i], &sa, NULL);
-	struct sigaction al = { 0 };
+	struct sigaction al = {0};
 	al.sa_handler = on_alarm;
 	sigemptyset(&al.sa_mask);
 	sigaction(SIGALRM, &al, NULL);
@@ -197,14 +197,14 @@ static bool has_procs(const char *dir)
 char *cg_trace_unit_cgroup(const char *unit, struct cg_error *e)
 {
 	/* Where cgroup v2 (unified or hybrid) and the v1 name=systemd tree sit. */
-	static const char *const roots[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified",
-					     "/sys/fs/cgroup/systemd" };
+	static const char *const roots[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified",
+					    "/sys/fs/cgroup/systemd"};
 	if (!valid_unit_name(unit)) {
 		cg_error_set(e, "", 0, "'%s' is not a unit name", unit);
 		return NULL;
 	}
-	_cleanup_free_ char *name = strchr(unit, '.') ? xstrdup(unit)
-						      : xasprintf("%s.service", unit);
+	_cleanup_free_ char *name =
+		strchr(unit, '.') ? xstrdup(unit) : xasprintf("%s.service", unit);
 	_cleanup_free_ char *cg = systemctl_control_group(name);
 	if (!cg)
 		cg = xasprintf("/system.slice/%s", name);

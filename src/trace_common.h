@@ -18,9 +18,9 @@
 struct cg_profile;
 
 enum cg_trace_backend {
-	CG_TRACE_AUTO,   /* bpf when available, else ptrace */
+	CG_TRACE_AUTO,	 /* bpf when available, else ptrace */
 	CG_TRACE_PTRACE, /* ptrace (+ seccomp SECCOMP_RET_TRACE for a command) */
-	CG_TRACE_BPF,    /* eBPF on raw_syscalls:sys_enter/sys_exit */
+	CG_TRACE_BPF,	 /* eBPF on raw_syscalls:sys_enter/sys_exit */
 };
 
 /* What to trace: exactly one of argv, pids or cgroup is set. Nothing here is

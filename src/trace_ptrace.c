@@ -46,10 +46,10 @@
 #define NR_SLOTS 1024
 
 struct tracee {
-	pid_t tid; /* 0: free slot */
-	bool started;    /* first stop seen (or attached by us) */
+	pid_t tid;	 /* 0: free slot */
+	bool started;	 /* first stop seen (or attached by us) */
 	bool in_syscall; /* between a counted entry and its exit stop */
-	bool nr_known;   /* abi/nr hold the call in progress */
+	bool nr_known;	 /* abi/nr hold the call in progress */
 	uint8_t abi;
 	uint16_t nr; /* slot index (x32 bit stripped) */
 	/* Under a seccomp filter other than ours: stepped with PTRACE_SYSCALL,
@@ -73,10 +73,10 @@ struct tracer {
 	const struct cg_trace_opts *o;
 	struct cg_profile *p;
 	struct cg_trace_result *r;
-	bool command;      /* started a command under the seccomp filter */
+	bool command;	       /* started a command under the seccomp filter */
 	struct cg_spawn spawn; /* the command's start, while command */
-	bool syscall_mode; /* PTRACE_SYSCALL stops (live processes) */
-	bool spin;         /* poll before sleeping in waitpid (see wait_any) */
+	bool syscall_mode;     /* PTRACE_SYSCALL stops (live processes) */
+	bool spin;	       /* poll before sleeping in waitpid (see wait_any) */
 	pid_t main_pid;
 	unsigned handled_requests;
 	unsigned base_requests; /* stop requests recorded before we started */
@@ -85,7 +85,7 @@ struct tracer {
 	unsigned delivered_mask;
 
 	int64_t last_scan; /* CLOCK_MONOTONIC ns of the last cgroup.procs read */
-	pid_t *failed;     /* cgroup processes we could not attach to */
+	pid_t *failed;	   /* cgroup processes we could not attach to */
 	size_t n_failed, failed_cap;
 
 	struct tracee *tab; /* open addressing, linear probing */
@@ -148,7 +148,7 @@ static struct tracee *tracee_add(struct tracer *t, pid_t tid)
 	size_t i = slot_of(t, tid);
 	while (t->tab[i].tid)
 		i = (i + 1) & (t->cap - 1);
-	t->tab[i] = (struct tracee){ .tid = tid };
+	t->tab[i] = (struct tracee){.tid = tid};
 	t->used++;
 	t->r->tasks++;
 	return &t->tab[i];
@@ -230,9 +230,9 @@ static void counts_to_profile(struct tracer *t)
  * current break when it cannot move it). Not rt_sigreturn: it returns the
  * interrupted call's result, which may be -EINTR, and strace counts that. */
 static const char *const never_fail[] = {
-	"getpid", "getppid", "gettid", "getpgrp", "getuid", "geteuid", "getgid", "getegid",
-	"getuid32", "geteuid32", "getgid32", "getegid32", "umask", "alarm", "sched_yield",
-	"sync", "brk",
+	"getpid", "getppid", "gettid",	    "getpgrp",	 "getuid",   "geteuid",
+	"getgid", "getegid", "getuid32",    "geteuid32", "getgid32", "getegid32",
+	"umask",  "alarm",   "sched_yield", "sync",	 "brk",
 };
 
 static int slot_of_name(enum cg_abi abi, const char *name)
@@ -247,7 +247,7 @@ static int slot_of_name(enum cg_abi abi, const char *name)
 static void init_cannot_fail(struct tracer *t)
 {
 	/* Not x32: a kernel built without it fails every x32 call (ENOSYS). */
-	static const enum cg_abi abis[] = { CG_ABI_X86_64, CG_ABI_I386 };
+	static const enum cg_abi abis[] = {CG_ABI_X86_64, CG_ABI_I386};
 	for (size_t a = 0; a < ELEMENTSOF(abis); a++)
 		for (size_t i = 0; i < ELEMENTSOF(never_fail); i++) {
 			enum cg_abi abi = abis[a];
@@ -271,7 +271,7 @@ static void resume(struct tracer *t, struct tracee *e, int sig)
 		return;
 	}
 	long req =
-	    (t->syscall_mode || e->in_syscall || e->entry_mode) ? PTRACE_SYSCALL : PTRACE_CONT;
+		(t->syscall_mode || e->in_syscall || e->entry_mode) ? PTRACE_SYSCALL : PTRACE_CONT;
 	/* ESRCH: killed meanwhile; its exit is reported by the next wait. */
 	ptrace(req, e->tid, 0L, (long)sig);
 }
@@ -440,8 +440,8 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *e)
 		count_call(t, e, info.arch, info.seccomp.nr);
 		/* The exit stop is only worth its cost when errors are counted,
 		 * and for calls that can fail. */
-		e->in_syscall = t->o->count_errors &&
-				!(e->nr_known && t->cannot_fail[e->abi][e->nr]);
+		e->in_syscall =
+			t->o->count_errors && !(e->nr_known && t->cannot_fail[e->abi][e->nr]);
 		/* The new filter is not there yet: from the next call on, the
 		 * task is stepped from entry stops. */
 		if (installs_filter(t, e, &info, &tsync)) {
@@ -559,9 +559,8 @@ static void on_exit_status(struct tracer *t, pid_t tid, int status)
 
 /* ---- attaching and detaching --------------------------------------------- */
 
-static const long SEIZE_OPTS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK |
-			       PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE |
-			       PTRACE_O_TRACEEXEC;
+static const long SEIZE_OPTS = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK |
+			       PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC;
 
 /* Seizes every thread of pid, again until no new thread shows up (threads
  * may be created while we attach; their creator then reports them to us
@@ -666,7 +665,7 @@ static int install_trace_filter(void)
 	struct sock_filter insn[] = {
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
 	};
-	struct sock_fprog prog = { .len = ELEMENTSOF(insn), .filter = insn };
+	struct sock_fprog prog = {.len = ELEMENTSOF(insn), .filter = insn};
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0)
 		return 0;
 	/* Without CAP_SYS_ADMIN a filter needs no_new_privs, which changes
@@ -694,13 +693,13 @@ static int prepare_traced(void *data, struct cg_error *e)
 static int start_command(struct tracer *t, const char *path, struct cg_error *e)
 {
 	struct cg_spawn_opts so = {
-	    .path = path, .argv = t->o->argv, .gate = true, .prepare = prepare_traced};
+		.path = path, .argv = t->o->argv, .gate = true, .prepare = prepare_traced};
 	int r = cg_spawn_start(&so, &t->spawn, e);
 	if (r < 0)
 		return r;
 	pid_t pid = t->spawn.pid;
-	if (ptrace(PTRACE_SEIZE, pid, 0L, SEIZE_OPTS | PTRACE_O_TRACESECCOMP |
-					      PTRACE_O_EXITKILL) < 0) {
+	if (ptrace(PTRACE_SEIZE, pid, 0L, SEIZE_OPTS | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL) <
+	    0) {
 		int err = errno;
 		cg_spawn_done(&t->spawn); /* the gate closes unopened: the child exits */
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -762,7 +761,7 @@ static bool signal_pending(pid_t pid, int sig)
 /* True when pid sits in a stop, not yet reaped by us, that delivers sig. */
 static bool stopped_delivering(pid_t pid, int sig)
 {
-	siginfo_t si = { 0 };
+	siginfo_t si = {0};
 	if (waitid(P_PID, (id_t)pid, &si, WSTOPPED | WNOHANG | WNOWAIT | __WALL) < 0)
 		return false;
 	return si.si_pid == pid && si.si_code == CLD_TRAPPED && si.si_status == sig;
@@ -832,7 +831,7 @@ static unsigned long rescan_cgroup(struct tracer *t)
 {
 	t->last_scan = now_ns();
 	_cleanup_free_ pid_t *pids = NULL;
-	struct cg_error e = { 0 };
+	struct cg_error e = {0};
 	int n = cg_trace_cgroup_pids(t->o->cgroup, &pids, &e);
 	unsigned long before = t->r->tasks;
 	for (int i = 0; i < n; i++) {
@@ -847,7 +846,8 @@ static unsigned long rescan_cgroup(struct tracer *t)
 			      sizeof(*t->failed));
 			t->failed[t->n_failed++] = pids[i];
 		} else if (k == 0 && t->o->warn) {
-			fprintf(t->o->warn, "callgroups: process %d joined the cgroup: tracing it\n",
+			fprintf(t->o->warn,
+				"callgroups: process %d joined the cgroup: tracing it\n",
 				(int)pids[i]);
 		}
 	}
@@ -938,21 +938,20 @@ static void run_loop(struct tracer *t)
 		trace_loop(t);
 		return;
 	}
-	struct sigaction tick = { 0 }, old;
+	struct sigaction tick = {0}, old;
 	tick.sa_handler = on_tick; /* no SA_RESTART: interrupt the wait */
 	sigemptyset(&tick.sa_mask);
 	sigaction(SIGALRM, &tick, &old);
-	struct itimerval every = { { 0, RESCAN_NS / 1000 }, { 0, RESCAN_NS / 1000 } };
+	struct itimerval every = {{0, RESCAN_NS / 1000}, {0, RESCAN_NS / 1000}};
 	setitimer(ITIMER_REAL, &every, NULL);
 	t->last_scan = now_ns();
 	trace_loop(t);
-	struct itimerval off = { { 0, 0 }, { 0, 0 } };
+	struct itimerval off = {{0, 0}, {0, 0}};
 	setitimer(ITIMER_REAL, &off, NULL);
 	sigaction(SIGALRM, &old, NULL);
 }
 
-int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
-		    struct cg_trace_result *r)
+int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_trace_result *r)
 {
 	struct tracer *t = xcalloc(1, sizeof(*t));
 	_cleanup_free_ char *path = NULL; /* the command's; t->spawn points to it */

@@ -22,8 +22,7 @@
  * p (which the caller owns). Fills r. Returns 0 when the trace ran (even if
  * the command failed: see r->exit_status), or a negative errno with
  * r->error saying why (r->cannot_run when the command could not be run). */
-int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p,
-		    struct cg_trace_result *r);
+int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_trace_result *r);
 
 /* True when path is setuid, setgid or has file capabilities: under ptrace it
  * runs without those privileges. why (len bytes) says which. */

@@ -10,20 +10,13 @@
 /* The system manager's unit path on Debian 12 (systemd 252, split-usr),
  * as `systemd-analyze unit-paths` prints it, highest priority first. */
 static const char *const search_path[] = {
-	"/etc/systemd/system.control",
-	"/run/systemd/system.control",
-	"/run/systemd/transient",
-	"/run/systemd/generator.early",
-	"/etc/systemd/system",
-	"/etc/systemd/system.attached",
-	"/run/systemd/system",
-	"/run/systemd/system.attached",
-	"/run/systemd/generator",
-	"/usr/local/lib/systemd/system",
-	"/lib/systemd/system",
-	"/usr/lib/systemd/system",
-	"/run/systemd/generator.late",
-	NULL,
+	"/etc/systemd/system.control", "/run/systemd/system.control",
+	"/run/systemd/transient",      "/run/systemd/generator.early",
+	"/etc/systemd/system",	       "/etc/systemd/system.attached",
+	"/run/systemd/system",	       "/run/systemd/system.attached",
+	"/run/systemd/generator",      "/usr/local/lib/systemd/system",
+	"/lib/systemd/system",	       "/usr/lib/systemd/system",
+	"/run/systemd/generator.late", NULL,
 };
 
 const char *const *cg_unit_search_path(void)
@@ -135,9 +128,9 @@ int cg_unit_add_setting(struct cg_unit_settings *s, const char *key, const char 
 			struct cg_error ae = {0};
 			int r = cg_archs_add(&s->archs, w, &ae);
 			if (r == -EOPNOTSUPP)
-				add_warning(
-				    s, source, line,
-				    xasprintf("SystemCallArchitectures=: %s, ignoring", ae.msg));
+				add_warning(s, source, line,
+					    xasprintf("SystemCallArchitectures=: %s, ignoring",
+						      ae.msg));
 			else if (r < 0)
 				return refuse(s, source, line, xstrdup(ae.msg), e);
 			p += n;
@@ -163,7 +156,10 @@ static const char *unit_type_of(const char *name)
 static const char *exec_section(const char *type)
 {
 	static const char *const map[][2] = {
-		{"service", "Service"}, {"socket", "Socket"}, {"mount", "Mount"}, {"swap", "Swap"},
+		{"service", "Service"},
+		{"socket", "Socket"},
+		{"mount", "Mount"},
+		{"swap", "Swap"},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(map); i++)
 		if (strcmp(type, map[i][0]) == 0)
@@ -321,8 +317,8 @@ static bool cat_header(const char *l, size_t n, bool after_blank, char **path)
 	const char *slash = strrchr(p, '/');
 	if (!dot || dot < slash)
 		return false;
-	static const char *const suffixes[] = {".conf",  ".service", ".socket", ".mount",
-					       ".swap",  ".target",  ".timer",  ".path",
+	static const char *const suffixes[] = {".conf",	 ".service", ".socket", ".mount",
+					       ".swap",	 ".target",  ".timer",	".path",
 					       ".slice", ".scope",   ".device", ".automount"};
 	for (size_t i = 0; i < ELEMENTSOF(suffixes); i++)
 		if (strcmp(dot, suffixes[i]) == 0) {
@@ -540,8 +536,8 @@ static bool valid_unit_name(const char *name)
 	const char *type = unit_type_of(name);
 	if (!type || strchr(name, '/') || name[0] == '.' || strlen(name) > 255)
 		return false;
-	static const char *const types[] = {"service", "socket", "mount",  "swap",
-					    "target",  "timer",  "path",   "slice",
+	static const char *const types[] = {"service", "socket", "mount",    "swap",
+					    "target",  "timer",	 "path",     "slice",
 					    "scope",   "device", "automount"};
 	for (size_t i = 0; i < ELEMENTSOF(types); i++)
 		if (strcmp(type, types[i]) == 0)
@@ -602,10 +598,10 @@ static int load_by_name(const char *name, const char *root, struct cg_unit_setti
 		}
 		/* Follow a chain of aliases; relative targets sit in the
 		 * link's own directory. */
-		char *next = target[0] == '/' ? join_root(root, target, NULL)
-					       : xasprintf("%.*s/%s",
-							   (int)(strrchr(link, '/') - link), link,
-							   target);
+		char *next = target[0] == '/'
+				     ? join_root(root, target, NULL)
+				     : xasprintf("%.*s/%s", (int)(strrchr(link, '/') - link), link,
+						 target);
 		free(link);
 		link = next;
 	}
@@ -701,8 +697,8 @@ static int refused(const struct cg_unit_settings *s, struct cg_error *e)
 	return -EINVAL;
 }
 
-int cg_unit_apply(const struct cg_unit_settings *s, const struct cg_table *t,
-		  struct cg_filter *out, struct cg_error *e)
+int cg_unit_apply(const struct cg_unit_settings *s, const struct cg_table *t, struct cg_filter *out,
+		  struct cg_error *e)
 {
 	int r = refused(s, e);
 	for (size_t i = 0; i < s->nfilter && r >= 0; i++) {

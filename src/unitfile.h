@@ -32,7 +32,7 @@ struct cg_unit_line {
 };
 
 struct cg_unit_settings {
-	char *name;     /* "foo@bar.service", or the base name of a file given by path */
+	char *name;	/* "foo@bar.service", or the base name of a file given by path */
 	char *fragment; /* the unit file read, NULL when none (only drop-ins, or stdin) */
 	char **dropins; /* the drop-ins applied, in order */
 	size_t ndropins;
@@ -48,7 +48,7 @@ struct cg_unit_settings {
 	int errno_action;
 	struct cg_unit_line errno_src; /* the assignment in effect (value NULL if none) */
 
-	struct cg_archs archs;        /* SystemCallArchitectures= */
+	struct cg_archs archs;	       /* SystemCallArchitectures= */
 	struct cg_unit_line archs_src; /* the last assignment (value NULL if none) */
 
 	/* What systemd would log and ignore that is no typo (an architecture
@@ -129,8 +129,8 @@ int cg_unit_add_setting(struct cg_unit_settings *s, const char *key, const char 
  * line (out->typos: an unknown group or call, a malformed ':errno'), e being
  * "FILE:LINE: unknown group @system-servce (did you mean @system-service?)".
  * What systemd ignores that is no typo stays in out->warnings. */
-int cg_unit_apply(const struct cg_unit_settings *s, const struct cg_table *t,
-		  struct cg_filter *out, struct cg_error *e);
+int cg_unit_apply(const struct cg_unit_settings *s, const struct cg_table *t, struct cg_filter *out,
+		  struct cg_error *e);
 
 /* Builds the SystemCallLog= set: out->active when anything is set;
  * out->allow_list true means "log only the listed calls" (set holds

@@ -75,8 +75,7 @@ char *xasprintf(const char *fmt, ...)
 	return r;
 }
 
-void cg_error_set(struct cg_error *e, const char *file, unsigned line,
-		  const char *fmt, ...)
+void cg_error_set(struct cg_error *e, const char *file, unsigned line, const char *fmt, ...)
 {
 	if (!e)
 		return;
@@ -234,8 +233,7 @@ int cg_output_check(const char *path, struct cg_error *e)
 	return 0;
 }
 
-int cg_write_file_atomic(const char *path, const char *data, size_t len,
-			 struct cg_error *e)
+int cg_write_file_atomic(const char *path, const char *data, size_t len, struct cg_error *e)
 {
 	if (strcmp(path, "-") == 0) {
 		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {

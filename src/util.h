@@ -19,14 +19,17 @@
 
 /* Hands ownership of *pp to the caller and leaves NULL behind, so a
  * _cleanup_ variable can be returned without being freed. */
-#define steal_pointer(pp)                                                      \
-	({                                                                     \
-		__typeof__(*(pp)) _stolen = *(pp);                             \
-		*(pp) = NULL;                                                  \
-		_stolen;                                                       \
+#define steal_pointer(pp)                                                                          \
+	({                                                                                         \
+		__typeof__(*(pp)) _stolen = *(pp);                                                 \
+		*(pp) = NULL;                                                                      \
+		_stolen;                                                                           \
 	})
 
-static inline void freep(void *p) { free(*(void **)p); }
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
 static inline void fclosep(FILE **f)
 {
 	if (*f)
@@ -56,12 +59,12 @@ char *xasprintf(const char *fmt, ...) _printf_(1, 2);
  * it and return a negative errno; only the CLI prints it. */
 struct cg_error {
 	char file[256]; /* "" when no file is involved */
-	unsigned line;  /* 0 when no line applies */
+	unsigned line;	/* 0 when no line applies */
 	char msg[512];
 };
 
-void cg_error_set(struct cg_error *e, const char *file, unsigned line,
-		  const char *fmt, ...) _printf_(4, 5);
+void cg_error_set(struct cg_error *e, const char *file, unsigned line, const char *fmt, ...)
+	_printf_(4, 5);
 /* Formats "file:line: msg" (or the parts that are set) into buf. */
 const char *cg_error_format(const struct cg_error *e, char *buf, size_t len);
 
@@ -73,8 +76,7 @@ int cg_read_file(const char *path, char **out, size_t *len, struct cg_error *e);
  * it and rename(2), so readers never see half a file, keeping its mode and
  * owner; a symlink is followed and its target written (the link stays a
  * link); a FIFO or device is written straight through; "-" is stdout. */
-int cg_write_file_atomic(const char *path, const char *data, size_t len,
-			 struct cg_error *e);
+int cg_write_file_atomic(const char *path, const char *data, size_t len, struct cg_error *e);
 /* Whether cg_write_file_atomic(path) can work, asked before the work that
  * produces the output starts: the directory of a new or regular file must
  * take a new entry, an existing target must be writable and no directory.

@@ -82,7 +82,8 @@ int main(int argc, char **argv)
 			continue;
 		char *colon = strchr(line, ':'), *bar = strchr(line, '|');
 		if (!colon || !bar || bar < colon) {
-			fprintf(stderr, "%s:%u: expected 'NAME: CALL ... | SOURCE'\n", argv[1], lineno);
+			fprintf(stderr, "%s:%u: expected 'NAME: CALL ... | SOURCE'\n", argv[1],
+				lineno);
 			status = 1;
 			continue;
 		}
@@ -105,7 +106,8 @@ int main(int argc, char **argv)
 			if (end == w)
 				break;
 			if (!known(universe, w, (size_t)(end - w))) {
-				fprintf(stderr, "%s:%u: %.*s is known to no shipped systemd table\n",
+				fprintf(stderr,
+					"%s:%u: %.*s is known to no shipped systemd table\n",
 					argv[1], lineno, (int)(end - w), w);
 				status = 1;
 			}
@@ -124,8 +126,8 @@ int main(int argc, char **argv)
 			size_t l = strlen(source);
 			while (l && isspace((unsigned char)source[l - 1]))
 				l--;
-			names[n] = xasprintf("{\"%.*s\", family%u, %zu, ", (int)(colon - line), line, n,
-					     ncalls);
+			names[n] = xasprintf("{\"%.*s\", family%u, %zu, ", (int)(colon - line),
+					     line, n, ncalls);
 			printf("static const char source%u[] = ", n);
 			put_str(source, l);
 			printf(";\n");

@@ -86,8 +86,10 @@ static int read_rules(const char *fname, struct rules *r)
 			   r->numbrella < MAX_RULES) {
 			r->umbrella[r->numbrella++] = xstrdup(a);
 		} else {
-			fprintf(stderr, "gen-groups: %s:%u: expected 'scored ROW JSON_FIELD WEIGHT "
-				"RANGE' or 'umbrella @GROUP', got: %s\n", fname, lineno, l);
+			fprintf(stderr,
+				"gen-groups: %s:%u: expected 'scored ROW JSON_FIELD WEIGHT "
+				"RANGE' or 'umbrella @GROUP', got: %s\n",
+				fname, lineno, l);
 			return -1;
 		}
 	}
@@ -100,8 +102,9 @@ static int check_rules(const struct rules *r, const struct cg_table *t, const ch
 	for (size_t i = 0; i < r->nscored + r->numbrella; i++) {
 		const char *g = i < r->nscored ? r->scored[i].group : r->umbrella[i - r->nscored];
 		if (g && !cg_table_find(t, g)) {
-			fprintf(stderr, "gen-groups: %s has no group %s, which the rulebook names\n",
-				fname, g);
+			fprintf(stderr,
+				"gen-groups: %s has no group %s, which the rulebook names\n", fname,
+				g);
 			return -1;
 		}
 	}
@@ -179,11 +182,13 @@ int main(int argc, char **argv)
 		const char *base = strrchr(argv[f], '/');
 		base = base ? base + 1 : argv[f];
 		if (base[0] != 'v') {
-			fprintf(stderr, "gen-groups: %s: expected a file named vNNN.txt\n", argv[f]);
+			fprintf(stderr, "gen-groups: %s: expected a file named vNNN.txt\n",
+				argv[f]);
 			return 1;
 		}
 		char version[32];
-		snprintf(version, sizeof version, "%.*s", (int)strspn(base + 1, "0123456789"), base + 1);
+		snprintf(version, sizeof version, "%.*s", (int)strspn(base + 1, "0123456789"),
+			 base + 1);
 		for (size_t g = 0; g < t->ngroups; g++) {
 			char name[64];
 			snprintf(name, sizeof name, "v%s_g%zu", version, g);

@@ -3,7 +3,7 @@
 # Installs the Debian packages callgroups builds and tests with, when some
 # are missing. Needs root for apt-get; without it, names what to install.
 set -eu
-PKGS="gcc make pkg-config libseccomp-dev libjson-c-dev libcmocka-dev gcc-multilib strace systemd clang libclang-rt-14-dev jq libbpf-dev bpftool llvm procps libcap2-bin cppcheck zsh"
+PKGS="gcc make pkg-config libseccomp-dev libjson-c-dev libcmocka-dev gcc-multilib strace systemd clang libclang-rt-14-dev jq libbpf-dev bpftool llvm procps libcap2-bin cppcheck clang-format zsh"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -110,7 +110,7 @@ enum cg_what { CG_CALL, CG_ERROR, CG_REFUSED, CG_UNSEEN };
 
 static __noinline void count_other(__u32 abi, long nr, enum cg_what what)
 {
-	struct cg_bpf_other_key k = { .abi = abi, .nr = (__s32)nr };
+	struct cg_bpf_other_key k = {.abi = abi, .nr = (__s32)nr};
 	struct cg_bpf_count zero = {}, *c;
 
 	c = bpf_map_lookup_elem(&other, &k);

@@ -6,17 +6,17 @@
 
 /* ABI indices: the same values as enum cg_abi (trace_bpf.c checks). */
 #define CG_BPF_ABI_X86_64 0
-#define CG_BPF_ABI_I386   1
-#define CG_BPF_ABI_X32    2
-#define CG_BPF_ABIS       3
+#define CG_BPF_ABI_I386 1
+#define CG_BPF_ABI_X32 2
+#define CG_BPF_ABIS 3
 
 /* Calls are counted in a per-CPU array at abi * CG_BPF_NR_SLOTS + nr (for
  * x32, nr without CG_BPF_X32_BIT). Every ABI has fewer than 1024 calls;
  * numbers outside go to the "other" hash. */
 #define CG_BPF_NR_SLOTS 1024
-#define CG_BPF_SLOTS    (CG_BPF_ABIS * CG_BPF_NR_SLOTS)
+#define CG_BPF_SLOTS (CG_BPF_ABIS * CG_BPF_NR_SLOTS)
 #define CG_BPF_OTHER_MAX 1024
-#define CG_BPF_X32_BIT  0x40000000
+#define CG_BPF_X32_BIT 0x40000000
 
 /* Tracked thread groups are bits of a bitmap indexed by tgid (global PID
  * namespace): PID_MAX_LIMIT on 64-bit kernels is 4 Mi. */
@@ -24,7 +24,7 @@
 
 /* What is traced: thread groups marked in the bitmap (and what they fork),
  * or every task of a cgroup v2 subtree. */
-#define CG_BPF_SCOPE_PIDS   0
+#define CG_BPF_SCOPE_PIDS 0
 #define CG_BPF_SCOPE_CGROUP 1
 
 struct cg_bpf_count {

@@ -126,12 +126,12 @@ static json_object *json_settings(const struct cg_check_report *c)
 	}
 	json_object_object_add(fj, "lines", lines);
 	json_object_object_add(fj, "errno",
-			       u->errno_action == CG_ERRNO_NONE ? jstr("kill")
-								: jstr(cg_errno_name(u->errno_action)));
-	json_object_object_add(fj, "architectures",
-			       cg_archs_set(&u->archs)
-				       ? jstr(cg_archs_format(&u->archs, buf, sizeof buf))
-				       : NULL);
+			       u->errno_action == CG_ERRNO_NONE
+				       ? jstr("kill")
+				       : jstr(cg_errno_name(u->errno_action)));
+	json_object_object_add(
+		fj, "architectures",
+		cg_archs_set(&u->archs) ? jstr(cg_archs_format(&u->archs, buf, sizeof buf)) : NULL);
 	json_object_object_add(fj, "log", json_object_new_boolean(c->log.active));
 	return fj;
 }
@@ -149,7 +149,8 @@ static void json_denials(json_object *j, const struct cg_check_report *c)
 		json_object_object_add(dj, "calls", json_object_new_int64((int64_t)d->calls));
 		json_object_object_add(dj, "action", jstr(cg_deny_action_name(d->action)));
 		json_object_object_add(dj, "errno",
-				       d->action == CG_DENY_ERRNO ? jstr(cg_errno_name(d->err)) : NULL);
+				       d->action == CG_DENY_ERRNO ? jstr(cg_errno_name(d->err))
+								  : NULL);
 		json_object_object_add(dj, "why", jstr(d->why));
 		json_object_object_add(dj, "fix", jstr(d->fix));
 		json_object_array_add(den, dj);
@@ -277,7 +278,8 @@ static void print_settings(FILE *out, const struct cg_check_report *c)
 	fprintf(out, "Groups of %s\n", cg_table_label(c->table, buf, sizeof buf));
 	fprintf(out, "SystemCallFilter: %s", mode_name(&c->result));
 	fprintf(out, "; SystemCallErrorNumber=%s",
-		u->errno_action == CG_ERRNO_NONE ? "(unset: kill)" : cg_errno_name(u->errno_action));
+		u->errno_action == CG_ERRNO_NONE ? "(unset: kill)"
+						 : cg_errno_name(u->errno_action));
 	fprintf(out, "; SystemCallArchitectures=%s\n",
 		cg_archs_set(&u->archs) ? cg_archs_format(&u->archs, buf, sizeof buf)
 					: "(unset: all)");
@@ -292,8 +294,8 @@ static void print_settings(FILE *out, const struct cg_check_report *c)
 static void print_denials(FILE *out, const struct cg_check_report *c)
 {
 	const struct cg_check_result *r = &c->result;
-	fprintf(out, "\n%zu of %zu observed call%s would be denied%s\n", r->ndenials,
-		c->nobserved, c->nobserved == 1 ? "" : "s", r->ndenials ? ":" : ".");
+	fprintf(out, "\n%zu of %zu observed call%s would be denied%s\n", r->ndenials, c->nobserved,
+		c->nobserved == 1 ? "" : "s", r->ndenials ? ":" : ".");
 	for (size_t i = 0; i < r->ndenials; i++) {
 		const struct cg_check_denial *d = &r->denials[i];
 		char ab[64];
@@ -301,11 +303,13 @@ static void print_denials(FILE *out, const struct cg_check_report *c)
 			action_text(d, ab, sizeof ab), d->why);
 	}
 	if (c->log.active) {
-		fprintf(out, "SystemCallLog= logs %zu observed call%s that pass%s the "
-			     "filter (denied calls are not logged: the filter's action "
-			     "wins)%s",
+		fprintf(out,
+			"SystemCallLog= logs %zu observed call%s that pass%s the "
+			"filter (denied calls are not logged: the filter's action "
+			"wins)%s",
 			cg_set_size(c->logged), cg_set_size(c->logged) == 1 ? "" : "s",
-			cg_set_size(c->logged) == 1 ? "es" : "", cg_set_empty(c->logged) ? ".\n" : ": ");
+			cg_set_size(c->logged) == 1 ? "es" : "",
+			cg_set_empty(c->logged) ? ".\n" : ": ");
 		if (!cg_set_empty(c->logged)) {
 			print_set(out, c->logged, 20);
 			fputc('\n', out);
@@ -317,8 +321,9 @@ static void print_denials(FILE *out, const struct cg_check_report *c)
 		for (size_t i = 0; i < r->nfix; i++)
 			fprintf(out, "%s\n", r->fix_lines[i]);
 		fprintf(out, "%s\n",
-			r->fix_verified ? "(checked: with these lines nothing observed is denied)"
-					: "(warning: some calls stay denied even with these lines)");
+			r->fix_verified
+				? "(checked: with these lines nothing observed is denied)"
+				: "(warning: some calls stay denied even with these lines)");
 	}
 }
 
@@ -447,8 +452,17 @@ static void read_unit(struct opts *o)
  * else the exit code to return (--help, or a bad option). */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
-	enum { OPT_ROOT = 256, OPT_SYSTEMD, OPT_FILTER, OPT_ERRNO, OPT_ARCHS, OPT_JSON, OPT_NOAN,
-	       OPT_FORMAT, OPT_STRICT };
+	enum {
+		OPT_ROOT = 256,
+		OPT_SYSTEMD,
+		OPT_FILTER,
+		OPT_ERRNO,
+		OPT_ARCHS,
+		OPT_JSON,
+		OPT_NOAN,
+		OPT_FORMAT,
+		OPT_STRICT
+	};
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, OPT_ROOT},
 		{"systemd", required_argument, NULL, OPT_SYSTEMD},
@@ -480,7 +494,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 					  : c == OPT_ERRNO ? "SystemCallErrorNumber"
 							   : "SystemCallArchitectures";
 			o->by_hand = true;
-			if (cg_unit_add_setting(&o->unit, key, optarg, "--option", ++hand_line, &e) < 0)
+			if (cg_unit_add_setting(&o->unit, key, optarg, "--option", ++hand_line,
+						&e) < 0)
 				die_error(CG_EXIT_USAGE, &e);
 			break;
 		}
@@ -516,7 +531,8 @@ static struct cg_profile *read_profile(const struct opts *o, char **inputs, size
 	struct cg_error e = {0};
 	for (size_t i = 0; i < n; i++) {
 		if (strcmp(inputs[i], "-") == 0 && o->target && strcmp(o->target, "-") == 0)
-			die(CG_EXIT_USAGE, "stdin already holds the unit; give the profile as a file");
+			die(CG_EXIT_USAGE,
+			    "stdin already holds the unit; give the profile as a file");
 		if (cg_input_read(inputs[i], NULL, p, NULL, &e) < 0)
 			die_error(CG_EXIT_USAGE, &e);
 	}

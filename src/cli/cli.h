@@ -14,9 +14,9 @@
 /* Exit codes, as documented in the README and callgroups(1). */
 enum {
 	CG_EXIT_OK = 0,
-	CG_EXIT_DENIED = 1,  /* check: the unit would deny an observed call */
-	CG_EXIT_USAGE = 2,   /* bad arguments or unreadable/unrecognised input */
-	CG_EXIT_FAILURE = 3, /* anything else went wrong (system error) */
+	CG_EXIT_DENIED = 1,    /* check: the unit would deny an observed call */
+	CG_EXIT_USAGE = 2,     /* bad arguments or unreadable/unrecognised input */
+	CG_EXIT_FAILURE = 3,   /* anything else went wrong (system error) */
 	CG_EXIT_SECCOMP = 159, /* run: the command was killed by the filter (128+SIGSYS) */
 };
 

@@ -42,7 +42,8 @@ enum cg_output_format cli_parse_format(const char *s, bool allow_dropin)
 		return CG_FMT_JSON;
 	if (allow_dropin && strcmp(s, "dropin") == 0)
 		return CG_FMT_DROPIN;
-	die(CG_EXIT_USAGE, "--format=%s: expected text, json%s", s, allow_dropin ? " or dropin" : "");
+	die(CG_EXIT_USAGE, "--format=%s: expected text, json%s", s,
+	    allow_dropin ? " or dropin" : "");
 }
 
 const struct cg_table *cli_load_table(const char *spec)
@@ -120,11 +121,21 @@ int cli_parse_table_opts(int argc, char **argv, void (*usage)(FILE *), const cha
 	int c;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': *spec = optarg; break;
-		case 'j': *json = true; break;
-		case 'f': *json = cli_parse_format(optarg, false) == CG_FMT_JSON; break;
-		case 'h': usage(stdout); return CG_EXIT_OK;
-		default: usage(stderr); return CG_EXIT_USAGE;
+		case 's':
+			*spec = optarg;
+			break;
+		case 'j':
+			*json = true;
+			break;
+		case 'f':
+			*json = cli_parse_format(optarg, false) == CG_FMT_JSON;
+			break;
+		case 'h':
+			usage(stdout);
+			return CG_EXIT_OK;
+		default:
+			usage(stderr);
+			return CG_EXIT_USAGE;
 		}
 	}
 	return -1;

@@ -16,33 +16,32 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"Usage: callgroups explain-crash [OPTIONS] [FILE...|-]\n\n"
-		"Read seccomp records and name the system call each is about: kernel audit\n"
-		"records (type=1326 / type=SECCOMP, from dmesg, /dev/kmsg, journalctl -k or\n"
-		"audit.log), systemd-coredump stack traces (coredumpctl info, Signal: 31) and\n"
-		"\"status=31/SYS\" lines. For each: the call, its ABI, the seccomp action, the\n"
-		"groups that hold it, and with --unit the SystemCallFilter= line to add.\n"
-		"Without FILE, standard input is read when it is not a terminal, else the\n"
-		"kernel log (/dev/kmsg, also readable as FILE). Records of the same unit (or\n"
-		"command), ABI, call and action are one line with their count and first and\n"
-		"last time. Exit 1 when no record is found (or none matches the filters).\n\n"
-		"  --unit=UNIT       the unit (name or file) whose filter killed it: keeps the\n"
-		"                    records that name it or no unit, and checks its settings\n"
-		"  --root=DIR        look the unit up under DIR\n"
-		"  --pid=PID         keep the records of that process\n"
-		"  --comm=NAME       keep the records of that command name\n"
-		"  --since=TIME      keep the records at or after TIME: epoch seconds,\n"
-		"                    \"YYYY-MM-DD HH:MM:SS\" (local) or -10min, -2h, -1d;\n"
-		"                    records without a usable time are left out\n"
-		"  --systemd=SPEC    group table: auto, VERSION or FILE (default auto)\n"
-		"  --format=FORMAT   text or json (default text)\n"
-		"  --json            the same as --format=json\n"
-		"  -h, --help        show this help\n\n"
-		"Examples:\n"
-		"  dmesg | callgroups explain-crash --unit nginx.service\n"
-		"  callgroups explain-crash --since=-1h --comm=nginx /dev/kmsg\n"
-		"  coredumpctl info nginx | callgroups explain-crash --format=json -\n");
+	fprintf(f, "Usage: callgroups explain-crash [OPTIONS] [FILE...|-]\n\n"
+		   "Read seccomp records and name the system call each is about: kernel audit\n"
+		   "records (type=1326 / type=SECCOMP, from dmesg, /dev/kmsg, journalctl -k or\n"
+		   "audit.log), systemd-coredump stack traces (coredumpctl info, Signal: 31) and\n"
+		   "\"status=31/SYS\" lines. For each: the call, its ABI, the seccomp action, the\n"
+		   "groups that hold it, and with --unit the SystemCallFilter= line to add.\n"
+		   "Without FILE, standard input is read when it is not a terminal, else the\n"
+		   "kernel log (/dev/kmsg, also readable as FILE). Records of the same unit (or\n"
+		   "command), ABI, call and action are one line with their count and first and\n"
+		   "last time. Exit 1 when no record is found (or none matches the filters).\n\n"
+		   "  --unit=UNIT       the unit (name or file) whose filter killed it: keeps the\n"
+		   "                    records that name it or no unit, and checks its settings\n"
+		   "  --root=DIR        look the unit up under DIR\n"
+		   "  --pid=PID         keep the records of that process\n"
+		   "  --comm=NAME       keep the records of that command name\n"
+		   "  --since=TIME      keep the records at or after TIME: epoch seconds,\n"
+		   "                    \"YYYY-MM-DD HH:MM:SS\" (local) or -10min, -2h, -1d;\n"
+		   "                    records without a usable time are left out\n"
+		   "  --systemd=SPEC    group table: auto, VERSION or FILE (default auto)\n"
+		   "  --format=FORMAT   text or json (default text)\n"
+		   "  --json            the same as --format=json\n"
+		   "  -h, --help        show this help\n\n"
+		   "Examples:\n"
+		   "  dmesg | callgroups explain-crash --unit nginx.service\n"
+		   "  callgroups explain-crash --since=-1h --comm=nginx /dev/kmsg\n"
+		   "  coredumpctl info nginx | callgroups explain-crash --format=json -\n");
 }
 
 /* Reads every record of /dev/kmsg without blocking, as "prefix;message"
@@ -80,10 +79,12 @@ static const char *what(const struct cg_crash_record *r, char *buf, size_t len)
 		if (a == CG_SECCOMP_RET_LOG)
 			return "logged, allowed (SECCOMP_RET_LOG: SystemCallLog=)";
 		if (a == CG_SECCOMP_RET_ERRNO) {
-			snprintf(buf, len, "failed with %s", cg_errno_name((int)(r->code & 0xffff)));
+			snprintf(buf, len, "failed with %s",
+				 cg_errno_name((int)(r->code & 0xffff)));
 			return buf;
 		}
-		snprintf(buf, len, "%s (%s%s)", cg_crash_action_kills(r->code) ? "killed" : "stopped",
+		snprintf(buf, len, "%s (%s%s)",
+			 cg_crash_action_kills(r->code) ? "killed" : "stopped",
 			 cg_crash_action_name(r->code), r->sig == 31 ? ", SIGSYS" : "");
 		return buf;
 	}
@@ -104,7 +105,8 @@ static void read_inputs(struct cg_crash_report *r, int nfiles, char **files)
 		if (strcmp(path, "/dev/kmsg") == 0) {
 			text = read_kmsg(&len);
 			if (!text)
-				die(CG_EXIT_FAILURE, "cannot read /dev/kmsg (%s); give a file or - for stdin",
+				die(CG_EXIT_FAILURE,
+				    "cannot read /dev/kmsg (%s); give a file or - for stdin",
 				    strerror(errno));
 		} else if (cg_read_file(path, &text, &len, &e) < 0) {
 			die_error(CG_EXIT_USAGE, &e);
@@ -357,7 +359,8 @@ static void print_text(const struct cg_crash_report *r, const struct crash_opts 
 		print_find_the_call(r);
 	} else if (r->nitems) {
 		printf("\n%s already allows every call named here: the crash came from "
-		       "another filter or an older version of the unit.\n", r->unit);
+		       "another filter or an older version of the unit.\n",
+		       r->unit);
 	}
 }
 

@@ -47,7 +47,8 @@ static json_object *explain_one(const char *call, const struct cg_table *extra)
 	json_object *nrs = json_object_new_object();
 	for (int a = 0; a < CG_ABI_COUNT; a++) {
 		int nr = cg_abi_resolve(a, call);
-		json_object_object_add(nrs, cg_abi_name(a), nr >= 0 ? json_object_new_int(nr) : NULL);
+		json_object_object_add(nrs, cg_abi_name(a),
+				       nr >= 0 ? json_object_new_int(nr) : NULL);
 	}
 	json_object_object_add(o, "numbers", nrs);
 	json_object *vers = json_object_new_array();
@@ -60,7 +61,8 @@ static json_object *explain_one(const char *call, const struct cg_table *extra)
 		json_object *v = json_object_new_object();
 		char label[256];
 		json_object_object_add(v, "systemd", json_object_new_string(t->version));
-		json_object_object_add(v, "table", json_object_new_string(cg_table_label(t, label, sizeof label)));
+		json_object_object_add(
+			v, "table", json_object_new_string(cg_table_label(t, label, sizeof label)));
 		json_object_object_add(v, "groups", groups_of(t, n, &in_default));
 		json_object_object_add(v, "in_default", json_object_new_boolean(in_default));
 		_cleanup_set_ struct cg_set *known = cg_set_new();
@@ -78,7 +80,8 @@ static void print_text(json_object *o)
 	json_object *nrs = json_object_object_get(o, "numbers");
 	printf("  numbers:");
 	bool any = false;
-	json_object_object_foreach(nrs, abi, nr) {
+	json_object_object_foreach(nrs, abi, nr)
+	{
 		if (nr) {
 			printf(" %s %d", abi, json_object_get_int(nr));
 			any = true;
@@ -89,14 +92,16 @@ static void print_text(json_object *o)
 	/* One column for the groups, whatever the longest table label. */
 	int width = 0;
 	for (size_t i = 0; i < json_object_array_length(vers); i++) {
-		json_object *t = json_object_object_get(json_object_array_get_idx(vers, i), "table");
+		json_object *t =
+			json_object_object_get(json_object_array_get_idx(vers, i), "table");
 		if (json_object_get_string_len(t) > width)
 			width = json_object_get_string_len(t);
 	}
 	for (size_t i = 0; i < json_object_array_length(vers); i++) {
 		json_object *v = json_object_array_get_idx(vers, i);
 		json_object *g = json_object_object_get(v, "groups");
-		printf("  %-*s  ", width, json_object_get_string(json_object_object_get(v, "table")));
+		printf("  %-*s  ", width,
+		       json_object_get_string(json_object_object_get(v, "table")));
 		if (!json_object_get_boolean(json_object_object_get(v, "known"))) {
 			printf("not known to this systemd\n");
 			continue;
@@ -104,9 +109,11 @@ static void print_text(json_object *o)
 		if (!json_object_array_length(g))
 			printf("in no group but @known");
 		for (size_t k = 0; k < json_object_array_length(g); k++)
-			printf("%s%s", k ? " " : "", json_object_get_string(json_object_array_get_idx(g, k)));
+			printf("%s%s", k ? " " : "",
+			       json_object_get_string(json_object_array_get_idx(g, k)));
 		printf("%s\n", json_object_get_boolean(json_object_object_get(v, "in_default"))
-				       ? "  (in @default: every allow-list permits it)" : "");
+				       ? "  (in @default: every allow-list permits it)"
+				       : "");
 	}
 }
 
@@ -123,7 +130,8 @@ int cmd_explain(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++)
 		if (argv[i][0] == '@')
-			die(CG_EXIT_USAGE, "%s is a group: 'callgroups groups %s' lists it", argv[i], argv[i]);
+			die(CG_EXIT_USAGE, "%s is a group: 'callgroups groups %s' lists it",
+			    argv[i], argv[i]);
 	const struct cg_table *extra = cli_load_table(spec);
 	json_object *all = json_object_new_array();
 	for (int i = optind; i < argc; i++) {
@@ -133,7 +141,8 @@ int cmd_explain(int argc, char **argv)
 		json_object_array_add(all, o);
 	}
 	if (json)
-		puts(json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		puts(json_object_to_json_string_ext(all, JSON_C_TO_STRING_PRETTY |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(all);
 	cg_table_free(extra);
 	return CG_EXIT_OK;

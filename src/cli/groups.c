@@ -52,7 +52,8 @@ int cmd_groups(int argc, char **argv)
 		if (json) {
 			json_object *o = json_object_new_object();
 			json_object_object_add(o, "name", json_object_new_string(grp->name));
-			json_object_object_add(o, "description", json_object_new_string(grp->description));
+			json_object_object_add(o, "description",
+					       json_object_new_string(grp->description));
 			json_object *m = json_object_new_array();
 			for (size_t i = 0; i < grp->nmembers; i++)
 				json_object_array_add(m, json_object_new_string(grp->members[i]));
@@ -79,7 +80,8 @@ int cmd_groups(int argc, char **argv)
 			printf("    %s\n", grp->members[i]);
 	}
 	if (json) {
-		puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		puts(json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(arr);
 	}
 	cg_table_free(t);

@@ -16,7 +16,8 @@ static const struct {
 	{"explain", cmd_explain, "say which groups hold a system call, per systemd version"},
 	{"trace", cmd_trace, "run or attach to a program and record its system calls"},
 	{"check", cmd_check, "check a unit's filter against a profile, or on its own"},
-	{"explain-crash", cmd_explain_crash, "name the call behind a SIGSYS crash from its log record"},
+	{"explain-crash", cmd_explain_crash,
+	 "name the call behind a SIGSYS crash from its log record"},
 	{"run", cmd_run, "run a command under the filter systemd would build"},
 };
 

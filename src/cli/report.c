@@ -85,7 +85,8 @@ static const char *abis_text(unsigned abis, char *buf, size_t len)
 	buf[0] = 0;
 	for (int a = 0; a < CG_ABI_COUNT; a++)
 		if (abis & (1u << a))
-			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "", cg_abi_name(a));
+			o += (size_t)snprintf(buf + o, len - o, "%s%s", o ? ", " : "",
+					      cg_abi_name(a));
 	if (!o)
 		snprintf(buf, len, "none");
 	return buf;
@@ -108,7 +109,8 @@ static void print_rec_notes(FILE *out, const struct cg_recommendation *r)
 		const struct cg_version_check *v = &r->versions[i];
 		if (cg_set_empty(v->missing))
 			continue;
-		int col = fprintf(out, "  # would break on systemd %s%s, denying: ", v->table->version,
+		int col = fprintf(out,
+				  "  # would break on systemd %s%s, denying: ", v->table->version,
 				  v->target ? " (a target!)" : "");
 		print_names(out, v->missing, col, 4);
 		checked = true;
@@ -146,15 +148,17 @@ static void print_rec(FILE *out, const struct cg_recommendation *r, const struct
 		fprintf(out, "  SystemCallFilter=%s\n", r->lines[i]);
 	if (archs) {
 		char buf[64];
-		fprintf(out, "  SystemCallArchitectures=%s\n", cg_archs_format(archs, buf, sizeof buf));
+		fprintf(out, "  SystemCallArchitectures=%s\n",
+			cg_archs_format(archs, buf, sizeof buf));
 	}
 	fprintf(out, "  # allows %zu of the %zu calls systemd %s knows; ", r->nallowed, nknown,
 		t->version[0] ? t->version : "");
 	if (r->verified && cg_set_empty(unknown)) {
 		fprintf(out, "checked: every observed call is allowed\n");
 	} else if (r->verified) {
-		fprintf(out, "checked: every observed call is allowed but the %zu name%s above\n"
-			     "  # that no filter here can allow\n",
+		fprintf(out,
+			"checked: every observed call is allowed but the %zu name%s above\n"
+			"  # that no filter here can allow\n",
 			cg_set_size(unknown), cg_set_size(unknown) == 1 ? "" : "s");
 	} else {
 		fprintf(out, "CHECK FAILED, would deny: ");
@@ -171,10 +175,11 @@ static void print_coverage(FILE *out, const struct report_ctx *c, const char *pr
 		return;
 	fprintf(out, "%straced for %.1f s", prefix, c->seconds);
 	if (c->seconds < SHORT_TRACE_SECONDS)
-		fprintf(out, ": a short trace; work a program does now and then (timers,\n"
-			     "%sonce-a-second housekeeping, the first start after an install) may be\n"
-			     "%smissing. Stage the filter with SystemCallLog= before enforcing it to\n"
-			     "%scatch what the trace missed",
+		fprintf(out,
+			": a short trace; work a program does now and then (timers,\n"
+			"%sonce-a-second housekeeping, the first start after an install) may be\n"
+			"%smissing. Stage the filter with SystemCallLog= before enforcing it to\n"
+			"%scatch what the trace missed",
 			prefix, prefix, prefix);
 	fprintf(out, "\n");
 }
@@ -188,8 +193,8 @@ static void print_text(FILE *out, struct report_ctx *c)
 	size_t nused = cg_set_size(s->used);
 	fprintf(out, "%zu system call%s observed (", nused, nused == 1 ? "" : "s");
 	if (calls)
-		fprintf(out, "%" PRIu64 " call%s, %" PRIu64 " error%s", calls, calls == 1 ? "" : "s",
-			errors, errors == 1 ? "" : "s");
+		fprintf(out, "%" PRIu64 " call%s, %" PRIu64 " error%s", calls,
+			calls == 1 ? "" : "s", errors, errors == 1 ? "" : "s");
 	else
 		fprintf(out, "counts unknown");
 	fprintf(out, "; ABIs: %s)\n", abis_text(s->abis, buf, sizeof buf));
@@ -210,7 +215,8 @@ static void print_text(FILE *out, struct report_ctx *c)
 		fprintf(out, "  %-18s ", buf);
 		print_names(out, g->used, 21, 21);
 	}
-	fprintf(out, "  (@default is allowed by every allow-list; @system-service holds %zu of the %zu)\n",
+	fprintf(out,
+		"  (@default is allowed by every allow-list; @system-service holds %zu of the %zu)\n",
 		cg_set_size(s->service_used), cg_set_size(s->used));
 	if (!cg_set_empty(s->service_only)) {
 		fprintf(out, "In no finer group, only in @system-service: ");
@@ -221,9 +227,10 @@ static void print_text(FILE *out, struct report_ctx *c)
 		print_names(out, s->ungrouped, 24, 4);
 	}
 	if (!cg_set_empty(s->unknown)) {
-		fprintf(out, "Names no filter here can allow (systemd ignores a name this machine's\n"
-			     "libseccomp cannot resolve, so an allow-list cannot permit it; a call\n"
-			     "of that name would be denied):\n");
+		fprintf(out,
+			"Names no filter here can allow (systemd ignores a name this machine's\n"
+			"libseccomp cannot resolve, so an allow-list cannot permit it; a call\n"
+			"of that name would be denied):\n");
 		const char **v;
 		size_t n = cg_set_sorted(s->unknown, &v);
 		for (size_t i = 0; i < n; i++) {
@@ -242,16 +249,20 @@ static void print_text(FILE *out, struct report_ctx *c)
 
 	fprintf(out, "\nSystemCallArchitectures=%s: ", cg_archs_format(&s->archs, buf, sizeof buf));
 	if (s->archs.native)
-		fprintf(out, "only the native ABI was seen; without it a filter of x86-64 names\n"
-			     "  can be bypassed through the i386 (int 0x80) or x32 entry points.\n");
+		fprintf(out,
+			"only the native ABI was seen; without it a filter of x86-64 names\n"
+			"  can be bypassed through the i386 (int 0x80) or x32 entry points.\n");
 	else
 		fprintf(out, "several ABIs were seen; list exactly those.\n");
-	fprintf(out, "SystemCallErrorNumber=EPERM: denied calls then fail with EPERM instead of killing\n"
-		     "  the service with SIGSYS; most programs handle a failed call, so a call a short\n"
-		     "  trace missed degrades instead of crashing. Leave it out to get a hard stop.\n");
+	fprintf(out,
+		"SystemCallErrorNumber=EPERM: denied calls then fail with EPERM instead of killing\n"
+		"  the service with SIGSYS; most programs handle a failed call, so a call a short\n"
+		"  trace missed degrades instead of crashing. Leave it out to get a hard stop.\n");
 
-	fprintf(out, "\nExposure of the system call rows of systemd-analyze security\n"
-		     "    %-33s %6s %6s\n", "row (✓ good, ✗ bad after)", "before", "after");
+	fprintf(out,
+		"\nExposure of the system call rows of systemd-analyze security\n"
+		"    %-33s %6s %6s\n",
+		"row (✓ good, ✗ bad after)", "before", "after");
 	for (size_t i = 0; i < c->after.nrows; i++) {
 		const struct cg_exposure_row *a = &c->after.rows[i];
 		const struct cg_exposure_row *b = cg_exposure_find(&c->before, a->name);
@@ -259,7 +270,8 @@ static void print_text(FILE *out, struct report_ctx *c)
 			b && b->exposure_str[0] ? b->exposure_str : "-",
 			a->exposure_str[0] ? a->exposure_str : "-");
 	}
-	fprintf(out, "  these rows account for %.1f of the 10-point overall exposure before, %.1f after\n",
+	fprintf(out,
+		"  these rows account for %.1f of the 10-point overall exposure before, %.1f after\n",
 		c->before.share, c->after.share);
 }
 
@@ -309,7 +321,8 @@ static json_object *json_exposure(const struct cg_exposure *x)
 		json_object_object_add(j, "set", json_object_new_boolean(r->set));
 		json_object_object_add(j, "description", json_object_new_string(r->description));
 		json_object_object_add(j, "exposure",
-				       r->exposure_str[0] ? json_object_new_string(r->exposure_str) : NULL);
+				       r->exposure_str[0] ? json_object_new_string(r->exposure_str)
+							  : NULL);
 		json_object_object_add(j, "badness", json_object_new_int((int)r->badness));
 		json_object_object_add(j, "weight", json_object_new_int((int)r->weight));
 		json_object_array_add(rows, j);
@@ -331,10 +344,11 @@ static json_object *build_json(struct report_ctx *c)
 	json_object_object_add(o, "systemd", json_object_new_string(c->t->version));
 	json_object_object_add(o, "trace_seconds",
 			       c->seconds >= 0 ? json_object_new_double(c->seconds) : NULL);
-	json_object_object_add(o, "short_trace",
-			       json_object_new_boolean(c->seconds >= 0 &&
-						       c->seconds < SHORT_TRACE_SECONDS));
-	json_object_object_add(o, "table", json_object_new_string(cg_table_label(c->t, buf, sizeof buf)));
+	json_object_object_add(
+		o, "short_trace",
+		json_object_new_boolean(c->seconds >= 0 && c->seconds < SHORT_TRACE_SECONDS));
+	json_object_object_add(o, "table",
+			       json_object_new_string(cg_table_label(c->t, buf, sizeof buf)));
 
 	json_object *calls = json_object_new_array();
 	for (size_t i = 0; i < cg_profile_count(c->p); i++) {
@@ -356,15 +370,18 @@ static json_object *build_json(struct report_ctx *c)
 	json_object *groups = json_object_new_array();
 	for (size_t i = 0; i < s->ngroups; i++) {
 		json_object *j = json_object_new_object();
-		json_object_object_add(j, "group", json_object_new_string(s->groups[i].group->name));
-		json_object_object_add(j, "size", json_object_new_int64((int64_t)s->groups[i].size));
+		json_object_object_add(j, "group",
+				       json_object_new_string(s->groups[i].group->name));
+		json_object_object_add(j, "size",
+				       json_object_new_int64((int64_t)s->groups[i].size));
 		json_object_object_add(j, "risky", json_object_new_boolean(s->groups[i].risky));
 		json_object_object_add(j, "used", json_names(s->groups[i].used));
 		json_object_array_add(groups, j);
 	}
 	json_object_object_add(o, "groups", groups);
 	json_object_object_add(o, "system_service_used", json_names(s->service_used));
-	json_object_object_add(o, "system_service_covers", json_object_new_boolean(s->service_covers));
+	json_object_object_add(o, "system_service_covers",
+			       json_object_new_boolean(s->service_covers));
 	json_object_object_add(o, "system_service_only", json_names(s->service_only));
 	json_object_object_add(o, "ungrouped", json_names(s->ungrouped));
 	json_object_object_add(o, "unknown", json_names(s->unknown));
@@ -424,14 +441,18 @@ static int report(const struct cg_profile *p, const struct cg_table *t,
 		  const struct cg_suggest_opts *o, enum cg_output_format fmt, FILE *out,
 		  const struct cli_report_where *w)
 {
-	struct report_ctx c = {.p = p, .t = t, .sources = w ? w->sources : NULL,
-			       .nsources = w ? w->nsources : 0, .seconds = w ? w->seconds : -1};
+	struct report_ctx c = {.p = p,
+			       .t = t,
+			       .sources = w ? w->sources : NULL,
+			       .nsources = w ? w->nsources : 0,
+			       .seconds = w ? w->seconds : -1};
 	int r = cg_suggest_ex(p, t, o, &c.s);
 	compute_exposure(&c);
 	if (fmt == CG_FMT_JSON) {
 		json_object *j = build_json(&c);
-		fprintf(out, "%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-								      JSON_C_TO_STRING_NOSLASHESCAPE));
+		fprintf(out, "%s\n",
+			json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(j);
 	} else if (fmt == CG_FMT_DROPIN) {
 		print_dropin(out, &c);

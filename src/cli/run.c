@@ -86,12 +86,11 @@ static void print_fix(FILE *out, const struct cg_run_fix *fix)
 		fprintf(out, "# Added after the unit's own lines, %s every call above:\n",
 			two ? "these allow" : "this allows");
 	else
-		fprintf(
-		    out,
-		    "# Added after the unit's own lines, %s the calls above that a line can name; "
-		    "the filter still denies the others (calls without a name cannot be allowed "
-		    "by name):\n",
-		    two ? "these allow" : "this allows");
+		fprintf(out,
+			"# Added after the unit's own lines, %s the calls above that a line can name; "
+			"the filter still denies the others (calls without a name cannot be allowed "
+			"by name):\n",
+			two ? "these allow" : "this allows");
 	if (fix->filter)
 		fprintf(out, "SystemCallFilter=%s\n", fix->filter);
 	if (fix->archs)
@@ -112,7 +111,8 @@ static void print_complaints(FILE *out, const struct cg_run_result *r)
 		"(%llu call%s):\n",
 		r->ndenied, r->ndenied == 1 ? "" : "s", (unsigned long long)total,
 		total == 1 ? "" : "s");
-	fprintf(out, "%10s  %-6s  %-24s  %-12s  %s\n", "CALLS", "ABI", "SYSCALL", "WOULD", "ALLOWED BY");
+	fprintf(out, "%10s  %-6s  %-24s  %-12s  %s\n", "CALLS", "ABI", "SYSCALL", "WOULD",
+		"ALLOWED BY");
 	for (size_t i = 0; i < r->ndenied; i++) {
 		const struct cg_complaint *x = &r->denied[i].call;
 		char name[64];
@@ -152,8 +152,8 @@ static void print_logged(const struct cg_complaints *c)
 		c->n ? ":" : ".");
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cg_complaint *x = &c->v[i];
-		fprintf(stderr, "%10llu  %-6s  %s\n", (unsigned long long)x->count, cg_abi_name(x->abi),
-			x->name != CG_NAME_NONE ? cg_name_str(x->name) : "?");
+		fprintf(stderr, "%10llu  %-6s  %s\n", (unsigned long long)x->count,
+			cg_abi_name(x->abi), x->name != CG_NAME_NONE ? cg_name_str(x->name) : "?");
 	}
 }
 
@@ -163,12 +163,14 @@ static void print_records(const struct cg_run_result *r)
 	if (r->records_err) {
 		if (r->sigsys || r->logging)
 			warnx_("%s: neither the audit log group nor /dev/kmsg can be read (%s)%s",
-			       r->sigsys ? "the command was killed by SIGSYS; which call did it is unknown"
-					 : "SystemCallLog= records cannot be read",
+			       r->sigsys
+				       ? "the command was killed by SIGSYS; which call did it is unknown"
+				       : "SystemCallLog= records cannot be read",
 			       strerror(-r->records_err),
-			       r->sigsys ? ". Run again with --complain to list every call the filter "
-					   "would deny."
-					 : "");
+			       r->sigsys
+				       ? ". Run again with --complain to list every call the filter "
+					 "would deny."
+				       : "");
 		return;
 	}
 	if (r->has_descendant_kill)
@@ -190,8 +192,19 @@ static void print_records(const struct cg_run_result *r)
 
 /* ---- main ------------------------------------------------------------------- */
 
-enum { OPT_FILTER = 256, OPT_ERRNO, OPT_ARCHS, OPT_UNIT, OPT_SYSTEMD, OPT_COMPLAIN, OPT_EXPORT,
-       OPT_REPORT, OPT_LOG, OPT_FORMAT, OPT_JSON };
+enum {
+	OPT_FILTER = 256,
+	OPT_ERRNO,
+	OPT_ARCHS,
+	OPT_UNIT,
+	OPT_SYSTEMD,
+	OPT_COMPLAIN,
+	OPT_EXPORT,
+	OPT_REPORT,
+	OPT_LOG,
+	OPT_FORMAT,
+	OPT_JSON
+};
 
 static int export_policy(const struct cg_policy *p, const char *format, const char *file)
 {
@@ -240,7 +253,7 @@ struct run_args {
 	/* Settings are applied after the unit's, in the order given. */
 	struct setting {
 		const char *key, *value;
-	} *settings;
+	} * settings;
 	size_t nsettings;
 	const char *unit, *systemd, *export_fmt, *export_file, *report;
 	enum cg_output_format fmt; /* of the --complain report */
@@ -279,13 +292,16 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			/* A unit file's bad value is ignored with a warning;
 			 * a bad option is the user's typo. */
 			if (cg_errno_parse(optarg) == -EINVAL)
-				die(CG_EXIT_USAGE, "--errno=%s: expected an errno name (EPERM), number or kill",
+				die(CG_EXIT_USAGE,
+				    "--errno=%s: expected an errno name (EPERM), number or kill",
 				    optarg);
-			a->settings[a->nsettings++] = (struct setting){"SystemCallErrorNumber", optarg};
+			a->settings[a->nsettings++] =
+				(struct setting){"SystemCallErrorNumber", optarg};
 			break;
 		case OPT_ARCHS:
 			check_archs(optarg);
-			a->settings[a->nsettings++] = (struct setting){"SystemCallArchitectures", optarg};
+			a->settings[a->nsettings++] =
+				(struct setting){"SystemCallArchitectures", optarg};
 			break;
 		case OPT_LOG:
 			a->settings[a->nsettings++] = (struct setting){"SystemCallLog", optarg};
@@ -426,11 +442,12 @@ static char *complain_json(const struct run_args *a, const struct run_policy *rp
 		const struct cg_run_denial *d = &r->denied[i];
 		json_object *dj = json_object_new_object();
 		json_object_object_add(dj, "abi", json_object_new_string(cg_abi_name(d->call.abi)));
+		json_object_object_add(dj, "syscall",
+				       jstr_or_null(d->call.name != CG_NAME_NONE
+							    ? cg_name_str(d->call.name)
+							    : NULL));
 		json_object_object_add(
-		    dj, "syscall",
-		    jstr_or_null(d->call.name != CG_NAME_NONE ? cg_name_str(d->call.name) : NULL));
-		json_object_object_add(
-		    dj, "nr", json_object_new_int64(d->call.nr & ~(long)CG_X32_SYSCALL_BIT));
+			dj, "nr", json_object_new_int64(d->call.nr & ~(long)CG_X32_SYSCALL_BIT));
 		json_object_object_add(dj, "calls", json_object_new_int64((int64_t)d->call.count));
 		json_object_object_add(dj, "would",
 				       json_object_new_string(cg_verdict_name(d->v.verdict)));
@@ -442,9 +459,9 @@ static char *complain_json(const struct run_args *a, const struct run_policy *rp
 	json_object_object_add(j, "SystemCallFilter", jstr_or_null(r->fix.filter));
 	json_object_object_add(j, "SystemCallArchitectures", jstr_or_null(r->fix.archs));
 	json_object_object_add(j, "fix_verified", json_object_new_boolean(r->fix.verified));
-	char *out =
-	    xasprintf("%s\n", json_object_to_json_string_ext(
-				  j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	char *out = xasprintf("%s\n",
+			      json_object_to_json_string_ext(
+				      j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
 	return out;
 }
@@ -499,11 +516,10 @@ static void write_report(const struct run_args *a, const struct run_policy *rp,
 static void warn_exited_127(const struct cg_run_result *r)
 {
 	if (r->exited_127)
-		fprintf(
-		    stderr,
-		    "callgroups run: the command exited 127 after it started: the dynamic loader "
-		    "could not load it under the filter, or the command itself returned 127; try "
-		    "--complain to see which calls the filter refuses\n");
+		fprintf(stderr,
+			"callgroups run: the command exited 127 after it started: the dynamic loader "
+			"could not load it under the filter, or the command itself returned 127; try "
+			"--complain to see which calls the filter refuses\n");
 }
 
 /* Runs the command under rp's policy and reports; returns its exit code. */

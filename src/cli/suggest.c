@@ -48,8 +48,11 @@ static enum cg_input_format parse_input_format(const char *s)
 	static const struct {
 		const char *name;
 		enum cg_input_format f;
-	} m[] = {{"auto", CG_INPUT_AUTO}, {"summary", CG_INPUT_SUMMARY},
-		 {"log", CG_INPUT_LOG}, {"list", CG_INPUT_LIST}, {"json", CG_INPUT_JSON}};
+	} m[] = {{"auto", CG_INPUT_AUTO},
+		 {"summary", CG_INPUT_SUMMARY},
+		 {"log", CG_INPUT_LOG},
+		 {"list", CG_INPUT_LIST},
+		 {"json", CG_INPUT_JSON}};
 	for (size_t i = 0; i < ELEMENTSOF(m); i++)
 		if (strcmp(s, m[i].name) == 0)
 			return m[i].f;
@@ -74,17 +77,32 @@ int cmd_suggest(int argc, char **argv)
 	int c;
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'f': fmt = cli_parse_format(optarg, true); break;
-		case 's': spec = optarg; break;
-		case 'i': infmt = parse_input_format(optarg); break;
-		case 'o': output = optarg; break;
-		case 'm': so.no_margin = true; break;
-		case 'h': usage(stdout); return CG_EXIT_OK;
-		default: usage(stderr); return CG_EXIT_USAGE;
+		case 'f':
+			fmt = cli_parse_format(optarg, true);
+			break;
+		case 's':
+			spec = optarg;
+			break;
+		case 'i':
+			infmt = parse_input_format(optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'm':
+			so.no_margin = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return CG_EXIT_OK;
+		default:
+			usage(stderr);
+			return CG_EXIT_USAGE;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "callgroups suggest: no input given (use - for standard input)\n\n");
+		fprintf(stderr,
+			"callgroups suggest: no input given (use - for standard input)\n\n");
 		usage(stderr);
 		return CG_EXIT_USAGE;
 	}
@@ -108,7 +126,8 @@ int cmd_suggest(int argc, char **argv)
 	const struct cg_table *t = cli_load_targets(spec, &targets, &so.ntargets);
 	so.targets = targets;
 	const struct cli_report_where w = {.sources = (const char *const *)argv + optind,
-					   .nsources = (size_t)(argc - optind), .seconds = -1};
+					   .nsources = (size_t)(argc - optind),
+					   .seconds = -1};
 	int r = cli_report_to(p, t, &so, fmt, output, &w);
 	cli_free_tables(targets, so.ntargets);
 	cg_table_free(t);

@@ -122,45 +122,78 @@ struct trace_args {
  * a bad option). */
 static int parse_args(int argc, char **argv, struct trace_args *a)
 {
-	enum { OPT_UNIT = 256, OPT_CGROUP, OPT_BACKEND, OPT_NO_ERRORS, OPT_NO_REPORT,
-	       OPT_FORMAT, OPT_SYSTEMD, OPT_NO_MARGIN, OPT_REPORT };
+	enum {
+		OPT_UNIT = 256,
+		OPT_CGROUP,
+		OPT_BACKEND,
+		OPT_NO_ERRORS,
+		OPT_NO_REPORT,
+		OPT_FORMAT,
+		OPT_SYSTEMD,
+		OPT_NO_MARGIN,
+		OPT_REPORT
+	};
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "unit", required_argument, NULL, OPT_UNIT },
-		{ "cgroup", required_argument, NULL, OPT_CGROUP },
-		{ "backend", required_argument, NULL, OPT_BACKEND },
-		{ "no-errors", no_argument, NULL, OPT_NO_ERRORS },
-		{ "no-report", no_argument, NULL, OPT_NO_REPORT },
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "systemd", required_argument, NULL, OPT_SYSTEMD },
-		{ "no-margin", no_argument, NULL, OPT_NO_MARGIN },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{"output", required_argument, NULL, 'o'},
+		{"report", required_argument, NULL, OPT_REPORT},
+		{"pid", required_argument, NULL, 'p'},
+		{"unit", required_argument, NULL, OPT_UNIT},
+		{"cgroup", required_argument, NULL, OPT_CGROUP},
+		{"backend", required_argument, NULL, OPT_BACKEND},
+		{"no-errors", no_argument, NULL, OPT_NO_ERRORS},
+		{"no-report", no_argument, NULL, OPT_NO_REPORT},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"systemd", required_argument, NULL, OPT_SYSTEMD},
+		{"no-margin", no_argument, NULL, OPT_NO_MARGIN},
+		{"help", no_argument, NULL, 'h'},
+		{0},
 	};
 	int c;
 	optind = 0;
 	/* '+': options end at the command's name, so `trace ls -l` works. */
 	while ((c = getopt_long(argc, argv, "+o:p:h", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o': a->output = optarg; break;
-		case OPT_REPORT: a->report_path = optarg; break;
-		case 'p': add_pids(optarg, &a->pids, &a->n_pids, &a->cap); break;
-		case OPT_UNIT: a->unit = optarg; break;
-		case OPT_CGROUP: a->o.cgroup = optarg; break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case OPT_REPORT:
+			a->report_path = optarg;
+			break;
+		case 'p':
+			add_pids(optarg, &a->pids, &a->n_pids, &a->cap);
+			break;
+		case OPT_UNIT:
+			a->unit = optarg;
+			break;
+		case OPT_CGROUP:
+			a->o.cgroup = optarg;
+			break;
 		case OPT_BACKEND:
 			if (cg_trace_backend_from_name(optarg, &a->o.backend) < 0)
 				die(CG_EXIT_USAGE, "--backend=%s: expected auto, bpf or ptrace",
 				    optarg);
 			break;
-		case OPT_NO_ERRORS: a->o.count_errors = false; break;
-		case OPT_NO_REPORT: a->report = false; break;
-		case OPT_FORMAT: a->fmt = cli_parse_format(optarg, true); break;
-		case OPT_SYSTEMD: a->systemd = optarg; break;
-		case OPT_NO_MARGIN: a->so.no_margin = true; break;
-		case 'h': help(stdout); return CG_EXIT_OK;
-		default: help(stderr); return CG_EXIT_USAGE;
+		case OPT_NO_ERRORS:
+			a->o.count_errors = false;
+			break;
+		case OPT_NO_REPORT:
+			a->report = false;
+			break;
+		case OPT_FORMAT:
+			a->fmt = cli_parse_format(optarg, true);
+			break;
+		case OPT_SYSTEMD:
+			a->systemd = optarg;
+			break;
+		case OPT_NO_MARGIN:
+			a->so.no_margin = true;
+			break;
+		case 'h':
+			help(stdout);
+			return CG_EXIT_OK;
+		default:
+			help(stderr);
+			return CG_EXIT_USAGE;
 		}
 	}
 	a->command = optind < argc;
@@ -181,9 +214,9 @@ static int parse_args(int argc, char **argv, struct trace_args *a)
  * command ran. */
 static void check_outputs(const struct trace_args *a)
 {
-	const char *paths[] = { a->output, a->report_path };
+	const char *paths[] = {a->output, a->report_path};
 	for (size_t i = 0; i < ELEMENTSOF(paths); i++) {
-		struct cg_error e = { 0 };
+		struct cg_error e = {0};
 		if (paths[i] && cg_output_check(paths[i], &e) < 0)
 			die_error(CG_EXIT_USAGE, &e);
 	}
@@ -222,7 +255,7 @@ static void write_table(const struct trace_args *a, const struct cg_profile *p)
 {
 	_cleanup_free_ char *text = cg_summary_format_refused(p, a->o.refused);
 	if (a->output) {
-		struct cg_error e = { 0 };
+		struct cg_error e = {0};
 		if (cg_write_file_atomic(a->output, text, strlen(text), &e) < 0)
 			die_error(CG_EXIT_FAILURE, &e);
 	} else {
@@ -235,8 +268,8 @@ static void write_table(const struct trace_args *a, const struct cg_profile *p)
 static int write_report(const struct trace_args *a, const struct cg_profile *p,
 			const struct cg_table *table, const char *src, double seconds)
 {
-	const char *sources[] = { src };
-	struct cli_report_where w = { .sources = sources, .nsources = 1, .seconds = seconds };
+	const char *sources[] = {src};
+	struct cli_report_where w = {.sources = sources, .nsources = 1, .seconds = seconds};
 	if (a->report_path || !a->command)
 		return cli_report_to(p, table, &a->so, a->fmt, a->report_path, &w);
 	fflush(stdout);
@@ -252,9 +285,10 @@ static double now(void)
 
 int cmd_trace(int argc, char **argv)
 {
-	struct trace_args a = { .o = { .backend = CG_TRACE_AUTO, .count_errors = true,
-				       .warn = stderr },
-				.report = true, .fmt = CG_FMT_TEXT };
+	struct trace_args a = {
+		.o = {.backend = CG_TRACE_AUTO, .count_errors = true, .warn = stderr},
+		.report = true,
+		.fmt = CG_FMT_TEXT};
 	int rc = parse_args(argc, argv, &a);
 	if (rc >= 0) {
 		free(a.pids);
@@ -267,7 +301,7 @@ int cmd_trace(int argc, char **argv)
 	a.so.targets = versions;
 	_cleanup_free_ char *unit_cg = NULL;
 	if (a.unit) {
-		struct cg_error e = { 0 };
+		struct cg_error e = {0};
 		unit_cg = cg_trace_unit_cgroup(a.unit, &e);
 		if (!unit_cg)
 			die_error(CG_EXIT_FAILURE, &e);
@@ -277,7 +311,7 @@ int cmd_trace(int argc, char **argv)
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 	_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
 	a.o.refused = refused;
-	struct cg_trace_result r = { 0 };
+	struct cg_trace_result r = {0};
 	char why[512] = "";
 	cg_trace_handle_signals();
 	double start = now();

@@ -61,7 +61,8 @@ int main(int argc, char **argv)
 		} else if (opt == 'f' && nfe < 16) {
 			filter_errnos[nfe++] = atoi(optarg);
 		} else {
-			fprintf(stderr, "usage: sysprobe [-a x86-64|x86|x32] [-f ERRNO]... NAME=NR...\n");
+			fprintf(stderr,
+				"usage: sysprobe [-a x86-64|x86|x32] [-f ERRNO]... NAME=NR...\n");
 			return 2;
 		}
 	}
@@ -86,7 +87,8 @@ int main(int argc, char **argv)
 			snprintf(val, sizeof val, "%ld", r);
 		}
 		char line[256];
-		int len = snprintf(line, sizeof line, "%.*s %s %s\n", namelen, argv[i], verdict, val);
+		int len =
+			snprintf(line, sizeof line, "%.*s %s %s\n", namelen, argv[i], verdict, val);
 		if (write(1, line, (size_t)len) < 0)
 			return 3;
 	}

@@ -6,7 +6,10 @@
 #include <signal.h>
 #include <unistd.h>
 
-static void on_alarm(int sig) { (void)sig; }
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
 
 int main(void)
 {

@@ -13,8 +13,8 @@ int main(int argc, char **argv)
 		syscall(SYS_getppid);
 	if (stage == 2)
 		return 0;
-	char next[2] = { (char)('1' + stage), 0 };
-	char *args[] = { argv[0], next, NULL };
+	char next[2] = {(char)('1' + stage), 0};
+	char *args[] = {argv[0], next, NULL};
 	execv("/proc/self/exe", args);
 	return 1;
 }

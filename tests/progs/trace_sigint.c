@@ -16,14 +16,14 @@ static void on_int(int sig)
 
 int main(void)
 {
-	struct sigaction sa = { 0 };
+	struct sigaction sa = {0};
 	sa.sa_handler = on_int;
 	sigaction(SIGINT, &sa, NULL);
 	printf("ready\n");
 	fflush(stdout);
 	int after = 0;
 	for (int i = 0; i < 400 && after < 20; i++) {
-		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		struct timespec ts = {0, 50 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 		if (count)
 			after++;

@@ -17,7 +17,7 @@ static void on_usr1(int sig)
 
 int main(void)
 {
-	struct sigaction sa = { 0 };
+	struct sigaction sa = {0};
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
 	pid_t me = (pid_t)syscall(SYS_getpid);

@@ -23,7 +23,7 @@ static void *worker(void *arg)
 		;
 	for (int i = 0; i < 2; i++)
 		syscall(SYS_getppid);
-	char *args[] = { self, "after", NULL };
+	char *args[] = {self, "after", NULL};
 	execv("/proc/self/exe", args);
 	return NULL;
 }

@@ -15,7 +15,8 @@ static void test_resolve(void **state)
 	assert_int_equal(cg_abi_resolve(CG_ABI_I386, "socketcall"), 102);
 	assert_string_equal(cg_name_str(cg_abi_syscall_name(CG_ABI_X86_64, 92)), "chown");
 	assert_string_equal(cg_name_str(cg_abi_syscall_name(CG_ABI_I386, 192)), "mmap2");
-	assert_string_equal(cg_name_str(cg_abi_syscall_name(CG_ABI_X32, CG_X32_SYSCALL_BIT | 39)), "getpid");
+	assert_string_equal(cg_name_str(cg_abi_syscall_name(CG_ABI_X32, CG_X32_SYSCALL_BIT | 39)),
+			    "getpid");
 	assert_int_equal(cg_abi_syscall_name(CG_ABI_X86_64, 100000), CG_NAME_NONE);
 	assert_int_equal(cg_abi_syscall_name(CG_ABI_X86_64, -5), CG_NAME_NONE);
 	assert_true(cg_syscall_known("socketcall"));

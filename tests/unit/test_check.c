@@ -136,7 +136,7 @@ static void test_actions(void **state)
 	assert_int_equal(r.denials[0].action, CG_DENY_ERRNO); /* mount */
 	assert_int_equal(r.denials[0].err, EACCES);
 	assert_true(r.denials[0].entry_errno);
-	assert_int_equal(r.denials[1].action, CG_DENY_KILL); /* reboot:kill */
+	assert_int_equal(r.denials[1].action, CG_DENY_KILL);  /* reboot:kill */
 	assert_int_equal(r.denials[2].action, CG_DENY_ERRNO); /* swapon: SystemCallErrorNumber= */
 	assert_int_equal(r.denials[2].err, EPERM);
 	assert_false(r.denials[2].entry_errno);
@@ -181,23 +181,41 @@ static void test_pitfalls(void **state)
 		enum cg_pitfall_kind kind;
 		bool want;
 	} cases[] = {
-		{{"SystemCallFilter=~@mount", "SystemCallFilter=@system-service"}, CG_PITFALL_MODE, true},
-		{{"SystemCallFilter=@system-service", "SystemCallFilter=~@mount"}, CG_PITFALL_MODE, false},
+		{{"SystemCallFilter=~@mount", "SystemCallFilter=@system-service"},
+		 CG_PITFALL_MODE,
+		 true},
+		{{"SystemCallFilter=@system-service", "SystemCallFilter=~@mount"},
+		 CG_PITFALL_MODE,
+		 false},
 		{{"SystemCallFilter=~@mount", "SystemCallFilter=", "SystemCallFilter=@basic-io"},
-		 CG_PITFALL_MODE, false},
+		 CG_PITFALL_MODE,
+		 false},
 		{{"SystemCallFilter=~execve"}, CG_PITFALL_EXECVE, true},
 		{{"SystemCallFilter=@basic-io"}, CG_PITFALL_EXECVE, false}, /* @default has it */
-		{{"SystemCallFilter=@system-service", "SystemCallFilter=~execve"}, CG_PITFALL_EXECVE, true},
-		{{"SystemCallFilter=@system-service", "SystemCallFilter=~@process"}, CG_PITFALL_EXECVE, false},
+		{{"SystemCallFilter=@system-service", "SystemCallFilter=~execve"},
+		 CG_PITFALL_EXECVE,
+		 true},
+		{{"SystemCallFilter=@system-service", "SystemCallFilter=~@process"},
+		 CG_PITFALL_EXECVE,
+		 false},
 		{{"SystemCallFilter=@system-service fchown:EPERM"}, CG_PITFALL_ALLOW_ERRNO, true},
 		{{"SystemCallFilter=~fchown:EPERM"}, CG_PITFALL_ALLOW_ERRNO, false},
 		{{"SystemCallFilter=@system-service chown", "SystemCallFilter=~@privileged"},
-		 CG_PITFALL_TAKEN_BACK, true},
-		{{"SystemCallFilter=~@mount", "SystemCallFilter=~@privileged"}, CG_PITFALL_TAKEN_BACK, false},
-		{{"SystemCallFilter=@system-service", "SystemCallFilter=~@swap"}, CG_PITFALL_TAKEN_BACK, false},
+		 CG_PITFALL_TAKEN_BACK,
+		 true},
+		{{"SystemCallFilter=~@mount", "SystemCallFilter=~@privileged"},
+		 CG_PITFALL_TAKEN_BACK,
+		 false},
+		{{"SystemCallFilter=@system-service", "SystemCallFilter=~@swap"},
+		 CG_PITFALL_TAKEN_BACK,
+		 false},
 		{{"SystemCallFilter=@sandbox"}, CG_PITFALL_IGNORED, true}, /* a 254 group */
-		{{"SystemCallFilter=@basic-io", "SystemCallArchitectures=native"}, CG_PITFALL_ARCHS, false},
-		{{"SystemCallFilter=@basic-io", "SystemCallArchitectures=native x86"}, CG_PITFALL_ARCHS, true},
+		{{"SystemCallFilter=@basic-io", "SystemCallArchitectures=native"},
+		 CG_PITFALL_ARCHS,
+		 false},
+		{{"SystemCallFilter=@basic-io", "SystemCallArchitectures=native x86"},
+		 CG_PITFALL_ARCHS,
+		 true},
 		{{"SystemCallArchitectures=native"}, CG_PITFALL_ARCHS, false}, /* no filter */
 	};
 	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
@@ -282,7 +300,8 @@ static void test_portability(void **state)
 	const struct cg_table *tables[] = {cg_table_builtin_version("247"), t252()};
 	struct cg_port_result pr[2];
 	struct cg_error e = {0};
-	_cleanup_profile_ struct cg_profile *p = profile("read write mprotect openat", CG_ABI_X86_64);
+	_cleanup_profile_ struct cg_profile *p =
+		profile("read write mprotect openat", CG_ABI_X86_64);
 	assert_int_equal(cg_check_portability(&u, t252(), tables, 2, p, pr, &e), 0);
 	assert_int_equal(cg_set_size(pr[0].lost), 1);
 	assert_true(cg_set_has(pr[0].lost, cg_intern("mprotect")));
@@ -626,9 +645,12 @@ static void skipped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_chown_overlap), cmocka_unit_test(test_smallest_group),
-		cmocka_unit_test(test_actions),       cmocka_unit_test(test_archs),
-		cmocka_unit_test(test_pitfalls),      cmocka_unit_test(test_group_use),
+		cmocka_unit_test(test_chown_overlap),
+		cmocka_unit_test(test_smallest_group),
+		cmocka_unit_test(test_actions),
+		cmocka_unit_test(test_archs),
+		cmocka_unit_test(test_pitfalls),
+		cmocka_unit_test(test_group_use),
 		cmocka_unit_test(test_taken_back_explicit),
 		cmocka_unit_test(test_portability),
 		cmocka_unit_test(test_report_denial_fix_exposure),

@@ -56,7 +56,8 @@ static void test_dmesg(void **state)
 		}
 		if (v[i].have_abi && v[i].abi == CG_ABI_I386)
 			i386++;
-		if (v[i].have_code && (v[i].code & CG_SECCOMP_RET_ACTION_FULL) == CG_SECCOMP_RET_LOG) {
+		if (v[i].have_code &&
+		    (v[i].code & CG_SECCOMP_RET_ACTION_FULL) == CG_SECCOMP_RET_LOG) {
 			logs++;
 			assert_int_equal(v[i].sig, 0);
 			assert_false(cg_crash_action_kills(v[i].code));
@@ -127,7 +128,8 @@ static void test_errors(void **state)
 	assert_int_equal(n, 0);
 	free(v);
 	/* An arch this tool does not know: kept, without a name. */
-	const char *arm = "audit: type=1326 audit(1.2:3): sig=31 arch=c00000b7 syscall=55 code=0x80000000";
+	const char *arm =
+		"audit: type=1326 audit(1.2:3): sig=31 arch=c00000b7 syscall=55 code=0x80000000";
 	assert_int_equal(cg_crash_parse(arm, strlen(arm), "b", &v, &n, &e), 0);
 	assert_int_equal(n, 1);
 	assert_false(v[0].have_abi);
@@ -144,15 +146,24 @@ static void test_actions_and_wrappers(void **state)
 	assert_string_equal(cg_crash_action_name(0x7fc00000), "user-notif");
 	assert_string_equal(cg_crash_action_name(0x7fff0000), "allow");
 	static const char *const map[][2] = {
-		{"fchown", "fchown"},          {"__GI___fchown", "fchown"},
-		{"__libc_open64", "openat"},   {"open64", "openat"},
-		{"__open_nocancel", "openat"}, {"fstatat64", "newfstatat"},
-		{"__fxstat64", "newfstatat"},  {"waitpid", "wait4"},
-		{"pthread_create", "clone3"},  {"__clone_internal", "clone"},
-		{"nanosleep", "clock_nanosleep"}, {"setrlimit", "prlimit64"},
-		{"pread64", "pread64"},        {"chown@plt", "chown"},
-		{"__sched_getaffinity_new", NULL}, {"syscall", NULL},
-		{"main", NULL},                {"", NULL},
+		{"fchown", "fchown"},
+		{"__GI___fchown", "fchown"},
+		{"__libc_open64", "openat"},
+		{"open64", "openat"},
+		{"__open_nocancel", "openat"},
+		{"fstatat64", "newfstatat"},
+		{"__fxstat64", "newfstatat"},
+		{"waitpid", "wait4"},
+		{"pthread_create", "clone3"},
+		{"__clone_internal", "clone"},
+		{"nanosleep", "clock_nanosleep"},
+		{"setrlimit", "prlimit64"},
+		{"pread64", "pread64"},
+		{"chown@plt", "chown"},
+		{"__sched_getaffinity_new", NULL},
+		{"syscall", NULL},
+		{"main", NULL},
+		{"", NULL},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(map); i++) {
 		cg_name n = cg_crash_function_syscall(map[i][0]);
@@ -214,7 +225,7 @@ static void test_report_records(void **state)
 	assert_string_equal(chown->groups[1]->name, "@privileged");
 	assert_string_equal(chown->groups[2]->name, "@system-service");
 	const struct cg_crash_item *mprotect = item_of(&r, "mprotect", CG_ABI_X86_64);
-	assert_false(mprotect->stopped); /* a SystemCallLog= record */
+	assert_false(mprotect->stopped);	/* a SystemCallLog= record */
 	assert_int_equal(mprotect->ngroups, 2); /* @default @system-service on 252 */
 	/* The exit-status line names no call: no groups. */
 	assert_int_equal(r.items[4].rec.source, CG_CRASH_EXIT);
@@ -436,7 +447,7 @@ static void test_record_times(void **state)
 	assert_int_equal(n, 2);
 	assert_true(v[0].time.known);
 	assert_true(fabs(v[0].time.sec - 1795395600) < 1e-6); /* Mon 2026-11-23 01:00:00 UTC */
-	assert_false(v[1].time.known); /* its block has no Timestamp: */
+	assert_false(v[1].time.known);			      /* its block has no Timestamp: */
 	free(v);
 	const char *kmsg = "5,386,1224596648,-;systemd[1]: app.service: Main process exited, "
 			   "code=dumped, status=31/SYS\n"
@@ -458,20 +469,13 @@ static void test_parse_since(void **state)
 		const char *s;
 		double want;
 	} good[] = {
-		{"1795946793", 1795946793},
-		{"@1795946793.5", 1795946793.5},
-		{"2026-11-29 10:05:11", 1795946711},
-		{"2026-11-29T10:05:11", 1795946711},
-		{"2026-11-29 10:05", 1795946700},
-		{"2026-11-29", 1795946711 - 36311},
-		{"-10min", 1795953600 - 600},
-		{"-30s", 1795953600 - 30},
-		{"-2h", 1795953600 - 7200},
-		{"-1d", 1795953600 - 86400},
-		{"-1w", 1795953600 - 7 * 86400},
-		{"-1h30min", 1795953600 - 5400},
-		{"10min ago", 1795953600 - 600},
-		{"+1h", 1795953600 + 3600},
+		{"1795946793", 1795946793},	     {"@1795946793.5", 1795946793.5},
+		{"2026-11-29 10:05:11", 1795946711}, {"2026-11-29T10:05:11", 1795946711},
+		{"2026-11-29 10:05", 1795946700},    {"2026-11-29", 1795946711 - 36311},
+		{"-10min", 1795953600 - 600},	     {"-30s", 1795953600 - 30},
+		{"-2h", 1795953600 - 7200},	     {"-1d", 1795953600 - 86400},
+		{"-1w", 1795953600 - 7 * 86400},     {"-1h30min", 1795953600 - 5400},
+		{"10min ago", 1795953600 - 600},     {"+1h", 1795953600 + 3600},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(good); i++) {
 		double got = -1;
@@ -481,8 +485,15 @@ static void test_parse_since(void **state)
 		if (fabs(got - good[i].want) > 1e-6)
 			fail_msg("%s: %f, want %f", good[i].s, got, good[i].want);
 	}
-	static const char *const bad[] = {"", "yesterday", "-10", "-10parsecs", "10min",
-					  "2026-13-01", "2026-11-29 10:05:11 UTC", "@", "-min",
+	static const char *const bad[] = {"",
+					  "yesterday",
+					  "-10",
+					  "-10parsecs",
+					  "10min",
+					  "2026-13-01",
+					  "2026-11-29 10:05:11 UTC",
+					  "@",
+					  "-min",
 					  "1795946793x"};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		double got;
@@ -552,9 +563,10 @@ static void test_filters(void **state)
 
 	/* --since: at or after, by audit's time (second 1795398602 has
 	 * records at .498, .530 three times, .662, .666). */
-	report_with(&r, t, &(struct cg_crash_filter){.pid = -1, .have_since = true,
-						      .since = 1795398602.530},
-		    dmesg);
+	report_with(
+		&r, t,
+		&(struct cg_crash_filter){.pid = -1, .have_since = true, .since = 1795398602.530},
+		dmesg);
 	assert_int_equal(r.nmatched, 5);
 	assert_int_equal(r.ntime_unknown, 0);
 	cg_crash_report_done(&r);
@@ -568,17 +580,17 @@ static void test_filters(void **state)
 			   "status=31/SYS\n";
 	struct cg_error e = {0};
 	cg_crash_report_init(&r, t);
-	cg_crash_report_set_filter(&r, &(struct cg_crash_filter){.pid = -1, .have_since = true,
-								 .since = 1000150});
+	cg_crash_report_set_filter(
+		&r, &(struct cg_crash_filter){.pid = -1, .have_since = true, .since = 1000150});
 	assert_int_equal(cg_crash_report_add(&r, boot, strlen(boot), "b", &e), 0);
 	assert_int_equal(r.nread, 3);
 	assert_int_equal(r.nmatched, 0);
 	assert_int_equal(r.ntime_unknown, 3);
 	cg_crash_report_done(&r);
 	cg_crash_report_init(&r, t);
-	cg_crash_report_set_filter(&r, &(struct cg_crash_filter){.pid = -1, .have_since = true,
-								 .since = 1000150,
-								 .boot_time = 1000000});
+	cg_crash_report_set_filter(
+		&r, &(struct cg_crash_filter){
+			    .pid = -1, .have_since = true, .since = 1000150, .boot_time = 1000000});
 	assert_int_equal(cg_crash_report_add(&r, boot, strlen(boot), "b", &e), 0);
 	assert_int_equal(r.nmatched, 1);
 	assert_string_equal(r.items[0].rec.unit, "b.service");
@@ -593,8 +605,10 @@ static void test_filters(void **state)
 
 	/* Filters together: all must hold. */
 	report_with(&r, t,
-		    &(struct cg_crash_filter){.pid = 27779, .comm = "crash_seccomp",
-					      .have_since = true, .since = 1795398603},
+		    &(struct cg_crash_filter){.pid = 27779,
+					      .comm = "crash_seccomp",
+					      .have_since = true,
+					      .since = 1795398603},
 		    dmesg);
 	assert_int_equal(r.nmatched, 0);
 	assert_int_equal(r.nitems, 0);
@@ -609,19 +623,19 @@ static void test_grouping(void **state)
 	const struct cg_table *t = cg_table_builtin_version("252");
 #define A "type=1326 audit("
 #define KILL " code=0x80000000\n"
-	const char *lines =
-		A "1000.5:1): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL
-		A "1003.0:2): pid=11 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL
-		A "999.0:3): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL
-		/* another comm, another action, another ABI, another call */
-		A "1001:4): pid=12 comm=\"other\" sig=31 arch=c000003e syscall=92" KILL
-		A "1001:5): pid=10 comm=\"app\" sig=0 arch=c000003e syscall=92 code=0x7ffc0000\n"
-		A "1001:6): pid=10 comm=\"app\" sig=31 arch=40000003 syscall=182" KILL
-		A "1001:7): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=93" KILL
-		/* the same unit: comm does not matter */
-		A "1:8): pid=20 comm=\"a\" sig=31 arch=c000003e syscall=92 code=0x80000000 "
-		"_SYSTEMD_UNIT=u.service\n"
-		A "2:9): pid=21 comm=\"b\" sig=31 arch=c000003e syscall=92 code=0x80000000 "
+	const char *lines = A
+		"1000.5:1): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL A
+		"1003.0:2): pid=11 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL A
+		"999.0:3): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=92" KILL
+			/* another comm, another action, another ABI, another call */
+			A "1001:4): pid=12 comm=\"other\" sig=31 arch=c000003e syscall=92" KILL A
+		"1001:5): pid=10 comm=\"app\" sig=0 arch=c000003e syscall=92 code=0x7ffc0000\n" A
+		"1001:6): pid=10 comm=\"app\" sig=31 arch=40000003 syscall=182" KILL A
+		"1001:7): pid=10 comm=\"app\" sig=31 arch=c000003e syscall=93" KILL
+			/* the same unit: comm does not matter */
+			A "1:8): pid=20 comm=\"a\" sig=31 arch=c000003e syscall=92 code=0x80000000 "
+		"_SYSTEMD_UNIT=u.service\n" A
+		"2:9): pid=21 comm=\"b\" sig=31 arch=c000003e syscall=92 code=0x80000000 "
 		"_SYSTEMD_UNIT=u.service\n"
 		"x.service: Main process exited, code=dumped, status=31/SYS\n"
 		"x.service: Main process exited, code=dumped, status=31/SYS\n"

@@ -108,9 +108,10 @@ static void test_record_parse(void **state)
 	struct cg_seccomp_record r;
 	/* As printed to /dev/kmsg by this kernel (6.18) when no audit daemon
 	 * runs; and as auditd writes it. */
-	const char *kmsg = "audit: type=1326 audit(1795398141.786:2): auid=4294967295 uid=0 gid=0 "
-			   "ses=4294967295 pid=12488 comm=\"k\" exe=\"/tmp/k\" sig=31 arch=c000003e "
-			   "syscall=92 compat=0 ip=0x7f4f45c284f7 code=0x80000000";
+	const char *kmsg =
+		"audit: type=1326 audit(1795398141.786:2): auid=4294967295 uid=0 gid=0 "
+		"ses=4294967295 pid=12488 comm=\"k\" exe=\"/tmp/k\" sig=31 arch=c000003e "
+		"syscall=92 compat=0 ip=0x7f4f45c284f7 code=0x80000000";
 	assert_int_equal(cg_seccomp_record_parse(kmsg, &r), 0);
 	assert_int_equal(r.pid, 12488);
 	assert_int_equal(r.sig, 31);
@@ -118,9 +119,10 @@ static void test_record_parse(void **state)
 	assert_int_equal(r.nr, 92);
 	assert_string_equal(cg_name_str(r.name), "chown");
 	assert_string_equal(r.comm, "k");
-	const char *audit = "type=SECCOMP msg=audit(1700000000.123:45): auid=1000 uid=1000 gid=1000 "
-			    "ses=3 subj=unconfined pid=777 comm=\"nginx\" exe=\"/usr/sbin/nginx\" "
-			    "sig=31 arch=40000003 syscall=212 compat=1 ip=0xf7f0 code=0x80000000";
+	const char *audit =
+		"type=SECCOMP msg=audit(1700000000.123:45): auid=1000 uid=1000 gid=1000 "
+		"ses=3 subj=unconfined pid=777 comm=\"nginx\" exe=\"/usr/sbin/nginx\" "
+		"sig=31 arch=40000003 syscall=212 compat=1 ip=0xf7f0 code=0x80000000";
 	assert_int_equal(cg_seccomp_record_parse(audit, &r), 0);
 	assert_int_equal(r.abi, CG_ABI_I386);
 	assert_string_equal(cg_name_str(r.name), "chown32");
@@ -161,7 +163,8 @@ static void test_export_oci(void **state)
 	json_object *names = json_object_object_get(rule, "names");
 	_cleanup_set_ struct cg_set *got = cg_set_new();
 	for (size_t i = 0; i < json_object_array_length(names); i++)
-		cg_set_add(got, cg_intern(json_object_get_string(json_object_array_get_idx(names, i))));
+		cg_set_add(got,
+			   cg_intern(json_object_get_string(json_object_array_get_idx(names, i))));
 	assert_true(cg_set_equal(got, f.set));
 	assert_true(cg_set_has(got, cg_intern("read")));
 	assert_true(cg_set_has(got, cg_intern("execve")));
@@ -187,11 +190,13 @@ static void test_export_oci(void **state)
 		names = json_object_object_get(rule, "names");
 		if (strcmp(act, "SCMP_ACT_ERRNO") == 0) {
 			seen_eacces = true;
-			assert_int_equal(json_object_get_int(json_object_object_get(rule, "errnoRet")),
-					 EACCES);
+			assert_int_equal(
+				json_object_get_int(json_object_object_get(rule, "errnoRet")),
+				EACCES);
 			assert_int_equal(json_object_array_length(names), 1);
-			assert_string_equal(json_object_get_string(json_object_array_get_idx(names, 0)),
-					    "fchown");
+			assert_string_equal(
+				json_object_get_string(json_object_array_get_idx(names, 0)),
+				"fchown");
 		} else {
 			seen_kill = true;
 			assert_string_equal(act, "SCMP_ACT_KILL_PROCESS");
@@ -282,50 +287,303 @@ static void test_watch_finds_kill(void **state)
  * loader's mmap, openat, read, close, ...: kept allowed by every test
  * filter, see SURVIVE). */
 static const char *const vetted[] = {
-	"pread64", "readv", "preadv", "preadv2", "pwrite64", "writev", "pwritev", "pwritev2",
-	"lseek", "_llseek", "dup", "dup2", "dup3", "fstat", "fstat64", "fstatat64", "statx",
-	"fstatfs", "fstatfs64", "statfs", "statfs64", "getdents", "getdents64", "fchdir", "chdir",
-	"chmod", "fchmod", "fchmodat", "chown", "chown32", "fchown", "fchown32", "lchown",
-	"lchown32", "fchownat", "fcntl", "fcntl64", "ioctl", "flock", "fsync", "fdatasync",
-	"ftruncate", "ftruncate64", "truncate", "truncate64", "mkdir", "mkdirat", "rmdir", "unlink",
-	"unlinkat", "rename", "renameat", "renameat2", "link", "linkat", "symlink", "symlinkat",
-	"readlink", "readlinkat", "faccessat", "faccessat2", "open", "creat", "utimensat", "utimes",
-	"utime", "futimesat", "getcwd", "socket", "connect", "bind", "listen", "accept", "accept4",
-	"sendto", "recvfrom", "sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "shutdown",
-	"getsockname", "getpeername", "setsockopt", "getsockopt", "socketpair", "socketcall",
-	"epoll_create", "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "poll", "ppoll",
-	"select", "_newselect", "pselect6", "timerfd_create", "timerfd_settime", "timerfd_gettime",
-	"signalfd", "signalfd4", "inotify_init1", "inotify_add_watch", "inotify_rm_watch", "pipe",
-	"pipe2", "setxattr", "lsetxattr", "fsetxattr", "getxattr", "lgetxattr", "fgetxattr",
-	"listxattr", "flistxattr", "removexattr", "fremovexattr", "mount", "umount2", "umount",
-	"swapon", "swapoff", "sethostname", "setdomainname", "settimeofday", "clock_settime",
-	"clock_adjtime", "adjtimex", "init_module", "finit_module", "delete_module", "ptrace",
-	"perf_event_open", "bpf", "setuid", "setuid32", "setgid", "setgid32", "setreuid",
-	"setregid", "setresuid", "setresgid", "setgroups", "setgroups32", "setfsuid", "setfsgid",
-	"capset", "capget", "chroot", "pivot_root", "unshare", "setns", "personality", "prctl",
-	"getpriority", "setpriority", "sched_setscheduler", "sched_getscheduler", "sched_setparam",
-	"sched_getparam", "sched_setaffinity", "sched_getaffinity", "sched_get_priority_max",
-	"sched_rr_get_interval", "mlock", "mlock2", "munlock", "mlockall", "madvise", "msync",
-	"mremap", "mincore", "nanosleep", "clock_nanosleep", "clock_gettime", "clock_getres",
-	"sigaltstack", "rt_sigaction", "rt_sigprocmask", "rt_sigpending", "rt_sigtimedwait",
-	"uname", "sysinfo", "times", "getrusage", "getrlimit", "setrlimit", "ugetrlimit",
-	"memfd_create", "keyctl", "add_key", "request_key", "io_setup", "io_destroy", "io_submit",
-	"io_cancel", "io_getevents", "io_uring_setup", "io_uring_enter", "io_uring_register",
-	"msgctl", "msgsnd", "msgrcv", "semctl", "semop", "semtimedop", "shmat", "shmdt", "shmctl",
-	"ipc", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify",
-	"mq_getsetattr", "kcmp", "process_vm_readv", "process_vm_writev", "name_to_handle_at",
-	"open_by_handle_at", "quotactl", "fanotify_init", "fanotify_mark", "acct", "iopl",
-	"ioperm", "mknod", "mknodat", "fallocate", "copy_file_range", "sendfile", "sendfile64",
-	"splice", "tee", "vmsplice", "readahead", "fadvise64", "fadvise64_64", "sync_file_range",
-	"syncfs", "timer_create", "timer_settime", "timer_gettime", "timer_getoverrun",
-	"timer_delete", "getitimer", "setitimer", "waitid", "wait4", "futex", "getpgid", "setpgid",
-	"getsid", "getpid", "getppid", "gettid", "getuid", "geteuid", "getgid", "getegid",
-	"getresuid", "getresgid", "getgroups", "getpgrp", "sched_yield", "time", "gettimeofday",
-	"seccomp", "pidfd_open", "pidfd_send_signal", "pidfd_getfd", "process_madvise",
-	"close_range", "landlock_create_ruleset", "landlock_add_rule", "landlock_restrict_self",
-	"membarrier", "userfaultfd", "migrate_pages", "move_pages", "mbind", "set_mempolicy",
-	"get_mempolicy", "syslog", "getcpu", "sysfs", "fsopen", "fsconfig", "fsmount", "fspick",
-	"move_mount", "open_tree", "mount_setattr", "epoll_pwait2", "futex_waitv", "quotactl_fd",
+	"pread64",
+	"readv",
+	"preadv",
+	"preadv2",
+	"pwrite64",
+	"writev",
+	"pwritev",
+	"pwritev2",
+	"lseek",
+	"_llseek",
+	"dup",
+	"dup2",
+	"dup3",
+	"fstat",
+	"fstat64",
+	"fstatat64",
+	"statx",
+	"fstatfs",
+	"fstatfs64",
+	"statfs",
+	"statfs64",
+	"getdents",
+	"getdents64",
+	"fchdir",
+	"chdir",
+	"chmod",
+	"fchmod",
+	"fchmodat",
+	"chown",
+	"chown32",
+	"fchown",
+	"fchown32",
+	"lchown",
+	"lchown32",
+	"fchownat",
+	"fcntl",
+	"fcntl64",
+	"ioctl",
+	"flock",
+	"fsync",
+	"fdatasync",
+	"ftruncate",
+	"ftruncate64",
+	"truncate",
+	"truncate64",
+	"mkdir",
+	"mkdirat",
+	"rmdir",
+	"unlink",
+	"unlinkat",
+	"rename",
+	"renameat",
+	"renameat2",
+	"link",
+	"linkat",
+	"symlink",
+	"symlinkat",
+	"readlink",
+	"readlinkat",
+	"faccessat",
+	"faccessat2",
+	"open",
+	"creat",
+	"utimensat",
+	"utimes",
+	"utime",
+	"futimesat",
+	"getcwd",
+	"socket",
+	"connect",
+	"bind",
+	"listen",
+	"accept",
+	"accept4",
+	"sendto",
+	"recvfrom",
+	"sendmsg",
+	"recvmsg",
+	"sendmmsg",
+	"recvmmsg",
+	"shutdown",
+	"getsockname",
+	"getpeername",
+	"setsockopt",
+	"getsockopt",
+	"socketpair",
+	"socketcall",
+	"epoll_create",
+	"epoll_create1",
+	"epoll_ctl",
+	"epoll_wait",
+	"epoll_pwait",
+	"poll",
+	"ppoll",
+	"select",
+	"_newselect",
+	"pselect6",
+	"timerfd_create",
+	"timerfd_settime",
+	"timerfd_gettime",
+	"signalfd",
+	"signalfd4",
+	"inotify_init1",
+	"inotify_add_watch",
+	"inotify_rm_watch",
+	"pipe",
+	"pipe2",
+	"setxattr",
+	"lsetxattr",
+	"fsetxattr",
+	"getxattr",
+	"lgetxattr",
+	"fgetxattr",
+	"listxattr",
+	"flistxattr",
+	"removexattr",
+	"fremovexattr",
+	"mount",
+	"umount2",
+	"umount",
+	"swapon",
+	"swapoff",
+	"sethostname",
+	"setdomainname",
+	"settimeofday",
+	"clock_settime",
+	"clock_adjtime",
+	"adjtimex",
+	"init_module",
+	"finit_module",
+	"delete_module",
+	"ptrace",
+	"perf_event_open",
+	"bpf",
+	"setuid",
+	"setuid32",
+	"setgid",
+	"setgid32",
+	"setreuid",
+	"setregid",
+	"setresuid",
+	"setresgid",
+	"setgroups",
+	"setgroups32",
+	"setfsuid",
+	"setfsgid",
+	"capset",
+	"capget",
+	"chroot",
+	"pivot_root",
+	"unshare",
+	"setns",
+	"personality",
+	"prctl",
+	"getpriority",
+	"setpriority",
+	"sched_setscheduler",
+	"sched_getscheduler",
+	"sched_setparam",
+	"sched_getparam",
+	"sched_setaffinity",
+	"sched_getaffinity",
+	"sched_get_priority_max",
+	"sched_rr_get_interval",
+	"mlock",
+	"mlock2",
+	"munlock",
+	"mlockall",
+	"madvise",
+	"msync",
+	"mremap",
+	"mincore",
+	"nanosleep",
+	"clock_nanosleep",
+	"clock_gettime",
+	"clock_getres",
+	"sigaltstack",
+	"rt_sigaction",
+	"rt_sigprocmask",
+	"rt_sigpending",
+	"rt_sigtimedwait",
+	"uname",
+	"sysinfo",
+	"times",
+	"getrusage",
+	"getrlimit",
+	"setrlimit",
+	"ugetrlimit",
+	"memfd_create",
+	"keyctl",
+	"add_key",
+	"request_key",
+	"io_setup",
+	"io_destroy",
+	"io_submit",
+	"io_cancel",
+	"io_getevents",
+	"io_uring_setup",
+	"io_uring_enter",
+	"io_uring_register",
+	"msgctl",
+	"msgsnd",
+	"msgrcv",
+	"semctl",
+	"semop",
+	"semtimedop",
+	"shmat",
+	"shmdt",
+	"shmctl",
+	"ipc",
+	"mq_open",
+	"mq_unlink",
+	"mq_timedsend",
+	"mq_timedreceive",
+	"mq_notify",
+	"mq_getsetattr",
+	"kcmp",
+	"process_vm_readv",
+	"process_vm_writev",
+	"name_to_handle_at",
+	"open_by_handle_at",
+	"quotactl",
+	"fanotify_init",
+	"fanotify_mark",
+	"acct",
+	"iopl",
+	"ioperm",
+	"mknod",
+	"mknodat",
+	"fallocate",
+	"copy_file_range",
+	"sendfile",
+	"sendfile64",
+	"splice",
+	"tee",
+	"vmsplice",
+	"readahead",
+	"fadvise64",
+	"fadvise64_64",
+	"sync_file_range",
+	"syncfs",
+	"timer_create",
+	"timer_settime",
+	"timer_gettime",
+	"timer_getoverrun",
+	"timer_delete",
+	"getitimer",
+	"setitimer",
+	"waitid",
+	"wait4",
+	"futex",
+	"getpgid",
+	"setpgid",
+	"getsid",
+	"getpid",
+	"getppid",
+	"gettid",
+	"getuid",
+	"geteuid",
+	"getgid",
+	"getegid",
+	"getresuid",
+	"getresgid",
+	"getgroups",
+	"getpgrp",
+	"sched_yield",
+	"time",
+	"gettimeofday",
+	"seccomp",
+	"pidfd_open",
+	"pidfd_send_signal",
+	"pidfd_getfd",
+	"process_madvise",
+	"close_range",
+	"landlock_create_ruleset",
+	"landlock_add_rule",
+	"landlock_restrict_self",
+	"membarrier",
+	"userfaultfd",
+	"migrate_pages",
+	"move_pages",
+	"mbind",
+	"set_mempolicy",
+	"get_mempolicy",
+	"syslog",
+	"getcpu",
+	"sysfs",
+	"fsopen",
+	"fsconfig",
+	"fsmount",
+	"fspick",
+	"move_mount",
+	"open_tree",
+	"mount_setattr",
+	"epoll_pwait2",
+	"futex_waitv",
+	"quotactl_fd",
 	"openat2",
 };
 
@@ -333,9 +591,9 @@ static const char *const vetted[] = {
  * output); every test filter ends with this line, which allows them in
  * either mode (a line without '~' adds to an allow-list and takes out of a
  * deny-list). */
-#define SURVIVE                                                                             \
-	"execve exit_group exit write read openat open close mmap mprotect munmap newfstatat " \
-	"fstat brk arch_prctl set_tid_address set_robust_list rseq prlimit64 pread64 access "  \
+#define SURVIVE                                                                                    \
+	"execve exit_group exit write read openat open close mmap mprotect munmap newfstatat "     \
+	"fstat brk arch_prctl set_tid_address set_robust_list rseq prlimit64 pread64 access "      \
 	"getrandom"
 
 /* errnos no vetted call returns by itself with these arguments. */
@@ -346,8 +604,7 @@ static bool abi_works(enum cg_abi abi)
 	/* getpid through the ABI, without a filter: x32 may be disabled. */
 	char prog[4096], arg[32];
 	snprintf(prog, sizeof prog, "%s/progs/sysprobe", BUILD_DIR);
-	snprintf(arg, sizeof arg, "getpid=%d",
-		 cg_abi_resolve(abi, "getpid") & ~CG_X32_SYSCALL_BIT);
+	snprintf(arg, sizeof arg, "getpid=%d", cg_abi_resolve(abi, "getpid") & ~CG_X32_SYSCALL_BIT);
 	int fd[2];
 	assert_int_equal(pipe(fd), 0);
 	pid_t pid = fork();
@@ -375,8 +632,8 @@ static char *probe(const struct cg_policy *p, enum cg_abi abi, bool merged, stru
 	char *prog_buf = NULL;
 	size_t prog_len = 0;
 	if (merged)
-		assert_int_equal(cg_policy_export_bpf(p, &prog_buf, &prog_len, &(struct cg_error){0}),
-				 0);
+		assert_int_equal(
+			cg_policy_export_bpf(p, &prog_buf, &prog_len, &(struct cg_error){0}), 0);
 	char prog[4096];
 	snprintf(prog, sizeof prog, "%s/progs/sysprobe", BUILD_DIR);
 	char **argv = xcalloc(ELEMENTSOF(vetted) + 32, sizeof *argv);
@@ -451,13 +708,14 @@ static size_t check_output(const struct cg_policy *p, enum cg_abi abi, const cha
 		struct cg_verdict v = cg_policy_verdict(p, abi, n);
 		if (v.kind == CG_VERDICT_ALLOW) {
 			if (strcmp(kind, "filtered") == 0)
-				fail_msg("%s: %s %s was filtered (%s) but the semantics allow it", desc,
-					 cg_abi_name(abi), name, val);
+				fail_msg("%s: %s %s was filtered (%s) but the semantics allow it",
+					 desc, cg_abi_name(abi), name, val);
 		} else {
 			assert_int_equal(v.kind, CG_VERDICT_ERRNO);
 			if (strcmp(kind, "filtered") != 0 || strcmp(val, cg_errno_name(v.err)) != 0)
-				fail_msg("%s: %s %s gave '%s %s', the semantics deny it with %s", desc,
-					 cg_abi_name(abi), name, kind, val, cg_errno_name(v.err));
+				fail_msg("%s: %s %s gave '%s %s', the semantics deny it with %s",
+					 desc, cg_abi_name(abi), name, kind, val,
+					 cg_errno_name(v.err));
 		}
 		lines++;
 		l += ll + (nl ? 1 : 0);
@@ -500,7 +758,8 @@ static void test_random_filters_call_by_call(void **state)
 		struct cg_filter f;
 		cg_filter_init(&f);
 		char desc[2048];
-		size_t dl = (size_t)snprintf(desc, sizeof desc, "seed %u iteration %d:", seed0, iter);
+		size_t dl =
+			(size_t)snprintf(desc, sizeof desc, "seed %u iteration %d:", seed0, iter);
 		int nlines = 1 + rand_r(&seed) % 4;
 		for (int li = 0; li < nlines; li++) {
 			char line[512];
@@ -514,17 +773,19 @@ static void test_random_filters_call_by_call(void **state)
 				int nw = 1 + rand_r(&seed) % 4;
 				for (int w = 0; w < nw; w++) {
 					o += (size_t)snprintf(line + o, sizeof line - o, "%s%s",
-							      w ? " " : "", random_word(tab, &seed));
+							      w ? " " : "",
+							      random_word(tab, &seed));
 					if (invert && rand_r(&seed) % 3 == 0)
 						o += (size_t)snprintf(
 							line + o, sizeof line - o, ":%s",
-							cg_errno_name(odd_errnos[(size_t)rand_r(&seed) %
-										 ELEMENTSOF(odd_errnos)]));
+							cg_errno_name(
+								odd_errnos[(size_t)rand_r(&seed) %
+									   ELEMENTSOF(
+										   odd_errnos)]));
 				}
 			}
 			assert_int_equal(cg_filter_add(&f, tab, line, &(struct cg_error){0}), 0);
-			dl += (size_t)snprintf(desc + dl, sizeof desc - dl, " '%s'",
-					       line);
+			dl += (size_t)snprintf(desc + dl, sizeof desc - dl, " '%s'", line);
 		}
 		assert_int_equal(cg_filter_add(&f, tab, SURVIVE, &(struct cg_error){0}), 0);
 		struct cg_policy p = {

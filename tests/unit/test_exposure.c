@@ -121,8 +121,9 @@ static void test_allow_list(void **state)
 	assert_int_equal(r->badness, 0);
 	assert_true(r->set);
 	assert_string_equal(r->exposure_str, "");
-	assert_string_equal(r->description,
-			    "System call allow list defined for service, and @mount is not included");
+	assert_string_equal(
+		r->description,
+		"System call allow list defined for service, and @mount is not included");
 
 	static const char *const l2[] = {"SystemCallFilter=@system-service",
 					 "SystemCallFilter=~@privileged @resources"};
@@ -238,7 +239,8 @@ static void test_weights(void **state)
 	/* A custom denominator changes the strings only. */
 	struct cg_filter f;
 	cg_filter_init(&f);
-	assert_int_equal(cg_exposure_compute(cg_table_builtin_version("252"), &f, NULL, 9900, &x), 0);
+	assert_int_equal(cg_exposure_compute(cg_table_builtin_version("252"), &f, NULL, 9900, &x),
+			 0);
 	assert_string_equal(row(&x, "SystemCallFilter=~@swap")->exposure_str, "1.1");
 	assert_string_equal(row(&x, "SystemCallFilter=~@obsolete")->exposure_str, "0.3");
 	cg_filter_done(&f);
@@ -248,13 +250,14 @@ static void test_order_before_250(void **state)
 {
 	(void)state;
 	struct cg_exposure x;
-	assert_int_equal(cg_exposure_compute(cg_table_builtin_version("247"), NULL, NULL, 0, &x), 0);
+	assert_int_equal(cg_exposure_compute(cg_table_builtin_version("247"), NULL, NULL, 0, &x),
+			 0);
 	static const char *const want[] = {
-		"SystemCallArchitectures=",	 "SystemCallFilter=~@clock",
-		"SystemCallFilter=~@debug",	 "SystemCallFilter=~@module",
-		"SystemCallFilter=~@mount",	 "SystemCallFilter=~@raw-io",
-		"SystemCallFilter=~@reboot",	 "SystemCallFilter=~@swap",
-		"SystemCallFilter=~@privileged", "SystemCallFilter=~@resources",
+		"SystemCallArchitectures=",	    "SystemCallFilter=~@clock",
+		"SystemCallFilter=~@debug",	    "SystemCallFilter=~@module",
+		"SystemCallFilter=~@mount",	    "SystemCallFilter=~@raw-io",
+		"SystemCallFilter=~@reboot",	    "SystemCallFilter=~@swap",
+		"SystemCallFilter=~@privileged",    "SystemCallFilter=~@resources",
 		"SystemCallFilter=~@cpu-emulation", "SystemCallFilter=~@obsolete",
 	};
 	assert_int_equal(x.nrows, ELEMENTSOF(want));
@@ -395,9 +398,9 @@ static char *write_unit(const struct unit_case *u, size_t idx)
 
 static json_object *oracle_json(const char *path, bool debug)
 {
-	_cleanup_free_ char *cmd =
-		xasprintf("%s systemd-analyze security --offline=true --json=short '%s' 2>/dev/null",
-			  debug ? "SYSTEMD_ANALYZE_DEBUG=1" : "", path);
+	_cleanup_free_ char *cmd = xasprintf(
+		"%s systemd-analyze security --offline=true --json=short '%s' 2>/dev/null",
+		debug ? "SYSTEMD_ANALYZE_DEBUG=1" : "", path);
 	_cleanup_free_ char *out = run(cmd);
 	if (!out)
 		fail_msg("systemd-analyze failed on %s", path);
@@ -454,8 +457,8 @@ static void record_case(const struct unit_case *u, json_object *j, unsigned over
 		const char *name = jstr(o, "name"), *exp = jstr(o, "exposure");
 		if (!name || !strstr(name, "SystemCall"))
 			continue;
-		bool set = json_object_object_get_ex(o, "set", &setv) &&
-			   json_object_get_boolean(setv);
+		bool set =
+			json_object_object_get_ex(o, "set", &setv) && json_object_get_boolean(setv);
 		fprintf(record, "row\t%s\t%d\t%s\t%s\n", name, set, exp ? exp : "-",
 			jstr(o, "description"));
 	}
@@ -496,8 +499,8 @@ static void check_case(void **state)
 			continue;
 		}
 		json_object *setv;
-		bool oset = json_object_object_get_ex(o, "set", &setv) &&
-			    json_object_get_boolean(setv);
+		bool oset =
+			json_object_object_get_ex(o, "set", &setv) && json_object_get_boolean(setv);
 		const char *oexp = jstr(o, "exposure");
 		const char *odesc = jstr(o, "description");
 		if (oset != r->set || strcmp(oexp ? oexp : "", r->exposure_str) != 0 ||
@@ -505,7 +508,8 @@ static void check_case(void **state)
 			print_message("# %s: oracle set=%d exposure=%s '%s'\n#   ours set=%d "
 				      "exposure=%s '%s'\n",
 				      name, oset, oexp ? oexp : "null", odesc ? odesc : "", r->set,
-				      r->exposure_str[0] ? r->exposure_str : "null", r->description);
+				      r->exposure_str[0] ? r->exposure_str : "null",
+				      r->description);
 			bad = true;
 		}
 		/* Our rows in the oracle's order. */
@@ -521,7 +525,8 @@ static void check_case(void **state)
 		record_case(u, j, got);
 	json_object_put(j);
 	if (seen != x.nrows) {
-		print_message("# oracle printed %zu system call rows, we have %zu\n", seen, x.nrows);
+		print_message("# oracle printed %zu system call rows, we have %zu\n", seen,
+			      x.nrows);
 		bad = true;
 	}
 
@@ -567,8 +572,9 @@ static void check_base_weights(void **state)
 	}
 	json_object_put(j);
 	if (record)
-		fprintf(record, "# systemd-analyze security --offline=true --json=short, systemd %s\n"
-				"base\t%llu\t%llu\n",
+		fprintf(record,
+			"# systemd-analyze security --offline=true --json=short, systemd %s\n"
+			"base\t%llu\t%llu\n",
 			local_table->version, (unsigned long long)base_other_badness,
 			(unsigned long long)base_other_weight);
 	assert_int_equal(all_weight, cg_exposure_weight_total(local_table->version, true, NULL));
@@ -591,10 +597,10 @@ static void add_case(const char *name, const char *const *lines, size_t n)
 		u->lines[i] = xstrdup(lines[i]);
 }
 
-#define CASE(name, ...)                                                                        \
-	do {                                                                                   \
-		static const char *const l_[] = {__VA_ARGS__};                                 \
-		add_case(name, l_, ELEMENTSOF(l_));                                            \
+#define CASE(name, ...)                                                                            \
+	do {                                                                                       \
+		static const char *const l_[] = {__VA_ARGS__};                                     \
+		add_case(name, l_, ELEMENTSOF(l_));                                                \
 	} while (0)
 
 static void fixed_cases(void)
@@ -606,8 +612,8 @@ static void fixed_cases(void)
 	CASE("deny @mount", "SystemCallFilter=~@mount");
 	CASE("deny @swap @obsolete", "SystemCallFilter=~@swap @obsolete");
 	CASE("deny, reset", "SystemCallFilter=~@swap", "SystemCallFilter=");
-	CASE("deny, reset, allow", "SystemCallFilter=~@swap", "SystemCallFilter=",
-	     "SystemCallFilter=@basic-io");
+	CASE("deny, reset, allow", "SystemCallFilter=~@swap",
+	     "SystemCallFilter=", "SystemCallFilter=@basic-io");
 	CASE("deny then allow back", "SystemCallFilter=~@mount @swap",
 	     "SystemCallFilter=mount swapon");
 	CASE("deny emptied", "SystemCallFilter=~@mount", "SystemCallFilter=@mount");
@@ -656,15 +662,19 @@ static uint64_t rnd(void)
 	rng_state ^= rng_state >> 27;
 	return rng_state * 2685821657736338717ULL;
 }
-static size_t pick(size_t n) { return (size_t)(rnd() % n); }
+static size_t pick(size_t n)
+{
+	return (size_t)(rnd() % n);
+}
 
 static void random_cases(const struct cg_table *t, uint64_t seed, size_t count)
 {
-	static const char *const odd[] = {"nosuchcall", "chown32", "socketcall", "@nosuchgroup",
-					  "arm_fadvise64_64", "execve", "mprotect"};
+	static const char *const odd[] = {"nosuchcall",	  "chown32",	      "socketcall",
+					  "@nosuchgroup", "arm_fadvise64_64", "execve",
+					  "mprotect"};
 	static const char *const errnos[] = {"EPERM", "ENOSYS", "EACCES", "1"};
-	static const char *const archs[] = {"native", "x86-64", "x86", "x32", "native x86",
-					    "x86-64 x86", ""};
+	static const char *const archs[] = {"native",	  "x86-64",	"x86", "x32",
+					    "native x86", "x86-64 x86", ""};
 	_cleanup_set_ struct cg_set *known = cg_set_new();
 	cg_table_known(t, known);
 	const char **names = NULL;
@@ -693,7 +703,8 @@ static void random_cases(const struct cg_table *t, uint64_t seed, size_t count)
 					word = names[pick(nknown)];
 				else
 					word = odd[pick(ELEMENTSOF(odd))];
-				len += (size_t)snprintf(s + len, cap - len, "%s%s", w ? " " : "", word);
+				len += (size_t)snprintf(s + len, cap - len, "%s%s", w ? " " : "",
+							word);
 				if (inv && pick(5) == 0)
 					len += (size_t)snprintf(s + len, cap - len, ":%s",
 								errnos[pick(ELEMENTSOF(errnos))]);
@@ -703,8 +714,8 @@ static void random_cases(const struct cg_table *t, uint64_t seed, size_t count)
 		if (pick(2))
 			lines[n++] = xasprintf("SystemCallArchitectures=%s",
 					       archs[pick(ELEMENTSOF(archs))]);
-		_cleanup_free_ char *name = xasprintf("random %zu (seed %llu)", c,
-						      (unsigned long long)seed);
+		_cleanup_free_ char *name =
+			xasprintf("random %zu (seed %llu)", c, (unsigned long long)seed);
 		add_case(name, (const char *const *)lines, n);
 		for (size_t i = 0; i < n; i++)
 			free(lines[i]);
@@ -712,7 +723,10 @@ static void random_cases(const struct cg_table *t, uint64_t seed, size_t count)
 	free(names);
 }
 
-static void skipped(void **state) { (void)state; }
+static void skipped(void **state)
+{
+	(void)state;
+}
 
 static int cleanup_tmp(void)
 {
@@ -749,10 +763,10 @@ int main(void)
 	}
 
 	const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(test_no_filter),  cmocka_unit_test(test_allow_list),
-		cmocka_unit_test(test_deny_list),  cmocka_unit_test(test_archs),
-		cmocka_unit_test(test_weights),    cmocka_unit_test(test_builtin_versions),
-		cmocka_unit_test(test_golden),     cmocka_unit_test(test_order_before_250),
+		cmocka_unit_test(test_no_filter), cmocka_unit_test(test_allow_list),
+		cmocka_unit_test(test_deny_list), cmocka_unit_test(test_archs),
+		cmocka_unit_test(test_weights),	  cmocka_unit_test(test_builtin_versions),
+		cmocka_unit_test(test_golden),	  cmocka_unit_test(test_order_before_250),
 	};
 	/* Without the oracle its cases are not registered; one entry says so
 	 * in TAP ("ok N - ... # SKIP"), which tests/run.sh counts as skipped

@@ -40,10 +40,10 @@ static void test_allow_list_implies_default(void **state)
 	apply(&f, (const char *[]){"@basic-io", NULL});
 	assert_true(f.allow_list);
 	assert_true(allows(&f, "read"));
-	assert_true(allows(&f, "brk"));       /* @default */
-	assert_true(allows(&f, "execve"));    /* @default */
+	assert_true(allows(&f, "brk"));	   /* @default */
+	assert_true(allows(&f, "execve")); /* @default */
 	assert_false(allows(&f, "chown"));
-	assert_false(allows(&f, "openat"));   /* @file-system */
+	assert_false(allows(&f, "openat")); /* @file-system */
 	cg_filter_done(&f);
 }
 
@@ -59,7 +59,8 @@ static void test_chown_overlap(void **state)
 	assert_false(allows(&f, "setrlimit"));
 	assert_true(allows(&f, "read"));
 	cg_filter_done(&f);
-	apply(&f, (const char *[]){"@system-service", "~@privileged @resources", "chown fchown", NULL});
+	apply(&f,
+	      (const char *[]){"@system-service", "~@privileged @resources", "chown fchown", NULL});
 	assert_true(allows(&f, "chown"));
 	assert_true(allows(&f, "fchown"));
 	assert_false(allows(&f, "lchown"));
@@ -246,7 +247,8 @@ static void test_allowed_set(void **state)
 	(void)state;
 	struct cg_filter f;
 	apply(&f, (const char *[]){"@basic-io", NULL});
-	_cleanup_set_ struct cg_set *known = cg_set_new(), *out = cg_set_new(), *want = cg_set_new();
+	_cleanup_set_ struct cg_set *known = cg_set_new(), *out = cg_set_new(),
+				    *want = cg_set_new();
 	cg_table_known(t252, known);
 	cg_filter_allowed(&f, known, out);
 	cg_table_expand(t252, "@basic-io", want);
@@ -298,11 +300,16 @@ int main(void)
 {
 	t252 = cg_table_builtin_version("252");
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_no_filter),         cmocka_unit_test(test_allow_list_implies_default),
-		cmocka_unit_test(test_chown_overlap),     cmocka_unit_test(test_mode_from_first_line),
-		cmocka_unit_test(test_reset),             cmocka_unit_test(test_errno_suffix),
-		cmocka_unit_test(test_unknown_names),     cmocka_unit_test(test_quoting),
-		cmocka_unit_test(test_allowed_set),       cmocka_unit_test(test_errno_names),
+		cmocka_unit_test(test_no_filter),
+		cmocka_unit_test(test_allow_list_implies_default),
+		cmocka_unit_test(test_chown_overlap),
+		cmocka_unit_test(test_mode_from_first_line),
+		cmocka_unit_test(test_reset),
+		cmocka_unit_test(test_errno_suffix),
+		cmocka_unit_test(test_unknown_names),
+		cmocka_unit_test(test_quoting),
+		cmocka_unit_test(test_allowed_set),
+		cmocka_unit_test(test_errno_names),
 		cmocka_unit_test(test_check_word),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

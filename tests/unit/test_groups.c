@@ -50,7 +50,8 @@ static void test_builtin_matches_data(void **state)
 			assert_string_equal(p->groups[g].description, b->groups[g].description);
 			assert_int_equal(p->groups[g].nmembers, b->groups[g].nmembers);
 			for (size_t m = 0; m < p->groups[g].nmembers; m++)
-				assert_string_equal(p->groups[g].members[m], b->groups[g].members[m]);
+				assert_string_equal(p->groups[g].members[m],
+						    b->groups[g].members[m]);
 		}
 		assert_int_equal(p->nunresolved, b->nunresolved);
 		cg_table_free(p);
@@ -106,7 +107,8 @@ static void test_local_sections(void **state)
 {
 	(void)state;
 	size_t len;
-	_cleanup_free_ char *text = slurp("tests/fixtures/syscall-filter-252-local-tracefs.txt", &len);
+	_cleanup_free_ char *text =
+		slurp("tests/fixtures/syscall-filter-252-local-tracefs.txt", &len);
 	struct cg_table *t;
 	struct cg_error e = {0};
 	assert_int_equal(cg_table_parse(text, len, "x", &t, &e), 0);
@@ -123,8 +125,9 @@ static void test_local_sections(void **state)
 static void test_colour_codes(void **state)
 {
 	(void)state;
-	const char *text = "\033[0;1;39m@default\033[0m\n    \033[0;90m# Always\033[0m\n    read\n\n"
-			   "@known\n    read\n    write\n";
+	const char *text =
+		"\033[0;1;39m@default\033[0m\n    \033[0;90m# Always\033[0m\n    read\n\n"
+		"@known\n    read\n    write\n";
 	struct cg_table *t;
 	struct cg_error e = {0};
 	assert_int_equal(cg_table_parse(text, strlen(text), "c", &t, &e), 0);
@@ -229,7 +232,8 @@ static void test_rulebook_matches_data(void **state)
 			if (g && strcmp(g, cg_risky_groups[i]) == 0)
 				wb = cg_scored_rows[k].weight;
 		}
-		assert_true(wa > wb || (wa == wb && strcmp(cg_risky_groups[i - 1], cg_risky_groups[i]) < 0));
+		assert_true(wa > wb ||
+			    (wa == wb && strcmp(cg_risky_groups[i - 1], cg_risky_groups[i]) < 0));
 	}
 	assert_string_equal(cg_risky_groups[0], "@clock");
 }
@@ -306,7 +310,8 @@ static void test_groups_holding(void **state)
 			assert_true(cg_group_has(t257, grp, read));
 			k++;
 		} else {
-			assert_true(strcmp(grp->name, "@known") == 0 || !cg_group_has(t257, grp, read));
+			assert_true(strcmp(grp->name, "@known") == 0 ||
+				    !cg_group_has(t257, grp, read));
 		}
 	}
 	assert_int_equal(k, n);
@@ -343,8 +348,8 @@ static void test_fix_group(void **state)
 			}
 			for (size_t g = 0; g < t->ngroups; g++) {
 				const struct cg_group *grp = &t->groups[g];
-				if (cg_group_is_risky(grp->name) || cg_group_is_umbrella(grp->name) ||
-				    !cg_group_has(t, grp, c))
+				if (cg_group_is_risky(grp->name) ||
+				    cg_group_is_umbrella(grp->name) || !cg_group_has(t, grp, c))
 					continue;
 				_cleanup_set_ struct cg_set *s = cg_set_new();
 				assert_int_equal(cg_table_expand(t, grp->name, s), 0);
@@ -418,10 +423,14 @@ static void test_fix_for(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_builtin_versions), cmocka_unit_test(test_builtin_matches_data),
-		cmocka_unit_test(test_version_facts),    cmocka_unit_test(test_nesting),
-		cmocka_unit_test(test_local_sections),   cmocka_unit_test(test_colour_codes),
-		cmocka_unit_test(test_parse_errors),     cmocka_unit_test(test_load_spec),
+		cmocka_unit_test(test_builtin_versions),
+		cmocka_unit_test(test_builtin_matches_data),
+		cmocka_unit_test(test_version_facts),
+		cmocka_unit_test(test_nesting),
+		cmocka_unit_test(test_local_sections),
+		cmocka_unit_test(test_colour_codes),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_load_spec),
 		cmocka_unit_test(test_rulebook_matches_data),
 		cmocka_unit_test(test_risky_and_umbrella),
 		cmocka_unit_test(test_groups_holding),

@@ -106,10 +106,10 @@ static void test_detect_fixtures(void **state)
 		const char *suffix;
 		enum cg_input_format f;
 	} kinds[] = {
-		{"f-c.txt", CG_INPUT_SUMMARY},       {"f-c-w.txt", CG_INPUT_SUMMARY},
+		{"f-c.txt", CG_INPUT_SUMMARY},	       {"f-c-w.txt", CG_INPUT_SUMMARY},
 		{"f-c-S-calls.txt", CG_INPUT_SUMMARY}, {"f-c-de_DE.txt", CG_INPUT_SUMMARY},
-		{"f-c-m32.txt", CG_INPUT_SUMMARY},   {"f-C.txt", CG_INPUT_LOG},
-		{"f-log.txt", CG_INPUT_LOG},         {"f-tt-T-log.txt", CG_INPUT_LOG},
+		{"f-c-m32.txt", CG_INPUT_SUMMARY},     {"f-C.txt", CG_INPUT_LOG},
+		{"f-log.txt", CG_INPUT_LOG},	       {"f-tt-T-log.txt", CG_INPUT_LOG},
 	};
 	unsigned n = 0;
 	for (size_t v = 0; v < ELEMENTSOF(versions); v++)
@@ -202,8 +202,8 @@ static void test_recorded_variants_agree(void **state)
 	_cleanup_profile_ struct cg_profile *c =
 		read_rel("tests/fixtures/input/w64-f-c.txt", NULL, NULL);
 	assert_int_equal(cg_profile_total_calls(c), 60);
-	static const char *const tables[] = {
-		"w64-c-U-name-calls-errors.txt", "w64-c-U-calls-name-max.txt", "w64-c-U-all.txt"};
+	static const char *const tables[] = {"w64-c-U-name-calls-errors.txt",
+					     "w64-c-U-calls-name-max.txt", "w64-c-U-all.txt"};
 	for (size_t i = 0; i < ELEMENTSOF(tables); i++) {
 		char rel[256];
 		snprintf(rel, sizeof rel, "tests/fixtures/input/%s", tables[i]);
@@ -212,11 +212,10 @@ static void test_recorded_variants_agree(void **state)
 		assert_int_equal(st.format, CG_INPUT_SUMMARY);
 		assert_same_profile(c, x, NULL, rel);
 	}
-	static const char *const logs[] = {"w64-f-C.txt",      "w64-f-tt-T.log",
-					   "w64-f-r.log",      "w64-f-t.log",
-					   "w64-f-ttt-T.log",  "w64-f-tt-T-stderr.log",
-					   "w64-f-n-i-tt-Y.log", "w64-f-n-i-Y-stderr.log",
-					   "ff/w64"};
+	static const char *const logs[] = {
+		"w64-f-C.txt",	      "w64-f-tt-T.log",		"w64-f-r.log",
+		"w64-f-t.log",	      "w64-f-ttt-T.log",	"w64-f-tt-T-stderr.log",
+		"w64-f-n-i-tt-Y.log", "w64-f-n-i-Y-stderr.log", "ff/w64"};
 	for (size_t i = 0; i < ELEMENTSOF(logs); i++) {
 		char rel[256];
 		snprintf(rel, sizeof rel, "tests/fixtures/input/%s", logs[i]);
@@ -315,8 +314,8 @@ static void test_recorded_m32(void **state)
 	assert_same_profile(c, cc, never_return, "w32 -C");
 
 	struct cg_input_opts o = {.native = CG_ABI_I386};
-	_cleanup_profile_ struct cg_profile *ol = read_rel("tests/fixtures/input/w32-f.log", &o,
-							   NULL);
+	_cleanup_profile_ struct cg_profile *ol =
+		read_rel("tests/fixtures/input/w32-f.log", &o, NULL);
 	assert_int_equal(calls_of(ol, CG_ABI_I386, "mmap2"), 8);
 	assert_int_equal(calls_of(ol, CG_ABI_I386, "execve"), 1); /* unmarked: native */
 	_cleanup_profile_ struct cg_profile *ol64 =
@@ -376,7 +375,8 @@ static void test_garbage(void **state)
 	char buf[1024];
 	assert_non_null(strstr(cg_error_format(&e, buf, sizeof buf), "bad.txt:1:"));
 
-	static const char elf[] = "\x7f" "ELF\2\1\1\0\0\0\0\0\0\0\0\0\3\0>\0read\n";
+	static const char elf[] = "\x7f"
+				  "ELF\2\1\1\0\0\0\0\0\0\0\0\0\3\0>\0read\n";
 	assert_int_equal(cg_input_detect(elf, sizeof elf - 1), CG_INPUT_AUTO);
 	e = parse_bad(elf, sizeof elf - 1, NULL);
 	assert_non_null(strstr(e.msg, "binary"));
@@ -875,7 +875,7 @@ static void test_json_profile(void **state)
 	assert_same_profile(p, q, NULL, "forced json");
 	/* Nothing denied: an empty profile, not an error. */
 	_cleanup_profile_ struct cg_profile *empty =
-	    parse_ok("{\"callgroups_profile\":1,\"denied\":[]}", NULL);
+		parse_ok("{\"callgroups_profile\":1,\"denied\":[]}", NULL);
 	assert_int_equal(cg_profile_count(empty), 0);
 
 	/* Another version: refused, named. */
@@ -915,23 +915,23 @@ static void test_json_profile(void **state)
 	static const struct {
 		const char *text, *what;
 	} bad[] = {
-	    {"{\"callgroups_profile\":1}", "\"denied\" array"},
-	    {"{\"callgroups_profile\":1,\"denied\":{}}", "\"denied\" array"},
-	    {"{\"callgroups_profile\":1,\"denied\":[3]}", "denied[0]: expected an object"},
-	    {"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"read\","
-	     "\"calls\":1},{\"abi\":\"arm64\",\"syscall\":\"read\",\"calls\":1}]}",
-	     "denied[1].abi"},
-	    {"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"read\","
-	     "\"calls\":-1}]}",
-	     "denied[0].calls"},
-	    {"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"read\","
-	     "\"calls\":1.5}]}",
-	     "denied[0].calls"},
-	    {"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"Read me\","
-	     "\"calls\":1}]}",
-	     "denied[0].syscall"},
-	    {"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"calls\":1}]}",
-	     "denied[0].syscall"},
+		{"{\"callgroups_profile\":1}", "\"denied\" array"},
+		{"{\"callgroups_profile\":1,\"denied\":{}}", "\"denied\" array"},
+		{"{\"callgroups_profile\":1,\"denied\":[3]}", "denied[0]: expected an object"},
+		{"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"read\","
+		 "\"calls\":1},{\"abi\":\"arm64\",\"syscall\":\"read\",\"calls\":1}]}",
+		 "denied[1].abi"},
+		{"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"read\","
+		 "\"calls\":-1}]}",
+		 "denied[0].calls"},
+		{"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"read\","
+		 "\"calls\":1.5}]}",
+		 "denied[0].calls"},
+		{"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"Read me\","
+		 "\"calls\":1}]}",
+		 "denied[0].syscall"},
+		{"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"calls\":1}]}",
+		 "denied[0].syscall"},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		e = parse_bad(bad[i].text, strlen(bad[i].text), NULL);

@@ -34,8 +34,8 @@ static void test_families_are_data(void **state)
 	for (size_t i = 0; i < cg_family_count(); i++)
 		for (size_t j = 0; j < cg_family_get(i)->ncalls; j++)
 			if (!cg_set_has(known, cg_intern(cg_family_get(i)->calls[j])))
-				fail_msg("%s is not known to systemd %s", cg_family_get(i)->calls[j],
-					 t->version);
+				fail_msg("%s is not known to systemd %s",
+					 cg_family_get(i)->calls[j], t->version);
 }
 
 static void test_relatives(void **state)
@@ -46,8 +46,8 @@ static void test_relatives(void **state)
 	_cleanup_set_ struct cg_set *rel = cg_set_new();
 	cg_margin_relatives(used, rel);
 	/* The relatives the issue names: the other ways to open, stat, spawn. */
-	const char *want[] = {"open", "openat2", "creat", "stat", "fstat", "lstat", "statx",
-			      "clone3", "fork", "vfork"};
+	const char *want[] = {"open",  "openat2", "creat",  "stat", "fstat",
+			      "lstat", "statx",	  "clone3", "fork", "vfork"};
 	for (size_t i = 0; i < ELEMENTSOF(want); i++)
 		if (!cg_set_has(rel, cg_intern(want[i])))
 			fail_msg("%s missing from the relatives", want[i]);

@@ -34,9 +34,9 @@ static void test_similar(void **state)
 {
 	(void)state;
 	static const char *const groups[] = {
-	    "@default", "@basic-io", "@chown",		"@clock",   "@file-system", "@io-event",
-	    "@ipc",	"@mount",    "@system-service", "@swap",    "@sync",	    "@setuid",
-	    "@signal",	"@sandbox",  "@timer",		"@process", "@privileged",  NULL};
+		"@default", "@basic-io", "@chown",	    "@clock",	"@file-system", "@io-event",
+		"@ipc",	    "@mount",	 "@system-service", "@swap",	"@sync",	"@setuid",
+		"@signal",  "@sandbox",	 "@timer",	    "@process", "@privileged",	NULL};
 	const char *out[4];
 
 	assert_int_equal(similar("@system-servce", groups, out, 4), 1);
@@ -46,7 +46,7 @@ static void test_similar(void **state)
 	assert_string_equal(out[0], "@sync");
 	/* Ties come alphabetically. */
 	assert_int_equal(
-	    similar("lount", (const char *[]){"mount", "fount", "count", NULL}, out, 4), 3);
+		similar("lount", (const char *[]){"mount", "fount", "count", NULL}, out, 4), 3);
 	assert_string_equal(out[0], "count");
 	assert_string_equal(out[1], "fount");
 	assert_string_equal(out[2], "mount");
@@ -63,8 +63,8 @@ static void test_similar(void **state)
 
 	/* Short words allow one slip only; long ones up to three. */
 	static const char *const calls[] = {
-	    "read", "ready", "chown", "chroot", "sched_getaffinity", "sched_setaffinity",
-	    "read", NULL};
+		"read", "ready", "chown", "chroot", "sched_getaffinity", "sched_setaffinity",
+		"read", NULL};
 	assert_int_equal(similar("rd", calls, out, 4), 0);
 	assert_int_equal(similar("raed", calls, out, 4), 1); /* duplicates count once */
 	assert_string_equal(out[0], "read");
@@ -96,9 +96,9 @@ static void test_did_you_mean(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_distance),
-	    cmocka_unit_test(test_similar),
-	    cmocka_unit_test(test_did_you_mean),
+		cmocka_unit_test(test_distance),
+		cmocka_unit_test(test_similar),
+		cmocka_unit_test(test_did_you_mean),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

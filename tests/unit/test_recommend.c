@@ -22,7 +22,8 @@ static struct cg_profile *profile_of(const char *words, enum cg_abi abi)
 	return p;
 }
 
-static bool lines_allow(const struct cg_table *t, const struct cg_recommendation *r, const char *call)
+static bool lines_allow(const struct cg_table *t, const struct cg_recommendation *r,
+			const char *call)
 {
 	struct cg_filter f;
 	cg_filter_init(&f);
@@ -78,7 +79,8 @@ static void test_not_covered(void **state)
 {
 	(void)state;
 	const struct cg_table *t = cg_table_builtin_version("252");
-	_cleanup_profile_ struct cg_profile *p = profile_of("read write openat mount close", CG_ABI_X86_64);
+	_cleanup_profile_ struct cg_profile *p =
+		profile_of("read write openat mount close", CG_ABI_X86_64);
 	struct cg_suggestion s;
 	assert_int_equal(cg_suggest(p, t, &s), 0);
 	assert_false(s.service_covers);
@@ -94,7 +96,8 @@ static void test_i386_names(void **state)
 {
 	(void)state;
 	const struct cg_table *t = cg_table_builtin_version("257");
-	_cleanup_profile_ struct cg_profile *p = profile_of("read mmap2 ugetrlimit socketcall", CG_ABI_I386);
+	_cleanup_profile_ struct cg_profile *p =
+		profile_of("read mmap2 ugetrlimit socketcall", CG_ABI_I386);
 	cg_profile_add(p, CG_ABI_X86_64, cg_intern("execve"), 1, 0);
 	struct cg_suggestion s;
 	assert_int_equal(cg_suggest(p, t, &s), 0);
@@ -158,7 +161,8 @@ static void test_random_profiles(void **state)
 			struct cg_suggestion s;
 			int r = cg_suggest(p, t, &s);
 			if (r != 0)
-				fail_msg("systemd %s round %d: a recommendation failed its check", t->version, round);
+				fail_msg("systemd %s round %d: a recommendation failed its check",
+					 t->version, round);
 			assert_all_allowed(t, &s);
 			cg_suggestion_done(&s);
 		}
@@ -229,9 +233,11 @@ static void test_targets(void **state)
 		assert_true(recs[r]->verified);
 		for (cg_name n = 0; cg_set_next(s.used, &n); n++) {
 			if (!lines_allow(t247, recs[r], cg_name_str(n)))
-				fail_msg("%s does not allow %s on 247", recs[r]->kind, cg_name_str(n));
+				fail_msg("%s does not allow %s on 247", recs[r]->kind,
+					 cg_name_str(n));
 			if (!lines_allow(t257, recs[r], cg_name_str(n)))
-				fail_msg("%s does not allow %s on 257", recs[r]->kind, cg_name_str(n));
+				fail_msg("%s does not allow %s on 257", recs[r]->kind,
+					 cg_name_str(n));
 		}
 		for (size_t i = 0; i < recs[r]->nversions; i++)
 			if (recs[r]->versions[i].target)
@@ -261,8 +267,8 @@ static void test_random_profiles_all_versions(void **state)
 		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 		size_t want = 1 + (size_t)rand_r(&seed) % 60;
 		for (size_t k = 0; k < want; k++)
-			cg_profile_add(p, CG_ABI_X86_64, cg_intern(names[(size_t)rand_r(&seed) % nk]),
-				       1, 0);
+			cg_profile_add(p, CG_ABI_X86_64,
+				       cg_intern(names[(size_t)rand_r(&seed) % nk]), 1, 0);
 		struct cg_suggestion s;
 		if (cg_suggest_ex(p, t, &o, &s) != 0)
 			fail_msg("round %d: a recommendation failed its check", round);
@@ -277,10 +283,14 @@ static void test_random_profiles_all_versions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_demo_service_pattern), cmocka_unit_test(test_not_covered),
-		cmocka_unit_test(test_i386_names),           cmocka_unit_test(test_unknown_and_ungrouped),
-		cmocka_unit_test(test_random_profiles),      cmocka_unit_test(test_margin),
-		cmocka_unit_test(test_targets),              cmocka_unit_test(test_random_profiles_all_versions),
+		cmocka_unit_test(test_demo_service_pattern),
+		cmocka_unit_test(test_not_covered),
+		cmocka_unit_test(test_i386_names),
+		cmocka_unit_test(test_unknown_and_ungrouped),
+		cmocka_unit_test(test_random_profiles),
+		cmocka_unit_test(test_margin),
+		cmocka_unit_test(test_targets),
+		cmocka_unit_test(test_random_profiles_all_versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

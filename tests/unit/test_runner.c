@@ -125,8 +125,8 @@ static void test_exit_code(void **state)
 {
 	(void)state;
 	struct cg_filter f;
-	struct cg_policy p =
-	    policy(&f, (const char *[]){FINE " @chown @memlock sethostname", NULL}, CG_ERRNO_NONE);
+	struct cg_policy p = policy(&f, (const char *[]){FINE " @chown @memlock sethostname", NULL},
+				    CG_ERRNO_NONE);
 	struct cg_run_result r;
 	run(&p, false, (char *[]){(char *)progpath("run_three"), NULL}, &r);
 	assert_int_equal(r.exit_code, 7);
@@ -269,9 +269,10 @@ static void test_complain(void **state)
 /* A denied call of abi, as complain mode records it. */
 static struct cg_run_denial called(enum cg_abi abi, const char *name, long nr)
 {
-	return (struct cg_run_denial){
-	    .call = {
-		.abi = abi, .nr = nr, .name = name ? cg_intern(name) : CG_NAME_NONE, .count = 1}};
+	return (struct cg_run_denial){.call = {.abi = abi,
+					       .nr = nr,
+					       .name = name ? cg_intern(name) : CG_NAME_NONE,
+					       .count = 1}};
 }
 
 /* The fix line of a run: deduplicated, in check's order (groups as first
@@ -284,9 +285,9 @@ static void test_fix_lines(void **state)
 	struct cg_error e = {0};
 	struct cg_policy p = policy(&f, (const char *[]){FINE, NULL}, CG_ERRNO_NONE);
 	struct cg_run_denial d[] = {
-	    called(CG_ABI_X86_64, "fchown", 93),       called(CG_ABI_X86_64, "mlock", 149),
-	    called(CG_ABI_X86_64, "sethostname", 170), called(CG_ABI_X86_64, "chown", 92),
-	    called(CG_ABI_I386, "fchown", 95),	       called(CG_ABI_X86_64, "ioctl", 16),
+		called(CG_ABI_X86_64, "fchown", 93),	   called(CG_ABI_X86_64, "mlock", 149),
+		called(CG_ABI_X86_64, "sethostname", 170), called(CG_ABI_X86_64, "chown", 92),
+		called(CG_ABI_I386, "fchown", 95),	   called(CG_ABI_X86_64, "ioctl", 16),
 	};
 	cg_run_fix_make(&p, tab, d, ELEMENTSOF(d), &fix);
 	assert_string_equal(fix.filter, "@chown @memlock ioctl sethostname");
@@ -374,8 +375,8 @@ static void test_logged(void **state)
 {
 	(void)state;
 	struct cg_filter f, logf;
-	struct cg_policy p =
-	    policy(&f, (const char *[]){FINE " @chown @memlock sethostname", NULL}, CG_ERRNO_NONE);
+	struct cg_policy p = policy(&f, (const char *[]){FINE " @chown @memlock sethostname", NULL},
+				    CG_ERRNO_NONE);
 	cg_filter_init(&logf);
 	logf.active = true;
 	logf.allow_list = true;
@@ -481,18 +482,18 @@ int main(void)
 {
 	tab = cg_table_builtin_newest();
 	const struct CMUnitTest tests[] = {
-	    /* First: the snapshot is taken once, by the first run. */
-	    cmocka_unit_test(test_signals_inherited),
-	    cmocka_unit_test(test_sigterm_forwarded),
-	    cmocka_unit_test(test_exit_code),
-	    cmocka_unit_test(test_kill_record),
-	    cmocka_unit_test(test_errno),
-	    cmocka_unit_test(test_complain),
-	    cmocka_unit_test(test_fix_lines),
-	    cmocka_unit_test(test_exited_127),
-	    cmocka_unit_test(test_logged),
-	    cmocka_unit_test(test_start_failures),
-	    cmocka_unit_test(test_setup_failure),
+		/* First: the snapshot is taken once, by the first run. */
+		cmocka_unit_test(test_signals_inherited),
+		cmocka_unit_test(test_sigterm_forwarded),
+		cmocka_unit_test(test_exit_code),
+		cmocka_unit_test(test_kill_record),
+		cmocka_unit_test(test_errno),
+		cmocka_unit_test(test_complain),
+		cmocka_unit_test(test_fix_lines),
+		cmocka_unit_test(test_exited_127),
+		cmocka_unit_test(test_logged),
+		cmocka_unit_test(test_start_failures),
+		cmocka_unit_test(test_setup_failure),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,7 +77,7 @@ static void test_inherited_signals(void **state)
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_DFL);
 	cg_spawn_save_signals();
-	signal(SIGHUP, on_hup);  /* what a tracer does after the snapshot */
+	signal(SIGHUP, on_hup);	 /* what a tracer does after the snapshot */
 	signal(SIGINT, SIG_IGN); /* what run's supervisor does */
 	char *argv[] = {"sh", "-c", "kill -HUP $$; exit 0", NULL};
 	struct cg_spawn_opts o = {.path = sh, .argv = argv};
@@ -121,8 +121,8 @@ static void test_gate_and_failures(void **state)
 	cg_spawn_done(&s);
 	assert_int_equal(wait_code(&s), 127);
 	/* prepare fails: its message comes back, the command never ran. */
-	o = (struct cg_spawn_opts){.path = sh, .argv = argv, .prepare = prepare_fails,
-				   .data = "no seccomp"};
+	o = (struct cg_spawn_opts){
+		.path = sh, .argv = argv, .prepare = prepare_fails, .data = "no seccomp"};
 	assert_int_equal(cg_spawn_start(&o, &s, &e), 0);
 	assert_int_equal(wait_code(&s), 127);
 	assert_int_equal(cg_spawn_failure(&s, &e), -EINVAL);
@@ -140,7 +140,8 @@ static void test_gate_and_failures(void **state)
 static void test_capture(void **state)
 {
 	(void)state;
-	char *argv[] = {"sh", "-c", "printf '%s=%s' hello \"$CG_TEST\"; echo noise >&2; exit 4", NULL};
+	char *argv[] = {"sh", "-c", "printf '%s=%s' hello \"$CG_TEST\"; echo noise >&2; exit 4",
+			NULL};
 	char *env[] = {"CG_TEST=world", NULL};
 	size_t len;
 	int code;
@@ -159,10 +160,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		/* First: the snapshot is taken once, by the first start. */
-		cmocka_unit_test(test_inherited_signals),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_exit_codes),
-		cmocka_unit_test(test_gate_and_failures),
+		cmocka_unit_test(test_inherited_signals), cmocka_unit_test(test_find),
+		cmocka_unit_test(test_exit_codes),	  cmocka_unit_test(test_gate_and_failures),
 		cmocka_unit_test(test_capture),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,10 +34,10 @@ static void need_bpf(void)
 static struct cg_profile *trace_with(enum cg_trace_backend b, const char *name, int *status,
 				     struct cg_trace_result *out)
 {
-	char *argv[] = { (char *)progpath(name), NULL };
+	char *argv[] = {(char *)progpath(name), NULL};
 	struct cg_profile *p = cg_profile_new();
-	struct cg_trace_opts o = { .argv = argv, .backend = b, .count_errors = true };
-	struct cg_trace_result r = { 0 };
+	struct cg_trace_opts o = {.argv = argv, .backend = b, .count_errors = true};
+	struct cg_trace_result r = {0};
 	int ret = b == CG_TRACE_BPF ? cg_trace_bpf(&o, p, &r) : cg_trace_ptrace(&o, p, &r);
 	if (ret < 0)
 		fail_msg("trace %s (%s): %s", name, cg_trace_backend_name(b), r.error.msg);
@@ -54,10 +54,10 @@ static void test_available(void **state)
 {
 	(void)state;
 	need_bpf();
-	char *argv[] = { "sh", "-c", "exit 4", NULL };
+	char *argv[] = {"sh", "-c", "exit 4", NULL};
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
-	struct cg_trace_opts o = { .argv = argv, .backend = CG_TRACE_AUTO };
-	struct cg_trace_result r = { 0 };
+	struct cg_trace_opts o = {.argv = argv, .backend = CG_TRACE_AUTO};
+	struct cg_trace_result r = {0};
 	char why[512] = "";
 	if (cg_trace_run(&o, p, &r, why, sizeof why) < 0)
 		fail_msg("auto: %s", r.error.msg);
@@ -73,8 +73,8 @@ static void test_available(void **state)
  * which the worker's execve may cut off before it starts. */
 static bool timing_dependent(const char *prog_name, cg_name n)
 {
-	return n == cg_intern("futex") || (strcmp(prog_name, "trace_thread_exec") == 0 &&
-					   n == cg_intern("rt_sigprocmask"));
+	return n == cg_intern("futex") ||
+	       (strcmp(prog_name, "trace_thread_exec") == 0 && n == cg_intern("rt_sigprocmask"));
 }
 
 static void assert_same_profiles(const char *name, const struct cg_profile *a,
@@ -89,8 +89,8 @@ static void assert_same_profiles(const char *name, const struct cg_profile *a,
 			const struct cg_profile_entry *f = cg_profile_find(y, e->abi, e->name);
 			uint64_t fc = f ? f->calls : 0, fe = f ? f->errors : 0;
 			if (fc != e->calls || fe != e->errors)
-				fail_msg("%s: %s %s: %s has %llu calls %llu errors, %s %llu/%llu", name,
-					 cg_abi_name(e->abi), cg_name_str(e->name),
+				fail_msg("%s: %s %s: %s has %llu calls %llu errors, %s %llu/%llu",
+					 name, cg_abi_name(e->abi), cg_name_str(e->name),
 					 pass ? "ptrace" : "bpf", (unsigned long long)e->calls,
 					 (unsigned long long)e->errors, pass ? "bpf" : "ptrace",
 					 (unsigned long long)fc, (unsigned long long)fe);
@@ -103,14 +103,15 @@ static void test_same_as_ptrace(void **state)
 	(void)state;
 	need_bpf();
 	static const char *const progs[] = {
-		"trace_exec",  "trace_fork", "trace_signal",  "trace_threads", "trace_thread_exec",
-		"trace_many",  "trace_int80", "trace_x32",    "m32/trace_m32", "workload",
+		"trace_exec", "trace_fork",  "trace_signal", "trace_threads", "trace_thread_exec",
+		"trace_many", "trace_int80", "trace_x32",    "m32/trace_m32", "workload",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(progs); i++) {
 		if (i386_left_out(progs[i]))
 			continue;
 		int sb, sp;
-		_cleanup_profile_ struct cg_profile *b = trace_with(CG_TRACE_BPF, progs[i], &sb, NULL);
+		_cleanup_profile_ struct cg_profile *b =
+			trace_with(CG_TRACE_BPF, progs[i], &sb, NULL);
 		_cleanup_profile_ struct cg_profile *p =
 			trace_with(CG_TRACE_PTRACE, progs[i], &sp, NULL);
 		assert_int_equal(sb, sp);
@@ -178,11 +179,11 @@ static void test_no_errors(void **state)
 {
 	(void)state;
 	need_bpf();
-	char *argv[] = { "sh", "-c", "cd /nonexistent-callgroups-dir 2>/dev/null; exit 2", NULL };
+	char *argv[] = {"sh", "-c", "cd /nonexistent-callgroups-dir 2>/dev/null; exit 2", NULL};
 	for (int with = 0; with < 2; with++) {
 		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
-		struct cg_trace_opts o = { .argv = argv, .count_errors = with };
-		struct cg_trace_result r = { 0 };
+		struct cg_trace_opts o = {.argv = argv, .count_errors = with};
+		struct cg_trace_result r = {0};
 		assert_int_equal(cg_trace_bpf(&o, p, &r), 0);
 		assert_int_equal(r.exit_status, 2);
 		assert_int_equal(calls(p, CG_ABI_X86_64, "chdir"), 1);
@@ -199,13 +200,12 @@ static void test_refused_by_other_filter(void **state)
 	need_bpf();
 	/* progpath() answers in one static buffer. */
 	_cleanup_free_ char *filter = xstrdup(progpath("refuse_exec"));
-	char *argv[] = { filter, (char *)progpath("refused_calls"), "3", "fork", NULL };
+	char *argv[] = {filter, (char *)progpath("refused_calls"), "3", "fork", NULL};
 	for (int with = 0; with < 2; with++) {
 		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
-		struct cg_trace_opts o = { .argv = argv, .count_errors = with,
-					   .refused = refused };
-		struct cg_trace_result r = { 0 };
+		struct cg_trace_opts o = {.argv = argv, .count_errors = with, .refused = refused};
+		struct cg_trace_result r = {0};
 		assert_int_equal(cg_trace_bpf(&o, p, &r), 0);
 		assert_int_equal(r.exit_status, 0);
 		assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 6);
@@ -226,13 +226,12 @@ static void test_refused_tsync(void **state)
 {
 	(void)state;
 	need_bpf();
-	char *argv[] = { (char *)progpath("tsync_refuse"), NULL };
+	char *argv[] = {(char *)progpath("tsync_refuse"), NULL};
 	for (int with = 0; with < 2; with++) {
 		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
-		struct cg_trace_opts o = { .argv = argv, .count_errors = with,
-					   .refused = refused };
-		struct cg_trace_result r = { 0 };
+		struct cg_trace_opts o = {.argv = argv, .count_errors = with, .refused = refused};
+		struct cg_trace_result r = {0};
 		assert_int_equal(cg_trace_bpf(&o, p, &r), 0);
 		assert_int_equal(r.exit_status, 0);
 		assert_int_equal(errors(p, CG_ABI_X86_64, "getppid"), 6);
@@ -253,8 +252,8 @@ struct attach_run {
 static void *attach_thread(void *arg)
 {
 	struct attach_run *a = arg;
-	struct cg_trace_opts o = { .pids = &a->pid, .n_pids = 1, .count_errors = true,
-				   .warn = a->warn };
+	struct cg_trace_opts o = {
+		.pids = &a->pid, .n_pids = 1, .count_errors = true, .warn = a->warn};
 	a->ret = cg_trace_bpf(&o, a->p, &a->r);
 	fclose(a->warn);
 	return NULL;
@@ -293,7 +292,7 @@ static void attach_case(const char *threads, long n, long expect)
 	FILE *po = fdopen(out[0], "r");
 	read_line_with(po, "ready");
 
-	struct attach_run a = { .pid = pid, .warn = fdopen(warn[1], "w"), .p = cg_profile_new() };
+	struct attach_run a = {.pid = pid, .warn = fdopen(warn[1], "w"), .p = cg_profile_new()};
 	setvbuf(a.warn, NULL, _IOLBF, 0);
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, attach_thread, &a), 0);
@@ -333,26 +332,26 @@ static void test_bad_targets(void **state)
 	need_bpf();
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 	struct cg_trace_result r;
-	char *argv[] = { "true", NULL };
+	char *argv[] = {"true", NULL};
 	pid_t self = getpid();
 
-	struct cg_trace_opts two = { .argv = argv, .pids = &self, .n_pids = 1 };
+	struct cg_trace_opts two = {.argv = argv, .pids = &self, .n_pids = 1};
 	assert_int_equal(cg_trace_bpf(&two, p, &r), -EINVAL);
 	assert_true(r.error.msg[0] != '\0');
 
 	pid_t none = 0x3ffffe; /* above any pid_max in use here */
-	struct cg_trace_opts gone = { .pids = &none, .n_pids = 1 };
+	struct cg_trace_opts gone = {.pids = &none, .n_pids = 1};
 	assert_int_equal(cg_trace_bpf(&gone, p, &r), -ESRCH);
 
-	struct cg_trace_opts notcg = { .cgroup = "/tmp" };
+	struct cg_trace_opts notcg = {.cgroup = "/tmp"};
 	assert_int_equal(cg_trace_bpf(&notcg, p, &r), -EINVAL);
 	assert_non_null(strstr(r.error.msg, "cgroup v2"));
 
-	struct cg_trace_opts nodir = { .cgroup = "/nonexistent-callgroups-cgroup" };
+	struct cg_trace_opts nodir = {.cgroup = "/nonexistent-callgroups-cgroup"};
 	assert_int_equal(cg_trace_bpf(&nodir, p, &r), -ENOENT);
 
-	char *bad[] = { "/nonexistent/callgroups-no-such-cmd", NULL };
-	struct cg_trace_opts nocmd = { .argv = bad };
+	char *bad[] = {"/nonexistent/callgroups-no-such-cmd", NULL};
+	struct cg_trace_opts nocmd = {.argv = bad};
 	assert_int_equal(cg_trace_bpf(&nocmd, p, &r), -ENOENT);
 	assert_non_null(strstr(r.error.msg, "callgroups-no-such-cmd"));
 	assert_int_equal(r.cannot_run, 127);

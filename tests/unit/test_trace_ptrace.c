@@ -23,9 +23,8 @@
 static struct cg_profile *trace_argv(char *const *argv, bool errors, int *status)
 {
 	struct cg_profile *p = cg_profile_new();
-	struct cg_trace_opts o = { .argv = argv, .backend = CG_TRACE_PTRACE,
-				   .count_errors = errors };
-	struct cg_trace_result r = { 0 };
+	struct cg_trace_opts o = {.argv = argv, .backend = CG_TRACE_PTRACE, .count_errors = errors};
+	struct cg_trace_result r = {0};
 	int ret = cg_trace_ptrace(&o, p, &r);
 	if (ret < 0)
 		fail_msg("trace %s: %s", argv[0], r.error.msg);
@@ -36,7 +35,7 @@ static struct cg_profile *trace_argv(char *const *argv, bool errors, int *status
 
 static struct cg_profile *trace_prog(const char *name, int *status)
 {
-	char *argv[] = { (char *)progpath(name), NULL };
+	char *argv[] = {(char *)progpath(name), NULL};
 	return trace_argv(argv, true, status);
 }
 
@@ -61,8 +60,8 @@ static void test_fork_vfork(void **state)
 	_cleanup_profile_ struct cg_profile *p = trace_prog("trace_fork", &st);
 	assert_int_equal(st, 4);
 	assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 10); /* fork child */
-	assert_int_equal(calls(p, CG_ABI_X86_64, "getpid"), 3);   /* vfork child */
-	assert_int_equal(calls(p, CG_ABI_X86_64, "getuid"), 5);   /* parent */
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getpid"), 3);	  /* vfork child */
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getuid"), 5);	  /* parent */
 	assert_int_equal(calls(p, CG_ABI_X86_64, "vfork"), 1);
 	assert_int_equal(calls(p, CG_ABI_X86_64, "wait4"), 2);
 }
@@ -158,16 +157,16 @@ static void test_exit_status_and_errors(void **state)
 {
 	(void)state;
 	int st;
-	char *a[] = { "sh", "-c", "exit 3", NULL };
+	char *a[] = {"sh", "-c", "exit 3", NULL};
 	_cleanup_profile_ struct cg_profile *p = trace_argv(a, true, &st);
 	assert_int_equal(st, 3);
 	assert_true(calls(p, CG_ABI_X86_64, "execve") >= 1);
-	char *b[] = { "sh", "-c", "kill -TERM $$", NULL };
+	char *b[] = {"sh", "-c", "kill -TERM $$", NULL};
 	_cleanup_profile_ struct cg_profile *q = trace_argv(b, true, &st);
 	assert_int_equal(st, 128 + 15);
 	assert_int_equal(calls(q, CG_ABI_X86_64, "kill"), 1);
 	/* A failed call counted as an error, and not counted with errors off. */
-	char *c[] = { "sh", "-c", "cd /nonexistent-callgroups 2>/dev/null; exit 0", NULL };
+	char *c[] = {"sh", "-c", "cd /nonexistent-callgroups 2>/dev/null; exit 0", NULL};
 	_cleanup_profile_ struct cg_profile *r = trace_argv(c, true, &st);
 	assert_int_equal(st, 0);
 	assert_true(errors(r, CG_ABI_X86_64, "chdir") >= 1);
@@ -180,9 +179,9 @@ static void test_missing_command(void **state)
 {
 	(void)state;
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
-	char *argv[] = { "/nonexistent/callgroups-no-such-program", NULL };
-	struct cg_trace_opts o = { .argv = argv, .backend = CG_TRACE_PTRACE };
-	struct cg_trace_result r = { 0 };
+	char *argv[] = {"/nonexistent/callgroups-no-such-program", NULL};
+	struct cg_trace_opts o = {.argv = argv, .backend = CG_TRACE_PTRACE};
+	struct cg_trace_result r = {0};
 	assert_int_equal(cg_trace_ptrace(&o, p, &r), -ENOENT);
 	assert_non_null(strstr(r.error.msg, "callgroups-no-such-program"));
 	assert_int_equal(r.cannot_run, 127);
@@ -262,26 +261,25 @@ static void test_summary_golden(void **state)
 	cg_profile_add(p, CG_ABI_I386, cg_intern("getppid"), 7, 0);
 	cg_profile_add(p, CG_ABI_X32, cg_intern("getpid"), 1234567890, 3);
 	_cleanup_free_ char *text = cg_summary_format(p);
-	const char *want =
-		"    calls    errors syscall\n"
-		"--------- --------- ----------------\n"
-		"       12           read\n"
-		"        6           close\n"
-		"        6         3 openat\n"
-		"--------- --------- ----------------\n"
-		"       24         3 total\n"
-		"System call usage summary for 32 bit mode:\n"
-		"    calls    errors syscall\n"
-		"--------- --------- ----------------\n"
-		"        7           getppid\n"
-		"--------- --------- ----------------\n"
-		"        7           total\n"
-		"System call usage summary for x32 mode:\n"
-		"    calls    errors syscall\n"
-		"--------- --------- ----------------\n"
-		"1234567890         3 getpid\n"
-		"--------- --------- ----------------\n"
-		"1234567890         3 total\n";
+	const char *want = "    calls    errors syscall\n"
+			   "--------- --------- ----------------\n"
+			   "       12           read\n"
+			   "        6           close\n"
+			   "        6         3 openat\n"
+			   "--------- --------- ----------------\n"
+			   "       24         3 total\n"
+			   "System call usage summary for 32 bit mode:\n"
+			   "    calls    errors syscall\n"
+			   "--------- --------- ----------------\n"
+			   "        7           getppid\n"
+			   "--------- --------- ----------------\n"
+			   "        7           total\n"
+			   "System call usage summary for x32 mode:\n"
+			   "    calls    errors syscall\n"
+			   "--------- --------- ----------------\n"
+			   "1234567890         3 getpid\n"
+			   "--------- --------- ----------------\n"
+			   "1234567890         3 total\n";
 	assert_string_equal(text, want);
 
 	_cleanup_profile_ struct cg_profile *empty = cg_profile_new();
@@ -307,8 +305,8 @@ static void assert_same_profile(const struct cg_profile *a, const struct cg_prof
 static void test_summary_reads_back(void **state)
 {
 	(void)state;
-	static const char *const progs[] = { "trace_fork", "trace_int80", "trace_x32",
-					     "m32/trace_m32" };
+	static const char *const progs[] = {"trace_fork", "trace_int80", "trace_x32",
+					    "m32/trace_m32"};
 	for (size_t i = 0; i < ELEMENTSOF(progs); i++) {
 		if (i386_left_out(progs[i]))
 			continue;
@@ -316,7 +314,7 @@ static void test_summary_reads_back(void **state)
 		_cleanup_profile_ struct cg_profile *p = trace_prog(progs[i], &st);
 		_cleanup_free_ char *text = cg_summary_format(p);
 		_cleanup_profile_ struct cg_profile *q = cg_profile_new();
-		struct cg_error e = { 0 };
+		struct cg_error e = {0};
 		assert_int_equal(cg_input_detect(text, strlen(text)), CG_INPUT_SUMMARY);
 		if (cg_input_parse(text, strlen(text), NULL, progs[i], q, NULL, &e) < 0)
 			fail_msg("%s: %s:%u: %s", progs[i], e.file, e.line, e.msg);
@@ -333,13 +331,12 @@ static void test_refused_by_other_filter(void **state)
 	(void)state;
 	/* progpath() answers in one static buffer. */
 	_cleanup_free_ char *filter = xstrdup(progpath("refuse_exec"));
-	char *argv[] = { filter, (char *)progpath("refused_calls"), "3", "fork", NULL };
+	char *argv[] = {filter, (char *)progpath("refused_calls"), "3", "fork", NULL};
 	for (int with = 0; with < 2; with++) {
 		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
-		struct cg_trace_opts o = { .argv = argv, .count_errors = with,
-					   .refused = refused };
-		struct cg_trace_result r = { 0 };
+		struct cg_trace_opts o = {.argv = argv, .count_errors = with, .refused = refused};
+		struct cg_trace_result r = {0};
 		assert_int_equal(cg_trace_ptrace(&o, p, &r), 0);
 		assert_int_equal(r.exit_status, 0);
 		assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 6);
@@ -362,13 +359,13 @@ static void test_refused_by_other_filter(void **state)
 static void test_refused_tsync(void **state)
 {
 	(void)state;
-	char *argv[] = { (char *)progpath("tsync_refuse"), NULL };
+	char *argv[] = {(char *)progpath("tsync_refuse"), NULL};
 	for (int round = 0; round < 6; round++) {
 		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
-		struct cg_trace_opts o = { .argv = argv, .count_errors = round % 2,
-					   .refused = refused };
-		struct cg_trace_result r = { 0 };
+		struct cg_trace_opts o = {
+			.argv = argv, .count_errors = round % 2, .refused = refused};
+		struct cg_trace_result r = {0};
 		assert_int_equal(cg_trace_ptrace(&o, p, &r), 0);
 		assert_int_equal(r.exit_status, 0);
 		assert_int_equal(errors(p, CG_ABI_X86_64, "getppid"), 6);
@@ -381,11 +378,11 @@ static void test_refused_tsync(void **state)
 static void test_nothing_refused(void **state)
 {
 	(void)state;
-	char *argv[] = { (char *)progpath("refused_calls"), "3", NULL };
+	char *argv[] = {(char *)progpath("refused_calls"), "3", NULL};
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 	_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
-	struct cg_trace_opts o = { .argv = argv, .count_errors = true, .refused = refused };
-	struct cg_trace_result r = { 0 };
+	struct cg_trace_opts o = {.argv = argv, .count_errors = true, .refused = refused};
+	struct cg_trace_result r = {0};
 	assert_int_equal(cg_trace_ptrace(&o, p, &r), 0);
 	assert_int_equal(r.exit_status, 1);
 	assert_int_equal(calls(p, CG_ABI_X86_64, "getppid"), 3);
@@ -415,7 +412,7 @@ static void test_summary_refused_line(void **state)
 	assert_true(n > m);
 	assert_string_equal(text + n - m, tail);
 	_cleanup_profile_ struct cg_profile *q = cg_profile_new();
-	struct cg_error e = { 0 };
+	struct cg_error e = {0};
 	assert_int_equal(cg_input_detect(text, n), CG_INPUT_SUMMARY);
 	if (cg_input_parse(text, n, NULL, "refused", q, NULL, &e) < 0)
 		fail_msg("%s:%u: %s", e.file, e.line, e.msg);
@@ -443,9 +440,9 @@ static void test_same_as_strace(void **state)
 		print_message("# strace is not installed\n");
 		skip();
 	}
-	static const char *const progs[] = { "trace_threads", "trace_fork", "trace_exec",
-					     "trace_signal", "trace_thread_exec", "trace_int80",
-					     "trace_x32", "m32/trace_m32" };
+	static const char *const progs[] = {"trace_threads", "trace_fork",	  "trace_exec",
+					    "trace_signal",  "trace_thread_exec", "trace_int80",
+					    "trace_x32",     "m32/trace_m32"};
 	for (size_t i = 0; i < ELEMENTSOF(progs); i++) {
 		if (i386_left_out(progs[i]))
 			continue;
@@ -453,19 +450,19 @@ static void test_same_as_strace(void **state)
 		int fd = mkstemp(out);
 		assert_true(fd >= 0);
 		close(fd);
-		_cleanup_free_ char *cmd = xasprintf("strace -f -c -o %s %s >/dev/null 2>&1", out,
-						     progpath(progs[i]));
+		_cleanup_free_ char *cmd =
+			xasprintf("strace -f -c -o %s %s >/dev/null 2>&1", out, progpath(progs[i]));
 		int rc = system(cmd);
 		assert_true(rc >= 0 && WIFEXITED(rc));
 		_cleanup_profile_ struct cg_profile *s = cg_profile_new();
-		struct cg_error e = { 0 };
+		struct cg_error e = {0};
 		if (cg_input_read(out, NULL, s, NULL, &e) < 0)
 			fail_msg("%s: %s", out, e.msg);
 		unlink(out);
 		int st;
 		_cleanup_profile_ struct cg_profile *p = trace_prog(progs[i], &st);
 		assert_int_equal(st, WEXITSTATUS(rc));
-		const struct cg_profile *pair[2][2] = { { p, s }, { s, p } };
+		const struct cg_profile *pair[2][2] = {{p, s}, {s, p}};
 		for (int k = 0; k < 2; k++) {
 			const struct cg_profile *a = pair[k][0], *b = pair[k][1];
 			for (size_t j = 0; j < cg_profile_count(a); j++) {
@@ -473,7 +470,8 @@ static void test_same_as_strace(void **state)
 				const char *n = cg_name_str(x->name);
 				if (timing_or_no_return(n))
 					continue;
-				const struct cg_profile_entry *y = cg_profile_find(b, x->abi, x->name);
+				const struct cg_profile_entry *y =
+					cg_profile_find(b, x->abi, x->name);
 				if (!y || y->calls != x->calls || y->errors != x->errors)
 					fail_msg("%s: %s/%s: %s %" PRIu64 " calls %" PRIu64
 						 " errors, %s %" PRIu64 "/%" PRIu64,

@@ -62,14 +62,18 @@ static void test_syntax(void **state)
 
 	/* Other unit types take exec settings in their own section. */
 	cg_unit_settings_init(&s);
-	assert_int_equal(cg_unit_parse_file_text(&s, "[Service]\nSystemCallFilter=@a\n[Socket]\n"
-						 "SystemCallFilter=@b\n", "x.socket", "socket", &e), 0);
+	assert_int_equal(cg_unit_parse_file_text(&s,
+						 "[Service]\nSystemCallFilter=@a\n[Socket]\n"
+						 "SystemCallFilter=@b\n",
+						 "x.socket", "socket", &e),
+			 0);
 	values(s.filter, s.nfilter, buf, sizeof buf);
 	assert_string_equal(buf, "[@b]");
 	cg_unit_settings_done(&s);
 
 	cg_unit_settings_init(&s);
-	assert_int_equal(cg_unit_parse_file_text(&s, "[Service]\nnonsense\n", "x", NULL, &e), -EINVAL);
+	assert_int_equal(cg_unit_parse_file_text(&s, "[Service]\nnonsense\n", "x", NULL, &e),
+			 -EINVAL);
 	assert_int_equal(e.line, 2);
 	assert_int_equal(cg_unit_parse_file_text(&s, "[Service\n", "x", NULL, &e), -EINVAL);
 	cg_unit_settings_done(&s);
@@ -100,7 +104,8 @@ static void test_settings(void **state)
 	assert_int_equal(s.invalid.line, 3); /* the first one stays */
 	assert_int_equal(cg_unit_add_setting(&s, "SystemCallErrorNumber", "", "-", 4, &e), 0);
 	assert_int_equal(s.errno_action, CG_ERRNO_NONE);
-	assert_int_equal(cg_unit_add_setting(&s, "SystemCallArchitectures", "x86-64", "-", 5, &e), 0);
+	assert_int_equal(cg_unit_add_setting(&s, "SystemCallArchitectures", "x86-64", "-", 5, &e),
+			 0);
 	assert_int_equal(cg_unit_add_setting(&s, "SystemCallArchitectures", "x32", "-", 6, &e), 0);
 	assert_int_equal(s.archs.mask, (1u << CG_ABI_X86_64) | (1u << CG_ABI_X32));
 	assert_int_equal(cg_unit_add_setting(&s, "SystemCallArchitectures", "", "-", 7, &e), 0);
@@ -108,12 +113,13 @@ static void test_settings(void **state)
 	/* An architecture outside the x86 family is valid for systemd and
 	 * harmless here: a warning. A word nobody knows is a typo. */
 	assert_int_equal(
-	    cg_unit_add_setting(&s, "SystemCallArchitectures", "native arm64", "-", 7, &e), 0);
+		cg_unit_add_setting(&s, "SystemCallArchitectures", "native arm64", "-", 7, &e), 0);
 	assert_true(s.archs.native);
 	assert_int_equal(s.nwarnings, 1);
 	assert_non_null(strstr(s.warnings[0], "arm64"));
 	assert_int_equal(
-	    cg_unit_add_setting(&s, "SystemCallArchitectures", "nativ", "a.conf", 2, &e), -EINVAL);
+		cg_unit_add_setting(&s, "SystemCallArchitectures", "nativ", "a.conf", 2, &e),
+		-EINVAL);
 	assert_string_equal(cg_error_format(&e, buf, sizeof buf),
 			    "a.conf:2: unknown architecture nativ (did you mean native?)");
 	assert_int_equal(cg_unit_add_setting(&s, "SystemCallArchitectures", "x86_64", "-", 8, &e),
@@ -224,8 +230,8 @@ static void test_apply_typos(void **state)
 	 * the caller went on after it. */
 	cg_unit_settings_init(&s);
 	assert_int_equal(
-	    cg_unit_add_setting(&s, "SystemCallErrorNumber", "EWHATEVER", "--option", 1, &e),
-	    -EINVAL);
+		cg_unit_add_setting(&s, "SystemCallErrorNumber", "EWHATEVER", "--option", 1, &e),
+		-EINVAL);
 	cg_unit_add_setting(&s, "SystemCallFilter", "@system-service", "--option", 2, &e);
 	memset(&e, 0, sizeof e);
 	cg_filter_init(&f);
@@ -334,7 +340,8 @@ static void test_cat(void **state)
 
 	/* No header: one anonymous file. */
 	cg_unit_settings_init(&s);
-	assert_int_equal(cg_unit_parse_cat(&s, "[Service]\nSystemCallFilter=@a\n", "<stdin>", &e), 0);
+	assert_int_equal(cg_unit_parse_cat(&s, "[Service]\nSystemCallFilter=@a\n", "<stdin>", &e),
+			 0);
 	assert_null(s.fragment);
 	assert_int_equal(s.nfilter, 1);
 	assert_string_equal(s.filter[0].file, "<stdin>");
@@ -433,8 +440,10 @@ static void test_lookup(void **state)
 
 	/* A file by path, with the drop-ins next to it. */
 	cg_unit_settings_init(&s);
-	assert_int_equal(cg_unit_load(srcpath("tests/fixtures/units/pitfalls/mode-first-line.service"),
-				      NULL, &s, &e), 0);
+	assert_int_equal(
+		cg_unit_load(srcpath("tests/fixtures/units/pitfalls/mode-first-line.service"), NULL,
+			     &s, &e),
+		0);
 	assert_string_equal(s.name, "mode-first-line.service");
 	assert_int_equal(s.ndropins, 1);
 	values(s.filter, s.nfilter, buf, sizeof buf);
@@ -451,9 +460,9 @@ static void test_lookup(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_syntax), cmocka_unit_test(test_settings),
-		cmocka_unit_test(test_apply),  cmocka_unit_test(test_cat),
-		cmocka_unit_test(test_lookup), cmocka_unit_test(test_apply_typos),
+		cmocka_unit_test(test_syntax),	    cmocka_unit_test(test_settings),
+		cmocka_unit_test(test_apply),	    cmocka_unit_test(test_cat),
+		cmocka_unit_test(test_lookup),	    cmocka_unit_test(test_apply_typos),
 		cmocka_unit_test(test_empty_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,8 +73,8 @@ static inline const char *no_i386(void)
 	int status;
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) > 1 ||
 	    (WEXITSTATUS(status) == 1) != (why[0] != '\0'))
-		fail_msg("%s cannot tell whether this kernel runs i386 code (wait status %#x)", probe,
-			 status);
+		fail_msg("%s cannot tell whether this kernel runs i386 code (wait status %#x)",
+			 probe, status);
 	asked = true;
 	return why[0] ? why : NULL;
 }

@@ -66,7 +66,8 @@ int main(int argc, char **argv)
 	struct sockaddr_nl sn = {.nl_family = AF_NETLINK,
 				 .nl_groups = 1u << (AUDIT_NLGRP_READLOG - 1)};
 	if (bind(fd, (struct sockaddr *)&sn, sizeof(sn)) < 0) {
-		fprintf(stderr, "auditlog: bind to the audit multicast group: %s\n", strerror(errno));
+		fprintf(stderr, "auditlog: bind to the audit multicast group: %s\n",
+			strerror(errno));
 		return 1;
 	}
 	fprintf(stderr, "ready\n");
@@ -78,7 +79,8 @@ int main(int argc, char **argv)
 			if (errno == EINTR)
 				continue;
 			if (errno == ENOBUFS) { /* overrun: say so, go on */
-				fprintf(stderr, "auditlog: records lost (receive buffer overrun)\n");
+				fprintf(stderr,
+					"auditlog: records lost (receive buffer overrun)\n");
 				continue;
 			}
 			fprintf(stderr, "auditlog: recv: %s\n", strerror(errno));
