@@ -50,6 +50,13 @@ const struct cg_table *cli_load_table(const char *spec)
 {
 	const struct cg_table *t;
 	struct cg_error e = {0};
+	/* One table is asked for here: "all" and lists mean something only
+	 * where versions are compared (cli_load_targets()). */
+	if (spec && (strcmp(spec, "all") == 0 || strchr(spec, ',')))
+		die(CG_EXIT_USAGE,
+		    "--systemd=%s: this command reads one table (auto, a version or a file); "
+		    "several versions are for suggest, trace and check",
+		    spec);
 	if (cg_table_load(spec, &t, &e) < 0)
 		die_error(CG_EXIT_USAGE, &e);
 	return t;

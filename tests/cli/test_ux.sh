@@ -96,6 +96,14 @@ done
 check_grep "a typo gets the name meant" 'unknown system call chwon \(did you mean chown\?\)' "$TMP/out"
 check_status "names that are all known: exit 0" 0 $CG suggest - <<<'read write'
 
+# --systemd=all and lists are taken only where versions are compared.
+for cmd in "groups @chown" "explain read" "run --filter @system-service -- true"; do
+	# shellcheck disable=SC2086
+	check_status "${cmd%% *} --systemd=all is a usage error" 2 $CG ${cmd%% *} --systemd=all ${cmd#* }
+	check_grep "... saying where it is meant" 'several versions are for suggest, trace and check' "$TMP/err"
+done
+check_status "suggest --systemd=all is taken" 0 $CG suggest --systemd=all - <<<'read write'
+
 # Singular and plural.
 printf 'read\n' | $CG suggest - >"$TMP/one.txt"
 check_grep "one call: singular" '^1 system call observed \(counts unknown' "$TMP/one.txt"
