@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The strace -c table reader (formats: see input.h): headers with any -U
- * columns in any order, the per-ABI headings, rows, the total. */
+ * columns in any order, the per-ABI headings, rows, the total, and lines
+ * starting with '#' after a table (callgroups trace's note of refused
+ * calls), which are skipped. */
 #include "input_readers.h"
 
 #include <stdio.h>
@@ -253,6 +255,10 @@ int input_parse_tables(const char *text, const char *start, const char *end, enu
 				"expected the 'total' row after the table's closing dashes");
 		}
 		if (blank(l, le))
+			continue;
+		/* A comment after a table: callgroups trace's line naming the
+		 * calls a seccomp filter refused (they are in the rows). */
+		if (tr->tables > 0 && !heading && *l == '#')
 			continue;
 		enum cg_abi habi;
 		if (table_heading(l, le, &habi)) {

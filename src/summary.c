@@ -51,7 +51,44 @@ static void put_table(FILE *f, const struct cg_profile *p, enum cg_abi abi)
 	fprintf(f, "%9" PRIu64 " %9s %s\n", calls, err, "total");
 }
 
+static int by_name(const void *a, const void *b)
+{
+	const struct cg_profile_entry *x = *(const struct cg_profile_entry *const *)a;
+	const struct cg_profile_entry *y = *(const struct cg_profile_entry *const *)b;
+	return strcmp(cg_name_str(x->name), cg_name_str(y->name));
+}
+
+/* "# refused by ...: NAME N, NAME N" for abi's entries of refused. */
+static void put_refused(FILE *f, const struct cg_profile *refused, enum cg_abi abi)
+{
+	size_t n = cg_profile_count(refused), k = 0;
+	_cleanup_free_ const struct cg_profile_entry **rows = xcalloc(n ? n : 1, sizeof(*rows));
+	for (size_t i = 0; i < n; i++) {
+		const struct cg_profile_entry *e = cg_profile_at(refused, i);
+		if (e->abi == abi && e->calls)
+			rows[k++] = e;
+	}
+	if (!k)
+		return;
+	qsort(rows, k, sizeof(*rows), by_name);
+	fputs("# refused by an inherited seccomp filter", f);
+	if (abi != cg_abi_native())
+		fprintf(f, " (%s mode)",
+			abi == CG_ABI_I386  ? "32 bit"
+			: abi == CG_ABI_X32 ? "x32"
+					    : "64 bit");
+	for (size_t i = 0; i < k; i++)
+		fprintf(f, "%s %s %" PRIu64, i ? "," : ":", cg_name_str(rows[i]->name),
+			rows[i]->calls);
+	fputc('\n', f);
+}
+
 char *cg_summary_format(const struct cg_profile *p)
+{
+	return cg_summary_format_refused(p, NULL);
+}
+
+char *cg_summary_format_refused(const struct cg_profile *p, const struct cg_profile *refused)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -73,6 +110,12 @@ char *cg_summary_format(const struct cg_profile *p)
 			: abi == CG_ABI_X32 ? "x32"
 					    : "64 bit");
 		put_table(f, p, abi);
+	}
+	if (refused) {
+		put_refused(f, refused, native);
+		for (size_t i = 0; i < ELEMENTSOF(others); i++)
+			if (others[i] != native)
+				put_refused(f, refused, others[i]);
 	}
 	if (fclose(f) != 0)
 		abort();

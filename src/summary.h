@@ -13,3 +13,12 @@
  * Rows are sorted by calls, most first, then by name, as `strace -c -S
  * calls` sorts them. An empty profile gives one empty table. */
 char *cg_summary_format(const struct cg_profile *p);
+
+/* The same tables, then, when refused (may be NULL) has entries, one line
+ * per ABI naming the calls a seccomp filter refused (already counted in p
+ * as calls with errors), by name:
+ *   # refused by an inherited seccomp filter: getppid 5, keyctl 1
+ *   # refused by an inherited seccomp filter (32 bit mode): keyctl 1
+ * strace writes no such line; callgroups suggest skips it. Returns a new
+ * string (caller frees). */
+char *cg_summary_format_refused(const struct cg_profile *p, const struct cg_profile *refused);

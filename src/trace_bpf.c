@@ -439,17 +439,21 @@ static cg_name syscall_name(enum cg_abi abi, long nr)
 	return cg_intern(buf);
 }
 
-static void add_counts(struct cg_profile *p, enum cg_abi abi, long nr, uint64_t calls,
-		       uint64_t errors)
+static void add_counts(struct cg_profile *p, struct cg_profile *refused, enum cg_abi abi, long nr,
+		       const struct cg_bpf_count *c)
 {
+	uint64_t calls = c->calls, errors = c->errors;
 	/* A call that was under way when tracing began, and failed after, has
 	 * an error and no entry: it was made all the same. */
 	if (calls < errors)
 		calls = errors;
 	cg_profile_add(p, abi, syscall_name(abi, nr), calls, errors);
+	if (refused && c->refused)
+		cg_profile_add(refused, abi, syscall_name(abi, nr), c->refused, c->refused);
 }
 
-static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_error *e)
+static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_profile *refused,
+		       struct cg_error *e)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	if (ncpu <= 0) {
@@ -483,18 +487,19 @@ static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_erro
 		} else {
 			cpu = v;
 		}
-		uint64_t calls = 0, errors = 0;
+		struct cg_bpf_count sum = {0};
 		for (int c = 0; c < ncpu; c++) {
-			calls += cpu[c].calls;
-			errors += cpu[c].errors;
+			sum.calls += cpu[c].calls;
+			sum.errors += cpu[c].errors;
+			sum.refused += cpu[c].refused;
 		}
-		if (!calls && !errors)
+		if (!sum.calls && !sum.errors)
 			continue;
 		enum cg_abi abi = (enum cg_abi)(key / CG_BPF_NR_SLOTS);
 		long nr = key % CG_BPF_NR_SLOTS;
 		if (abi == CG_ABI_X32)
 			nr |= CG_X32_SYSCALL_BIT;
-		add_counts(p, abi, nr, calls, errors);
+		add_counts(p, refused, abi, nr, &sum);
 	}
 	fd = bpf_map__fd(s->maps.other);
 	struct cg_bpf_other_key k, next;
@@ -503,7 +508,7 @@ static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_erro
 	     r = bpf_map_get_next_key(fd, &k, &next)) {
 		k = next;
 		if (bpf_map_lookup_elem(fd, &k, &c) == 0 && k.abi < CG_BPF_ABIS)
-			add_counts(p, (enum cg_abi)k.abi, k.nr, c.calls, c.errors);
+			add_counts(p, refused, (enum cg_abi)k.abi, k.nr, &c);
 	}
 	return 0;
 }
@@ -595,8 +600,11 @@ static int set_pids(struct trace_bpf *s, const pid_t *pids, size_t n, unsigned l
 	return 0;
 }
 
+/* The exit program is attached without errors counted too: calls that a
+ * seccomp filter refuses never reach sys_enter, only sys_exit. */
 static int attach(struct trace_bpf *s, bool count_errors, struct cg_error *e)
 {
+	s->bss->count_errors = count_errors;
 	/* Follow the tree first, count after: no fork between the two is
 	 * missed. */
 	struct {
@@ -609,10 +617,6 @@ static int attach(struct trace_bpf *s, bool count_errors, struct cg_error *e)
 		{s->progs.cg_sys_enter, &s->links.cg_sys_enter},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
-		/* Without errors the exit program is left out: it costs as
-		 * much as the entry one. */
-		if (order[i].prog == s->progs.cg_sys_exit && !count_errors)
-			continue;
 		struct bpf_link *l = bpf_program__attach(order[i].prog);
 		if (!l) {
 			int err = errno;
@@ -674,6 +678,7 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 	if (o->argv && (ret = cg_trace_find_command(o, &path, r)) < 0)
 		return ret;
 	s->bss->scope = o->cgroup ? CG_BPF_SCOPE_CGROUP : CG_BPF_SCOPE_PIDS;
+	s->bss->all_seen = o->argv != NULL;
 	if (o->cgroup && (ret = set_cgroup(s, o->cgroup, &tasks, &r->error)) < 0)
 		return ret;
 	if (o->cgroup && tasks == 0 && o->warn)
@@ -689,6 +694,10 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 
 	if (o->argv) {
 		tasks = 1;
+		if (o->warn && cg_trace_seccomp_filters(0) > 0)
+			fprintf(o->warn,
+				"callgroups: the command runs under a seccomp filter it "
+				"inherited: refused calls are counted at their sys_exit\n");
 		r->stop_signal =
 			wait_command(s, sp.pid, base, &r->exit_status, o->warn, o->argv[0]);
 		/* wait_command() reaped it: its failure report is there to read. */
@@ -707,5 +716,5 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 
 	r->tasks = tasks + __atomic_load_n(&s->bss->forks, __ATOMIC_SEQ_CST);
 	r->lost = __atomic_load_n(&s->bss->lost, __ATOMIC_SEQ_CST);
-	return read_counts(s, p, &r->error);
+	return read_counts(s, p, o->refused, &r->error);
 }

@@ -43,6 +43,24 @@ int cg_trace_command_failure(struct cg_spawn *s, struct cg_trace_result *r)
 	return 0;
 }
 
+int cg_trace_seccomp_filters(pid_t pid)
+{
+	char path[64], line[256];
+	if (pid > 0)
+		snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/status");
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		int n;
+		if (sscanf(line, "Seccomp_filters: %d", &n) == 1)
+			return n;
+	}
+	return -ENODATA;
+}
+
 /* ---- stop requests ---------------------------------------------------------- */
 
 void cg_trace_request_stop(int sig, bool from_user)

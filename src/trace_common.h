@@ -15,6 +15,8 @@
 #include "spawn.h"
 #include "util.h"
 
+struct cg_profile;
+
 enum cg_trace_backend {
 	CG_TRACE_AUTO,	 /* bpf when available, else ptrace */
 	CG_TRACE_PTRACE, /* ptrace (+ seccomp SECCOMP_RET_TRACE for a command) */
@@ -38,9 +40,18 @@ struct cg_trace_opts {
 	/* Count failed calls too (costs the ptrace backend one more stop per
 	 * call; see trace_ptrace.c). */
 	bool count_errors;
-	/* Warnings (setuid command, attach limits) go to this stream; NULL
-	 * keeps quiet. */
+	/* Warnings (setuid command, attach limits, an inherited seccomp
+	 * filter) go to this stream; NULL keeps quiet. */
 	FILE *warn;
+	/* Calls that a seccomp filter other than ours refused (answered with
+	 * an error without running them: a container's filter, one the command
+	 * installed) are counted in the profile as calls with errors, whatever
+	 * count_errors says, and also added here (calls and errors) when this
+	 * is set. Owned by the caller, may be NULL. The ptrace backend tells
+	 * them apart only for a command it started (its own filter shows which
+	 * calls passed); calls of processes attached to are counted, not
+	 * marked. */
+	struct cg_profile *refused;
 };
 
 struct cg_trace_result {
@@ -84,6 +95,11 @@ int cg_trace_find_command(const struct cg_trace_opts *o, char **path, struct cg_
  * a negative errno with its message in r->error when the backend's
  * prepare callback failed. Reads s's failure report (cg_spawn_failure()). */
 int cg_trace_command_failure(struct cg_spawn *s, struct cg_trace_result *r);
+
+/* How many seccomp filters pid (0: this process) runs under, from the
+ * Seccomp_filters line of /proc/PID/status (Linux 5.9 and later): 0 when
+ * none, a negative errno when it cannot tell (-ENODATA: no such line). */
+int cg_trace_seccomp_filters(pid_t pid);
 
 /* ---- stop requests ---------------------------------------------------------- */
 

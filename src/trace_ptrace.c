@@ -9,8 +9,9 @@
  *
  * Stops and what they mean with PTRACE_SEIZE:
  *  - PTRACE_EVENT_SECCOMP: a call of a command started under our filter;
- *  - SIGTRAP|0x80: syscall entry or exit (PTRACE_SYSCALL, or the exit stop
- *    asked for after a seccomp stop when errors are counted);
+ *  - SIGTRAP|0x80: syscall entry or exit (PTRACE_SYSCALL: live processes,
+ *    tasks under another seccomp filter; or the exit stop asked for after a
+ *    seccomp stop when errors are counted);
  *  - PTRACE_EVENT_FORK/VFORK/CLONE/EXEC: bookkeeping; a new task starts
  *    with a PTRACE_EVENT_STOP of its own;
  *  - PTRACE_EVENT_STOP with a stopping signal: group-stop, left with
@@ -51,6 +52,21 @@ struct tracee {
 	bool nr_known;	 /* abi/nr hold the call in progress */
 	uint8_t abi;
 	uint16_t nr; /* slot index (x32 bit stripped) */
+	/* Under a seccomp filter other than ours: stepped with PTRACE_SYSCALL,
+	 * whose entry stop comes before seccomp and sees every attempt (see
+	 * "Refused calls" below). */
+	bool entry_mode;
+	bool mode_known; /* entry_mode set from the parent, not to be looked up */
+	/* The call in progress was counted at its entry stop and our filter's
+	 * stop has not come yet: if it ends in an error without that stop, a
+	 * filter before ours refused it. */
+	bool entry_counted;
+	/* While another thread installs a filter for the thread group (see
+	 * t->installer): interrupted, its stop not seen yet (awaited); to be
+	 * kept stopped at its next resume (park); kept stopped, to be resumed
+	 * with park_sig (parked). */
+	bool awaited, park, parked;
+	int park_sig;
 };
 
 struct tracer {
@@ -77,6 +93,19 @@ struct tracer {
 
 	uint64_t calls[CG_ABI_COUNT][NR_SLOTS];
 	uint64_t errors[CG_ABI_COUNT][NR_SLOTS];
+	uint64_t refused[CG_ABI_COUNT][NR_SLOTS];
+	/* Slot numbers of seccomp and prctl per ABI (-1: none), to see a task
+	 * install a filter of its own. */
+	int nr_seccomp[CG_ABI_COUNT], nr_prctl[CG_ABI_COUNT];
+	bool told_own_filter; /* the note about it was written */
+	/* A task installing a filter for its whole thread group (TSYNC), from
+	 * its seccomp stop to its exit stop. It is held at the seccomp stop
+	 * until the other threads stopped (awaiting of them), which stay
+	 * stopped until the exit stop: none of them makes a call while the
+	 * filters change, whose refusal we could not tell. */
+	pid_t installer;
+	bool installer_held;
+	unsigned awaiting;
 	/* Calls that cannot return an error: no exit stop needed for them. */
 	bool cannot_fail[CG_ABI_COUNT][NR_SLOTS];
 };
@@ -166,10 +195,13 @@ static void count_call(struct tracer *t, struct tracee *e, uint32_t arch, uint64
 	}
 }
 
-static void count_error(struct tracer *t, struct tracee *e)
+static void count_error(struct tracer *t, struct tracee *e, bool refused)
 {
-	if (e->nr_known)
+	if (e->nr_known) {
 		t->errors[e->abi][e->nr]++;
+		if (refused)
+			t->refused[e->abi][e->nr]++;
+	}
 	e->nr_known = false;
 }
 
@@ -187,6 +219,9 @@ static void counts_to_profile(struct tracer *t)
 				n = cg_intern(buf);
 			}
 			cg_profile_add(t->p, abi, n, t->calls[abi][nr], t->errors[abi][nr]);
+			if (t->o->refused && t->refused[abi][nr])
+				cg_profile_add(t->o->refused, abi, n, t->refused[abi][nr],
+					       t->refused[abi][nr]);
 		}
 }
 
@@ -200,6 +235,15 @@ static const char *const never_fail[] = {
 	"umask",  "alarm",   "sched_yield", "sync",	 "brk",
 };
 
+static int slot_of_name(enum cg_abi abi, const char *name)
+{
+	int nr = cg_abi_resolve(abi, name);
+	if (nr < 0)
+		return -1;
+	nr &= ~CG_X32_SYSCALL_BIT;
+	return nr < NR_SLOTS ? nr : -1;
+}
+
 static void init_cannot_fail(struct tracer *t)
 {
 	/* Not x32: a kernel built without it fails every x32 call (ENOSYS). */
@@ -211,13 +255,23 @@ static void init_cannot_fail(struct tracer *t)
 			if (nr >= 0 && nr < NR_SLOTS)
 				t->cannot_fail[abi][nr] = true;
 		}
+	for (int abi = 0; abi < CG_ABI_COUNT; abi++) {
+		t->nr_seccomp[abi] = slot_of_name((enum cg_abi)abi, "seccomp");
+		t->nr_prctl[abi] = slot_of_name((enum cg_abi)abi, "prctl");
+	}
 }
 
 /* ---- stops --------------------------------------------------------------- */
 
 static void resume(struct tracer *t, struct tracee *e, int sig)
 {
-	long req = (t->syscall_mode || e->in_syscall) ? PTRACE_SYSCALL : PTRACE_CONT;
+	if (e->park && t->installer) {
+		e->parked = true;
+		e->park_sig = sig;
+		return;
+	}
+	long req =
+		(t->syscall_mode || e->in_syscall || e->entry_mode) ? PTRACE_SYSCALL : PTRACE_CONT;
 	/* ESRCH: killed meanwhile; its exit is reported by the next wait. */
 	ptrace(req, e->tid, 0L, (long)sig);
 }
@@ -237,18 +291,150 @@ static void on_syscall_stop(struct tracer *t, struct tracee *e)
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
 		count_call(t, e, info.arch, info.entry.nr);
 		e->in_syscall = true;
+		/* Our filter's stop follows unless a filter refuses the call. */
+		e->entry_counted = t->command;
 	} else if (info.op == PTRACE_SYSCALL_INFO_EXIT) {
-		if (info.exit.is_error && t->o->count_errors)
-			count_error(t, e);
+		bool refused = info.exit.is_error && e->entry_counted;
+		if (info.exit.is_error && (t->o->count_errors || refused))
+			count_error(t, e, refused);
 		e->nr_known = false;
 		e->in_syscall = false;
+		e->entry_counted = false;
 	}
 	resume(t, e, 0);
+}
+
+/* ---- refused calls --------------------------------------------------------
+ *
+ * A seccomp filter other than ours that answers a call with an errno (or
+ * SIGSYS, or a supervisor's answer) outranks our SECCOMP_RET_TRACE: the call
+ * never stops at our filter. Such a filter is there when we run under one
+ * ourselves (a container's: the command inherits it), or when a task of the
+ * command installs one (as `callgroups run` does before its exec). Tasks
+ * under one are stepped with PTRACE_SYSCALL: the entry stop comes before
+ * seccomp and counts every attempt; our filter's stop that follows says the
+ * call passed every filter; an error at the exit stop without it is a
+ * refusal. Three stops for a call that passes (entry, ours, exit), two for
+ * a refused one; tasks without such a filter keep their one or two.
+ *
+ * A filter installed with SECCOMP_FILTER_FLAG_TSYNC reaches every thread of
+ * the group at once. The installer is held at its seccomp stop until the
+ * other threads have stopped, and they stay stopped until its exit stop:
+ * none makes a call while the filters change. A thread caught at our
+ * filter's stop is let go to its next stop first, as leaving that stop
+ * runs the filters again (which may then refuse a call we counted as
+ * passed). */
+
+/* True when tid runs under a filter besides the one we gave the command
+ * (seen from its first stop, before it runs). */
+static bool under_other_filter(pid_t tid)
+{
+	return cg_trace_seccomp_filters(tid) > 1;
+}
+
+/* Whether the call at this seccomp stop installs a filter for the calling
+ * thread (and with TSYNC for its whole thread group). */
+static bool installs_filter(const struct tracer *t, const struct tracee *e,
+			    const struct __ptrace_syscall_info *info, bool *tsync)
+{
+	*tsync = false;
+	if (!e->nr_known)
+		return false;
+	const uint64_t *a = info->seccomp.args;
+	if (e->nr == t->nr_seccomp[e->abi] && a[0] == SECCOMP_SET_MODE_FILTER) {
+		*tsync = (a[1] & SECCOMP_FILTER_FLAG_TSYNC) != 0;
+		return true;
+	}
+	return e->nr == t->nr_prctl[e->abi] && a[0] == PR_SET_SECCOMP &&
+	       a[1] == SECCOMP_MODE_FILTER;
+}
+
+/* Moves the other threads of e's thread group to entry stops: each is
+ * interrupted, and resumed with PTRACE_SYSCALL; returns how many stops are
+ * awaited. */
+static unsigned other_threads_to_entry_mode(struct tracer *t, const struct tracee *e)
+{
+	unsigned n = 0;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)e->tid);
+	DIR *d = opendir(path);
+	if (!d)
+		return 0;
+	for (struct dirent *de; (de = readdir(d));) {
+		pid_t tid = (pid_t)atoi(de->d_name);
+		struct tracee *o = tid > 0 && tid != e->tid ? tracee_find(t, tid) : NULL;
+		if (!o || o->entry_mode)
+			continue;
+		o->entry_mode = o->mode_known = true;
+		/* One not started yet stops first anyway. */
+		if (o->started && !o->awaited && ptrace(PTRACE_INTERRUPT, tid, 0L, 0L) == 0) {
+			o->awaited = true;
+			n++;
+		}
+	}
+	closedir(d);
+	return n;
+}
+
+/* A stop or the end of an awaited thread: it stays stopped, and the
+ * installer goes on after the last one. */
+static void awaited_stopped(struct tracer *t, struct tracee *e)
+{
+	e->awaited = false;
+	e->park = true;
+	if (--t->awaiting > 0 || !t->installer_held)
+		return;
+	t->installer_held = false;
+	struct tracee *h = tracee_find(t, t->installer);
+	if (h)
+		resume(t, h, 0);
+}
+
+/* The install is over (the installer's exit stop, or its end): the
+ * threads kept stopped go on, under entry stops. */
+static void install_done(struct tracer *t)
+{
+	t->installer = 0;
+	t->installer_held = false;
+	t->awaiting = 0;
+	for (size_t i = 0; i < t->cap; i++) {
+		struct tracee *e = &t->tab[i];
+		if (!e->tid)
+			continue;
+		bool parked = e->parked;
+		e->awaited = e->park = e->parked = false;
+		if (parked)
+			resume(t, e, e->park_sig);
+	}
+}
+
+static void to_entry_mode(struct tracer *t, struct tracee *e, bool tsync)
+{
+	if (!e->entry_mode && t->o->warn && !t->told_own_filter) {
+		fprintf(t->o->warn,
+			"callgroups: process %d installs a seccomp filter: using syscall-entry "
+			"stops for it from now on so calls its filter refuses are counted\n",
+			(int)e->tid);
+		t->told_own_filter = true;
+	}
+	e->entry_mode = e->mode_known = true;
+	if (tsync && !t->installer) {
+		t->installer = e->tid;
+		t->awaiting = other_threads_to_entry_mode(t, e);
+		t->installer_held = t->awaiting > 0;
+	}
 }
 
 static void on_seccomp_stop(struct tracer *t, struct tracee *e)
 {
 	struct __ptrace_syscall_info info;
+	if (e->entry_counted) {
+		/* Counted at its entry stop; it passed every filter. */
+		e->entry_counted = false;
+		resume(t, e, 0);
+		return;
+	}
+	bool tsync;
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof(info), &info) > 0 &&
 	    info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
 		count_call(t, e, info.arch, info.seccomp.nr);
@@ -256,6 +442,13 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *e)
 		 * and for calls that can fail. */
 		e->in_syscall =
 			t->o->count_errors && !(e->nr_known && t->cannot_fail[e->abi][e->nr]);
+		/* The new filter is not there yet: from the next call on, the
+		 * task is stepped from entry stops. */
+		if (installs_filter(t, e, &info, &tsync)) {
+			to_entry_mode(t, e, tsync);
+			if (t->installer == e->tid && t->installer_held)
+				return; /* resumed by awaited_stopped() */
+		}
 	}
 	resume(t, e, 0);
 }
@@ -287,6 +480,16 @@ static void on_stop(struct tracer *t, pid_t tid, int status)
 	int sig = WSTOPSIG(status);
 	int event = (unsigned)status >> 16;
 
+	/* Not at our filter's stop: when a task leaves that stop the kernel
+	 * runs the filters again (the tracer may have changed the call), and
+	 * the new one must not be there yet; its next stop will do. */
+	if (e->awaited && event != PTRACE_EVENT_SECCOMP)
+		awaited_stopped(t, e);
+	if (tid == t->installer && sig == (SIGTRAP | 0x80) && !t->installer_held) {
+		on_syscall_stop(t, e); /* the install's exit stop */
+		install_done(t);
+		return;
+	}
 	if (sig == (SIGTRAP | 0x80)) {
 		e->started = true;
 		on_syscall_stop(t, e);
@@ -307,7 +510,12 @@ static void on_stop(struct tracer *t, pid_t tid, int status)
 	case PTRACE_EVENT_CLONE: {
 		unsigned long child = 0;
 		if (ptrace(PTRACE_GETEVENTMSG, tid, 0L, &child) == 0 && child > 0) {
-			tracee_add(t, (pid_t)child);
+			struct tracee *c = tracee_add(t, (pid_t)child);
+			if (!c->started) {
+				/* Filters are inherited, and it has not run yet. */
+				c->entry_mode = tracee_find(t, tid)->entry_mode;
+				c->mode_known = true;
+			}
 			e = tracee_find(t, tid); /* the table may have grown */
 		}
 		resume(t, e, 0);
@@ -319,6 +527,11 @@ static void on_stop(struct tracer *t, pid_t tid, int status)
 	case PTRACE_EVENT_STOP:
 		if (!e->started) {
 			e->started = true; /* a new task's first stop */
+			/* While a thread group is being moved to entry stops, a
+			 * new thread may be one of it: entry stops count exactly
+			 * in any case, only at a higher cost. */
+			if (t->command && !e->mode_known)
+				e->entry_mode = t->installer || under_other_filter(tid);
 			resume(t, e, 0);
 		} else if (is_stopping_signal(sig)) {
 			ptrace(PTRACE_LISTEN, tid, 0L, 0L); /* group-stop */
@@ -336,6 +549,11 @@ static void on_exit_status(struct tracer *t, pid_t tid, int status)
 {
 	if (t->command && tid == t->main_pid)
 		t->r->exit_status = cg_spawn_exit_code(status);
+	struct tracee *e = tracee_find(t, tid);
+	if (e && e->awaited)
+		awaited_stopped(t, e);
+	if (tid == t->installer)
+		install_done(t);
 	tracee_remove(t, tid);
 }
 
@@ -491,6 +709,13 @@ static int start_command(struct tracer *t, const char *path, struct cg_error *e)
 	}
 	struct tracee *te = tracee_add(t, pid);
 	te->started = true;
+	/* Our filters are the command's: under one, so is the command. */
+	te->entry_mode = cg_trace_seccomp_filters(0) > 0;
+	te->mode_known = true;
+	if (te->entry_mode && t->o->warn)
+		fprintf(t->o->warn,
+			"callgroups: the command runs under a seccomp filter it inherited: "
+			"using syscall-entry stops so refused calls are counted\n");
 	t->main_pid = pid;
 	r = cg_spawn_release(&t->spawn);
 	if (r < 0) {
@@ -799,6 +1024,16 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p, struct 
 				"traced with two stops per call (no seccomp filter can be "
 				"added to them), children they fork later too\n",
 				r->tasks, r->tasks == 1 ? "" : "s");
+		for (size_t i = 0; o->warn && i < n; i++)
+			if (cg_trace_seccomp_filters(pids[i]) > 0) {
+				fprintf(o->warn,
+					"callgroups: process %d runs under a seccomp filter: "
+					"calls it refuses are counted at their entry stops "
+					"(as calls with errors when errors are counted), but "
+					"not marked as refused\n",
+					(int)pids[i]);
+				break;
+			}
 	}
 	run_loop(t);
 	if (cg_trace_stop_count() != t->base_requests)

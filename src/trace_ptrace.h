@@ -6,7 +6,10 @@
  * for every call, so a call costs one ptrace stop (two when errors are
  * counted: the exit stop tells the result). Live processes (-p, a cgroup)
  * cannot be given a filter: they are traced with PTRACE_SYSCALL, two stops per
- * call, and so are the children they fork later. */
+ * call, and so are the children they fork later. Tasks of a command that run
+ * under another seccomp filter too (inherited, or installed by the command),
+ * whose refusals outrank ours, are stepped with PTRACE_SYSCALL as well, so
+ * that refused calls are counted (see trace_ptrace.c, "refused calls"). */
 #pragma once
 
 #include <stdbool.h>

@@ -27,6 +27,13 @@
 /* Set by the loader before it attaches: one loaded object serves every
  * scope (loading costs more than all the rest of a short trace). */
 __u32 scope;
+/* Set by the loader: count failed calls (else only refused ones, which
+ * are calls the entry program cannot see). */
+__u32 count_errors;
+/* Set by the loader for a command: every traced task started under
+ * tracing, so a failed call without an entry is a refused one even in a
+ * task not seen entering a call yet (one a TSYNC filter reached). */
+__u32 all_seen;
 
 /* Bit tgid set: that thread group is traced. Written by user space (the
  * start set) and by the fork/exit programs. */
@@ -96,7 +103,12 @@ static __always_inline __u32 task_abi(struct task_struct *t, long nr)
 	return CG_BPF_ABI_X86_64;
 }
 
-static __noinline void count_other(__u32 abi, long nr, bool error)
+/* A call (at sys_enter), an error, a refused call (a call and an error
+ * at sys_exit), or a failed call whose entry was not seen (counted as a
+ * call and an error, not as refused: see cg_sys_exit). */
+enum cg_what { CG_CALL, CG_ERROR, CG_REFUSED, CG_UNSEEN };
+
+static __noinline void count_other(__u32 abi, long nr, enum cg_what what)
 {
 	struct cg_bpf_other_key k = {.abi = abi, .nr = (__s32)nr};
 	struct cg_bpf_count zero = {}, *c;
@@ -110,13 +122,19 @@ static __noinline void count_other(__u32 abi, long nr, bool error)
 			return;
 		}
 	}
-	if (error)
-		__sync_fetch_and_add(&c->errors, 1);
-	else
+	if (what == CG_REFUSED || what == CG_UNSEEN) {
 		__sync_fetch_and_add(&c->calls, 1);
+		__sync_fetch_and_add(&c->errors, 1);
+		if (what == CG_REFUSED)
+			__sync_fetch_and_add(&c->refused, 1);
+	} else if (what == CG_ERROR) {
+		__sync_fetch_and_add(&c->errors, 1);
+	} else {
+		__sync_fetch_and_add(&c->calls, 1);
+	}
 }
 
-static __always_inline void count(struct task_struct *t, long nr, bool error)
+static __always_inline void count(struct task_struct *t, long nr, enum cg_what what)
 {
 	__u32 abi = task_abi(t, nr);
 	long slot = abi == CG_BPF_ABI_X32 ? nr - CG_BPF_X32_BIT : nr;
@@ -124,7 +142,7 @@ static __always_inline void count(struct task_struct *t, long nr, bool error)
 	__u32 key;
 
 	if (slot < 0 || slot >= CG_BPF_NR_SLOTS) {
-		count_other(abi, nr, error);
+		count_other(abi, nr, what);
 		return;
 	}
 	key = abi * CG_BPF_NR_SLOTS + (__u32)slot;
@@ -132,10 +150,16 @@ static __always_inline void count(struct task_struct *t, long nr, bool error)
 	if (!c)
 		return;
 	/* Per-CPU: no other program touches this copy meanwhile. */
-	if (error)
-		c->errors++;
-	else
+	if (what == CG_REFUSED || what == CG_UNSEEN) {
 		c->calls++;
+		c->errors++;
+		if (what == CG_REFUSED)
+			c->refused++;
+	} else if (what == CG_ERROR) {
+		c->errors++;
+	} else {
+		c->calls++;
+	}
 }
 
 SEC("tp_btf/sys_enter")
@@ -146,7 +170,7 @@ int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 
 	if (!in_scope(t))
 		return 0;
-	count(t, (int)id, false);
+	count(t, (int)id, CG_CALL);
 	if (t->seccomp.mode == CG_SECCOMP_MODE_FILTER) {
 		e = bpf_task_storage_get(&entered, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (e)
@@ -155,8 +179,10 @@ int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
-/* Attached only when errors are counted. The common case (success, no
- * seccomp filter) returns after two tests. An error is what the kernel's
+/* Without errors counted, a task under no seccomp filter returns after
+ * one test: only tasks under a filter have calls sys_enter cannot see.
+ * With errors, the common case (success, no filter) returns after two
+ * tests. An error is what the kernel's
  * syscall_get_error() calls one: -4095..-1, taken as 32 bits for an i386
  * call. The number is the one the call entered with (orig_ax, as
  * syscall_get_nr() reads it). */
@@ -166,9 +192,12 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	bool filtered, error, was_entered = true;
+	bool filtered, error, was_entered = true, seen = false;
 	__u32 *e;
 
+	filtered = t->seccomp.mode == CG_SECCOMP_MODE_FILTER;
+	if (!filtered && !count_errors)
+		return 0;
 	if (t->thread_info.status & CG_TS_COMPAT)
 		ret = (int)ret;
 	error = ret < 0 && ret >= -CG_MAX_ERRNO;
@@ -177,7 +206,6 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	 * "= ?". Not an error then. */
 	if (error && (t->pending.signal.sig[0] & (1ULL << (CG_SIGKILL - 1))))
 		error = false;
-	filtered = t->seccomp.mode == CG_SECCOMP_MODE_FILTER;
 	if (!error && !filtered)
 		return 0;
 	if (!in_scope(t))
@@ -185,6 +213,7 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	if (filtered) {
 		e = bpf_task_storage_get(&entered, t, 0, 0);
 		was_entered = e && *e;
+		seen = e != NULL;
 		if (e)
 			*e = 0;
 	}
@@ -198,13 +227,17 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	 * number is lost by now); an i386 task may have used sigreturn or
 	 * rt_sigreturn, so its error goes uncounted. */
 	if ((int)regs->orig_ax < 0) {
-		if (!(t->thread_info.status & CG_TS_COMPAT))
-			count(t, CG_NR_RT_SIGRETURN_X86_64, true);
+		if (!(t->thread_info.status & CG_TS_COMPAT) && count_errors)
+			count(t, CG_NR_RT_SIGRETURN_X86_64, CG_ERROR);
 		return 0;
 	}
+	/* Refused; or, for a task not seen entering a call yet, possibly a
+	 * call under way when tracing began: counted alike, marked only when
+	 * it is sure. */
 	if (!was_entered)
-		count(t, (int)regs->orig_ax, false);
-	count(t, (int)regs->orig_ax, true);
+		count(t, (int)regs->orig_ax, seen || all_seen ? CG_REFUSED : CG_UNSEEN);
+	else if (count_errors)
+		count(t, (int)regs->orig_ax, CG_ERROR);
 	return 0;
 }
 

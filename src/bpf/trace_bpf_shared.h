@@ -30,6 +30,9 @@
 struct cg_bpf_count {
 	__u64 calls;
 	__u64 errors;
+	/* Of those, refused by a seccomp filter: counted at sys_exit without
+	 * a sys_enter (each is also a call and an error). */
+	__u64 refused;
 };
 
 /* Key of the "other" hash: numbers that do not fit a slot (syscall(-1),

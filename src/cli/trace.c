@@ -69,9 +69,19 @@ static void help(FILE *f)
 	      "Set-user-ID, set-group-ID and file capabilities do not apply to a\n"
 	      "traced program (a warning says so).\n"
 	      "Calls are counted when they start, so exit and exit_group (which never\n"
-	      "return) are in the table, unlike strace -c's. A call that the command's\n"
-	      "own seccomp filter refuses never reaches the tracer's filter: under the\n"
-	      "ptrace backend it is not seen (the bpf backend sees it).\n"
+	      "return) are in the table, unlike strace -c's.\n"
+	      "\n"
+	      "Refused calls: a call that another seccomp filter answers with an error\n"
+	      "(a container's, inherited; one the command installs, as `callgroups run`\n"
+	      "does) never reaches the tracer's filter. Tasks under such a filter are\n"
+	      "traced from syscall-entry stops, which come before seccomp (ptrace: three\n"
+	      "stops per call for them, two for a refused one; stderr says so), or at\n"
+	      "the call's exit (bpf, with --no-errors too). Either way every attempt is\n"
+	      "counted, a refused call as a call with its error even with --no-errors,\n"
+	      "and a line after the table names them (\"# refused by an inherited\n"
+	      "seccomp filter: keyctl 1\"); suggest reads the table back. Under ptrace,\n"
+	      "calls of processes attached with -p or a cgroup are counted (errors only\n"
+	      "when errors are counted), not marked.\n"
 	      "\n"
 	      "Examples:\n"
 	      "  callgroups trace -- make -j2\n"
@@ -243,7 +253,7 @@ static void tell_outcome(const struct trace_args *a, const struct cg_trace_resul
 /* The table to -o FILE, else to stderr as strace -c does. */
 static void write_table(const struct trace_args *a, const struct cg_profile *p)
 {
-	_cleanup_free_ char *text = cg_summary_format(p);
+	_cleanup_free_ char *text = cg_summary_format_refused(p, a->o.refused);
 	if (a->output) {
 		struct cg_error e = {0};
 		if (cg_write_file_atomic(a->output, text, strlen(text), &e) < 0)
@@ -299,6 +309,8 @@ int cmd_trace(int argc, char **argv)
 	}
 
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+	a.o.refused = refused;
 	struct cg_trace_result r = {0};
 	char why[512] = "";
 	cg_trace_handle_signals();

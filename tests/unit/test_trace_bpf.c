@@ -191,6 +191,54 @@ static void test_no_errors(void **state)
 	}
 }
 
+/* Calls a filter installed before exec refuses skip sys_enter: counted at
+ * sys_exit as calls with their error, with or without errors counted, and
+ * kept apart as refused (tests/progs/refuse_exec.c). */
+static void test_refused_by_other_filter(void **state)
+{
+	(void)state;
+	need_bpf();
+	/* progpath() answers in one static buffer. */
+	_cleanup_free_ char *filter = xstrdup(progpath("refuse_exec"));
+	char *argv[] = {filter, (char *)progpath("refused_calls"), "3", "fork", NULL};
+	for (int with = 0; with < 2; with++) {
+		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+		struct cg_trace_opts o = {.argv = argv, .count_errors = with, .refused = refused};
+		struct cg_trace_result r = {0};
+		assert_int_equal(cg_trace_bpf(&o, p, &r), 0);
+		assert_int_equal(r.exit_status, 0);
+		assert_int_equal(calls(p, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(errors(p, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(calls(p, CG_ABI_X86_64, "keyctl"), 2);
+		assert_int_equal(errors(p, CG_ABI_X86_64, "keyctl"), 2);
+		assert_int_equal(cg_profile_count(refused), 2);
+		assert_int_equal(calls(refused, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(calls(refused, CG_ABI_X86_64, "keyctl"), 2);
+		assert_int_equal(errors(refused, CG_ABI_X86_64, "keyctl"), 2);
+	}
+}
+
+/* A filter installed for the whole thread group (TSYNC) reaches a thread
+ * that never entered a call under a filter before: its refused calls are
+ * counted and marked all the same. */
+static void test_refused_tsync(void **state)
+{
+	(void)state;
+	need_bpf();
+	char *argv[] = {(char *)progpath("tsync_refuse"), NULL};
+	for (int with = 0; with < 2; with++) {
+		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+		struct cg_trace_opts o = {.argv = argv, .count_errors = with, .refused = refused};
+		struct cg_trace_result r = {0};
+		assert_int_equal(cg_trace_bpf(&o, p, &r), 0);
+		assert_int_equal(r.exit_status, 0);
+		assert_int_equal(errors(p, CG_ABI_X86_64, "getppid"), 6);
+		assert_int_equal(calls(refused, CG_ABI_X86_64, "getppid"), 6);
+	}
+}
+
 /* ---- attaching to a live process ------------------------------------------ */
 
 struct attach_run {
@@ -357,10 +405,16 @@ int main(void)
 		return 0;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_available),    cmocka_unit_test(test_same_as_ptrace),
-		cmocka_unit_test(test_exact_counts), cmocka_unit_test(test_abis),
-		cmocka_unit_test(test_no_errors),    cmocka_unit_test(test_attach_loses_nothing),
-		cmocka_unit_test(test_bad_targets),  cmocka_unit_test(test_command_not_runnable),
+		cmocka_unit_test(test_available),
+		cmocka_unit_test(test_same_as_ptrace),
+		cmocka_unit_test(test_exact_counts),
+		cmocka_unit_test(test_abis),
+		cmocka_unit_test(test_no_errors),
+		cmocka_unit_test(test_refused_by_other_filter),
+		cmocka_unit_test(test_refused_tsync),
+		cmocka_unit_test(test_attach_loses_nothing),
+		cmocka_unit_test(test_bad_targets),
+		cmocka_unit_test(test_command_not_runnable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

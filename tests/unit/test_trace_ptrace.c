@@ -322,6 +322,108 @@ static void test_summary_reads_back(void **state)
 	}
 }
 
+/* A filter installed before exec answers getpgid and keyctl with EPERM:
+ * ERRNO outranks our TRACE, yet every attempt is counted (entry stops),
+ * as a call with its error, with or without errors counted, and kept apart
+ * as refused; refused_calls exits 0 only if each call got EPERM. */
+static void test_refused_by_other_filter(void **state)
+{
+	(void)state;
+	/* progpath() answers in one static buffer. */
+	_cleanup_free_ char *filter = xstrdup(progpath("refuse_exec"));
+	char *argv[] = {filter, (char *)progpath("refused_calls"), "3", "fork", NULL};
+	for (int with = 0; with < 2; with++) {
+		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+		struct cg_trace_opts o = {.argv = argv, .count_errors = with, .refused = refused};
+		struct cg_trace_result r = {0};
+		assert_int_equal(cg_trace_ptrace(&o, p, &r), 0);
+		assert_int_equal(r.exit_status, 0);
+		assert_int_equal(calls(p, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(errors(p, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(calls(p, CG_ABI_X86_64, "keyctl"), 2);
+		assert_int_equal(errors(p, CG_ABI_X86_64, "keyctl"), 2);
+		/* The filter's own install, and the wait, are plain calls. */
+		assert_int_equal(calls(p, CG_ABI_X86_64, "wait4"), 1);
+		assert_int_equal(cg_profile_count(refused), 2);
+		assert_int_equal(calls(refused, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(errors(refused, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(calls(refused, CG_ABI_X86_64, "keyctl"), 2);
+	}
+}
+
+/* One thread installs a filter for the whole thread group (TSYNC) while
+ * another keeps calling getppid: the other thread is stopped before the
+ * filters change and stepped from entry stops after, so each of the 6
+ * refused calls is counted and marked, whatever the timing. */
+static void test_refused_tsync(void **state)
+{
+	(void)state;
+	char *argv[] = {(char *)progpath("tsync_refuse"), NULL};
+	for (int round = 0; round < 6; round++) {
+		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+		struct cg_trace_opts o = {
+			.argv = argv, .count_errors = round % 2, .refused = refused};
+		struct cg_trace_result r = {0};
+		assert_int_equal(cg_trace_ptrace(&o, p, &r), 0);
+		assert_int_equal(r.exit_status, 0);
+		assert_int_equal(errors(p, CG_ABI_X86_64, "getppid"), 6);
+		assert_int_equal(calls(refused, CG_ABI_X86_64, "getppid"), 6);
+	}
+}
+
+/* Without a filter of its own nothing is refused: the same program then
+ * fails (exit 1), its calls succeed, and refused stays empty. */
+static void test_nothing_refused(void **state)
+{
+	(void)state;
+	char *argv[] = {(char *)progpath("refused_calls"), "3", NULL};
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+	struct cg_trace_opts o = {.argv = argv, .count_errors = true, .refused = refused};
+	struct cg_trace_result r = {0};
+	assert_int_equal(cg_trace_ptrace(&o, p, &r), 0);
+	assert_int_equal(r.exit_status, 1);
+	assert_int_equal(calls(p, CG_ABI_X86_64, "getpgid"), 3);
+	assert_int_equal(errors(p, CG_ABI_X86_64, "getpgid"), 0);
+	assert_int_equal(cg_profile_count(refused), 0);
+}
+
+/* The refused calls' line after the tables, per ABI, by name; the readers
+ * skip it and read the same profile back. */
+static void test_summary_refused_line(void **state)
+{
+	(void)state;
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+	cg_profile_add(p, CG_ABI_X86_64, cg_intern("read"), 12, 0);
+	cg_profile_add(p, CG_ABI_X86_64, cg_intern("pkey_alloc"), 2, 2);
+	cg_profile_add(p, CG_ABI_X86_64, cg_intern("keyctl"), 1, 1);
+	cg_profile_add(p, CG_ABI_I386, cg_intern("keyctl"), 3, 3);
+	cg_profile_add(refused, CG_ABI_X86_64, cg_intern("pkey_alloc"), 2, 2);
+	cg_profile_add(refused, CG_ABI_X86_64, cg_intern("keyctl"), 1, 1);
+	cg_profile_add(refused, CG_ABI_I386, cg_intern("keyctl"), 3, 3);
+	_cleanup_free_ char *text = cg_summary_format_refused(p, refused);
+	const char *tail = "        3         3 total\n"
+			   "# refused by an inherited seccomp filter: keyctl 1, pkey_alloc 2\n"
+			   "# refused by an inherited seccomp filter (32 bit mode): keyctl 3\n";
+	size_t n = strlen(text), m = strlen(tail);
+	assert_true(n > m);
+	assert_string_equal(text + n - m, tail);
+	_cleanup_profile_ struct cg_profile *q = cg_profile_new();
+	struct cg_error e = {0};
+	assert_int_equal(cg_input_detect(text, n), CG_INPUT_SUMMARY);
+	if (cg_input_parse(text, n, NULL, "refused", q, NULL, &e) < 0)
+		fail_msg("%s:%u: %s", e.file, e.line, e.msg);
+	assert_same_profile(p, q);
+	/* Nothing refused: the tables alone, as before. */
+	_cleanup_profile_ struct cg_profile *none = cg_profile_new();
+	_cleanup_free_ char *plain = cg_summary_format(p);
+	_cleanup_free_ char *same = cg_summary_format_refused(p, none);
+	assert_string_equal(plain, same);
+}
+
 /* Calls whose count depends on timing (futex: whether a thread had ended
  * before pthread_join looked) or that strace -c leaves out because they
  * never return (exit, exit_group; we count calls when they start). */
@@ -401,6 +503,10 @@ int main(void)
 		cmocka_unit_test(test_summary_golden),
 		cmocka_unit_test(test_summary_reads_back),
 		cmocka_unit_test(test_same_as_strace),
+		cmocka_unit_test(test_refused_by_other_filter),
+		cmocka_unit_test(test_refused_tsync),
+		cmocka_unit_test(test_nothing_refused),
+		cmocka_unit_test(test_summary_refused_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
