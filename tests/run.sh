@@ -43,8 +43,11 @@ skip_reasons() {
 run_one() {
 	local name=$1; shift
 	local log="$LOGDIR/${name//\//_}.log"
-	"$@" >"$log" 2>&1 </dev/null
+	# A program that hangs must not hang the whole run (or CI): it is
+	# stopped after TEST_TIMEOUT seconds and counted as a failure.
+	timeout -k 10 "${TEST_TIMEOUT:-1200}" "$@" >"$log" 2>&1 </dev/null
 	local rc=$?
+	[ "$rc" -eq 124 ] && echo "not ok - $name did not finish within ${TEST_TIMEOUT:-1200} s" >>"$log"
 	local p f s
 	s=$(grep -cE "$SKIP" "$log")
 	p=$(grep -E '^ok [0-9]+' "$log" | grep -cvE "$SKIP")

@@ -179,6 +179,9 @@ if [ ! -x "$prog" ]; then
 elif ! dd if=/dev/kmsg iflag=nonblock count=1 of=/dev/null 2>/dev/null; then
 	skip "/dev/kmsg not readable here: live record not read back"
 else
+	# --since: pids are reused (pid_max 32768), and the kernel log keeps
+	# the records of earlier processes that had this one's pid.
+	since=$(date +%s)
 	"$prog" kill-process fchown >/dev/null 2>&1 &
 	pid=$!
 	wait $pid
@@ -186,7 +189,7 @@ else
 	check_eq "live: killed by SIGSYS (128+31)" "$rc" 159
 	sleep 0.2
 	# --pid: earlier runs of the same kill would be grouped with this one.
-	$CG explain-crash --json --pid $pid /dev/kmsg >"$TMP/live.json" 2>"$TMP/err"
+	$CG explain-crash --json --since=$since --pid $pid /dev/kmsg >"$TMP/live.json" 2>"$TMP/err"
 	got=$(jq -c "[.records[] | select(.pid==$pid) | .syscall, .abi, .action]" "$TMP/live.json" 2>/dev/null)
 	if [ -z "$got" ] || [ "$got" == "[]" ]; then
 		if [ "$(cat /proc/sys/kernel/seccomp/actions_logged 2>/dev/null)" == "" ] ||
@@ -198,11 +201,12 @@ else
 	else
 		check_eq "live: record of the kill read back from /dev/kmsg" "$got" '["fchown","x86-64","kill-process"]'
 	fi
+	since=$(date +%s)
 	"$prog" log getppid >/dev/null 2>&1 &
 	pid=$!
 	wait $pid
 	sleep 0.2
-	got=$($CG explain-crash --json --pid $pid /dev/kmsg | jq -c "[.records[] | select(.pid==$pid) | .syscall, .action]")
+	got=$($CG explain-crash --json --since=$since --pid $pid /dev/kmsg | jq -c "[.records[] | select(.pid==$pid) | .syscall, .action]")
 	if [ "$got" == "[]" ] || [ -z "$got" ]; then
 		skip "no SECCOMP_RET_LOG record for pid $pid in /dev/kmsg"
 	else
