@@ -842,6 +842,7 @@ static double seconds_of_rel(const char *rel)
 {
 	struct cg_input_stats st = {0};
 	_cleanup_profile_ struct cg_profile *p = read_rel(rel, NULL, &st);
+	assert_true(cg_profile_count(p) > 0);
 	return cg_input_seconds(&st);
 }
 
