@@ -119,6 +119,21 @@ static int unrecognised(const char *text, size_t len, const char *fname, struct 
 	return -EINVAL;
 }
 
+/* Adds the timestamps of one input (a file of a -ff set) to those read
+ * before. */
+static void time_merge(struct cg_input_time *to, const struct cg_input_time *t)
+{
+	if (t->abs) {
+		if (!to->abs || t->min < to->min)
+			to->min = t->min;
+		if (!to->abs || t->max > to->max)
+			to->max = t->max;
+		to->abs += t->abs;
+	}
+	to->rel += t->rel;
+	to->rel_sum += t->rel_sum;
+}
+
 int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o, const char *fname,
 		   struct cg_profile *p, struct cg_input_stats *st, struct cg_error *e)
 {
@@ -188,8 +203,20 @@ int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o, 
 		st->lines += s.lines;
 		st->log_calls += s.log_calls;
 		st->skipped += s.skipped;
+		time_merge(&st->time, &s.time);
 	}
 	return 0;
+}
+
+double cg_input_seconds(const struct cg_input_stats *st)
+{
+	if (!st)
+		return -1;
+	if (st->time.rel)
+		return st->time.rel_sum;
+	if (st->time.abs)
+		return st->time.max - st->time.min;
+	return -1;
 }
 
 /* ---- files ------------------------------------------------------------------- */
@@ -326,6 +353,7 @@ static int read_ff_set(const char *prefix, const struct cg_input_opts *o, struct
 		st->lines += s.lines;
 		st->log_calls += s.log_calls;
 		st->skipped += s.skipped;
+		time_merge(&st->time, &s.time);
 	}
 	return (int)n;
 }

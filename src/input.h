@@ -69,6 +69,13 @@ int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o, 
 int cg_input_read(const char *path, const struct cg_input_opts *o, struct cg_profile *p,
 		  struct cg_input_stats *st, struct cg_error *e);
 
+/* How long the traced run took, in seconds, from the timestamps of the
+ * logs st was filled from: the sum of the -r deltas when there are any,
+ * else the latest absolute timestamp minus the earliest. Negative when
+ * no line had a timestamp (strace -c tables, logs without -t/-tt/-ttt/-r,
+ * lists). */
+double cg_input_seconds(const struct cg_input_stats *st);
+
 /* Adds to out the names of p that the local libseccomp does not know on the
  * ABI they were recorded for (they stay in the profile: systemd would
  * ignore them in a filter, the user should hear about them). */

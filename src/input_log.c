@@ -122,6 +122,12 @@ struct chunk {
 	bool first_cont_unfinished; /* ... or unfinished */
 	uint64_t lines, calls, skipped;
 	bool saw_pers, saw_bracket, saw_unprefixed; /* see input_parse_strace() */
+	/* Timestamps: min and max are unwrapped past midnight from this
+	 * chunk's first time of day on (ts_day: the seconds added so far);
+	 * ts_first and ts_last are of the first and the last stamped line. */
+	struct cg_input_time time;
+	bool ts_tod;
+	double ts_day, ts_first, ts_last;
 };
 
 static void chunk_free(struct chunk *c)
@@ -163,13 +169,81 @@ static inline bool ends_unfinished(const char *p, const char *e)
 	return STARTS(e - (e - p < 16 ? (e - p) : 16), e, "<unfinished ...>");
 }
 
-static const char *skip_timestamps(const char *p, const char *e)
+/* Relative timestamps (-r) are small: a value at least this large is the
+ * time since the epoch (-ttt, about 1.7e9 today). */
+#define EPOCH_MIN 1e8
+
+/* The value in seconds of a timestamp [p, q): "13:21:05", "13:21:05.123456"
+ * (time of day: *tod), "1732886465.123456" or "0.000123"; false when it is
+ * none of these. */
+static bool ts_value(const char *p, const char *q, double *v, bool *tod)
 {
+	double x = 0, part = 0;
+	int colons = 0;
+	bool digits = false;
+	for (; p < q && *p != '.'; p++) {
+		if (*p == ':') {
+			if (!digits || ++colons > 2)
+				return false;
+			x = x * 60 + part;
+			part = 0;
+			digits = false;
+		} else if (is_digit(*p)) {
+			part = part * 10 + (*p - '0');
+			digits = true;
+		} else {
+			return false;
+		}
+	}
+	if (!digits)
+		return false;
+	x = x * 60 * (colons > 0) + part;
+	if (p < q) { /* the fraction */
+		double scale = 0.1;
+		for (p++; p < q; p++, scale /= 10) {
+			if (!is_digit(*p))
+				return false;
+			x += (*p - '0') * scale;
+		}
+	}
+	*v = x;
+	*tod = colons > 0;
+	return true;
+}
+
+/* Adds an absolute timestamp (time of day, or since the epoch). */
+static void ts_abs(struct chunk *c, double v, bool tod)
+{
+	if (tod && c->time.abs && c->ts_tod && v + c->ts_day < c->ts_last - 43200)
+		c->ts_day += 86400; /* past midnight */
+	if (tod)
+		v += c->ts_day;
+	if (!c->time.abs) {
+		c->time.min = c->time.max = c->ts_first = v;
+		c->ts_tod = tod;
+	}
+	if (v < c->time.min)
+		c->time.min = v;
+	if (v > c->time.max)
+		c->time.max = v;
+	c->ts_last = v;
+	c->time.abs++;
+}
+
+static const char *skip_timestamps(struct chunk *c, const char *p, const char *e)
+{
+	double v;
+	bool tod;
 	for (int i = 0; i < 3 && p < e; i++) {
 		if (*p == '(' && p + 1 < e && p[1] == '+') { /* -r with -t: "(+ 0.000012)" */
 			const char *q = memchr(p, ')', (size_t)(e - p));
 			if (!q)
 				return p;
+			const char *n = skip_spaces(p + 2, q);
+			if (ts_value(n, q, &v, &tod) && !tod) {
+				c->time.rel++;
+				c->time.rel_sum += v;
+			}
 			p = skip_spaces(q + 1, e);
 			continue;
 		}
@@ -184,6 +258,14 @@ static const char *skip_timestamps(const char *p, const char *e)
 		}
 		if (!punct || q >= e || *q != ' ')
 			break;
+		if (ts_value(p, q, &v, &tod)) {
+			if (tod || v >= EPOCH_MIN) {
+				ts_abs(c, v, tod);
+			} else {
+				c->time.rel++;
+				c->time.rel_sum += v;
+			}
+		}
 		p = skip_spaces(q, e);
 	}
 	return p;
@@ -337,7 +419,7 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 			return LINE_SKIPPED;
 		p = skip_spaces(p, e); /* -r: "     0.000123 " */
 	}
-	p = skip_timestamps(p, e);
+	p = skip_timestamps(c, p, e);
 	/* -n "[ 334] " (syscall number), -i "[00007f26d8c611b3] " (ip, "[????...]"
 	 * when unknown) */
 	while (p < e && *p == '[') {
@@ -515,6 +597,35 @@ static int log_error(struct cg_error *e, const char *fname, const char *text, co
 				"strace -c table");
 }
 
+/* The timestamps of chunks [0, n) together: a chunk whose first time of
+ * day is more than 12 hours before the previous chunk's last is past
+ * midnight. */
+static struct cg_input_time chunks_time(const struct chunk *ch, unsigned n)
+{
+	struct cg_input_time t = {0};
+	double off = 0, prev_last = 0;
+	bool any = false;
+	for (unsigned i = 0; i < n; i++) {
+		const struct chunk *c = &ch[i];
+		t.rel += c->time.rel;
+		t.rel_sum += c->time.rel_sum;
+		if (!c->time.abs)
+			continue;
+		if (any && c->ts_tod && c->ts_first + off < prev_last - 43200)
+			off += 86400;
+		double lo = c->time.min + (c->ts_tod ? off : 0),
+		       hi = c->time.max + (c->ts_tod ? off : 0);
+		if (!any || lo < t.min)
+			t.min = lo;
+		if (!any || hi > t.max)
+			t.max = hi;
+		t.abs += c->time.abs;
+		prev_last = c->ts_last + (c->ts_tod ? off : 0);
+		any = true;
+	}
+	return t;
+}
+
 /* Parses a strace log that may end in -c tables (-C), or tables alone. */
 int input_parse_strace(const char *text, size_t len, const struct cg_input_opts *o,
 		       const char *fname, bool need_table, struct cg_profile *out,
@@ -658,6 +769,7 @@ again:
 		skipped += c->skipped;
 	}
 	pidmap_free(&carry);
+	struct cg_input_time time = chunks_time(ch, last);
 	for (unsigned i = 0; i < n; i++)
 		chunk_free(&ch[i]);
 
@@ -690,6 +802,15 @@ again:
 		st->lines += lines;
 		st->log_calls += calls;
 		st->skipped += skipped;
+		if (time.abs) {
+			if (!st->time.abs || time.min < st->time.min)
+				st->time.min = time.min;
+			if (!st->time.abs || time.max > st->time.max)
+				st->time.max = time.max;
+			st->time.abs += time.abs;
+		}
+		st->time.rel += time.rel;
+		st->time.rel_sum += time.rel_sum;
 	}
 	return 0;
 }

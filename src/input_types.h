@@ -27,6 +27,18 @@ struct cg_input_opts {
 	unsigned threads;
 };
 
+/* The time a strace log's timestamps span (-t, -tt, -ttt, -r; strace's
+ * --timestamps in any precision), as the log reader adds it up. */
+struct cg_input_time {
+	uint64_t abs;	 /* lines with an absolute timestamp (-t, -tt, -ttt) */
+	double min, max; /* their earliest and latest, in seconds (time of day
+			  * unwrapped past midnight within a file) */
+	uint64_t rel;	 /* lines with a relative timestamp (-r, "(+ 0.000012)") */
+	double rel_sum;	 /* their sum: strace -r measures each from the line
+			  * printed before it, in any process and (-ff) any file,
+			  * so the sum is the time from the first line to the last */
+};
+
 /* What was read; the reader functions add to it (several inputs sum up). */
 struct cg_input_stats {
 	enum cg_input_format format; /* format of the last input read */
@@ -36,4 +48,5 @@ struct cg_input_stats {
 	uint64_t log_calls;	     /* log lines counted as calls */
 	uint64_t skipped;	     /* lines ignored: strace messages, -k frames,
 				      * program output before a table */
+	struct cg_input_time time;   /* the logs' timestamps, if any */
 };

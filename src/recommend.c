@@ -105,7 +105,7 @@ static void recommend_service(struct cg_suggestion *s)
 	struct cg_recommendation *r = &s->allow;
 	r->kind = "allow-list";
 	r->strategy = "@system-service covers every observed call: allow it, deny the risky "
-		      "groups it would otherwise allow, and re-add the observed calls that "
+		      "groups it holds only in part, and re-add the observed calls that "
 		      "removal takes away";
 	add_line(r, "@system-service");
 	_cleanup_set_ struct cg_set *allowed = expand_new(t, "@system-service");
@@ -116,6 +116,17 @@ static void recommend_service(struct cg_suggestion *s)
 		if (!cg_table_find(t, cg_risky_groups[i]))
 			continue;
 		_cleanup_set_ struct cg_set *g = expand_new(t, cg_risky_groups[i]);
+		/* A risky group @system-service holds whole (@resources) is one
+		 * of the "general system service operations" by systemd's own
+		 * definition (its portable "default" profile allows it with
+		 * CAP_SYS_NICE and CAP_SYS_RESOURCE): a newer release or
+		 * configuration of the same service may reach for it (nginx
+		 * 1.26 in Debian 13 sets worker_cpu_affinity auto and calls
+		 * sched_setaffinity, which nginx 1.18 and 1.22 never did), and
+		 * denying it is what made an @system-service-based drop-in
+		 * kill it. The tight alternative still leaves it out. */
+		if (cg_set_is_subset(g, allowed))
+			continue;
 		/* Deny a group only when that takes away something observed
 		 * nowhere: denying calls that are all used would be undone by
 		 * the re-adds. */

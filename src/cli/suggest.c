@@ -117,17 +117,24 @@ int cmd_suggest(int argc, char **argv)
 					"names from the terminal; end with Ctrl+D\n");
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 	const struct cg_input_opts o = {.format = infmt, .native = cg_abi_native()};
+	/* How long the trace ran: the longest of the inputs whose timestamps
+	 * say (strace -t/-tt/-ttt/-r logs; a -ff set is one input). */
+	double seconds = -1;
 	for (int i = optind; i < argc; i++) {
 		struct cg_error e = {0};
-		if (cg_input_read(argv[i], &o, p, NULL, &e) < 0)
+		struct cg_input_stats st = {0};
+		if (cg_input_read(argv[i], &o, p, &st, &e) < 0)
 			die_error(CG_EXIT_USAGE, &e);
+		double sec = cg_input_seconds(&st);
+		if (sec > seconds)
+			seconds = sec;
 	}
 	const struct cg_table **targets;
 	const struct cg_table *t = cli_load_targets(spec, &targets, &so.ntargets);
 	so.targets = targets;
 	const struct cli_report_where w = {.sources = (const char *const *)argv + optind,
 					   .nsources = (size_t)(argc - optind),
-					   .seconds = -1};
+					   .seconds = seconds};
 	int r = cli_report_to(p, t, &so, fmt, output, &w);
 	cli_free_tables(targets, so.ntargets);
 	cg_table_free(t);

@@ -56,6 +56,31 @@ else
 	not_ok "workload program or strace missing"
 fi
 
+# How long the trace ran, from a strace log's timestamps: live strace -tt,
+# -ttt and -r runs of a 0.3 s sleep are short; the recorded 6 s runs
+# (tests/fixtures/input/gen.sh) are not; a -c table has no timestamps.
+if command -v strace >/dev/null; then
+	for ts in -tt -ttt -r; do
+		strace -f "$ts" -o "$TMP/sleep$ts.log" sh -c 'sleep 0.3'
+		check "strace $ts log of a 0.3 s sleep" $CG suggest "$TMP/sleep$ts.log"
+		check_grep "strace $ts: traced for 0.3 s or a little more, short" 			'^traced for 0\.[3-9] s: a short trace' "$TMP/out"
+	done
+	$CG suggest --format=json "$TMP/sleep-ttt.log" >"$TMP/ts.json"
+	check_eq "strace -ttt: JSON trace_seconds and short_trace" \
+		"$(jq -r '(.trace_seconds >= 0.3) and (.trace_seconds < 3) and .short_trace' "$TMP/ts.json")" true
+else
+	not_ok "strace missing: the live timestamp tests did not run"
+fi
+for f in sleep-f-ttt.log sleep-f-r.log sleep-f-t-r.log ff-r/sleep; do
+	check "recorded 6 s run: $f" $CG suggest "$FIX/input/$f"
+	check_grep "recorded $f: traced for 6.x s" '^traced for 6\.[0-9] s$' "$TMP/out"
+	check_no_grep "recorded $f: no short-trace warning" 'short trace' "$TMP/out"
+done
+check "a -c table" $CG suggest "$FIX/input/w64-f-c.txt"
+check_no_grep "a -c table: no duration claimed" '^traced for' "$TMP/out"
+check "-ttt log as a drop-in" $CG suggest --format=dropin "$FIX/input/sleep-f-ttt.log"
+check_grep "drop-in: the duration as a comment" '^# traced for 6\.[0-9] s' "$TMP/out"
+
 # Plain list on stdin.
 check "list on stdin" bash -c "printf 'read\nwrite\nchown\n' | $CG suggest -"
 check_grep "stdin list: chown re-added" 'SystemCallFilter=.*chown' "$TMP/out"

@@ -309,7 +309,7 @@ matrix_service() {
 	systemctl daemon-reload
 }
 
-for s in ${CG_E2E_SERVICES:-worker python sqlite nginx}; do
+for s in ${CG_E2E_SERVICES:-worker python sqlite nginx runuser}; do
 	start=$(now)
 	if [ "$MODE" = matrix ]; then
 		(matrix_service "$s")

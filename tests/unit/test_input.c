@@ -835,6 +835,92 @@ static void test_summary_round_trip(void **state)
 
 /* The JSON profile of run --complain: read back, recognised before any
  * other format; a wrong version or malformed JSON is refused by name. */
+/* The trace's duration from the timestamps of real strace 6.1 logs of a
+ * shell that sleeps 3 s twice (-ttt, -r, -t -r, a -ff -r set), of the short
+ * workload, and from hand-made lines across midnight. */
+static double seconds_of_rel(const char *rel)
+{
+	struct cg_input_stats st = {0};
+	_cleanup_profile_ struct cg_profile *p = read_rel(rel, NULL, &st);
+	assert_true(cg_profile_count(p) > 0);
+	return cg_input_seconds(&st);
+}
+
+static double seconds_of_text(const char *text, unsigned threads)
+{
+	struct cg_input_stats st = {0};
+	struct cg_input_opts o = {.threads = threads};
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	struct cg_error e = {0};
+	char buf[1024];
+	if (cg_input_parse(text, strlen(text), &o, "t", p, &st, &e) < 0)
+		fail_msg("%s", cg_error_format(&e, buf, sizeof buf));
+	return cg_input_seconds(&st);
+}
+
+static void test_trace_seconds(void **state)
+{
+	(void)state;
+	static const char *const six[] = {
+		"tests/fixtures/input/sleep-f-ttt.log", "tests/fixtures/input/sleep-f-r.log",
+		"tests/fixtures/input/sleep-f-t-r.log",
+		"tests/fixtures/input/ff-r/sleep", /* -r deltas run across the files */
+	};
+	for (size_t i = 0; i < ELEMENTSOF(six); i++) {
+		double s = seconds_of_rel(six[i]);
+		if (s < 6.0 || s > 7.0)
+			fail_msg("%s: %f seconds, expected 6 to 7", six[i], s);
+	}
+	/* 01:14:36.337863 to 01:14:36.341187, its first and last lines. */
+	assert_float_equal(seconds_of_rel("tests/fixtures/strace/strace-6.13-f-tt-T-log.txt"),
+			   0.003324, 1e-6);
+	static const char *const short_logs[] = {
+		"tests/fixtures/input/w64-f-tt-T.log",
+		"tests/fixtures/input/w64-f-r.log",
+		"tests/fixtures/input/w64-f-ttt-T.log",
+		"tests/fixtures/input/w64-f-tt-T-stderr.log",
+		"tests/fixtures/input/w64-f-n-i-tt-Y.log",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(short_logs); i++) {
+		double s = seconds_of_rel(short_logs[i]);
+		if (s <= 0 || s > 1)
+			fail_msg("%s: %f seconds, expected a fraction of one", short_logs[i], s);
+	}
+	/* -t has whole seconds: the workload ran within one. */
+	assert_float_equal(seconds_of_rel("tests/fixtures/input/w64-f-t.log"), 0, 1e-9);
+	/* No timestamps: unknown. */
+	assert_true(seconds_of_rel("tests/fixtures/input/w64-f-c.txt") < 0);
+	assert_true(seconds_of_rel("tests/fixtures/strace/strace-6.1-f-log.txt") < 0);
+	assert_true(seconds_of_text("read\nwrite\n", 1) < 0);
+	/* Past midnight (-tt, -t), and -ttt and -r unmixed with it. */
+	assert_float_equal(seconds_of_text("7 23:59:59.500000 getpid() = 7\n"
+					   "7 00:00:01.250000 getpid() = 7\n",
+					   1),
+			   1.75, 1e-6);
+	assert_float_equal(
+		seconds_of_text("23:59:58 getpid() = 7\n00:00:03 exit_group(0) = ?\n", 1), 5, 1e-9);
+	assert_float_equal(seconds_of_text("1732886465.250000 getpid() = 7\n"
+					   "1732886467.000000 getpid() = 7\n",
+					   1),
+			   1.75, 1e-6);
+	assert_float_equal(seconds_of_text("     0.000000 getpid() = 7\n"
+					   "     1.500000 getpid() = 7\n"
+					   "     0.250000 +++ exited with 0 +++\n",
+					   1),
+			   1.75, 1e-6);
+	/* Split between threads: the midnight falls in a later chunk. */
+	static const char before[] = "7 23:59:59.000000 getpid() = 7\n",
+			  after[] = "7 00:00:02.000000 getpid() = 7\n";
+	const size_t line = sizeof before - 1, lines = 20000;
+	char *big = xmalloc(line * lines + 1);
+	for (size_t i = 0; i < lines; i++)
+		memcpy(big + i * line, i < lines / 2 ? before : after, line);
+	big[line * lines] = 0;
+	for (unsigned n = 1; n <= 4; n++)
+		assert_float_equal(seconds_of_text(big, n), 3, 1e-6);
+	free(big);
+}
+
 static void test_json_profile(void **state)
 {
 	const char *json = "{\n"
@@ -977,6 +1063,7 @@ int main(void)
 		cmocka_unit_test(test_merge_and_stdin),
 		cmocka_unit_test(test_summary_round_trip),
 		cmocka_unit_test(test_json_profile),
+		cmocka_unit_test(test_trace_seconds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

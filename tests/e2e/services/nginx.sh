@@ -19,13 +19,13 @@ svc_eperm=fails    # with SystemCallErrorNumber=EPERM instead of SIGSYS
 # breaks it: the workers die at setgroups() as they drop to www-data (the
 # master lives on and forks new ones), so nothing answers.
 svc_naive=killed
-# Calls only newer releases make (VERSION:CALL, from the Debian release of
-# that systemd on): trixie's packaged nginx.conf sets `worker_cpu_affinity
-# auto`, so its workers call sched_setaffinity (@resources), which nginx on
-# bullseye and bookworm never makes. A trace there cannot see it: the
-# cross-version matrix expects lines from those traces to be killed on
-# trixie at exactly this call (DESIGN.md, "What a trace cannot see").
-svc_newer_calls="257:sched_setaffinity"
+# Debian 13's packaged nginx.conf sets `worker_cpu_affinity auto`, so the
+# workers of nginx on trixie call sched_setaffinity (@resources), which
+# nginx on bullseye and bookworm never makes: no trace there sees it. The
+# recommended @system-service-based lines keep @resources (suggest allows
+# the risky groups @system-service holds whole), so every cell of the
+# cross-version matrix runs; bullseye's tight alternative leaves @resources
+# out and is killed there (run.sh's margin row names the call).
 
 svc_unit() { # PREFIX
 	cat <<UNIT
