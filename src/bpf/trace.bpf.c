@@ -4,9 +4,13 @@
  * per-CPU maps that user space reads once at the end. No event leaves the
  * kernel per call, so a traced program runs at nearly native speed.
  *
- * Programs run on the BTF-typed raw tracepoints raw_syscalls:sys_enter and
- * sys_exit (tp_btf: arguments in registers, no trace buffer is filled),
- * sched_process_fork and sched_process_exit (to follow the process tree). */
+ * Programs run on the raw tracepoints raw_syscalls:sys_enter and sys_exit
+ * (arguments in registers, no trace buffer is filled), sched_process_fork
+ * and sched_process_exit (to follow the process tree). raw_tp rather than
+ * tp_btf: the same call per event, but a tp_btf program makes libbpf parse
+ * the kernel's whole BTF (megabytes) to find its attach point, where a
+ * raw_tp program needs BTF for its CO-RE relocations only, which a
+ * minimal BTF made for this object serves (trace_bpf.c). */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -162,7 +166,7 @@ static __always_inline void count(struct task_struct *t, long nr, enum cg_what w
 	}
 }
 
-SEC("tp_btf/sys_enter")
+SEC("raw_tp/sys_enter")
 int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
@@ -188,12 +192,13 @@ int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
  * syscall_get_nr() reads it). */
 #define CG_NR_RT_SIGRETURN_X86_64 15
 
-SEC("tp_btf/sys_exit")
+SEC("raw_tp/sys_exit")
 int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	bool filtered, error, was_entered = true, seen = false;
 	__u32 *e;
+	int nr;
 
 	filtered = t->seccomp.mode == CG_SECCOMP_MODE_FILTER;
 	if (!filtered && !count_errors)
@@ -226,7 +231,9 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	 * A 64-bit task's sigreturn is rt_sigreturn (15; an x32 task's
 	 * number is lost by now); an i386 task may have used sigreturn or
 	 * rt_sigreturn, so its error goes uncounted. */
-	if ((int)regs->orig_ax < 0) {
+	/* A raw_tp argument is a plain pointer: read through the helper. */
+	nr = (int)BPF_CORE_READ(regs, orig_ax);
+	if (nr < 0) {
 		if (!(t->thread_info.status & CG_TS_COMPAT) && count_errors)
 			count(t, CG_NR_RT_SIGRETURN_X86_64, CG_ERROR);
 		return 0;
@@ -235,15 +242,15 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	 * call under way when tracing began: counted alike, marked only when
 	 * it is sure. */
 	if (!was_entered)
-		count(t, (int)regs->orig_ax, seen || all_seen ? CG_REFUSED : CG_UNSEEN);
+		count(t, nr, seen || all_seen ? CG_REFUSED : CG_UNSEEN);
 	else if (count_errors)
-		count(t, (int)regs->orig_ax, CG_ERROR);
+		count(t, nr, CG_ERROR);
 	return 0;
 }
 
 /* A task made by a traced one is traced: threads share the tgid, a new
  * process gets its bit. Runs before the child can run. */
-SEC("tp_btf/sched_process_fork")
+SEC("raw_tp/sched_process_fork")
 int BPF_PROG(cg_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid, ctgid;
@@ -253,8 +260,8 @@ int BPF_PROG(cg_fork, struct task_struct *parent, struct task_struct *child)
 			__sync_fetch_and_add(&forks, 1);
 		return 0;
 	}
-	ptgid = parent->tgid;
-	ctgid = child->tgid;
+	ptgid = BPF_CORE_READ(parent, tgid);
+	ctgid = BPF_CORE_READ(child, tgid);
 	if (!tgid_tracked(ptgid))
 		return 0;
 	__sync_fetch_and_add(&forks, 1);
@@ -267,14 +274,14 @@ int BPF_PROG(cg_fork, struct task_struct *parent, struct task_struct *child)
 
 /* When the last thread of a traced group exits, its bit is cleared, so a
  * new process that gets the PID later is not counted. */
-SEC("tp_btf/sched_process_exit")
+SEC("raw_tp/sched_process_exit")
 int BPF_PROG(cg_exit, struct task_struct *task)
 {
 	__u32 tgid;
 
 	if (scope == CG_BPF_SCOPE_CGROUP)
 		return 0;
-	tgid = task->tgid;
+	tgid = BPF_CORE_READ(task, tgid);
 	if (!tgid_tracked(tgid))
 		return 0;
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
