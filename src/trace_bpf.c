@@ -839,6 +839,9 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 		return ret;
 	s->bss->scope = o->cgroup ? CG_BPF_SCOPE_CGROUP : CG_BPF_SCOPE_PIDS;
 	s->bss->all_seen = o->argv != NULL;
+	/* Live processes and cgroups may hold tasks under a filter already; a
+	 * command only when we run under one (it inherits it). */
+	s->bss->filters_seen = !o->argv || cg_trace_seccomp_filters(0) != 0;
 	if (o->cgroup && (ret = set_cgroup(s, o->cgroup, &tasks, &r->error)) < 0)
 		return ret;
 	if (o->cgroup && tasks == 0 && o->warn)
