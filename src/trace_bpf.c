@@ -222,7 +222,7 @@ static void btf_cache_make(void)
 static struct trace_bpf *skel_open_load(const char *btf, char *why, size_t len)
 {
 	libbpf_msg[0] = '\0';
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = btf);
+	struct bpf_object_open_opts oo = {.sz = sizeof(oo), .btf_custom_path = btf};
 	struct trace_bpf *s = trace_bpf__open_opts(&oo);
 	if (!s) {
 		int err = errno;
