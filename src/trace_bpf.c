@@ -82,13 +82,148 @@ static void trace_bpf_destroyp(struct trace_bpf **s)
 }
 #define _cleanup_skel_ _cleanup_(trace_bpf_destroyp)
 
-/* Opens and loads the programs. Returns the skeleton (caller destroys) or
- * NULL with errno set and why filled. */
-static struct trace_bpf *skel_load(char *why, size_t len)
+/* ---- a minimal BTF for our object, made once per kernel ----------------
+ *
+ * Loading with the kernel's BTF (/sys/kernel/btf/vmlinux, megabytes) costs
+ * more than all the rest of a short trace: libbpf reads and parses it whole
+ * for the few CO-RE relocations of the object (fields of task_struct and
+ * pt_regs). `bpftool gen min_core_btf` keeps only the types those
+ * relocations touch (under a kilobyte). It is made after the first trace on
+ * a kernel, when bpftool is installed, and kept in BTF_CACHE_DIR under the
+ * kernel's build id and a hash of the object, so that another kernel or
+ * another build of callgroups makes its own; every later load reads it
+ * instead. Without it (no build id, no bpftool, an unwritable directory, a
+ * file that does not load) the full BTF serves, as before. */
+
+#define BTF_CACHE_DIR "/var/cache/callgroups/btf"
+#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
+
+/* The kernel's GNU build id (an ELF note in /sys/kernel/notes) in hex, or
+ * false when it has none. */
+static bool kernel_build_id(char *hex, size_t len)
 {
-	libbpf_set_print(libbpf_print);
+	unsigned char buf[4096];
+	_cleanup_close_ int fd = open("/sys/kernel/notes", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+	for (size_t off = 0; n > 0 && off + 12 <= (size_t)n;) {
+		uint32_t namesz, descsz, type;
+		memcpy(&namesz, buf + off, 4);
+		memcpy(&descsz, buf + off + 4, 4);
+		memcpy(&type, buf + off + 8, 4);
+		size_t name = off + 12, desc = name + ((namesz + 3u) & ~3u);
+		size_t next = desc + ((descsz + 3u) & ~3u);
+		if (namesz > 64 || descsz > 64 || next > (size_t)n)
+			return false;
+		if (type == 3 /* NT_GNU_BUILD_ID */ && namesz == 4 &&
+		    memcmp(buf + name, "GNU", 4) == 0 && descsz > 0 && descsz * 2 < len) {
+			for (uint32_t i = 0; i < descsz; i++)
+				snprintf(hex + 2 * i, 3, "%02x", buf[desc + i]);
+			return true;
+		}
+		off = next;
+	}
+	return false;
+}
+
+/* The cache file for this kernel and this object, or NULL when there is
+ * none to have. CALLGROUPS_BTF_CACHE names another directory; set empty, it
+ * turns the cache off (to measure, or to rule it out). */
+static char *btf_cache_path(void)
+{
+	const char *dir = getenv("CALLGROUPS_BTF_CACHE");
+	char id[129];
+	if (!dir)
+		dir = BTF_CACHE_DIR;
+	if (!*dir || !kernel_build_id(id, sizeof(id)))
+		return NULL;
+	size_t sz;
+	const unsigned char *obj = trace_bpf__elf_bytes(&sz);
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	for (size_t i = 0; i < sz; i++)
+		h = (h ^ obj[i]) * 0x100000001b3ULL;
+	return xasprintf("%s/%s-%016llx.btf", dir, id, (unsigned long long)h);
+}
+
+/* Whether the cached file may be used: a regular file that only root (or
+ * we) can have written, as a directory anyone writes to could hold one
+ * that misplaces every field. */
+static bool btf_cache_trusted(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       (st.st_uid == 0 || st.st_uid == geteuid()) && !(st.st_mode & 022);
+}
+
+/* Where the next trace's BTF is to be made (set by a load that had to read
+ * the full BTF). */
+static char *btf_cache_wanted;
+
+static void btf_cache_wanted_free(void)
+{
+	free(btf_cache_wanted);
+	btf_cache_wanted = NULL;
+}
+
+static void mkdir_parents(char *path)
+{
+	for (char *p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		mkdir(path, 0755);
+		*p = '/';
+	}
+}
+
+/* Makes the cache file with bpftool; any failure leaves no file behind and
+ * only means the full BTF is read again next time. */
+static void btf_cache_make(void)
+{
+	_cleanup_free_ char *path = steal_pointer(&btf_cache_wanted);
+	if (!path)
+		return;
+	mkdir_parents(path);
+	_cleanup_free_ char *obj = xasprintf("%s.o.XXXXXX", path);
+	_cleanup_free_ char *out = xasprintf("%s.XXXXXX", path);
+	int ofd = mkostemp(obj, O_CLOEXEC);
+	if (ofd < 0)
+		return;
+	size_t sz;
+	const void *bytes = trace_bpf__elf_bytes(&sz);
+	bool ok = write(ofd, bytes, sz) == (ssize_t)sz;
+	close(ofd);
+	int tfd = ok ? mkostemp(out, O_CLOEXEC) : -1;
+	if (tfd >= 0)
+		close(tfd);
+	pid_t pid = tfd >= 0 ? fork() : -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		char *argv[] = {"bpftool", "gen", "min_core_btf", KERNEL_BTF, out, obj, NULL};
+		execv("/usr/sbin/bpftool", argv);
+		execvp("bpftool", argv);
+		_exit(127);
+	}
+	int st = 0;
+	ok = pid > 0;
+	while (ok && waitpid(pid, &st, 0) < 0)
+		ok = errno == EINTR;
+	ok = ok && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	if (!(ok && chmod(out, 0644) == 0 && rename(out, path) == 0) && tfd >= 0)
+		unlink(out);
+	unlink(obj);
+}
+
+/* Opens and loads the programs, with the BTF file btf for CO-RE (NULL:
+ * the kernel's). Returns the skeleton (caller destroys) or NULL with errno
+ * set and why filled. */
+static struct trace_bpf *skel_open_load(const char *btf, char *why, size_t len)
+{
 	libbpf_msg[0] = '\0';
-	struct trace_bpf *s = trace_bpf__open();
+	struct bpf_object_open_opts oo = {.sz = sizeof(oo), .btf_custom_path = btf};
+	struct trace_bpf *s = trace_bpf__open_opts(&oo);
 	if (!s) {
 		int err = errno;
 		snprintf(why, len, "cannot open the eBPF object: %s%s%s", strerror(err),
@@ -103,6 +238,31 @@ static struct trace_bpf *skel_load(char *why, size_t len)
 		trace_bpf__destroy(s);
 		errno = -r;
 		return NULL;
+	}
+	return s;
+}
+
+/* Loads with the cached minimal BTF when there is one, else (or when it
+ * does not load) with the kernel's, and then asks for the cache file. */
+static struct trace_bpf *skel_load(char *why, size_t len)
+{
+	libbpf_set_print(libbpf_print);
+	_cleanup_free_ char *cache = btf_cache_path();
+	struct trace_bpf *s = NULL;
+	bool had = cache && btf_cache_trusted(cache);
+	if (had && (s = skel_open_load(cache, why, len)))
+		return s;
+	s = skel_open_load(NULL, why, len);
+	if (s && cache) {
+		/* A file that did not load is made again. */
+		if (had)
+			unlink(cache);
+		static bool registered;
+		if (!registered)
+			atexit(btf_cache_wanted_free);
+		registered = true;
+		free(btf_cache_wanted);
+		btf_cache_wanted = steal_pointer(&cache);
 	}
 	return s;
 }
@@ -679,6 +839,9 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 		return ret;
 	s->bss->scope = o->cgroup ? CG_BPF_SCOPE_CGROUP : CG_BPF_SCOPE_PIDS;
 	s->bss->all_seen = o->argv != NULL;
+	/* Live processes and cgroups may hold tasks under a filter already; a
+	 * command only when we run under one (it inherits it). */
+	s->bss->filters_seen = !o->argv || cg_trace_seccomp_filters(0) != 0;
 	if (o->cgroup && (ret = set_cgroup(s, o->cgroup, &tasks, &r->error)) < 0)
 		return ret;
 	if (o->cgroup && tasks == 0 && o->warn)
@@ -713,6 +876,7 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 		r->stop_signal = wait_until(cgroup_gone, s, o->cgroup, base);
 	}
 	detach(s);
+	btf_cache_make();
 
 	r->tasks = tasks + __atomic_load_n(&s->bss->forks, __ATOMIC_SEQ_CST);
 	r->lost = __atomic_load_n(&s->bss->lost, __ATOMIC_SEQ_CST);

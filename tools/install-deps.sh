@@ -2,8 +2,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Installs the Debian packages callgroups builds and tests with, when some
 # are missing. Needs root for apt-get; without it, names what to install.
+#   tools/install-deps.sh [--bench]
+# --bench adds the peers bench/trace-overhead compares with (bpftrace,
+# linux-perf for perf trace); make check does not need them.
 set -eu
 PKGS="gcc make pkg-config libseccomp-dev libjson-c-dev libcmocka-dev gcc-multilib strace systemd clang libclang-rt-14-dev jq libbpf-dev bpftool llvm procps libcap2-bin cppcheck clang-format zsh"
+[ "${1:-}" = --bench ] && PKGS="$PKGS bpftrace linux-perf"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

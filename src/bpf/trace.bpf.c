@@ -4,9 +4,13 @@
  * per-CPU maps that user space reads once at the end. No event leaves the
  * kernel per call, so a traced program runs at nearly native speed.
  *
- * Programs run on the BTF-typed raw tracepoints raw_syscalls:sys_enter and
- * sys_exit (tp_btf: arguments in registers, no trace buffer is filled),
- * sched_process_fork and sched_process_exit (to follow the process tree). */
+ * Programs run on the raw tracepoints raw_syscalls:sys_enter and sys_exit
+ * (arguments in registers, no trace buffer is filled), sched_process_fork
+ * and sched_process_exit (to follow the process tree). raw_tp rather than
+ * tp_btf: the same call per event, but a tp_btf program makes libbpf parse
+ * the kernel's whole BTF (megabytes) to find its attach point, where a
+ * raw_tp program needs BTF for its CO-RE relocations only, which a
+ * minimal BTF made for this object serves (trace_bpf.c). */
 #include <vmlinux.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -30,6 +34,14 @@ __u32 scope;
 /* Set by the loader: count failed calls (else only refused ones, which
  * are calls the entry program cannot see). */
 __u32 count_errors;
+/* Set when a traced task may be under a seccomp filter: by the loader
+ * (for -p and cgroups, whose tasks may have one already; for a command
+ * when we run under one, which it inherits), and by sys_enter when a traced
+ * task calls seccomp() or prctl(PR_SET_SECCOMP) (every filter a task gets
+ * later comes by such a call of a traced task, TSYNC ones too). While it
+ * is 0, no traced call can be refused, and sys_exit returns at once for a
+ * call whose result is no error. */
+__u32 filters_seen;
 /* Set by the loader for a command: every traced task started under
  * tracing, so a failed call without an entry is a refused one even in a
  * task not seen entering a call yet (one a TSYNC filter reached). */
@@ -162,7 +174,37 @@ static __always_inline void count(struct task_struct *t, long nr, enum cg_what w
 	}
 }
 
-SEC("tp_btf/sys_enter")
+/* The call numbers of seccomp() and prctl() (x86-64 and x32; i386), and
+ * prctl's option that sets a filter (uapi linux/prctl.h). */
+#define CG_NR_SECCOMP 317
+#define CG_NR_PRCTL 157
+#define CG_NR_SECCOMP_I386 354
+#define CG_NR_PRCTL_I386 172
+#define CG_PR_SET_SECCOMP 22
+
+/* Whether the call entering may put the task (or its thread group) under a
+ * seccomp filter. Four compares for every other call. */
+static __always_inline bool may_add_filter(struct task_struct *t, long nr, struct pt_regs *regs)
+{
+	long n = nr & ~(long)CG_BPF_X32_BIT;
+	bool i386;
+
+	if (n != CG_NR_SECCOMP && n != CG_NR_PRCTL && n != CG_NR_SECCOMP_I386 &&
+	    n != CG_NR_PRCTL_I386)
+		return false;
+	i386 = t->thread_info.status & CG_TS_COMPAT;
+	if (n == (i386 ? CG_NR_SECCOMP_I386 : CG_NR_SECCOMP))
+		return true;
+	if (n != (i386 ? CG_NR_PRCTL_I386 : CG_NR_PRCTL))
+		return false;
+	/* A raw_tp argument is a plain pointer: read through the helper. */
+	return (i386 ? BPF_CORE_READ(regs, bx) : BPF_CORE_READ(regs, di)) == CG_PR_SET_SECCOMP;
+}
+
+/* Per call of every task while attached: the scope test, then, for a
+ * traced task, one per-CPU counter. Work on a call's arguments goes after
+ * count(), in functions of its own. */
+SEC("raw_tp/sys_enter")
 int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
@@ -171,7 +213,9 @@ int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 	if (!in_scope(t))
 		return 0;
 	count(t, (int)id, CG_CALL);
-	if (t->seccomp.mode == CG_SECCOMP_MODE_FILTER) {
+	if (!filters_seen && may_add_filter(t, (int)id, regs))
+		filters_seen = 1;
+	if (filters_seen && t->seccomp.mode == CG_SECCOMP_MODE_FILTER) {
 		e = bpf_task_storage_get(&entered, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (e)
 			*e = 1;
@@ -179,22 +223,27 @@ int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 	return 0;
 }
 
-/* Without errors counted, a task under no seccomp filter returns after
- * one test: only tasks under a filter have calls sys_enter cannot see.
- * With errors, the common case (success, no filter) returns after two
- * tests. An error is what the kernel's
- * syscall_get_error() calls one: -4095..-1, taken as 32 bits for an i386
- * call. The number is the one the call entered with (orig_ax, as
+/* While no traced task can be under a seccomp filter (filters_seen), a
+ * call returns at once without errors counted, and with them unless its
+ * result is an error for some ABI (the low 32 bits in -4095..-1): no task
+ * is looked at. Else, a task under no filter returns after two tests: only
+ * tasks under a filter have calls sys_enter cannot see. An error is what
+ * the kernel's syscall_get_error() calls one: -4095..-1, taken as 32 bits
+ * for an i386 call. The number is the one the call entered with (orig_ax, as
  * syscall_get_nr() reads it). */
 #define CG_NR_RT_SIGRETURN_X86_64 15
 
-SEC("tp_btf/sys_exit")
+SEC("raw_tp/sys_exit")
 int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t;
 	bool filtered, error, was_entered = true, seen = false;
 	__u32 *e;
+	int nr;
 
+	if (!filters_seen && (!count_errors || (__u32)ret < (__u32)-CG_MAX_ERRNO))
+		return 0;
+	t = bpf_get_current_task_btf();
 	filtered = t->seccomp.mode == CG_SECCOMP_MODE_FILTER;
 	if (!filtered && !count_errors)
 		return 0;
@@ -225,8 +274,10 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	 * the e2e nginx trace, which had counted it for a call "-1" of x32).
 	 * A 64-bit task's sigreturn is rt_sigreturn (15; an x32 task's
 	 * number is lost by now); an i386 task may have used sigreturn or
-	 * rt_sigreturn, so its error goes uncounted. */
-	if ((int)regs->orig_ax < 0) {
+	 * rt_sigreturn, so its error goes uncounted. (regs, a raw_tp
+	 * argument, is a plain pointer: read through the helper.) */
+	nr = (int)BPF_CORE_READ(regs, orig_ax);
+	if (nr < 0) {
 		if (!(t->thread_info.status & CG_TS_COMPAT) && count_errors)
 			count(t, CG_NR_RT_SIGRETURN_X86_64, CG_ERROR);
 		return 0;
@@ -235,15 +286,15 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	 * call under way when tracing began: counted alike, marked only when
 	 * it is sure. */
 	if (!was_entered)
-		count(t, (int)regs->orig_ax, seen || all_seen ? CG_REFUSED : CG_UNSEEN);
+		count(t, nr, seen || all_seen ? CG_REFUSED : CG_UNSEEN);
 	else if (count_errors)
-		count(t, (int)regs->orig_ax, CG_ERROR);
+		count(t, nr, CG_ERROR);
 	return 0;
 }
 
 /* A task made by a traced one is traced: threads share the tgid, a new
  * process gets its bit. Runs before the child can run. */
-SEC("tp_btf/sched_process_fork")
+SEC("raw_tp/sched_process_fork")
 int BPF_PROG(cg_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptgid, ctgid;
@@ -253,8 +304,8 @@ int BPF_PROG(cg_fork, struct task_struct *parent, struct task_struct *child)
 			__sync_fetch_and_add(&forks, 1);
 		return 0;
 	}
-	ptgid = parent->tgid;
-	ctgid = child->tgid;
+	ptgid = BPF_CORE_READ(parent, tgid);
+	ctgid = BPF_CORE_READ(child, tgid);
 	if (!tgid_tracked(ptgid))
 		return 0;
 	__sync_fetch_and_add(&forks, 1);
@@ -267,14 +318,14 @@ int BPF_PROG(cg_fork, struct task_struct *parent, struct task_struct *child)
 
 /* When the last thread of a traced group exits, its bit is cleared, so a
  * new process that gets the PID later is not counted. */
-SEC("tp_btf/sched_process_exit")
+SEC("raw_tp/sched_process_exit")
 int BPF_PROG(cg_exit, struct task_struct *task)
 {
 	__u32 tgid;
 
 	if (scope == CG_BPF_SCOPE_CGROUP)
 		return 0;
-	tgid = task->tgid;
+	tgid = BPF_CORE_READ(task, tgid);
 	if (!tgid_tracked(tgid))
 		return 0;
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)

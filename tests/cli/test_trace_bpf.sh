@@ -291,4 +291,38 @@ for ne in "" --no-errors; do
 		'^# refused by an inherited seccomp filter: getppid 6$' "$TMP/ts.txt"
 done
 
+# ---- the minimal BTF, made once per kernel ---------------------------------------
+# The first trace reads the kernel's whole BTF and makes, with bpftool, a
+# minimal one for our object under the kernel's build id; later traces load
+# with that (libbpf's debug output says when it reads the kernel's BTF). A
+# damaged file or one anyone could have written is not used, and made again.
+C="$TMP/btf-cache"
+kbtf() { grep -c "loading kernel BTF" "$1"; }
+if ! command -v bpftool >/dev/null && [ ! -x /usr/sbin/bpftool ]; then
+	skip "minimal BTF cache: bpftool is not installed"
+elif ! grep -qa GNU /sys/kernel/notes 2>/dev/null; then
+	skip "minimal BTF cache: the kernel has no build id in /sys/kernel/notes"
+else
+	for step in first cached damaged writable; do
+		case $step in
+		damaged) echo "not BTF" >"$C"/*.btf ;;
+		writable) chmod 666 "$C"/*.btf ;;
+		esac
+		CALLGROUPS_BTF_CACHE="$C" CALLGROUPS_BPF_DEBUG=1 $B --no-report -o "$TMP/btf.txt" \
+			-- "$PROGS/trace_loop" 5 2>"$TMP/btf.err"
+		check_eq "BTF cache ($step): exit 0 and 5 getppid" "$?,$(count "$TMP/btf.txt" getppid)" "0,5"
+		check_eq "BTF cache ($step): one file, under the kernel's build id" \
+			"$(find "$C" -type f | sed 's|.*/||; s/^[0-9a-f]\{40,\}-[0-9a-f]\{16\}\.btf$/ok/')" ok
+		check_eq "BTF cache ($step): the kernel's BTF read only when the file was not usable" \
+			"$(kbtf "$TMP/btf.err")" "$([ $step = cached ] && echo 0 || echo 1)"
+		check_eq "BTF cache ($step): the file left is a small BTF (magic 0xeb9f), mode 644" \
+			"$(od -An -tx1 -N2 "$C"/*.btf | tr -d ' '),$(stat -c %a "$C"/*.btf),$(($(stat -c %s "$C"/*.btf) < 65536))" \
+			"9feb,644,1"
+	done
+	CALLGROUPS_BTF_CACHE= CALLGROUPS_BPF_DEBUG=1 $B --no-report -o "$TMP/btf.txt" \
+		-- "$PROGS/trace_loop" 5 2>"$TMP/btf.err"
+	check_eq "CALLGROUPS_BTF_CACHE empty: no cache, the kernel's BTF, same counts" \
+		"$(kbtf "$TMP/btf.err"),$(count "$TMP/btf.txt" getppid)" "1,5"
+fi
+
 done_testing
