@@ -127,7 +127,9 @@ const struct cg_fact *cg_evidence_next(const struct cg_evidence *ev, enum cg_fac
 enum cg_call_need {
 	CG_NEED_NONE = 0,	/* no fact from this call */
 	CG_NEED_REGS = 1,	/* the registers are enough */
-	CG_NEED_CLONE_ARGS = 2, /* clone3: the u64 flags at arg 0 (clone_args.flags) */
+	CG_NEED_CLONE_ARGS = 2, /* the u64 at the pointer in arg 0: clone_args.flags
+				 * of clone3; size | sched_policy << 32 of
+				 * sched_setattr's struct sched_attr */
 	CG_NEED_OPEN_HOW = 4,	/* openat2: the u64 flags at arg 2 (open_how.flags) */
 	CG_NEED_PATH = 8,	/* a path: the string at arg path_arg */
 };
@@ -136,6 +138,10 @@ enum cg_call_need {
  * *path_arg (may be NULL) to the register index of the path when
  * CG_NEED_PATH is in the result. Cheap (a table lookup). */
 unsigned cg_evidence_call_needs(enum cg_abi abi, cg_name call, unsigned *path_arg);
+/* The same by name (name need not be NUL-terminated; never interned, so
+ * threads may call it). */
+unsigned cg_evidence_call_needs_n(enum cg_abi abi, const char *name, size_t n,
+				  unsigned *path_arg);
 
 /* One call, decoded by a reader. */
 struct cg_call_args {
@@ -147,6 +153,19 @@ struct cg_call_args {
 	const char *path;   /* the path argument (NUL-terminated; may be cut
 			     * short, 64 bytes are enough), NULL when unread */
 };
+
+/* One fact a call shows, before it has a place in an evidence set. */
+struct cg_fact_raw {
+	enum cg_fact_kind kind;
+	uint64_t value;
+};
+#define CG_CALL_FACTS_MAX 10
+
+/* The facts call name (n bytes, not interned: threads may call this) with
+ * arguments a shows (a->call is not read). Writes at most
+ * CG_CALL_FACTS_MAX to out and returns how many. */
+size_t cg_evidence_decode_call(const char *name, size_t n, const struct cg_call_args *a,
+			       struct cg_fact_raw *out);
 
 /* Records the facts a (one call) shows, count 1, first process pid/comm.
  * Calls that show nothing are ignored. */
@@ -178,20 +197,23 @@ const char *cg_fact_value_str(enum cg_fact_kind kind, uint64_t value, char *buf,
  *   # fact x86-64 socket socket-family 10 count=3 pid=812 comm=python3 # AF_INET6
  * Returns a new string (caller frees); "" when ev has no input declared. */
 char *cg_evidence_format(const struct cg_evidence *ev);
-/* Parses one line of that section ([l, e), without the newline) into ev.
- * Returns 1 when it was an evidence line, 0 when it is not one (another
- * comment), -EINVAL when it is one but malformed (*why names the part). */
+/* Parses one line of that section ([l, e), without the newline) into ev;
+ * ev NULL only checks it (nothing is interned). Returns 1 when it was an
+ * evidence line, 0 when it is not one (another comment), -EINVAL when it
+ * is one but malformed (*why names what was expected). */
 int cg_evidence_parse_line(struct cg_evidence *ev, const char *l, const char *e, const char **why);
 
 /* ---- strace's rendering -------------------------------------------------- */
 
-/* Decodes the arguments of one strace log call line: name is the call,
- * args points just after its '(' and e at the end of the line (the
- * arguments may be cut short by <unfinished ...>). Reads strace 5.10 ..
- * 6.x renderings, symbolic (AF_INET6, CLONE_NEWNS|..., PROT_READ|PROT_EXEC,
- * {flags=CLONE_NEWNS|..., ...} of clone3) and numeric (-X raw: 0xa,
- * 0x1200000|17). Fills a (abi set by the caller) and returns true when the
- * call can show a fact and its arguments were read; false otherwise. Never
- * reads past e. path is copied into pathbuf (len bytes). */
-bool cg_evidence_decode_strace(enum cg_abi abi, cg_name name, const char *args, const char *e,
+/* Decodes the arguments of one strace log call line: name (n bytes, not
+ * interned: threads may call this) is the call, args points just after its
+ * '(' and e at the end of the line (the arguments may be cut short by
+ * <unfinished ...>). Reads strace 5.10 .. 6.x renderings, symbolic
+ * (AF_INET6, CLONE_NEWNS|..., PROT_READ|PROT_EXEC, {flags=CLONE_NEWNS|...,
+ * ...} of clone3) and numeric (-X raw: 0xa, 0x1200000|17). Fills a (abi and
+ * call are left to the caller) and returns true when the call can show a
+ * fact and the arguments it needs were read; false otherwise. Never reads
+ * past e. A path is unescaped into pathbuf (len bytes) and a->path points
+ * there. */
+bool cg_evidence_decode_strace(const char *name, size_t n, const char *args, const char *e,
 			       struct cg_call_args *a, char *pathbuf, size_t len);
