@@ -167,6 +167,11 @@ json_object *cli_options_json(const struct cg_profile *p, const struct cg_table 
 		if (k & CG_FACT_BIT(i))
 			json_object_array_add(known, json_object_new_string(cg_fact_kind_name(i)));
 	json_object_object_add(o, "known_kinds", known);
+	json_object_object_add(o, "inputs", json_object_new_int((int)cg_evidence_inputs(c.ev)));
+	json_object *facts = json_object_new_array();
+	for (size_t i = 0; i < cg_evidence_count(c.ev); i++)
+		json_object_array_add(facts, json_fact(cg_evidence_at(c.ev, i), NULL));
+	json_object_object_add(o, "facts", facts);
 	json_object *adv = json_object_new_array();
 	for (size_t i = 0; i < c.n; i++) {
 		const struct cg_option_advice *a = &c.adv[i];
