@@ -74,6 +74,14 @@ else
 	check_eq "ptrace: the calls of evidence_calls" "$(facts "$TMP/pt.txt")" "$PT_WANT"
 	check_grep "ptrace: the first process of a fact is named" \
 		'^# fact x86-64 mmap wx-memory 0x7 count=1 pid=[1-9][0-9]* comm=evidence_calls' "$TMP/pt.txt"
+	# bpf: where it can run (root, kernel BTF; auto says which ran).
+	$CG trace --no-report -o /dev/null -- true 2>"$TMP/auto.err"
+	begin_skip "$(grep -q '^callgroups: using the bpf backend' "$TMP/auto.err" || echo "eBPF backend not possible here")"
+	skipping || $CG trace --backend=bpf -o "$TMP/bpf.txt" --report=/dev/null -- "$P" 2>"$TMP/bpf.err"
+	check_eq "bpf: as ptrace" "$(facts "$TMP/bpf.txt")" "$PT_WANT"
+	check_grep "bpf: the first process of a fact is named" \
+		'^# fact x86-64 sethostname hostname 0x0 count=1 pid=[1-9][0-9]* comm=evidence_calls' "$TMP/bpf.txt"
+	end_skip
 	begin_skip "$(command -v strace >/dev/null || echo 'strace not installed')"
 	if ! skipping; then
 		strace -f -o "$TMP/st.log" "$P"
