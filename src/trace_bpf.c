@@ -698,8 +698,10 @@ static void set_decoders(struct trace_bpf *s)
 			long raw = abi == CG_ABI_X32 ? nr | CG_X32_SYSCALL_BIT : nr;
 			cg_name n = cg_abi_syscall_name((enum cg_abi)abi, raw);
 			const char *str = n == CG_NAME_NONE ? NULL : cg_name_str(n);
-			s->bss->ev_decoder[abi * CG_BPF_NR_SLOTS + nr] =
-				str ? bpf_decoder(cg_evidence_call_decoder(str, strlen(str))) : 0;
+			__u8 d = str ? bpf_decoder(cg_evidence_call_decoder(str, strlen(str))) : 0;
+			s->bss->ev_decoder[abi * CG_BPF_NR_SLOTS + nr] = d;
+			if (d)
+				s->bss->ev_any[nr] = 1;
 		}
 }
 

@@ -168,8 +168,11 @@ static __always_inline void count(struct task_struct *t, long nr, enum cg_what w
  * call that shows no fact pays one byte load. Facts go to a hash keyed by
  * (ABI, call, kind, value): never one event per call. */
 
-/* Set by the loader: the decoder of each (ABI, slot), 0 for none. */
+/* Set by the loader: the decoder of each (ABI, slot), 0 for none; and per
+ * slot number (nr % CG_BPF_NR_SLOTS), whether any ABI has one there, the
+ * first test, made before the ABI is known. */
 __u8 ev_decoder[CG_BPF_SLOTS];
+__u8 ev_any[CG_BPF_NR_SLOTS];
 /* Facts that did not fit the hash. */
 __u64 ev_lost;
 
@@ -350,11 +353,15 @@ static __noinline void evidence(struct ev_args *x, __u32 abi, __u32 slot, __u32 
 /* The decoder of the call, or 0: the only cost for calls without facts. */
 static __always_inline void maybe_evidence(struct task_struct *t, struct pt_regs *regs, long nr)
 {
-	__u32 abi = task_abi(t, nr);
-	long slot = abi == CG_BPF_ABI_X32 ? nr - CG_BPF_X32_BIT : nr;
+	__u32 abi;
+	long slot;
 	struct ev_args x;
 	__u32 dec;
 
+	if (!ev_any[nr & (CG_BPF_NR_SLOTS - 1)])
+		return;
+	abi = task_abi(t, nr);
+	slot = abi == CG_BPF_ABI_X32 ? nr - CG_BPF_X32_BIT : nr;
 	if (slot < 0 || slot >= CG_BPF_NR_SLOTS)
 		return;
 	dec = ev_decoder[abi * CG_BPF_NR_SLOTS + (__u32)slot];
