@@ -168,7 +168,8 @@ enum cg_call_decoder cg_evidence_call_decoder(const char *name, size_t n);
 
 /* Which facts call (on abi) can show, and what to fetch for them; sets
  * *path_arg (may be NULL) to the register index of the path when
- * CG_NEED_PATH is in the result. Cheap (a table lookup). */
+ * CG_NEED_PATH is in the result. Cheap (a table lookup, cached per name in
+ * a process-wide table: not for threads, which use the _n form). */
 unsigned cg_evidence_call_needs(enum cg_abi abi, cg_name call, unsigned *path_arg);
 /* The same by name (name need not be NUL-terminated; never interned, so
  * threads may call it). */
