@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The seccomp-backed hardening options of a unit (RestrictAddressFamilies=,
+ * RestrictNamespaces=, MemoryDenyWriteExecute=, LockPersonality=,
+ * RestrictRealtime=, RestrictSUIDSGID=, ProtectClock=, ProtectHostname=,
+ * ProtectKernelLogs=, ProtectKernelTunables=), as a given systemd version
+ * reads and enforces them. Every fact comes from the option rulebook
+ * (optbook.h, data/options.txt); this module applies it:
+ *  - merging a unit's lines in order, as systemd's parsers do:
+ *    booleans (a later line wins; a value parse_boolean() refuses, the empty
+ *    one included, is ignored), families (the first line since a reset fixes
+ *    allow- or deny-list, later lines in the same sense add, in the other
+ *    sense remove; empty resets; "none" from 249 on), namespaces (yes/no
+ *    replace everything, a list is taken as is the first time and merged
+ *    later, '~' inverting; a list with an unknown kind is ignored whole);
+ *  - the seccomp rules systemd loads for the result (cg_options_rules()),
+ *    loading them (cg_options_load()) and asking them about one call with
+ *    its arguments (cg_options_verdict());
+ *  - the rows `systemd-analyze security` scores for them, and pitfalls. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi.h"
+#include "groups.h"
+#include "names.h"
+#include "optbook.h"
+#include "util.h"
+
+/* ULONG_MAX: RestrictNamespaces= never set (NAMESPACE_FLAGS_INITIAL). */
+#define CG_NS_INITIAL (~0ul)
+
+/* One unit line of an option, in the order systemd reads them. Borrowed. */
+struct cg_opt_line {
+	const char *key; /* "RestrictNamespaces" */
+	const char *value;
+	const char *file;
+	unsigned line;
+};
+
+/* The effective value of one option. */
+struct cg_opt_state {
+	const char *file; /* the last line that changed it (borrowed), or NULL */
+	unsigned line;
+	bool on; /* bool options: the value */
+	/* Families: active when an allow-list is in place (even an empty one)
+	 * or a deny-list holds a family; af has bit (1 << number). */
+	bool af_exists; /* systemd's set exists (a mode is fixed) */
+	bool af_allow_list;
+	uint64_t af;
+	/* Namespaces: the kinds kept (clone flags), CG_NS_INITIAL when unset. */
+	unsigned long ns_retain;
+};
+
+/* Something systemd logs and ignores, or a pitfall: "file:line" and text. */
+struct cg_opt_note {
+	char *where;
+	char *msg;
+};
+
+struct cg_options {
+	const struct cg_optbook *book; /* borrowed; the built-in one by default */
+	unsigned version;
+	struct cg_opt_state st[CG_OPT_MAX];
+	struct cg_opt_note *ignored; /* values systemd would log and ignore */
+	size_t nignored;
+	struct cg_opt_note *pitfalls;
+	size_t npitfalls;
+};
+
+/* The numeric version of a table ("252" -> 252); 0 when it has none (a
+ * parsed file of unknown origin: taken as the newest rules). */
+unsigned cg_options_table_version(const struct cg_table *t);
+
+/* Applies lines (n of them, keys of the rulebook only; others are
+ * -EINVAL) as systemd `version` does into *out, which is initialised here
+ * (free with cg_options_done()). Pitfalls are found on the way. Returns 0,
+ * or -EINVAL with e naming a line whose key is no option. */
+int cg_options_apply(const struct cg_opt_line *lines, size_t n, unsigned version,
+		     struct cg_options *out, struct cg_error *e);
+void cg_options_done(struct cg_options *o);
+/* Adds a pitfall seen from outside (the caller knows other settings):
+ * where and msg are copied. */
+void cg_options_add_pitfall(struct cg_options *o, const char *where, const char *msg);
+
+/* True when the option loads anything on o->version. */
+bool cg_option_active(const struct cg_options *o, unsigned opt);
+/* True when any option is active. */
+bool cg_options_any(const struct cg_options *o);
+/* The effective value as a unit line would write it ("yes", "no",
+ * "AF_INET AF_UNIX", "~AF_PACKET", "none", "user net", "~user"); a new
+ * string the caller frees. */
+char *cg_option_format(const struct cg_options *o, unsigned opt);
+
+/* A compiled rule: the call fails with err when every condition holds. */
+struct cg_opt_crule {
+	unsigned option;
+	unsigned abis; /* bit (1 << enum cg_abi) */
+	cg_name name;
+	int err;
+	size_t ncond;
+	struct cg_opt_cond cond[CG_OPT_MAX_COND];
+};
+
+struct cg_opt_rules {
+	struct cg_opt_crule *v;
+	size_t n, cap;
+	/* MemoryDenyWriteExecute= is prctl(PR_SET_MDWE) on this version
+	 * (when the kernel has it): err is its errno, 0 when not. */
+	int mdwe_err;
+	unsigned mdwe_option;
+};
+
+/* The seccomp rules systemd loads for o (groups resolved in t), in its
+ * load order. out is initialised here; free with cg_opt_rules_done(). */
+void cg_options_rules(const struct cg_options *o, const struct cg_table *t,
+		      struct cg_opt_rules *out);
+void cg_opt_rules_done(struct cg_opt_rules *r);
+
+/* What the rules do with a call of name on abi with these arguments: 0
+ * when it passes, else the errno, *option saying which refuses it (of
+ * several, the one loaded last, whose answer the kernel keeps). With
+ * use_mdwe the MemoryDenyWriteExecute= rules answer with r->mdwe_err (the
+ * prctl refuses what they describe, and mprotect() adding PROT_EXEC to a
+ * mapping that was never writable, which no rule can tell). */
+int cg_options_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
+		       const uint64_t args[6], bool use_mdwe, unsigned *option);
+
+/* Loads the rules into the calling thread as systemd does: per option in
+ * order, one filter per ABI in abis (bit per enum cg_abi) with the rules
+ * for that ABI, default allow; MemoryDenyWriteExecute= by prctl where
+ * r->mdwe_err says so and the kernel takes it (*used_mdwe set; else the
+ * seccomp rules). no_new_privs must be set already. Returns 0 or a
+ * negative errno with e saying which step failed. */
+int cg_options_load(const struct cg_opt_rules *r, unsigned abis, bool *used_mdwe,
+		    struct cg_error *e);
+
+/* Adds r's rules to a libseccomp filter ctx (scmp_filter_ctx, passed as a
+ * pointer to keep seccomp.h out of this header) with action (a SCMP_ACT_*
+ * value) instead of their errnos, for the ABI the ctx is built for. Rules
+ * for calls that ctx already decides for the same arguments are skipped by
+ * libseccomp. Returns 0 or a negative errno. */
+int cg_options_add_to_ctx(const struct cg_opt_rules *r, void *ctx, enum cg_abi abi,
+			  uint32_t action);
+
+/* One scored row for o. */
+struct cg_opt_score {
+	const struct cg_opt_row *row; /* in o->book */
+	unsigned badness;	      /* 0 or 1 */
+};
+
+/* The rows of o->version in rulebook order into out (at most max); the
+ * sums of their exposure (badness * weight) and weight. Returns the count. */
+size_t cg_options_score(const struct cg_options *o, struct cg_opt_score *out, size_t max,
+			uint64_t *sum_exposure, uint64_t *sum_weight);
