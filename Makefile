@@ -59,7 +59,7 @@ DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libseccomp json-c 2>/dev/null) -lpthr
 LIB_SRCS := $(sort $(wildcard src/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/groups_builtin.o \
-            $(BUILD)/obj/families_builtin.o $(BUILD)/obj/options_builtin.o
+            $(BUILD)/obj/families_builtin.o $(BUILD)/obj/optbook_builtin.o
 CLI_OBJS := $(CLI_SRCS:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 LIB      := $(BUILD)/libcallgroups.a
 BIN      := $(BUILD)/callgroups
@@ -121,17 +121,18 @@ $(BUILD)/obj/families_builtin.o: $(BUILD)/gen/families_builtin.c
 
 # The option rulebook (data/options.txt), parsed at build time by the
 # library's own parser and checked against the tables, compiled in as text.
-GEN_OPTIONS_SRCS := tools/gen-options.c src/optbook.c src/groups_parse.c src/util.c src/names.c \
-                    src/abi.c
-$(BUILD)/gen-options: $(GEN_OPTIONS_SRCS) src/optbook.h src/groups.h src/util.h src/names.h src/abi.h
+GEN_OPTBOOK_SRCS := tools/gen-optbook.c src/optbook.c src/groups_parse.c src/util.c src/names.c \
+                    src/abi.c src/evidence_names.c
+$(BUILD)/gen-optbook: $(GEN_OPTBOOK_SRCS) src/optbook.h src/groups.h src/util.h src/names.h src/abi.h \
+                      src/evidence_names.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -o $@ $(GEN_OPTIONS_SRCS) $(DEP_LIBS) $(LDFLAGS)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -o $@ $(GEN_OPTBOOK_SRCS) $(DEP_LIBS) $(LDFLAGS)
 
-$(BUILD)/gen/options_builtin.c: $(BUILD)/gen-options data/options.txt $(TABLES)
+$(BUILD)/gen/optbook_builtin.c: $(BUILD)/gen-optbook data/options.txt $(TABLES)
 	@mkdir -p $(dir $@)
-	$(BUILD)/gen-options data/options.txt $(TABLES) > $@.tmp && mv $@.tmp $@
+	$(BUILD)/gen-optbook data/options.txt $(TABLES) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/obj/options_builtin.o: $(BUILD)/gen/options_builtin.c
+$(BUILD)/obj/optbook_builtin.o: $(BUILD)/gen/optbook_builtin.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -189,10 +190,10 @@ FUZZ_CC   ?= clang
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 20
 FUZZ_LIB_SRCS := $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c $(BUILD)/gen/families_builtin.c \
-                 $(BUILD)/gen/options_builtin.c
+                 $(BUILD)/gen/optbook_builtin.c
 
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c $(BUILD)/gen/families_builtin.c \
-                 $(BUILD)/gen/options_builtin.c
+                 $(BUILD)/gen/optbook_builtin.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -o $@ $< $(FUZZ_LIB_SRCS) $(DEP_LIBS)
@@ -241,7 +242,7 @@ lint:
 	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --std=c11 -D_GNU_SOURCE -D__x86_64__ -Isrc -I$(BUILD)/gen --suppress=missingIncludeSystem \
-	  --inline-suppr $(LIB_SRCS) $(CLI_SRCS) tools/gen-groups.c tools/gen-families.c tools/gen-options.c
+	  --inline-suppr $(LIB_SRCS) $(CLI_SRCS) tools/gen-groups.c tools/gen-families.c tools/gen-optbook.c
 
 clean:
 	rm -rf $(BUILD)

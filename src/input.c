@@ -6,6 +6,8 @@
  * input_list.c (lists) and input_json.c (JSON profiles). */
 #include "input.h"
 
+#include "evidence.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -180,6 +182,11 @@ int cg_input_parse(const char *text, size_t len, const struct cg_input_opts *o, 
 	}
 	if (r < 0)
 		return r;
+	/* An input that carried no argument evidence (a strace -c table without
+	 * callgroups' evidence section, a list, a JSON profile without
+	 * "evidence") knows none of it. */
+	if (!cg_evidence_inputs(cg_profile_evidence(tmp)))
+		cg_evidence_input(cg_profile_evidence(tmp), 0);
 	cg_profile_merge(p, tmp);
 	if (st) {
 		st->format = f;

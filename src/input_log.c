@@ -14,6 +14,7 @@
 
 #include <pthread.h>
 
+#include "evidence.h"
 #include "names.h"
 
 /* Logs at least this large are split between two threads by default. */
@@ -85,6 +86,15 @@ static struct lpid *pid_find(const struct pidmap *m, int64_t pid)
 
 /* ---- strace logs --------------------------------------------------------- */
 
+/* An argument fact of one chunk, on a chunk-local name (threads never intern). */
+struct lfact {
+	uint32_t name;
+	uint8_t abi;
+	uint8_t kind;
+	uint64_t value, count;
+	int64_t pid;
+};
+
 enum line_kind { LINE_OK, LINE_SKIPPED, LINE_TABLE, LINE_BAD };
 
 struct orphan {
@@ -113,6 +123,12 @@ struct chunk {
 	/* Resumed calls whose <unfinished ...> line may be in an earlier chunk. */
 	struct orphan *orph;
 	size_t norph, orph_cap;
+	/* Argument facts, and per local name whether its calls can show one
+	 * (0 = not looked up, 1 = no, 2 = yes). */
+	struct lfact *facts;
+	size_t nfacts, facts_cap;
+	uint8_t *dec;
+	size_t ndec;
 
 	/* results */
 	int status; /* LINE_OK: parsed to end; LINE_TABLE / LINE_BAD at stop */
@@ -129,6 +145,51 @@ static void chunk_free(struct chunk *c)
 	ltab_free(&c->names);
 	pidmap_free(&c->pids);
 	free(c->orph);
+	free(c->facts);
+	free(c->dec);
+}
+
+/* Records the argument facts of the call line of local name ni, whose
+ * arguments start at args (just after '('). */
+static void chunk_evidence(struct chunk *c, uint32_t ni, enum cg_abi abi, int64_t pid,
+			   const char *args, const char *e)
+{
+	if (ni >= c->ndec) {
+		size_t nn = ni + 64;
+		c->dec = xrealloc(c->dec, nn);
+		memset(c->dec + c->ndec, 0, nn - c->ndec);
+		c->ndec = nn;
+	}
+	const struct lname *x = &c->names.v[ni];
+	if (!c->dec[ni])
+		c->dec[ni] = cg_evidence_call_needs_n(abi, x->s, x->len, NULL) ? 2 : 1;
+	if (c->dec[ni] != 2)
+		return;
+	struct cg_call_args a = {.abi = abi};
+	char path[256];
+	if (!cg_evidence_decode_strace(x->s, x->len, args, e, &a, path, sizeof path))
+		return;
+	struct cg_fact_raw raw[CG_CALL_FACTS_MAX];
+	size_t k = cg_evidence_decode_call(x->s, x->len, &a, raw);
+	for (size_t i = 0; i < k; i++) {
+		struct lfact *f = NULL;
+		for (size_t j = 0; j < c->nfacts; j++)
+			if (c->facts[j].name == ni && c->facts[j].abi == abi &&
+			    c->facts[j].kind == raw[i].kind && c->facts[j].value == raw[i].value) {
+				f = &c->facts[j];
+				break;
+			}
+		if (!f) {
+			xgrow((void **)&c->facts, &c->facts_cap, c->nfacts + 1, sizeof *c->facts);
+			f = &c->facts[c->nfacts++];
+			*f = (struct lfact){.name = ni,
+					    .abi = (uint8_t)abi,
+					    .kind = (uint8_t)raw[i].kind,
+					    .value = raw[i].value,
+					    .pid = pid};
+		}
+		f->count++;
+	}
 }
 
 /* The result of a call line: the text after the last " = ", or NULL. */
@@ -422,6 +483,7 @@ static enum line_kind log_line(struct chunk *c, const char *l, const char *e)
 	c->cur_abi = abi;
 	pe->seen = true;
 	c->calls++;
+	chunk_evidence(c, ni, abi, pid, q + 1, e);
 	if (ends_unfinished(q, e)) {
 		ltab_count(&c->names, ni, abi, 1, 0);
 		pe->pending = (int32_t)ni;
@@ -490,6 +552,17 @@ static void *run_chunk(void *arg)
 }
 
 /* ---- log + tables --------------------------------------------------------- */
+
+static void chunk_merge_facts(const struct chunk *c, struct cg_evidence *ev)
+{
+	for (size_t i = 0; i < c->nfacts; i++) {
+		const struct lfact *f = &c->facts[i];
+		const struct lname *x = &c->names.v[f->name];
+		int32_t pid = f->pid > 0 && f->pid <= INT32_MAX ? (int32_t)f->pid : 0;
+		cg_evidence_add(ev, (enum cg_abi)f->abi, (enum cg_fact_kind)f->kind,
+				cg_intern_n(x->s, x->len), f->value, f->count, pid, NULL);
+	}
+}
 
 static void chunk_merge_names(const struct chunk *c, struct cg_profile *p)
 {
@@ -607,6 +680,7 @@ again:
 				     "usecs/call     calls    errors syscall')");
 	if (r < 0) {
 		ltab_free(&tr.rows);
+		free(tr.evl);
 		for (unsigned i = 0; i < n; i++)
 			chunk_free(&ch[i]);
 		return r;
@@ -628,6 +702,7 @@ again:
 				pid_get(&carry, pc->cont_pid, pc->cont_abi)->pending = (int32_t)nm;
 		}
 		chunk_merge_names(c, lp);
+		chunk_merge_facts(c, cg_profile_evidence(lp));
 		for (size_t j = 0; j < c->norph; j++) {
 			const struct lname *x = &c->names.v[c->orph[j].name];
 			cg_name nm = cg_intern_n(x->s, x->len);
@@ -661,6 +736,9 @@ again:
 	for (unsigned i = 0; i < n; i++)
 		chunk_free(&ch[i]);
 
+	/* A log shows every argument the evidence needs. */
+	if (calls > 0)
+		cg_evidence_input(cg_profile_evidence(lp), CG_FACT_ALL);
 	if (!table) {
 		cg_profile_merge(out, lp);
 	} else {
@@ -682,6 +760,14 @@ again:
 			if (!cg_set_has(names, x->name))
 				cg_profile_add(out, x->abi, x->name, x->calls, x->errors);
 		}
+		cg_evidence_merge(cg_profile_evidence(out), cg_profile_evidence(lp));
+		/* the evidence section callgroups trace writes after its table */
+		for (size_t i = 0; i < tr.nevl; i++) {
+			const char *why;
+			cg_evidence_parse_line(cg_profile_evidence(out), tr.evl[i].p, tr.evl[i].e,
+					       &why);
+		}
+		free(tr.evl);
 		lines += tr.lines;
 		if (st)
 			st->tables += tr.tables;

@@ -21,6 +21,12 @@ struct table_result {
 	struct ltab rows; /* counts of every table, interned only on success */
 	unsigned tables;
 	uint64_t lines;
+	/* the lines of an evidence section after a table (evidence.h), checked
+	 * but not yet read; the caller frees evl */
+	struct {
+		const char *p, *e;
+	} *evl;
+	size_t nevl, evl_cap;
 };
 
 /* input_table.c: parses the tables from start (a table header or heading)

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The strace -c table reader (formats: see input.h): headers with any -U
  * columns in any order, the per-ABI headings, rows, the total, and lines
- * starting with '#' after a table (callgroups trace's note of refused
- * calls), which are skipped. */
+ * starting with '#' after a table: callgroups trace's note of refused
+ * calls (skipped) and its evidence section (evidence.h: checked here, read
+ * by the caller). */
 #include "input_readers.h"
 
 #include <stdio.h>
+
+#include "evidence.h"
 
 /* ---- strace -c tables: header recognition ---------------------------------- */
 
@@ -258,8 +261,23 @@ int input_parse_tables(const char *text, const char *start, const char *end, enu
 			continue;
 		/* A comment after a table: callgroups trace's line naming the
 		 * calls a seccomp filter refused (they are in the rows). */
-		if (tr->tables > 0 && !heading && *l == '#')
+		if (tr->tables > 0 && !heading && *l == '#') {
+			const char *why;
+			int k = cg_evidence_parse_line(NULL, l, le, &why);
+			if (k < 0) {
+				char what[160];
+				snprintf(what, sizeof what, "malformed evidence line: expected %s",
+					 why);
+				return input_line_error(e, fname, text, l, le, what);
+			}
+			if (k > 0) {
+				xgrow((void **)&tr->evl, &tr->evl_cap, tr->nevl + 1,
+				      sizeof *tr->evl);
+				tr->evl[tr->nevl].p = l;
+				tr->evl[tr->nevl++].e = le;
+			}
 			continue;
+		}
 		enum cg_abi habi;
 		if (table_heading(l, le, &habi)) {
 			if (heading)

@@ -7,7 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/socket.h>
+
 #include "abi.h"
+#include "evidence.h"
+#include "evidence_names.h"
 
 #define MAX_WORDS 16
 
@@ -16,7 +20,8 @@ struct parser {
 	unsigned line;
 	struct cg_error *e;
 	struct cg_optbook *b;
-	size_t cap_keywords, cap_families, cap_namespaces, cap_rules, cap_mdwe, cap_rows;
+	size_t cap_keywords, cap_namespaces, cap_rules, cap_mdwe, cap_rows;
+	size_t norder;
 };
 
 static int bad(struct parser *p, const char *what, const char *word)
@@ -129,6 +134,17 @@ static int parse_cond(struct parser *p, const char *s, struct cg_opt_cond *c)
 	return 0;
 }
 
+/* "0 0" bounds of the issue 13 lines: 0 is no bound. */
+static int parse_bounds(struct parser *p, const char *from, const char *to, struct cg_vrange *out)
+{
+	unsigned long long a, b;
+	if (parse_uint(from, &a) < 0 || parse_uint(to, &b) < 0 || a > UINT32_MAX ||
+	    b > UINT32_MAX || (b && a > b))
+		return bad(p, "expected versions FROM TO (0: no bound)", from);
+	*out = (struct cg_vrange){(unsigned)a, b ? (unsigned)b : UINT32_MAX};
+	return 0;
+}
+
 static int parse_line(struct parser *p, char **w, size_t n)
 {
 	struct cg_optbook *b = p->b;
@@ -136,30 +152,49 @@ static int parse_line(struct parser *p, char **w, size_t n)
 	unsigned long long num;
 
 	if (strcmp(kw, "option") == 0) {
-		if (n != 4)
-			return bad(p, "expected: option NAME KIND SINCE", NULL);
+		/* option NAME= SINCE KINDS (the rest is issue 13's) */
+		if (n < 3)
+			return bad(p, "expected: option NAME= SINCE KINDS | WHAT", NULL);
 		if (b->ndefs == CG_OPT_MAX)
 			return bad(p, "too many options", w[1]);
+		size_t len = strlen(w[1]);
+		if (len < 2 || w[1][len - 1] != '=')
+			return bad(p, "expected an option name ending in '='", w[1]);
 		if (cg_optbook_find(b, w[1]) >= 0)
 			return bad(p, "option declared twice", w[1]);
-		enum cg_opt_kind k;
+		if (parse_uint(w[2], &num) < 0)
+			return bad(p, "expected a version", w[2]);
+		w[1][len - 1] = 0;
+		b->defs[b->ndefs++] = (struct cg_opt_def){.name = w[1], .since = (unsigned)num};
+		return 0;
+	}
+	if (strcmp(kw, "block") == 0 || strcmp(kw, "allow") == 0 || strcmp(kw, "note") == 0)
+		return 0; /* what evidence keeps an option off: the recommender's */
+	if (strcmp(kw, "parse") == 0) {
+		unsigned opt;
+		if (n != 3)
+			return bad(p, "expected: parse NAME= KIND", NULL);
+		if (parse_option(p, w[1], &opt) < 0)
+			return -EINVAL;
+		struct cg_opt_def *d = &b->defs[opt];
+		if (d->parsed)
+			return bad(p, "parse line given twice", w[1]);
 		if (strcmp(w[2], "bool") == 0)
-			k = CG_OPT_BOOL;
+			d->kind = CG_OPT_BOOL;
 		else if (strcmp(w[2], "families") == 0)
-			k = CG_OPT_FAMILIES;
+			d->kind = CG_OPT_FAMILIES;
 		else if (strcmp(w[2], "namespaces") == 0)
-			k = CG_OPT_NAMESPACES;
+			d->kind = CG_OPT_NAMESPACES;
 		else
 			return bad(p, "expected KIND bool, families or namespaces", w[2]);
-		if (parse_uint(w[3], &num) < 0)
-			return bad(p, "expected a version", w[3]);
-		b->defs[b->ndefs++] = (struct cg_opt_def){w[1], k, (unsigned)num};
+		d->parsed = true;
+		b->order[p->norder++] = opt;
 		return 0;
 	}
 	if (strcmp(kw, "keyword") == 0) {
 		struct cg_opt_keyword k = {0};
 		if (n != 4)
-			return bad(p, "expected: keyword OPTION WORD VERSIONS", NULL);
+			return bad(p, "expected: keyword NAME= WORD VERSIONS", NULL);
 		if (parse_option(p, w[1], &k.option) < 0 || parse_vrange(p, w[3], &k.v) < 0)
 			return -EINVAL;
 		k.word = w[2];
@@ -167,33 +202,18 @@ static int parse_line(struct parser *p, char **w, size_t n)
 		b->keywords[b->nkeywords++] = k;
 		return 0;
 	}
-	if (strcmp(kw, "family") == 0) {
-		struct cg_opt_family f = {.name = w[1]};
-		unsigned long long since = 0;
-		if (n != 3 && n != 4)
-			return bad(p, "expected: family NAME NUMBER [SINCE]", NULL);
-		if (strncmp(w[1], "AF_", 3) != 0)
-			return bad(p, "expected a family name AF_...", w[1]);
-		if (parse_uint(w[2], &num) < 0 || num == 0 || num >= 64)
-			return bad(p, "expected a family number 1..63", w[2]);
-		if (n == 4 && parse_uint(w[3], &since) < 0)
-			return bad(p, "expected a version", w[3]);
-		f.number = (int)num;
-		f.since = (unsigned)since;
-		xgrow((void **)&b->families, &p->cap_families, b->nfamilies + 1, sizeof f);
-		b->families[b->nfamilies++] = f;
-		return 0;
-	}
 	if (strcmp(kw, "namespace") == 0) {
 		struct cg_opt_namespace ns = {.name = w[1]};
 		unsigned long long since;
+		uint64_t flag;
 		if (n != 4 && !(n == 5 && strcmp(w[4], "extra") == 0))
-			return bad(p, "expected: namespace NAME CLONE_FLAG SINCE [extra]", NULL);
-		if (parse_uint(w[2], &num) < 0 || !num || (num & (num - 1)))
+			return bad(p, "expected: namespace KIND CLONE_FLAG SINCE [extra]", NULL);
+		if (ev_value_parse(EV_SYM_CLONE, w[2], strlen(w[2]), 1, &flag) < 0 || !flag ||
+		    (flag & (flag - 1)))
 			return bad(p, "expected one clone flag", w[2]);
 		if (parse_uint(w[3], &since) < 0)
 			return bad(p, "expected a version", w[3]);
-		ns.flag = (unsigned long)num;
+		ns.flag = (unsigned long)flag;
 		ns.since = (unsigned)since;
 		ns.extra = n == 5;
 		xgrow((void **)&b->namespaces, &p->cap_namespaces, b->nnamespaces + 1, sizeof ns);
@@ -203,17 +223,18 @@ static int parse_line(struct parser *p, char **w, size_t n)
 	if (strcmp(kw, "rule") == 0 || strcmp(kw, "setrule") == 0) {
 		struct cg_opt_rule r = {.line = p->line, .set_rule = kw[0] == 's'};
 		if (n < 6)
-			return bad(p, "expected: rule OPTION VERSIONS ABIS CALL ERRNO [COND...]", NULL);
+			return bad(p, "expected: rule NAME= VERSIONS ABIS CALL ERRNO [COND...]", NULL);
 		if (parse_option(p, w[1], &r.option) < 0 || parse_vrange(p, w[2], &r.v) < 0 ||
 		    parse_abis(p, w[3], &r.abis) < 0 || parse_errno_name(p, w[5], &r.err) < 0)
 			return -EINVAL;
 		r.call = w[4];
 		if (r.set_rule) {
 			enum cg_opt_kind k = b->defs[r.option].kind;
-			if (k == CG_OPT_BOOL)
+			if (!b->defs[r.option].parsed || k == CG_OPT_BOOL)
 				return bad(p, "setrule needs a families or namespaces option", w[1]);
 			if (n != 7 || w[6][0] != 'a' || w[6][1] < '0' || w[6][1] > '5' || w[6][2])
-				return bad(p, "expected: setrule OPTION VERSIONS ABIS CALL ERRNO aN", NULL);
+				return bad(p, "expected: setrule NAME= VERSIONS ABIS CALL ERRNO aN",
+					   NULL);
 			r.set_arg = (unsigned)(w[6][1] - '0');
 		} else {
 			if (n - 6 > CG_OPT_MAX_COND)
@@ -229,7 +250,7 @@ static int parse_line(struct parser *p, char **w, size_t n)
 	if (strcmp(kw, "mdwe") == 0) {
 		struct cg_opt_mdwe m = {0};
 		if (n != 4)
-			return bad(p, "expected: mdwe OPTION VERSIONS ERRNO", NULL);
+			return bad(p, "expected: mdwe NAME= VERSIONS ERRNO", NULL);
 		if (parse_option(p, w[1], &m.option) < 0 || parse_vrange(p, w[2], &m.v) < 0 ||
 		    parse_errno_name(p, w[3], &m.err) < 0)
 			return -EINVAL;
@@ -238,39 +259,37 @@ static int parse_line(struct parser *p, char **w, size_t n)
 		return 0;
 	}
 	if (strcmp(kw, "row") == 0) {
+		/* row NAME= FROM TO ID JSON_FIELD WEIGHT RANGE SELECTOR */
 		struct cg_opt_row r = {0};
-		if (n != 7)
-			return bad(p, "expected: row OPTION VERSIONS ID JSON_FIELD WEIGHT TEST", NULL);
-		if (parse_option(p, w[1], &r.option) < 0 || parse_vrange(p, w[2], &r.v) < 0)
+		if (n != 9)
+			return bad(p, "expected: row NAME= FROM TO ID JSON_FIELD WEIGHT RANGE SELECTOR",
+				   NULL);
+		if (parse_option(p, w[1], &r.option) < 0 || parse_bounds(p, w[2], w[3], &r.v) < 0)
 			return -EINVAL;
-		r.id = w[3];
-		r.json_field = w[4];
-		if (parse_uint(w[5], &num) < 0 || !num)
-			return bad(p, "expected a weight", w[5]);
+		r.id = w[4];
+		r.json_field = w[5];
+		unsigned long long range;
+		if (parse_uint(w[6], &num) < 0 || !num || parse_uint(w[7], &range) < 0 || !range)
+			return bad(p, "expected a weight and a range", w[6]);
 		r.weight = (unsigned)num;
-		const char *t = w[6];
-		if (strcmp(t, "on") == 0) {
+		r.range = (unsigned)range;
+		const char *t = w[8];
+		uint64_t v;
+		if (strcmp(t, "yes") == 0) {
 			r.test = CG_TEST_ON;
-		} else if (strcmp(t, "other") == 0) {
+		} else if (strcmp(t, "OTHER") == 0) {
 			r.test = CG_TEST_OTHER;
-		} else if (strncmp(t, "ns:", 3) == 0) {
+		} else if (strncmp(t, "CLONE_", 6) == 0 &&
+			   ev_value_parse(EV_SYM_CLONE, t, strlen(t), 1, &v) == 0) {
 			r.test = CG_TEST_NAMESPACE;
-			for (size_t i = 0; i < b->nnamespaces; i++)
-				if (strcmp(b->namespaces[i].name, t + 3) == 0)
-					r.ns_flag = b->namespaces[i].flag;
-			if (!r.ns_flag)
-				return bad(p, "unknown namespace (declare it first)", t + 3);
-		} else {
+			r.ns_flag = (unsigned long)v;
+		} else if (ev_symbol(EV_SYM_AF, t, strlen(t), &v) == 0 && v && v < 64) {
 			r.test = CG_TEST_FAMILIES;
-			_cleanup_free_ char *copy = xstrdup(t);
-			for (char *save = NULL, *f = strtok_r(copy, ",", &save); f;
-			     f = strtok_r(NULL, ",", &save)) {
-				int nr = cg_optbook_family(b, f, UINT32_MAX);
-				if (nr < 0)
-					return bad(p, "expected TEST on, other, ns:KIND or families",
-						   f);
-				r.families |= 1ull << nr;
-			}
+			r.families = 1ull << v;
+			if (v == AF_INET)
+				r.families |= 1ull << AF_INET6;
+		} else {
+			return bad(p, "expected SELECTOR yes, OTHER, AF_... or CLONE_NEW...", t);
 		}
 		xgrow((void **)&b->rows, &p->cap_rows, b->nrows + 1, sizeof r);
 		b->rows[b->nrows++] = r;
@@ -296,6 +315,9 @@ int cg_optbook_parse(const char *text, const char *fname, struct cg_optbook *out
 		char *hash = strchr(s, '#');
 		if (hash)
 			*hash = 0;
+		char *bar = strstr(s, " | "); /* issue 13's words after " | " */
+		if (bar)
+			*bar = 0;
 		char *w[MAX_WORDS];
 		size_t n = 0;
 		for (char *save = NULL, *t = strtok_r(s, " \t\r", &save); t;
@@ -318,13 +340,18 @@ int cg_optbook_parse(const char *text, const char *fname, struct cg_optbook *out
 		cg_optbook_done(out);
 		return -EINVAL;
 	}
+	for (size_t i = 0; i < out->ndefs; i++)
+		if (!out->defs[i].parsed) {
+			cg_error_set(e, fname, 0, "option %s= has no parse line", out->defs[i].name);
+			cg_optbook_done(out);
+			return -EINVAL;
+		}
 	return 0;
 }
 
 void cg_optbook_done(struct cg_optbook *b)
 {
 	free(b->keywords);
-	free(b->families);
 	free(b->namespaces);
 	free(b->rules);
 	free(b->mdwe);
@@ -349,24 +376,22 @@ int cg_optbook_find(const struct cg_optbook *b, const char *name)
 	return -1;
 }
 
-int cg_optbook_family(const struct cg_optbook *b, const char *name, unsigned version)
+int cg_optbook_family(const char *name)
 {
-	for (size_t i = 0; i < b->nfamilies; i++)
-		if (strcmp(b->families[i].name, name) == 0 && version >= b->families[i].since)
-			return b->families[i].number;
-	return -1;
+	uint64_t v;
+	if (ev_symbol(EV_SYM_AF, name, strlen(name), &v) < 0 || v >= 64)
+		return -1;
+	return (int)v;
 }
 
-const char *cg_optbook_family_name(const struct cg_optbook *b, int nr)
+const char *cg_optbook_family_name(int nr, char *buf, size_t len)
 {
-	for (size_t i = 0; i < b->nfamilies; i++)
-		if (b->families[i].number == nr)
-			return b->families[i].name;
-	return NULL;
+	ev_value_str(CG_FACT_SOCKET_FAMILY, (uint64_t)nr, buf, len);
+	return buf;
 }
 
-/* The text of data/options.txt, generated by tools/gen-options.c. */
-extern const char cg_options_text[];
+/* The text of data/options.txt, generated by tools/gen-optbook.c. */
+extern const char cg_optbook_text[];
 
 const struct cg_optbook *cg_optbook_builtin(void)
 {
@@ -375,7 +400,7 @@ const struct cg_optbook *cg_optbook_builtin(void)
 	if (!parsed) {
 		struct cg_error e = {0};
 		/* The generator ran this parser on the same text at build time. */
-		if (cg_optbook_parse(cg_options_text, "data/options.txt", &book, &e) < 0)
+		if (cg_optbook_parse(cg_optbook_text, "data/options.txt", &book, &e) < 0)
 			abort();
 		parsed = true;
 	}

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The option rulebook: data/options.txt (the hardening options systemd
- * builds as seccomp filters on call arguments, how their unit lines parse,
- * the rules systemd loads for each per version and ABI, and the rows
- * `systemd-analyze security` scores for them), parsed into tables. The
- * text is compiled into the binary by tools/gen-options.c, which runs this
- * very parser at build time, so a malformed line fails the build. */
+ * builds as seccomp filters on call arguments: the option and row lines of
+ * issue 13, with how their unit lines parse and the rules systemd loads
+ * for each per version and ABI), parsed into the tables `check` and `run`
+ * use. The block, allow and note lines (what evidence keeps an option off)
+ * are skipped here: the recommender reads them. The text is compiled into
+ * the binary by tools/gen-optbook.c, which runs this very parser at build
+ * time, so a malformed line fails the build. Values are written with the
+ * names of evidence_names.h (AF_INET6, CLONE_NEWNS). */
 #pragma once
 
 #include <stdbool.h>
@@ -47,18 +50,13 @@ struct cg_opt_def {
 	const char *name; /* "RestrictAddressFamilies", without '=' */
 	enum cg_opt_kind kind;
 	unsigned since; /* the first systemd version that has it */
+	bool parsed;	/* a parse line gave its kind */
 };
 
 struct cg_opt_keyword {
 	unsigned option; /* index into defs */
 	const char *word;
 	struct cg_vrange v;
-};
-
-struct cg_opt_family {
-	const char *name; /* "AF_INET" */
-	int number;
-	unsigned since;
 };
 
 struct cg_opt_namespace {
@@ -91,7 +89,8 @@ struct cg_opt_mdwe {
 
 enum cg_opt_test {
 	CG_TEST_ON,	    /* bad unless the option is on */
-	CG_TEST_FAMILIES,   /* bad when one of families passes */
+	CG_TEST_FAMILIES,   /* bad when one of families passes (AF_INET stands
+			     * for AF_INET and AF_INET6) */
 	CG_TEST_OTHER,	    /* the families no other row names */
 	CG_TEST_NAMESPACE, /* bad when ns_flag is kept */
 };
@@ -100,20 +99,19 @@ struct cg_opt_row {
 	unsigned option;
 	struct cg_vrange v;
 	const char *id;		/* "RestrictAddressFamilies=~AF_UNIX" */
-	const char *json_field; /* "RestrictAddressFamilies_AF_UNIX" */
-	unsigned weight;	/* range is 1 for all of them */
+	const char *json_field; /* "RestrictAddressFamilies_AF_UNIX"; "-" before 250 */
+	unsigned weight, range;
 	enum cg_opt_test test;
 	uint64_t families; /* CG_TEST_FAMILIES: bit per family number */
 	unsigned long ns_flag;
 };
 
 struct cg_optbook {
-	struct cg_opt_def defs[CG_OPT_MAX];
+	struct cg_opt_def defs[CG_OPT_MAX]; /* in the order of the option lines */
 	size_t ndefs;
+	unsigned order[CG_OPT_MAX]; /* indexes of defs in systemd's load order */
 	struct cg_opt_keyword *keywords;
 	size_t nkeywords;
-	struct cg_opt_family *families;
-	size_t nfamilies;
 	struct cg_opt_namespace *namespaces;
 	size_t nnamespaces;
 	struct cg_opt_rule *rules;
@@ -128,7 +126,7 @@ struct cg_optbook {
 /* Parses the text of data/options.txt (fname names it in errors) into
  * *out (caller frees with cg_optbook_done()). Returns 0, or -EINVAL with e
  * naming the line and what was expected there. Call names are not checked
- * here (tools/gen-options.c checks them against the group tables). */
+ * here (tools/gen-optbook.c checks them against the group tables). */
 int cg_optbook_parse(const char *text, const char *fname, struct cg_optbook *out,
 		     struct cg_error *e);
 void cg_optbook_done(struct cg_optbook *b);
@@ -140,7 +138,9 @@ bool cg_vrange_has(struct cg_vrange r, unsigned version);
 /* The option named name ("RestrictSUIDSGID", with or without a trailing
  * '='), or -1. */
 int cg_optbook_find(const struct cg_optbook *b, const char *name);
-/* The family named name on version, or -1. */
-int cg_optbook_family(const struct cg_optbook *b, const char *name, unsigned version);
-/* The first name of family number nr ("AF_INET"), or NULL. */
-const char *cg_optbook_family_name(const struct cg_optbook *b, int nr);
+/* The number of the address family named name ("AF_INET6", aliases
+ * such as AF_LOCAL too: the names of the C library's sys/socket.h, which
+ * systemd's af_from_name() knows), or -1. */
+int cg_optbook_family(const char *name);
+/* The name of family number nr ("AF_UNIX") into buf. */
+const char *cg_optbook_family_name(int nr, char *buf, size_t len);

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "evidence.h"
 #include "util.h"
 
 struct cg_profile {
@@ -11,11 +12,14 @@ struct cg_profile {
 	/* (abi, name) -> index + 1, open addressing */
 	uint32_t *slots;
 	size_t nslots;
+	struct cg_evidence *ev; /* argument evidence, merged with the calls */
 };
 
 struct cg_profile *cg_profile_new(void)
 {
-	return xcalloc(1, sizeof(struct cg_profile));
+	struct cg_profile *p = xcalloc(1, sizeof(struct cg_profile));
+	p->ev = cg_evidence_new();
+	return p;
 }
 
 void cg_profile_free(struct cg_profile *p)
@@ -24,6 +28,7 @@ void cg_profile_free(struct cg_profile *p)
 		return;
 	free(p->e);
 	free(p->slots);
+	cg_evidence_free(p->ev);
 	free(p);
 }
 
@@ -78,6 +83,17 @@ void cg_profile_merge(struct cg_profile *dst, const struct cg_profile *src)
 	for (size_t i = 0; i < src->n; i++)
 		cg_profile_add(dst, src->e[i].abi, src->e[i].name, src->e[i].calls,
 			       src->e[i].errors);
+	cg_evidence_merge(dst->ev, src->ev);
+}
+
+struct cg_evidence *cg_profile_evidence(struct cg_profile *p)
+{
+	return p->ev;
+}
+
+const struct cg_evidence *cg_profile_evidence_c(const struct cg_profile *p)
+{
+	return p->ev;
 }
 
 size_t cg_profile_count(const struct cg_profile *p)

@@ -29,8 +29,15 @@ void cg_profile_freep(struct cg_profile **p);
  * zero counts still records that the name was seen. */
 void cg_profile_add(struct cg_profile *p, enum cg_abi abi, cg_name name, uint64_t calls,
 		    uint64_t errors);
-/* Adds every entry of src to dst (union, counts added). */
+/* Adds every entry of src to dst (union, counts added), and src's argument
+ * evidence to dst's. */
 void cg_profile_merge(struct cg_profile *dst, const struct cg_profile *src);
+
+struct cg_evidence;
+/* The argument evidence of p (evidence.h): what the calls asked for, and
+ * which kinds of it the inputs could see. Owned by p, valid while p is. */
+struct cg_evidence *cg_profile_evidence(struct cg_profile *p);
+const struct cg_evidence *cg_profile_evidence_c(const struct cg_profile *p);
 
 size_t cg_profile_count(const struct cg_profile *p);
 /* Entries in insertion order, until cg_profile_sort() reorders them. The

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "summary.h"
 
+#include "evidence.h"
+
 #include <inttypes.h>
 #include <string.h>
 
@@ -117,6 +119,9 @@ char *cg_summary_format_refused(const struct cg_profile *p, const struct cg_prof
 			if (others[i] != native)
 				put_refused(f, refused, others[i]);
 	}
+	/* The argument evidence, as comment lines strace's readers skip. */
+	_cleanup_free_ char *ev = cg_evidence_format(cg_profile_evidence_c(p));
+	fputs(ev, f);
 	if (fclose(f) != 0)
 		abort();
 	return buf;

@@ -35,10 +35,12 @@
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "evidence.h"
 #include "spawn.h"
 
 /* Numbers at or above this are counted by name directly (none exist on
@@ -108,6 +110,9 @@ struct tracer {
 	unsigned awaiting;
 	/* Calls that cannot return an error: no exit stop needed for them. */
 	bool cannot_fail[CG_ABI_COUNT][NR_SLOTS];
+	/* Per call, what its argument evidence needs (see record_evidence):
+	 * 0 = not looked up, 1 = nothing, else 2 + (needs | path_arg << 4). */
+	uint8_t ev_need[CG_ABI_COUNT][NR_SLOTS];
 };
 
 /* ---- tracee table -------------------------------------------------------- */
@@ -261,6 +266,105 @@ static void init_cannot_fail(struct tracer *t)
 	}
 }
 
+/* ---- argument evidence ----------------------------------------------------
+ *
+ * Read at the stop that counts a call (entry or seccomp stop: the arguments
+ * are there, nothing ran yet), so a call a filter refuses shows its facts
+ * too. Words behind pointers (clone_args.flags of clone3, open_how.flags,
+ * the policy in sched_setattr's struct, a path) come through
+ * process_vm_readv; a call that makes no fact costs one table lookup. */
+
+/* Reads up to len bytes at addr of tid, stopping at the first unmapped page
+ * (a path may end just before one). Returns the bytes read. */
+static size_t read_mem(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	if (!addr)
+		return 0;
+	size_t first = 4096 - (size_t)(addr & 4095);
+	if (first > len)
+		first = len;
+	struct iovec local = {buf, len};
+	struct iovec remote[2] = {{(void *)(uintptr_t)addr, first},
+				  {(void *)(uintptr_t)(addr + first), len - first}};
+	ssize_t n = process_vm_readv(tid, &local, 1, remote, len > first ? 2 : 1, 0);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* The thread group and comm of tid, for the first process of a fact. */
+static void task_identity(pid_t tid, int32_t *pid, char comm[16])
+{
+	char path[64], buf[512];
+	*pid = tid;
+	comm[0] = '\0';
+	snprintf(path, sizeof path, "/proc/%d/status", (int)tid);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	const char *name = strncmp(buf, "Name:\t", 6) == 0 ? buf + 6 : NULL;
+	if (name) {
+		size_t k = strcspn(name, "\n");
+		snprintf(comm, 16, "%.*s", (int)(k < 15 ? k : 15), name);
+	}
+	const char *tg = strstr(buf, "\nTgid:\t");
+	if (tg)
+		*pid = (int32_t)atoi(tg + 7);
+}
+
+static void record_evidence(struct tracer *t, struct tracee *e, const uint64_t args[6])
+{
+	if (!e->nr_known)
+		return;
+	uint8_t *need = &t->ev_need[e->abi][e->nr];
+	if (!*need) {
+		long raw = e->abi == CG_ABI_X32 ? e->nr | CG_X32_SYSCALL_BIT : e->nr;
+		cg_name n = cg_abi_syscall_name((enum cg_abi)e->abi, raw);
+		unsigned pa = 0;
+		unsigned k = n == CG_NAME_NONE ? 0
+					       : cg_evidence_call_needs((enum cg_abi)e->abi, n, &pa);
+		*need = (uint8_t)(k ? 2 + (k | pa << 4) : 1);
+	}
+	if (*need == 1)
+		return;
+	unsigned needs = (*need - 2u) & 0xf, path_arg = (*need - 2u) >> 4;
+	long raw = e->abi == CG_ABI_X32 ? e->nr | CG_X32_SYSCALL_BIT : e->nr;
+	struct cg_call_args a = {.abi = (enum cg_abi)e->abi,
+				 .call = cg_abi_syscall_name((enum cg_abi)e->abi, raw)};
+	memcpy(a.arg, args, sizeof a.arg);
+	if (e->abi == CG_ABI_I386) /* 32-bit registers */
+		for (int i = 0; i < 6; i++)
+			a.arg[i] &= 0xffffffffu;
+	uint64_t word = 0;
+	if (needs & CG_NEED_CLONE_ARGS)
+		a.have_mem = read_mem(e->tid, a.arg[0], &word, sizeof word) == sizeof word;
+	else if (needs & CG_NEED_OPEN_HOW)
+		a.have_mem = read_mem(e->tid, a.arg[2], &word, sizeof word) == sizeof word;
+	a.mem_flags = word;
+	char path[72];
+	if (needs & CG_NEED_PATH) {
+		size_t n = read_mem(e->tid, a.arg[path_arg], path, sizeof path - 1);
+		path[n] = '\0';
+		if (n && memchr(path, '\0', n) == NULL && n < sizeof path - 1)
+			path[0] = '\0'; /* cut by an unmapped page without its end */
+		a.path = n ? path : NULL;
+	}
+	struct cg_evidence *ev = cg_profile_evidence(t->p);
+	/* The first process of a fact is looked up only when the fact is new. */
+	struct cg_fact_raw rf[CG_CALL_FACTS_MAX];
+	const char *s = cg_name_str(a.call);
+	size_t k = cg_evidence_decode_call(s, strlen(s), &a, rf);
+	int32_t pid = 0;
+	char comm[16] = "";
+	for (size_t i = 0; i < k; i++) {
+		if (!pid && !cg_evidence_find(ev, a.abi, rf[i].kind, a.call, rf[i].value))
+			task_identity(e->tid, &pid, comm);
+		cg_evidence_add(ev, a.abi, rf[i].kind, a.call, rf[i].value, 1, pid, comm);
+	}
+}
+
 /* ---- stops --------------------------------------------------------------- */
 
 static void resume(struct tracer *t, struct tracee *e, int sig)
@@ -290,6 +394,7 @@ static void on_syscall_stop(struct tracer *t, struct tracee *e)
 	}
 	if (info.op == PTRACE_SYSCALL_INFO_ENTRY) {
 		count_call(t, e, info.arch, info.entry.nr);
+		record_evidence(t, e, (const uint64_t *)info.entry.args);
 		e->in_syscall = true;
 		/* Our filter's stop follows unless a filter refuses the call. */
 		e->entry_counted = t->command;
@@ -438,6 +543,7 @@ static void on_seccomp_stop(struct tracer *t, struct tracee *e)
 	if (ptrace(PTRACE_GET_SYSCALL_INFO, e->tid, (void *)sizeof(info), &info) > 0 &&
 	    info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
 		count_call(t, e, info.arch, info.seccomp.nr);
+		record_evidence(t, e, (const uint64_t *)info.seccomp.args);
 		/* The exit stop is only worth its cost when errors are counted,
 		 * and for calls that can fail. */
 		e->in_syscall =
@@ -964,6 +1070,8 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p, struct 
 	t->handled_requests = t->base_requests = cg_trace_stop_count();
 	t->spin = several_cpus();
 	init_cannot_fail(t);
+	/* Every call's arguments are read at the stop that counts it. */
+	cg_evidence_input(cg_profile_evidence(p), CG_FACT_ALL);
 
 	if (o->argv && o->argv[0]) {
 		ret = cg_trace_find_command(o, &path, r);

@@ -799,24 +799,24 @@ bool cg_unit_logs(const struct cg_filter *log, cg_name syscall)
 }
 
 int cg_unit_apply_options(const struct cg_unit_settings *s, unsigned version,
-			  struct cg_options *out, struct cg_error *e)
+			  struct cg_optunit *out, struct cg_error *e)
 {
 	struct cg_opt_line *lines = xcalloc(s->noptions ? s->noptions : 1, sizeof *lines);
 	for (size_t i = 0; i < s->noptions; i++)
 		lines[i] = (struct cg_opt_line){s->options[i].key, s->options[i].l.value,
 						s->options[i].l.file, s->options[i].l.line};
-	int r = cg_options_apply(lines, s->noptions, version, out, e);
+	int r = cg_optunit_apply(lines, s->noptions, version, out, e);
 	free(lines);
 	if (r < 0)
 		return r;
 	int raf = cg_optbook_find(out->book, "RestrictAddressFamilies");
 	bool native_only = cg_archs_set(&s->archs) && !(cg_archs_mask(&s->archs) &
 							 (1u << CG_ABI_I386));
-	if (raf >= 0 && cg_option_active(out, (unsigned)raf) && !native_only) {
+	if (raf >= 0 && cg_optunit_active(out, (unsigned)raf) && !native_only) {
 		const struct cg_opt_state *st = &out->st[raf];
 		char where[300];
 		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
-		cg_options_add_pitfall(
+		cg_optunit_add_pitfall(
 			out, where,
 			"RestrictAddressFamilies= does nothing to x86 (32-bit) programs: they make "
 			"sockets through socketcall(), which systemd does not filter; add "

@@ -20,7 +20,7 @@
 #include "abi.h"
 #include "filter.h"
 #include "groups.h"
-#include "options.h"
+#include "optunit.h"
 #include "util.h"
 
 /* One assignment: the value as systemd sees it after continuation lines
@@ -64,7 +64,7 @@ struct cg_unit_settings {
 	 * refused setting still cannot pass. */
 	struct cg_error invalid;
 
-	/* The seccomp-backed hardening options (options.h:
+	/* The seccomp-backed hardening options (optunit.h:
 	 * RestrictAddressFamilies=, RestrictNamespaces=, ...): every
 	 * assignment in order with its key; cg_unit_apply_options() merges
 	 * them as a given systemd version does. */
@@ -156,13 +156,13 @@ int cg_unit_apply_log(const struct cg_unit_settings *s, const struct cg_table *t
 bool cg_unit_logs(const struct cg_filter *log, cg_name syscall);
 
 /* Merges the hardening option lines of s as systemd `version` does
- * (cg_options_apply(); 0: the newest rules) into *out (free with
- * cg_options_done()); out borrows s's strings, so s must outlive it. Adds
+ * (cg_optunit_apply(); 0: the newest rules) into *out (free with
+ * cg_optunit_done()); out borrows s's strings, so s must outlive it. Adds
  * the pitfalls that need other settings: RestrictAddressFamilies= without
  * SystemCallArchitectures=native (x86 programs reach socket() through
  * socketcall(), which it does not filter). Returns 0 or -EINVAL. */
 int cg_unit_apply_options(const struct cg_unit_settings *s, unsigned version,
-			  struct cg_options *out, struct cg_error *e);
+			  struct cg_optunit *out, struct cg_error *e);
 
 /* True when the unit runs as root, as systemd-analyze decides it: User=
  * root or 0, or User= unset without DynamicUser=yes. */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "options.h"
+#include "optunit.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 
 #ifndef PR_SET_MDWE
 #define PR_SET_MDWE 65
@@ -16,7 +17,7 @@
 #define PR_MDWE_REFUSE_EXEC_GAIN (1UL << 0)
 #endif
 
-unsigned cg_options_table_version(const struct cg_table *t)
+unsigned cg_optunit_table_version(const struct cg_table *t)
 {
 	const char *v = t && t->version ? t->version : "";
 	if (*v == 'v')
@@ -37,12 +38,12 @@ static void note_add(struct cg_opt_note **v, size_t *n, const char *file, unsign
 	};
 }
 
-void cg_options_add_pitfall(struct cg_options *o, const char *where, const char *msg)
+void cg_optunit_add_pitfall(struct cg_optunit *o, const char *where, const char *msg)
 {
 	note_add(&o->pitfalls, &o->npitfalls, where, 0, xstrdup(msg));
 }
 
-void cg_options_done(struct cg_options *o)
+void cg_optunit_done(struct cg_optunit *o)
 {
 	for (size_t i = 0; i < o->nignored; i++) {
 		free(o->ignored[i].where);
@@ -54,7 +55,7 @@ void cg_options_done(struct cg_options *o)
 		free(o->pitfalls[i].msg);
 	}
 	free(o->pitfalls);
-	*o = (struct cg_options){0};
+	*o = (struct cg_optunit){0};
 }
 
 /* ---- parsing values as systemd does --------------------------------------- */
@@ -111,7 +112,7 @@ static bool keyword(const struct cg_optbook *b, unsigned opt, const char *v, uns
 	return false;
 }
 
-static void apply_families(struct cg_options *o, unsigned opt, const struct cg_opt_line *l)
+static void apply_families(struct cg_optunit *o, unsigned opt, const struct cg_opt_line *l)
 {
 	struct cg_opt_state *st = &o->st[opt];
 	const char *v = l->value;
@@ -142,7 +143,7 @@ static void apply_families(struct cg_options *o, unsigned opt, const struct cg_o
 	}
 	char *w;
 	while ((w = next_word(&v))) {
-		int af = cg_optbook_family(o->book, w, o->version);
+		int af = cg_optbook_family(w);
 		if (af < 0) {
 			note_add(&o->ignored, &o->nignored, l->file, l->line,
 				 strcmp(w, "none") == 0
@@ -163,7 +164,7 @@ static void apply_families(struct cg_options *o, unsigned opt, const struct cg_o
 	}
 }
 
-static void apply_namespaces(struct cg_options *o, unsigned opt, const struct cg_opt_line *l)
+static void apply_namespaces(struct cg_optunit *o, unsigned opt, const struct cg_opt_line *l)
 {
 	struct cg_opt_state *st = &o->st[opt];
 	const struct cg_optbook *b = o->book;
@@ -214,10 +215,10 @@ static void apply_namespaces(struct cg_options *o, unsigned opt, const struct cg
 	}
 }
 
-int cg_options_apply(const struct cg_opt_line *lines, size_t n, unsigned version,
-		     struct cg_options *out, struct cg_error *e)
+int cg_optunit_apply(const struct cg_opt_line *lines, size_t n, unsigned version,
+		     struct cg_optunit *out, struct cg_error *e)
 {
-	*out = (struct cg_options){.book = cg_optbook_builtin(), .version = version};
+	*out = (struct cg_optunit){.book = cg_optbook_builtin(), .version = version};
 	if (!out->version)
 		out->version = UINT32_MAX - 1; /* unknown: the newest rules */
 	for (size_t i = 0; i < CG_OPT_MAX; i++)
@@ -227,7 +228,7 @@ int cg_options_apply(const struct cg_opt_line *lines, size_t n, unsigned version
 		int opt = cg_optbook_find(out->book, l->key);
 		if (opt < 0) {
 			cg_error_set(e, l->file, l->line, "%s= is no hardening option", l->key);
-			cg_options_done(out);
+			cg_optunit_done(out);
 			return -EINVAL;
 		}
 		const struct cg_opt_def *d = &out->book->defs[opt];
@@ -263,7 +264,7 @@ int cg_options_apply(const struct cg_opt_line *lines, size_t n, unsigned version
 	return 0;
 }
 
-bool cg_option_active(const struct cg_options *o, unsigned opt)
+bool cg_optunit_active(const struct cg_optunit *o, unsigned opt)
 {
 	if (opt >= o->book->ndefs)
 		return false;
@@ -279,15 +280,15 @@ bool cg_option_active(const struct cg_options *o, unsigned opt)
 	return false;
 }
 
-bool cg_options_any(const struct cg_options *o)
+bool cg_optunit_any(const struct cg_optunit *o)
 {
 	for (unsigned i = 0; i < o->book->ndefs; i++)
-		if (cg_option_active(o, i))
+		if (cg_optunit_active(o, i))
 			return true;
 	return false;
 }
 
-char *cg_option_format(const struct cg_options *o, unsigned opt)
+char *cg_optunit_format(const struct cg_optunit *o, unsigned opt)
 {
 	const struct cg_optbook *b = o->book;
 	const struct cg_opt_state *st = &o->st[opt];
@@ -295,7 +296,7 @@ char *cg_option_format(const struct cg_options *o, unsigned opt)
 	case CG_OPT_BOOL:
 		return xstrdup(st->on ? "yes" : "no");
 	case CG_OPT_FAMILIES: {
-		if (!cg_option_active(o, opt))
+		if (!cg_optunit_active(o, opt))
 			return xstrdup("");
 		if (st->af_allow_list && !st->af)
 			return xstrdup("none");
@@ -305,10 +306,10 @@ char *cg_option_format(const struct cg_options *o, unsigned opt)
 			buf[len++] = '~';
 		for (int af = 1; af < 64; af++)
 			if (st->af & (1ull << af)) {
-				const char *name = cg_optbook_family_name(b, af);
+				char name[32];
+				cg_optbook_family_name(af, name, sizeof name);
 				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
-							len && buf[len - 1] != '~' ? " " : "",
-							name ? name : "?");
+							len && buf[len - 1] != '~' ? " " : "", name);
 				if (len >= sizeof buf)
 					break;
 			}
@@ -357,22 +358,19 @@ static struct cg_opt_crule crule(const struct cg_opt_rule *src, const char *call
 	return c;
 }
 
-static int af_max(const struct cg_options *o)
+/* systemd's af_max(): AF_MAX of the headers it was built with. */
+static int af_max(void)
 {
-	int max = 0;
-	for (size_t i = 0; i < o->book->nfamilies; i++)
-		if (o->version >= o->book->families[i].since && o->book->families[i].number > max)
-			max = o->book->families[i].number;
-	return max + 1;
+	return AF_MAX < 64 ? AF_MAX : 64;
 }
 
 /* seccomp_restrict_address_families(): see data/options.txt. */
-static void family_rules(const struct cg_options *o, const struct cg_opt_rule *src,
+static void family_rules(const struct cg_optunit *o, const struct cg_opt_rule *src,
 			 const char *call, struct cg_opt_rules *out)
 {
 	const struct cg_opt_state *st = &o->st[src->option];
 	unsigned a = src->set_arg;
-	int max = af_max(o);
+	int max = af_max();
 	if (!st->af_allow_list) {
 		for (int af = 1; af < 64; af++)
 			if (st->af & (1ull << af)) {
@@ -409,7 +407,7 @@ static void family_rules(const struct cg_options *o, const struct cg_opt_rule *s
 }
 
 /* seccomp_restrict_namespaces(): see data/options.txt. */
-static void namespace_rules(const struct cg_options *o, const struct cg_opt_rule *src,
+static void namespace_rules(const struct cg_optunit *o, const struct cg_opt_rule *src,
 			    const char *call, struct cg_opt_rules *out)
 {
 	const struct cg_optbook *b = o->book;
@@ -434,13 +432,14 @@ static void namespace_rules(const struct cg_options *o, const struct cg_opt_rule
 	}
 }
 
-void cg_options_rules(const struct cg_options *o, const struct cg_table *t,
+void cg_optunit_rules(const struct cg_optunit *o, const struct cg_table *t,
 		      struct cg_opt_rules *out)
 {
 	*out = (struct cg_opt_rules){0};
 	const struct cg_optbook *b = o->book;
-	for (unsigned opt = 0; opt < b->ndefs; opt++) {
-		if (!cg_option_active(o, opt))
+	for (size_t k = 0; k < b->ndefs; k++) {
+		unsigned opt = b->order[k];
+		if (!cg_optunit_active(o, opt))
 			continue;
 		for (size_t i = 0; i < b->nmdwe; i++)
 			if (b->mdwe[i].option == opt && cg_vrange_has(b->mdwe[i].v, o->version)) {
@@ -498,7 +497,7 @@ static bool cond_holds(const struct cg_opt_cond *c, uint64_t v)
 	return false;
 }
 
-int cg_options_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
+int cg_optunit_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
 		       const uint64_t args[6], bool use_mdwe, unsigned *option)
 {
 	int err = 0;
@@ -568,7 +567,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct cg_opt_crule *c, uint32_t 
 					    c->ncond ? cmp : NULL);
 }
 
-int cg_options_add_to_ctx(const struct cg_opt_rules *r, void *ctx, enum cg_abi abi,
+int cg_optunit_add_to_ctx(const struct cg_opt_rules *r, void *ctx, enum cg_abi abi,
 			  uint32_t action)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -626,14 +625,15 @@ static int load_one(const struct cg_opt_rules *r, unsigned opt, enum cg_abi abi,
 	return 0;
 }
 
-int cg_options_load(const struct cg_opt_rules *r, unsigned abis, bool *used_mdwe,
+int cg_optunit_load(const struct cg_opt_rules *r, unsigned abis, bool *used_mdwe,
 		    struct cg_error *e)
 {
 	static const enum cg_abi order[] = {CG_ABI_I386, CG_ABI_X32, CG_ABI_X86_64};
 	const struct cg_optbook *b = cg_optbook_builtin();
 	if (used_mdwe)
 		*used_mdwe = false;
-	for (unsigned opt = 0; opt < b->ndefs; opt++) {
+	for (size_t n = 0; n < b->ndefs; n++) {
+		unsigned opt = b->order[n];
 		if (r->mdwe_err && opt == r->mdwe_option) {
 			/* 257's apply_memory_deny_write_execute(): the prctl when
 			 * the kernel has it (EINVAL: it does not), else seccomp. */
@@ -663,7 +663,7 @@ int cg_options_load(const struct cg_opt_rules *r, unsigned abis, bool *used_mdwe
 
 /* ---- exposure ----------------------------------------------------------------- */
 
-static unsigned row_badness(const struct cg_options *o, const struct cg_opt_row *row)
+static unsigned row_badness(const struct cg_optunit *o, const struct cg_opt_row *row)
 {
 	const struct cg_optbook *b = o->book;
 	const struct cg_opt_state *st = &o->st[row->option];
@@ -693,7 +693,7 @@ static unsigned row_badness(const struct cg_options *o, const struct cg_opt_row 
 	return 1;
 }
 
-size_t cg_options_score(const struct cg_options *o, struct cg_opt_score *out, size_t max,
+size_t cg_optunit_score(const struct cg_optunit *o, struct cg_opt_score *out, size_t max,
 			uint64_t *sum_exposure, uint64_t *sum_weight)
 {
 	size_t n = 0;
@@ -703,7 +703,7 @@ size_t cg_options_score(const struct cg_options *o, struct cg_opt_score *out, si
 		if (!cg_vrange_has(row->v, o->version))
 			continue;
 		unsigned bad = row_badness(o, row);
-		se += bad * row->weight;
+		se += (bad * row->weight + row->range - 1) / row->range;
 		sw += row->weight;
 		if (n < max)
 			out[n++] = (struct cg_opt_score){row, bad};

@@ -12,9 +12,9 @@
  *    sense remove; empty resets; "none" from 249 on), namespaces (yes/no
  *    replace everything, a list is taken as is the first time and merged
  *    later, '~' inverting; a list with an unknown kind is ignored whole);
- *  - the seccomp rules systemd loads for the result (cg_options_rules()),
- *    loading them (cg_options_load()) and asking them about one call with
- *    its arguments (cg_options_verdict());
+ *  - the seccomp rules systemd loads for the result (cg_optunit_rules()),
+ *    loading them (cg_optunit_load()) and asking them about one call with
+ *    its arguments (cg_optunit_verdict());
  *  - the rows `systemd-analyze security` scores for them, and pitfalls. */
 #pragma once
 
@@ -59,7 +59,7 @@ struct cg_opt_note {
 	char *msg;
 };
 
-struct cg_options {
+struct cg_optunit {
 	const struct cg_optbook *book; /* borrowed; the built-in one by default */
 	unsigned version;
 	struct cg_opt_state st[CG_OPT_MAX];
@@ -71,27 +71,27 @@ struct cg_options {
 
 /* The numeric version of a table ("252" -> 252); 0 when it has none (a
  * parsed file of unknown origin: taken as the newest rules). */
-unsigned cg_options_table_version(const struct cg_table *t);
+unsigned cg_optunit_table_version(const struct cg_table *t);
 
 /* Applies lines (n of them, keys of the rulebook only; others are
  * -EINVAL) as systemd `version` does into *out, which is initialised here
- * (free with cg_options_done()). Pitfalls are found on the way. Returns 0,
+ * (free with cg_optunit_done()). Pitfalls are found on the way. Returns 0,
  * or -EINVAL with e naming a line whose key is no option. */
-int cg_options_apply(const struct cg_opt_line *lines, size_t n, unsigned version,
-		     struct cg_options *out, struct cg_error *e);
-void cg_options_done(struct cg_options *o);
+int cg_optunit_apply(const struct cg_opt_line *lines, size_t n, unsigned version,
+		     struct cg_optunit *out, struct cg_error *e);
+void cg_optunit_done(struct cg_optunit *o);
 /* Adds a pitfall seen from outside (the caller knows other settings):
  * where and msg are copied. */
-void cg_options_add_pitfall(struct cg_options *o, const char *where, const char *msg);
+void cg_optunit_add_pitfall(struct cg_optunit *o, const char *where, const char *msg);
 
 /* True when the option loads anything on o->version. */
-bool cg_option_active(const struct cg_options *o, unsigned opt);
+bool cg_optunit_active(const struct cg_optunit *o, unsigned opt);
 /* True when any option is active. */
-bool cg_options_any(const struct cg_options *o);
+bool cg_optunit_any(const struct cg_optunit *o);
 /* The effective value as a unit line would write it ("yes", "no",
  * "AF_INET AF_UNIX", "~AF_PACKET", "none", "user net", "~user"); a new
  * string the caller frees. */
-char *cg_option_format(const struct cg_options *o, unsigned opt);
+char *cg_optunit_format(const struct cg_optunit *o, unsigned opt);
 
 /* A compiled rule: the call fails with err when every condition holds. */
 struct cg_opt_crule {
@@ -114,7 +114,7 @@ struct cg_opt_rules {
 
 /* The seccomp rules systemd loads for o (groups resolved in t), in its
  * load order. out is initialised here; free with cg_opt_rules_done(). */
-void cg_options_rules(const struct cg_options *o, const struct cg_table *t,
+void cg_optunit_rules(const struct cg_optunit *o, const struct cg_table *t,
 		      struct cg_opt_rules *out);
 void cg_opt_rules_done(struct cg_opt_rules *r);
 
@@ -124,7 +124,7 @@ void cg_opt_rules_done(struct cg_opt_rules *r);
  * use_mdwe the MemoryDenyWriteExecute= rules answer with r->mdwe_err (the
  * prctl refuses what they describe, and mprotect() adding PROT_EXEC to a
  * mapping that was never writable, which no rule can tell). */
-int cg_options_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
+int cg_optunit_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
 		       const uint64_t args[6], bool use_mdwe, unsigned *option);
 
 /* Loads the rules into the calling thread as systemd does: per option in
@@ -133,7 +133,7 @@ int cg_options_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name na
  * r->mdwe_err says so and the kernel takes it (*used_mdwe set; else the
  * seccomp rules). no_new_privs must be set already. Returns 0 or a
  * negative errno with e saying which step failed. */
-int cg_options_load(const struct cg_opt_rules *r, unsigned abis, bool *used_mdwe,
+int cg_optunit_load(const struct cg_opt_rules *r, unsigned abis, bool *used_mdwe,
 		    struct cg_error *e);
 
 /* Adds r's rules to a libseccomp filter ctx (scmp_filter_ctx, passed as a
@@ -141,16 +141,17 @@ int cg_options_load(const struct cg_opt_rules *r, unsigned abis, bool *used_mdwe
  * value) instead of their errnos, for the ABI the ctx is built for. Rules
  * for calls that ctx already decides for the same arguments are skipped by
  * libseccomp. Returns 0 or a negative errno. */
-int cg_options_add_to_ctx(const struct cg_opt_rules *r, void *ctx, enum cg_abi abi,
+int cg_optunit_add_to_ctx(const struct cg_opt_rules *r, void *ctx, enum cg_abi abi,
 			  uint32_t action);
 
 /* One scored row for o. */
 struct cg_opt_score {
 	const struct cg_opt_row *row; /* in o->book */
-	unsigned badness;	      /* 0 or 1 */
+	unsigned badness;	      /* 0 or 1 (the rows' range is 1) */
 };
 
 /* The rows of o->version in rulebook order into out (at most max); the
- * sums of their exposure (badness * weight) and weight. Returns the count. */
-size_t cg_options_score(const struct cg_options *o, struct cg_opt_score *out, size_t max,
+ * sums of their exposure (ceil(badness * weight / range)) and weight.
+ * Returns the count. */
+size_t cg_optunit_score(const struct cg_optunit *o, struct cg_opt_score *out, size_t max,
 			uint64_t *sum_exposure, uint64_t *sum_weight);

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Argument evidence: what the calls of a workload asked for, beyond their
+ * names, where systemd's seccomp-backed options (RestrictAddressFamilies=,
+ * RestrictNamespaces=, MemoryDenyWriteExecute=, LockPersonality=,
+ * RestrictRealtime=, RestrictSUIDSGID=, ProtectClock=, ProtectHostname=,
+ * ProtectKernelLogs=, ProtectKernelTunables=) look.
+ *
+ * A fact is (ABI, kind, call, value) -> count, plus the first process that
+ * showed it (pid, comm). Facts are added like the calls of a profile and
+ * merged like them (counts add up, the first process of dst is kept). Every
+ * reader decodes a call into a struct cg_call_args (raw numbers, the few
+ * words behind pointers it read) and hands it to cg_evidence_record(), so
+ * the rule "which call says what" is written once, here.
+ *
+ * An evidence set also says which kinds its inputs could see: a strace -c
+ * table or a list of names sees no arguments, so every kind is unknown and
+ * an option that needs arguments must be reported "not known from this
+ * input", never guessed. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "abi.h"
+#include "names.h"
+
+/* Fact kinds. The numbers are part of the profile file format (written by
+ * name there, but keep them stable): add new kinds at the end. */
+enum cg_fact_kind {
+	CG_FACT_SOCKET_FAMILY,	   /* socket(): value = address family (AF_*) */
+	CG_FACT_SOCKETPAIR_FAMILY, /* socketpair(): value = address family */
+	CG_FACT_NAMESPACE,	   /* value = one CLONE_NEW* bit asked for by clone,
+				    * clone3, unshare or setns; 0 = setns with
+				    * nstype 0 (joins whatever the fd is) */
+	CG_FACT_WX_MEMORY,	   /* value = prot of mmap/mmap2 with PROT_WRITE|
+				    * PROT_EXEC, of mprotect/pkey_mprotect with
+				    * PROT_EXEC; SHM_EXEC for shmat with it */
+	CG_FACT_PERSONALITY,	   /* personality(): value = its argument (32 bits;
+				    * 0xffffffff is the query) */
+	CG_FACT_SCHED_POLICY,	   /* sched_setscheduler(), sched_setattr(): value =
+				    * the policy, with SCHED_RESET_ON_FORK as given */
+	CG_FACT_SETID_MODE,	   /* value = mode & (S_ISUID|S_ISGID) (never 0) of
+				    * chmod, fchmod, fchmodat(2), mkdir(at),
+				    * mknod(at), creat, open/openat with O_CREAT */
+	CG_FACT_OPENAT2,	   /* any openat2(): value = open_how.flags, or 0
+				    * when not read */
+	CG_FACT_CLOCK,		   /* a call of @clock (clock_settime, settimeofday,
+				    * adjtimex, clock_adjtime ...): value 0 */
+	CG_FACT_HOSTNAME,	   /* sethostname, setdomainname: value 0 */
+	CG_FACT_SYSLOG,		   /* syslog(): value = the action (arg 0) */
+	CG_FACT_SYSCTL,		   /* _sysctl: value 0 */
+	CG_FACT_PATH,		   /* an open of a path these options hide or make
+				    * read-only: value = enum cg_fact_path */
+	CG_FACT_KIND_COUNT,
+};
+
+/* Bit of each kind in a "known kinds" mask. */
+#define CG_FACT_BIT(k) (1u << (k))
+#define CG_FACT_ALL ((1u << CG_FACT_KIND_COUNT) - 1)
+
+/* Values of CG_FACT_PATH. Only absolute paths are classified: an open
+ * relative to a directory descriptor cannot be placed. */
+enum cg_fact_path {
+	CG_PATH_DEV_KMSG = 1,	 /* /dev/kmsg, any mode */
+	CG_PATH_PROC_KMSG,	 /* /proc/kmsg, any mode */
+	CG_PATH_DEV_RTC_READ,	 /* /dev/rtc*, O_RDONLY */
+	CG_PATH_DEV_RTC_WRITE,	 /* /dev/rtc*, O_WRONLY or O_RDWR */
+	CG_PATH_PROC_SYS_WRITE, /* under /proc/sys/, for writing */
+	CG_PATH_SYS_WRITE,	 /* under /sys/, for writing */
+	CG_PATH_COUNT,
+};
+
+struct cg_fact {
+	enum cg_abi abi;
+	enum cg_fact_kind kind;
+	cg_name call;	/* the system call that showed it */
+	uint64_t value; /* see enum cg_fact_kind */
+	uint64_t count; /* calls that showed it; 0 = seen, count unknown */
+	int32_t pid;	/* the first process that showed it; 0 = unknown */
+	char comm[16];	/* its comm (NUL-terminated), "" = unknown */
+};
+
+struct cg_evidence;
+
+struct cg_evidence *cg_evidence_new(void);
+void cg_evidence_free(struct cg_evidence *ev);
+void cg_evidence_freep(struct cg_evidence **ev);
+#define _cleanup_evidence_ __attribute__((cleanup(cg_evidence_freep)))
+
+/* Adds count to the fact (abi, kind, call, value), creating it with pid and
+ * comm (may be NULL; copied, cut to 15 bytes) as its first process. A fact
+ * that exists keeps its first process, unless that one is unknown (pid 0). */
+void cg_evidence_add(struct cg_evidence *ev, enum cg_abi abi, enum cg_fact_kind kind,
+		     cg_name call, uint64_t value, uint64_t count, int32_t pid, const char *comm);
+/* Adds every fact of src to dst (counts add up), and src's inputs to dst's
+ * (see cg_evidence_input()). */
+void cg_evidence_merge(struct cg_evidence *dst, const struct cg_evidence *src);
+/* Removes every fact and input. */
+void cg_evidence_clear(struct cg_evidence *ev);
+
+/* Declares one input read into ev that could see the kinds in known (a mask
+ * of CG_FACT_BIT()): the ptrace backend and strace logs see all of them, a
+ * strace -c table or a list none. */
+void cg_evidence_input(struct cg_evidence *ev, uint32_t known);
+/* The kinds every declared input could see (0 when none was declared), and
+ * the number of inputs declared. */
+uint32_t cg_evidence_known(const struct cg_evidence *ev);
+unsigned cg_evidence_inputs(const struct cg_evidence *ev);
+
+size_t cg_evidence_count(const struct cg_evidence *ev);
+/* Facts in insertion order until cg_evidence_sort(); the pointer is valid
+ * until ev is next modified. NULL past the end. */
+const struct cg_fact *cg_evidence_at(const struct cg_evidence *ev, size_t i);
+const struct cg_fact *cg_evidence_find(const struct cg_evidence *ev, enum cg_abi abi,
+				       enum cg_fact_kind kind, cg_name call, uint64_t value);
+/* Orders facts by kind, value, ABI, call name. */
+void cg_evidence_sort(struct cg_evidence *ev);
+/* Iteration over the facts of one kind (any ABI and call), in the current
+ * order: for (size_t i = 0; (f = cg_evidence_next(ev, kind, &i)); ) ... */
+const struct cg_fact *cg_evidence_next(const struct cg_evidence *ev, enum cg_fact_kind kind,
+				       size_t *i);
+
+/* ---- decoding calls ------------------------------------------------------ */
+
+/* What a reader must fetch for a call beyond its six registers. */
+enum cg_call_need {
+	CG_NEED_NONE = 0,	/* no fact from this call */
+	CG_NEED_REGS = 1,	/* the registers are enough */
+	CG_NEED_CLONE_ARGS = 2, /* the u64 at the pointer in arg 0: clone_args.flags
+				 * of clone3; size | sched_policy << 32 of
+				 * sched_setattr's struct sched_attr */
+	CG_NEED_OPEN_HOW = 4,	/* openat2: the u64 flags at arg 2 (open_how.flags) */
+	CG_NEED_PATH = 8,	/* a path: the string at arg path_arg */
+};
+
+/* Which facts call (on abi) can show, and what to fetch for them; sets
+ * *path_arg (may be NULL) to the register index of the path when
+ * CG_NEED_PATH is in the result. Cheap (a table lookup). */
+unsigned cg_evidence_call_needs(enum cg_abi abi, cg_name call, unsigned *path_arg);
+/* The same by name (name need not be NUL-terminated; never interned, so
+ * threads may call it). */
+unsigned cg_evidence_call_needs_n(enum cg_abi abi, const char *name, size_t n,
+				  unsigned *path_arg);
+
+/* One call, decoded by a reader. */
+struct cg_call_args {
+	enum cg_abi abi;
+	cg_name call;
+	uint64_t arg[6];
+	bool have_mem;	    /* mem_flags was read */
+	uint64_t mem_flags; /* clone_args.flags (clone3), open_how.flags (openat2) */
+	const char *path;   /* the path argument (NUL-terminated; may be cut
+			     * short, 64 bytes are enough), NULL when unread */
+};
+
+/* One fact a call shows, before it has a place in an evidence set. */
+struct cg_fact_raw {
+	enum cg_fact_kind kind;
+	uint64_t value;
+};
+#define CG_CALL_FACTS_MAX 10
+
+/* The facts call name (n bytes, not interned: threads may call this) with
+ * arguments a shows (a->call is not read). Writes at most
+ * CG_CALL_FACTS_MAX to out and returns how many. */
+size_t cg_evidence_decode_call(const char *name, size_t n, const struct cg_call_args *a,
+			       struct cg_fact_raw *out);
+
+/* Records the facts a (one call) shows, count 1, first process pid/comm.
+ * Calls that show nothing are ignored. */
+void cg_evidence_record(struct cg_evidence *ev, const struct cg_call_args *a, int32_t pid,
+			const char *comm);
+/* The same, adding count (the bpf backend reads counts from its maps). */
+void cg_evidence_record_n(struct cg_evidence *ev, const struct cg_call_args *a, uint64_t count,
+			  int32_t pid, const char *comm);
+
+/* Classifies an open of path with open flags: enum cg_fact_path, or 0. */
+enum cg_fact_path cg_evidence_classify_path(const char *path, uint64_t open_flags);
+
+/* ---- names and the profile file ------------------------------------------ */
+
+/* "socket-family", "namespace", ...; static. NULL for a bad kind. */
+const char *cg_fact_kind_name(enum cg_fact_kind k);
+/* Parses a kind name; returns 0 or -EINVAL. */
+int cg_fact_kind_from_name(const char *s, size_t n, enum cg_fact_kind *out);
+/* The value of f in words ("AF_INET6", "CLONE_NEWUSER", "PROT_READ|PROT_WRITE|
+ * PROT_EXEC", "SCHED_FIFO", "04000", "/dev/kmsg", "0x3"), into buf. Returns buf. */
+const char *cg_fact_value_str(enum cg_fact_kind kind, uint64_t value, char *buf, size_t len);
+
+/* The version of the evidence section and of the JSON "evidence" member. */
+#define CG_EVIDENCE_FORMAT 1
+
+/* The evidence as comment lines that strace -c tables may carry after
+ * them (suggest reads them back; strace and people skip them):
+ *   # callgroups-evidence 1 inputs=1 known=socket-family,namespace,...
+ *   # fact x86-64 socket socket-family 10 count=3 pid=812 comm=python3 # AF_INET6
+ * Returns a new string (caller frees); "" when ev has no input declared. */
+char *cg_evidence_format(const struct cg_evidence *ev);
+/* Parses one line of that section ([l, e), without the newline) into ev;
+ * ev NULL only checks it (nothing is interned). Returns 1 when it was an
+ * evidence line, 0 when it is not one (another comment), -EINVAL when it
+ * is one but malformed (*why names what was expected). */
+int cg_evidence_parse_line(struct cg_evidence *ev, const char *l, const char *e, const char **why);
+
+/* ---- strace's rendering -------------------------------------------------- */
+
+/* Decodes the arguments of one strace log call line: name (n bytes, not
+ * interned: threads may call this) is the call, args points just after its
+ * '(' and e at the end of the line (the arguments may be cut short by
+ * <unfinished ...>). Reads strace 5.10 .. 6.x renderings, symbolic
+ * (AF_INET6, CLONE_NEWNS|..., PROT_READ|PROT_EXEC, {flags=CLONE_NEWNS|...,
+ * ...} of clone3) and numeric (-X raw: 0xa, 0x1200000|17). Fills a (abi and
+ * call are left to the caller) and returns true when the call can show a
+ * fact and the arguments it needs were read; false otherwise. Never reads
+ * past e. A path is unescaped into pathbuf (len bytes) and a->path points
+ * there. */
+bool cg_evidence_decode_strace(const char *name, size_t n, const char *args, const char *e,
+			       struct cg_call_args *a, char *pathbuf, size_t len);
