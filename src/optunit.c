@@ -10,6 +10,9 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
+#include "evidence.h"
+#include "evidence_names.h"
+
 #ifndef PR_SET_MDWE
 #define PR_SET_MDWE 65
 #endif
@@ -352,9 +355,18 @@ static struct cg_opt_crule crule(const struct cg_opt_rule *src, const char *call
 		.name = cg_intern(call),
 		.err = src->err,
 		.ncond = ncond,
+		.fact_arg = -1,
 	};
 	for (size_t i = 0; i < ncond; i++)
 		c.cond[i] = cond[i];
+	if (src->set_rule) {
+		c.fact_arg = (int)src->set_arg;
+		c.fact_mask = UINT64_MAX;
+	} else if (ncond) {
+		const struct cg_opt_cond *l = &cond[ncond - 1];
+		c.fact_arg = (int)l->arg;
+		c.fact_mask = l->op == CG_CMP_MASKED_EQ ? l->mask : UINT64_MAX;
+	}
 	return c;
 }
 
@@ -428,6 +440,9 @@ static void namespace_rules(const struct cg_optunit *o, const struct cg_opt_rule
 			continue;
 		struct cg_opt_cond c = {a, CG_CMP_MASKED_EQ, f, f};
 		struct cg_opt_crule r = crule(src, call, 1, &c);
+		r.fact_mask = ns_all(b);
+		for (size_t k = 0; k < b->nnamespaces; k++)
+			r.fact_mask |= b->namespaces[k].flag;
 		push_rule(out, &r);
 	}
 }
@@ -498,7 +513,7 @@ static bool cond_holds(const struct cg_opt_cond *c, uint64_t v)
 }
 
 int cg_optunit_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
-		       const uint64_t args[6], bool use_mdwe, unsigned *option)
+		       const uint64_t args[6], bool use_mdwe, unsigned *option, uint64_t *fact)
 {
 	int err = 0;
 	for (size_t i = 0; i < r->n; i++) {
@@ -518,8 +533,89 @@ int cg_optunit_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name na
 		err = use_mdwe && r->mdwe_err && c->option == r->mdwe_option ? r->mdwe_err : c->err;
 		if (option)
 			*option = c->option;
+		if (fact) {
+			uint64_t v = c->fact_arg >= 0 ? args[c->fact_arg] & c->fact_mask : 0;
+			*fact = abi == CG_ABI_I386 ? v & 0xffffffffu : v;
+		}
 	}
 	return err;
+}
+
+/* Namespace kinds of flags ("user net"), into buf. */
+static void ns_words(const struct cg_optbook *b, uint64_t flags, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = 0;
+	for (size_t i = 0; i < b->nnamespaces && n < len; i++)
+		if (flags & b->namespaces[i].flag)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+					      b->namespaces[i].name);
+}
+
+const char *cg_optunit_fact_str(const struct cg_optunit *o, unsigned opt, cg_name call,
+				uint64_t fact, char *buf, size_t len)
+{
+	const struct cg_optbook *b = o->book;
+	const char *name = cg_name_str(call);
+	buf[0] = 0;
+	switch (b->defs[opt].kind) {
+	case CG_OPT_FAMILIES:
+		return cg_optbook_family_name((int)fact, buf, len);
+	case CG_OPT_NAMESPACES:
+		if (strcmp(name, "clone3") == 0)
+			return buf; /* refused whole */
+		if (!fact) {
+			snprintf(buf, len, "nstype 0");
+			return buf;
+		}
+		ns_words(b, fact, buf, len);
+		return buf;
+	case CG_OPT_BOOL:
+		break;
+	}
+	if (!fact)
+		return buf;
+	if (strcmp(name, "mmap") == 0 || strcmp(name, "mmap2") == 0 ||
+	    strcmp(name, "mprotect") == 0 || strcmp(name, "pkey_mprotect") == 0)
+		ev_value_str(CG_FACT_WX_MEMORY, fact, buf, len);
+	else if (strncmp(name, "sched_", 6) == 0)
+		ev_value_str(CG_FACT_SCHED_POLICY, fact, buf, len);
+	else if (strcmp(name, "personality") == 0)
+		ev_value_str(CG_FACT_PERSONALITY, fact, buf, len);
+	else if (fact == 04000 || fact == 02000)
+		snprintf(buf, len, "0%llo", (unsigned long long)fact);
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)fact);
+	return buf;
+}
+
+const char *cg_optunit_fix(const struct cg_optunit *o, unsigned opt, cg_name call, uint64_t fact,
+			   char *buf, size_t len)
+{
+	const struct cg_optbook *b = o->book;
+	const char *key = b->defs[opt].name;
+	char words[256];
+	switch (b->defs[opt].kind) {
+	case CG_OPT_FAMILIES:
+		/* A line without '~' adds to an allow-list and takes out of a
+		 * deny-list (and starts an allow-list after "none"). */
+		snprintf(buf, len, "%s=%s", key, cg_optbook_family_name((int)fact, words, sizeof words));
+		return buf;
+	case CG_OPT_NAMESPACES:
+		/* A list merged into the kinds kept; clone3() and setns()
+		 * with nstype 0 pass only without the option. */
+		if (strcmp(cg_name_str(call), "clone3") == 0 || !fact) {
+			snprintf(buf, len, "%s=no", key);
+			return buf;
+		}
+		ns_words(b, fact & ~o->st[opt].ns_retain, words, sizeof words);
+		snprintf(buf, len, "%s=%s", key, words[0] ? words : "no");
+		return buf;
+	case CG_OPT_BOOL:
+		break;
+	}
+	snprintf(buf, len, "%s=no", key);
+	return buf;
 }
 
 /* ---- loading ----------------------------------------------------------------- */

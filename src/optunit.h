@@ -101,6 +101,11 @@ struct cg_opt_crule {
 	int err;
 	size_t ncond;
 	struct cg_opt_cond cond[CG_OPT_MAX_COND];
+	/* The argument fact a refused call shows: argument fact_arg masked
+	 * with fact_mask (the family, the namespace flags, the set-id bits,
+	 * the protection); fact_arg -1: none (0). */
+	int fact_arg;
+	uint64_t fact_mask;
 };
 
 struct cg_opt_rules {
@@ -120,12 +125,24 @@ void cg_opt_rules_done(struct cg_opt_rules *r);
 
 /* What the rules do with a call of name on abi with these arguments: 0
  * when it passes, else the errno, *option saying which refuses it (of
- * several, the one loaded last, whose answer the kernel keeps). With
+ * several, the one loaded last, whose answer the kernel keeps) and *fact
+ * the argument fact of the rule (may be NULL). With
  * use_mdwe the MemoryDenyWriteExecute= rules answer with r->mdwe_err (the
  * prctl refuses what they describe, and mprotect() adding PROT_EXEC to a
  * mapping that was never writable, which no rule can tell). */
 int cg_optunit_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
-		       const uint64_t args[6], bool use_mdwe, unsigned *option);
+		       const uint64_t args[6], bool use_mdwe, unsigned *option, uint64_t *fact);
+
+/* The fact of a refusal in words: "AF_INET", "user net", "PROT_WRITE|PROT_EXEC",
+ * "04000", "SCHED_FIFO", "0x8" (or "" when the call itself is refused),
+ * into buf. */
+const char *cg_optunit_fact_str(const struct cg_optunit *o, unsigned opt, cg_name call,
+				uint64_t fact, char *buf, size_t len);
+/* The smallest unit line that lets a refused call through, added after
+ * the unit's own lines ("RestrictAddressFamilies=AF_INET",
+ * "RestrictNamespaces=user", "MemoryDenyWriteExecute=no"), into buf. */
+const char *cg_optunit_fix(const struct cg_optunit *o, unsigned opt, cg_name call, uint64_t fact,
+			   char *buf, size_t len);
 
 /* Loads the rules into the calling thread as systemd does: per option in
  * order, one filter per ABI in abis (bit per enum cg_abi) with the rules
