@@ -153,7 +153,7 @@ static int parse_line(struct parser *p, char **w, size_t n)
 
 	if (strcmp(kw, "option") == 0) {
 		/* option NAME= SINCE KINDS (the rest is issue 13's) */
-		if (n < 3)
+		if (n < 4)
 			return bad(p, "expected: option NAME= SINCE KINDS | WHAT", NULL);
 		if (b->ndefs == CG_OPT_MAX)
 			return bad(p, "too many options", w[1]);
@@ -164,8 +164,18 @@ static int parse_line(struct parser *p, char **w, size_t n)
 			return bad(p, "option declared twice", w[1]);
 		if (parse_uint(w[2], &num) < 0)
 			return bad(p, "expected a version", w[2]);
+		uint32_t kinds = 0;
+		for (const char *k = w[3]; *k;) {
+			size_t kl = strcspn(k, ",");
+			int kind = ev_kind_from_name(k, kl);
+			if (kind < 0)
+				return bad(p, "expected fact kinds (evidence.h) joined by ','", w[3]);
+			kinds |= 1u << kind;
+			k += kl + (k[kl] == ',');
+		}
 		w[1][len - 1] = 0;
-		b->defs[b->ndefs++] = (struct cg_opt_def){.name = w[1], .since = (unsigned)num};
+		b->defs[b->ndefs++] =
+			(struct cg_opt_def){.name = w[1], .since = (unsigned)num, .fact_kinds = kinds};
 		return 0;
 	}
 	if (strcmp(kw, "block") == 0 || strcmp(kw, "allow") == 0 || strcmp(kw, "note") == 0)

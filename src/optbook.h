@@ -51,6 +51,9 @@ struct cg_opt_def {
 	enum cg_opt_kind kind;
 	unsigned since; /* the first systemd version that has it */
 	bool parsed;	/* a parse line gave its kind */
+	/* The fact kinds (evidence.h) it depends on, bit (1 << kind): from the
+	 * KINDS of its option line. */
+	uint32_t fact_kinds;
 };
 
 struct cg_opt_keyword {

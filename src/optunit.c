@@ -541,6 +541,27 @@ int cg_optunit_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name na
 	return err;
 }
 
+int cg_optunit_fact_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
+			    uint64_t value, bool use_mdwe, unsigned *option)
+{
+	int err = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		const struct cg_opt_crule *c = &r->v[i];
+		if (c->name != name || !(c->abis & (1u << abi)))
+			continue;
+		bool all = true;
+		for (size_t k = 0; k < c->ncond && all; k++)
+			if ((int)c->cond[k].arg == c->fact_arg)
+				all = cond_holds(&c->cond[k], value);
+		if (!all)
+			continue;
+		err = use_mdwe && r->mdwe_err && c->option == r->mdwe_option ? r->mdwe_err : c->err;
+		if (option)
+			*option = c->option;
+	}
+	return err;
+}
+
 /* Namespace kinds of flags ("user net"), into buf. */
 static void ns_words(const struct cg_optbook *b, uint64_t flags, char *buf, size_t len)
 {

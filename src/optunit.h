@@ -133,6 +133,16 @@ void cg_opt_rules_done(struct cg_opt_rules *r);
 int cg_optunit_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
 		       const uint64_t args[6], bool use_mdwe, unsigned *option, uint64_t *fact);
 
+/* What the rules do with a call known only by one argument fact: the
+ * call of name on abi whose fact argument (the family of socket(), the
+ * namespace flags, the protection, the set-id bits, the policy) is value,
+ * its other arguments taken to be those that showed the fact (open() with
+ * O_CREAT for a set-id mode). A rule without conditions refuses the call
+ * whatever value is. Returns 0 or the errno, *option the option (may be
+ * NULL). */
+int cg_optunit_fact_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
+			    uint64_t value, bool use_mdwe, unsigned *option);
+
 /* The fact of a refusal in words: "AF_INET", "user net", "PROT_WRITE|PROT_EXEC",
  * "04000", "SCHED_FIFO", "0x8" (or "" when the call itself is refused),
  * into buf. */

@@ -822,6 +822,25 @@ int cg_unit_apply_options(const struct cg_unit_settings *s, unsigned version,
 			"sockets through socketcall(), which systemd does not filter; add "
 			"SystemCallArchitectures=native");
 	}
+	int mdwe = cg_optbook_find(out->book, "MemoryDenyWriteExecute");
+	if (mdwe >= 0 && cg_optunit_active(out, (unsigned)mdwe)) {
+		const struct cg_opt_state *st = &out->st[mdwe];
+		char where[300];
+		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
+		cg_optunit_add_pitfall(out, where,
+					   "MemoryDenyWriteExecute= breaks JITs (node, java, LuaJIT, "
+					   "PCRE2's JIT, ...): their writable and executable mappings fail "
+					   "(EPERM; EACCES where systemd 257 uses PR_SET_MDWE)");
+	}
+	int ns = cg_optbook_find(out->book, "RestrictNamespaces");
+	if (ns >= 0 && cg_optunit_active(out, (unsigned)ns) && version && version < 252) {
+		const struct cg_opt_state *st = &out->st[ns];
+		char where[300];
+		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
+		cg_optunit_add_pitfall(out, where,
+					   "RestrictNamespaces= of systemd before 252 does not filter "
+					   "clone3(): a program calling it directly creates any namespace");
+	}
 	return 0;
 }
 

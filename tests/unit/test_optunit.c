@@ -48,7 +48,7 @@ static int verdict(struct cg_optunit *o, const char *table, enum cg_abi abi, con
 	struct cg_opt_rules r;
 	cg_optunit_rules(o, cg_table_builtin_version(table), &r);
 	uint64_t args[6] = {a0, a1, a2, a3, 0, 0};
-	int err = cg_optunit_verdict(&r, abi, cg_intern(call), args, false, NULL);
+	int err = cg_optunit_verdict(&r, abi, cg_intern(call), args, false, NULL, NULL);
 	cg_opt_rules_done(&r);
 	return err;
 }
