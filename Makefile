@@ -304,6 +304,11 @@ $(BUILD)/e2e/bin/worker: tests/e2e/progs/worker.c
 	@$(if $(Q),echo "  CC      $@ (static)")
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
+$(BUILD)/e2e/bin/optprobe: tests/progs/optprobe.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@ (static)")
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
 # The host's reader of the kernel's seccomp audit records.
 $(BUILD)/e2e/bin/auditlog: tests/e2e/progs/auditlog.c
 	@mkdir -p $(dir $@)
@@ -311,5 +316,6 @@ $(BUILD)/e2e/bin/auditlog: tests/e2e/progs/auditlog.c
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 .PHONY: check-e2e
-check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker $(BUILD)/e2e/bin/auditlog
+check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker $(BUILD)/e2e/bin/auditlog \
+           $(BUILD)/e2e/bin/optprobe
 	@tests/e2e/run.sh $(BUILD)
