@@ -728,8 +728,8 @@ int cg_check_unit(const struct cg_unit_settings *u, const struct cg_check_opts *
 	if (opts->nversions) {
 		out->opt_port = xcalloc(opts->nversions, sizeof *out->opt_port);
 		for (size_t i = 0; i < opts->nversions && r >= 0; i++, out->nopt_port++)
-			r = cg_optcheck_run(u, opts->versions[i], opts->profile,
-					    &out->opt_port[i], e);
+			r = cg_optcheck_run(u, opts->versions[i], opts->profile, &out->opt_port[i],
+					    e);
 		if (r < 0)
 			return r;
 	}

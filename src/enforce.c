@@ -229,7 +229,8 @@ static int abi_ctx(const struct cg_policy *p, enum cg_abi abi, enum ctx_kind kin
 	if (complain && !f->allow_list) {
 		r = add_option_calls(p, ctx, abi, true);
 		if (r < 0) {
-			cg_error_set(e, NULL, 0, "libseccomp: cannot add the option rules on %s: %s",
+			cg_error_set(e, NULL, 0,
+				     "libseccomp: cannot add the option rules on %s: %s",
 				     cg_abi_name(abi), strerror(-r));
 			return r;
 		}
@@ -319,7 +320,8 @@ static int merged_ctx(const struct cg_policy *p, bool complain, scmp_filter_ctx 
 			 * what no option refuses go on). */
 			r = add_option_calls(p, ctx, cg_abi_native(), false);
 			if (r < 0) {
-				cg_error_set(e, NULL, 0, "libseccomp: cannot add the option rules: %s",
+				cg_error_set(e, NULL, 0,
+					     "libseccomp: cannot add the option rules: %s",
 					     strerror(-r));
 				return r;
 			}
@@ -705,8 +707,8 @@ static void classify(const struct cg_policy *p, const struct seccomp_notif *req,
 	uint64_t fact = 0, args[6];
 	for (int i = 0; i < 6; i++)
 		args[i] = req->data.args[i];
-	int err = cg_optunit_verdict(p->options, abi, name, args,
-				     p->options->mdwe_err != 0, &opt, &fact);
+	int err = cg_optunit_verdict(p->options, abi, name, args, p->options->mdwe_err != 0, &opt,
+				     &fact);
 	if (err)
 		cg_complaints_add_option(out, abi, req->data.nr, (int)opt, err, fact,
 					 (pid_t)req->pid);

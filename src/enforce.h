@@ -84,8 +84,8 @@ int cg_policy_load(const struct cg_policy *p, struct cg_error *e);
 /* Loads one filter into the calling thread that lets allowed calls through
  * and stops every call p would deny (foreign ABIs included) with
  * SECCOMP_RET_USER_NOTIF, and every call an option rule names (the
- * supervisor tells from its arguments whether the option refuses it). *notify_fd receives the listener (O_CLOEXEC).
- * After the filter is loaded it makes no system call and frees nothing (a
+ * supervisor tells from its arguments whether the option refuses it). *notify_fd receives the
+ * listener (O_CLOEXEC). After the filter is loaded it makes no system call and frees nothing (a
  * call could block until a supervisor listens): meant for a child that
  * hands the listener over from another thread and then calls execve().
  * Sets no_new_privs. Returns 0 or a negative errno. */
@@ -140,10 +140,10 @@ void cg_complaints_sort(struct cg_complaints *c);
  * SECCOMP_USER_NOTIF_FLAG_CONTINUE (the call goes on as if unfiltered) and
  * records it in out: with p (may be NULL: every notification is a denial)
  * a call p's filter denies, or one p's options refuse for its arguments;
- * others (an option's call with harmless arguments) go on unrecorded. child is the direct child (its pidfd is polled and it
- * is reaped); *status receives its wait status. Returns when the child is
- * reaped and no process uses the filter any more (the whole tree is gone).
- * Does not close notify_fd. Returns 0 or a negative errno. */
+ * others (an option's call with harmless arguments) go on unrecorded. child is the direct child
+ * (its pidfd is polled and it is reaped); *status receives its wait status. Returns when the child
+ * is reaped and no process uses the filter any more (the whole tree is gone). Does not close
+ * notify_fd. Returns 0 or a negative errno. */
 int cg_complain_serve(int notify_fd, pid_t child, const struct cg_policy *p, int *status,
 		      struct cg_complaints *out);
 

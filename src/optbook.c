@@ -87,7 +87,8 @@ static int parse_abis(struct parser *p, const char *s, unsigned *out)
 	}
 	unsigned m = 0;
 	_cleanup_free_ char *copy = xstrdup(s);
-	for (char *save = NULL, *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+	for (char *save = NULL, *w = strtok_r(copy, ",", &save); w;
+	     w = strtok_r(NULL, ",", &save)) {
 		enum cg_abi abi;
 		if (cg_abi_from_name(w, &abi) < 0)
 			return bad(p, "expected ABIs x86-64, x32, x86 or all", w);
@@ -169,13 +170,14 @@ static int parse_line(struct parser *p, char **w, size_t n)
 			size_t kl = strcspn(k, ",");
 			int kind = ev_kind_from_name(k, kl);
 			if (kind < 0)
-				return bad(p, "expected fact kinds (evidence.h) joined by ','", w[3]);
+				return bad(p, "expected fact kinds (evidence.h) joined by ','",
+					   w[3]);
 			kinds |= 1u << kind;
 			k += kl + (k[kl] == ',');
 		}
 		w[1][len - 1] = 0;
-		b->defs[b->ndefs++] =
-			(struct cg_opt_def){.name = w[1], .since = (unsigned)num, .fact_kinds = kinds};
+		b->defs[b->ndefs++] = (struct cg_opt_def){
+			.name = w[1], .since = (unsigned)num, .fact_kinds = kinds};
 		return 0;
 	}
 	if (strcmp(kw, "block") == 0 || strcmp(kw, "allow") == 0 || strcmp(kw, "note") == 0)
@@ -233,7 +235,8 @@ static int parse_line(struct parser *p, char **w, size_t n)
 	if (strcmp(kw, "rule") == 0 || strcmp(kw, "setrule") == 0) {
 		struct cg_opt_rule r = {.line = p->line, .set_rule = kw[0] == 's'};
 		if (n < 6)
-			return bad(p, "expected: rule NAME= VERSIONS ABIS CALL ERRNO [COND...]", NULL);
+			return bad(p, "expected: rule NAME= VERSIONS ABIS CALL ERRNO [COND...]",
+				   NULL);
 		if (parse_option(p, w[1], &r.option) < 0 || parse_vrange(p, w[2], &r.v) < 0 ||
 		    parse_abis(p, w[3], &r.abis) < 0 || parse_errno_name(p, w[5], &r.err) < 0)
 			return -EINVAL;
@@ -241,7 +244,8 @@ static int parse_line(struct parser *p, char **w, size_t n)
 		if (r.set_rule) {
 			enum cg_opt_kind k = b->defs[r.option].kind;
 			if (!b->defs[r.option].parsed || k == CG_OPT_BOOL)
-				return bad(p, "setrule needs a families or namespaces option", w[1]);
+				return bad(p, "setrule needs a families or namespaces option",
+					   w[1]);
 			if (n != 7 || w[6][0] != 'a' || w[6][1] < '0' || w[6][1] > '5' || w[6][2])
 				return bad(p, "expected: setrule NAME= VERSIONS ABIS CALL ERRNO aN",
 					   NULL);
@@ -272,8 +276,10 @@ static int parse_line(struct parser *p, char **w, size_t n)
 		/* row NAME= FROM TO ID JSON_FIELD WEIGHT RANGE SELECTOR */
 		struct cg_opt_row r = {0};
 		if (n != 9)
-			return bad(p, "expected: row NAME= FROM TO ID JSON_FIELD WEIGHT RANGE SELECTOR",
-				   NULL);
+			return bad(
+				p,
+				"expected: row NAME= FROM TO ID JSON_FIELD WEIGHT RANGE SELECTOR",
+				NULL);
 		if (parse_option(p, w[1], &r.option) < 0 || parse_bounds(p, w[2], w[3], &r.v) < 0)
 			return -EINVAL;
 		r.id = w[4];
@@ -352,7 +358,8 @@ int cg_optbook_parse(const char *text, const char *fname, struct cg_optbook *out
 	}
 	for (size_t i = 0; i < out->ndefs; i++)
 		if (!out->defs[i].parsed) {
-			cg_error_set(e, fname, 0, "option %s= has no parse line", out->defs[i].name);
+			cg_error_set(e, fname, 0, "option %s= has no parse line",
+				     out->defs[i].name);
 			cg_optbook_done(out);
 			return -EINVAL;
 		}

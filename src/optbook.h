@@ -91,10 +91,10 @@ struct cg_opt_mdwe {
 };
 
 enum cg_opt_test {
-	CG_TEST_ON,	    /* bad unless the option is on */
-	CG_TEST_FAMILIES,   /* bad when one of families passes (AF_INET stands
-			     * for AF_INET and AF_INET6) */
-	CG_TEST_OTHER,	    /* the families no other row names */
+	CG_TEST_ON,	   /* bad unless the option is on */
+	CG_TEST_FAMILIES,  /* bad when one of families passes (AF_INET stands
+			    * for AF_INET and AF_INET6) */
+	CG_TEST_OTHER,	   /* the families no other row names */
 	CG_TEST_NAMESPACE, /* bad when ns_flag is kept */
 };
 

@@ -137,7 +137,8 @@ static void with_fix(const struct cg_unit_settings *u, const struct cg_optcheck 
 					  u->options[i].l.file, u->options[i].l.line, NULL);
 	for (size_t i = 0; i < c->nfix; i++) {
 		const char *eq = strchr(c->fix_lines[i], '=');
-		_cleanup_free_ char *key = xstrndup(c->fix_lines[i], (size_t)(eq - c->fix_lines[i]));
+		_cleanup_free_ char *key =
+			xstrndup(c->fix_lines[i], (size_t)(eq - c->fix_lines[i]));
 		(void)cg_unit_add_setting(out, key, eq + 1, "fix", (unsigned)i + 1, NULL);
 	}
 }
@@ -150,8 +151,8 @@ int cg_optcheck_run(const struct cg_unit_settings *u, const struct cg_table *t,
 	int r = cg_unit_apply_options(u, version, &out->opts, e);
 	if (r < 0)
 		return r;
-	out->nrows = cg_optunit_score(&out->opts, out->rows, ELEMENTSOF(out->rows),
-				      &out->exposure, &out->weight);
+	out->nrows = cg_optunit_score(&out->opts, out->rows, ELEMENTSOF(out->rows), &out->exposure,
+				      &out->weight);
 	out->exposure_fixed = out->exposure;
 	if (!p)
 		return 0;
@@ -186,7 +187,8 @@ int cg_optcheck_run(const struct cg_unit_settings *u, const struct cg_table *t,
 		out->fix_verified = !cg_optcheck_breaks(&again);
 		struct cg_opt_score scratch[32];
 		uint64_t w;
-		cg_optunit_score(&again.opts, scratch, ELEMENTSOF(scratch), &out->exposure_fixed, &w);
+		cg_optunit_score(&again.opts, scratch, ELEMENTSOF(scratch), &out->exposure_fixed,
+				 &w);
 	} else {
 		out->fix_verified = false;
 	}

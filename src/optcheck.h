@@ -29,15 +29,15 @@ struct cg_optcheck_refusal {
 	unsigned option; /* optbook index */
 	enum cg_abi abi;
 	cg_name call;
-	uint64_t value;	      /* the argument fact (0: the call itself) */
-	uint64_t count;	      /* calls that showed it (0: unknown) */
-	int32_t pid;	      /* the first process (0: unknown) */
-	char comm[16];	      /* its comm ("" unknown) */
-	int err;	      /* what the call fails with */
-	bool benign;	      /* clone3's ENOSYS, after which the C library
-			       * falls back to a clone() the option allows */
-	char fact[128];	      /* the fact in words ("AF_INET", "" for the call) */
-	char fix[160];	      /* "RestrictAddressFamilies=AF_INET" */
+	uint64_t value; /* the argument fact (0: the call itself) */
+	uint64_t count; /* calls that showed it (0: unknown) */
+	int32_t pid;	/* the first process (0: unknown) */
+	char comm[16];	/* its comm ("" unknown) */
+	int err;	/* what the call fails with */
+	bool benign;	/* clone3's ENOSYS, after which the C library
+			 * falls back to a clone() the option allows */
+	char fact[128]; /* the fact in words ("AF_INET", "" for the call) */
+	char fix[160];	/* "RestrictAddressFamilies=AF_INET" */
 };
 
 struct cg_optcheck {

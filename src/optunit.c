@@ -30,8 +30,7 @@ unsigned cg_optunit_table_version(const struct cg_table *t)
 
 /* ---- notes --------------------------------------------------------------- */
 
-static void note_add(struct cg_opt_note **v, size_t *n, const char *file, unsigned line,
-		     char *msg)
+static void note_add(struct cg_opt_note **v, size_t *n, const char *file, unsigned line, char *msg)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof **v);
 	(*v)[(*n)++] = (struct cg_opt_note){
@@ -148,14 +147,15 @@ static void apply_families(struct cg_optunit *o, unsigned opt, const struct cg_o
 	while ((w = next_word(&v))) {
 		int af = cg_optbook_family(w);
 		if (af < 0) {
-			note_add(&o->ignored, &o->nignored, l->file, l->line,
-				 strcmp(w, "none") == 0
-					 ? xasprintf("RestrictAddressFamilies=none is not known to "
-						     "systemd %u (from 249 on): the word is ignored "
-						     "as an unknown address family",
-						     o->version)
-					 : xasprintf("unknown address family %s, ignored by systemd",
-						     w));
+			note_add(
+				&o->ignored, &o->nignored, l->file, l->line,
+				strcmp(w, "none") == 0
+					? xasprintf("RestrictAddressFamilies=none is not known to "
+						    "systemd %u (from 249 on): the word is ignored "
+						    "as an unknown address family",
+						    o->version)
+					: xasprintf("unknown address family %s, ignored by systemd",
+						    w));
 			free(w);
 			continue;
 		}
@@ -193,10 +193,11 @@ static void apply_namespaces(struct cg_optunit *o, unsigned opt, const struct cg
 			    o->version >= b->namespaces[i].since)
 				f = b->namespaces[i].flag;
 		if (!f) {
-			note_add(&o->ignored, &o->nignored, l->file, l->line,
-				 xasprintf("unknown namespace type %s (systemd %u): systemd ignores "
-					   "the whole line",
-					   w, o->version));
+			note_add(
+				&o->ignored, &o->nignored, l->file, l->line,
+				xasprintf("unknown namespace type %s (systemd %u): systemd ignores "
+					  "the whole line",
+					  w, o->version));
 			free(w);
 			return;
 		}
@@ -312,7 +313,8 @@ char *cg_optunit_format(const struct cg_optunit *o, unsigned opt)
 				char name[32];
 				cg_optbook_family_name(af, name, sizeof name);
 				len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s",
-							len && buf[len - 1] != '~' ? " " : "", name);
+							len && buf[len - 1] != '~' ? " " : "",
+							name);
 				if (len >= sizeof buf)
 					break;
 			}
@@ -473,7 +475,8 @@ void cg_optunit_rules(const struct cg_optunit *o, const struct cg_table *t,
 				continue;
 			}
 			if (src->call[0] != '@') {
-				struct cg_opt_crule r = crule(src, src->call, src->ncond, src->cond);
+				struct cg_opt_crule r =
+					crule(src, src->call, src->ncond, src->cond);
 				push_rule(out, &r);
 				continue;
 			}
@@ -620,7 +623,8 @@ const char *cg_optunit_fix(const struct cg_optunit *o, unsigned opt, cg_name cal
 	case CG_OPT_FAMILIES:
 		/* A line without '~' adds to an allow-list and takes out of a
 		 * deny-list (and starts an allow-list after "none"). */
-		snprintf(buf, len, "%s=%s", key, cg_optbook_family_name((int)fact, words, sizeof words));
+		snprintf(buf, len, "%s=%s", key,
+			 cg_optbook_family_name((int)fact, words, sizeof words));
 		return buf;
 	case CG_OPT_NAMESPACES:
 		/* A list merged into the kinds kept; clone3() and setns()
@@ -684,8 +688,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct cg_opt_crule *c, uint32_t 
 					    c->ncond ? cmp : NULL);
 }
 
-int cg_optunit_add_to_ctx(const struct cg_opt_rules *r, void *ctx, enum cg_abi abi,
-			  uint32_t action)
+int cg_optunit_add_to_ctx(const struct cg_opt_rules *r, void *ctx, enum cg_abi abi, uint32_t action)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const struct cg_opt_crule *c = &r->v[i];
@@ -700,8 +703,7 @@ int cg_optunit_add_to_ctx(const struct cg_opt_rules *r, void *ctx, enum cg_abi a
 
 /* One filter of one option for one ABI, as seccomp_init_for_arch() makes
  * it (default allow, other ABIs' calls pass). */
-static int load_one(const struct cg_opt_rules *r, unsigned opt, enum cg_abi abi,
-		    struct cg_error *e)
+static int load_one(const struct cg_opt_rules *r, unsigned opt, enum cg_abi abi, struct cg_error *e)
 {
 	bool any = false;
 	for (size_t i = 0; i < r->n && !any; i++)
@@ -761,9 +763,10 @@ int cg_optunit_load(const struct cg_opt_rules *r, unsigned abis, bool *used_mdwe
 			}
 			if (errno != EINVAL) {
 				int k = -errno;
-				cg_error_set(e, NULL, 0,
-					     "MemoryDenyWriteExecute=: prctl(PR_SET_MDWE) failed: %s",
-					     strerror(errno));
+				cg_error_set(
+					e, NULL, 0,
+					"MemoryDenyWriteExecute=: prctl(PR_SET_MDWE) failed: %s",
+					strerror(errno));
 				return k;
 			}
 		}

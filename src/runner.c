@@ -453,8 +453,8 @@ static void judge_complaints(const struct cg_run_opts *o, struct cg_complaints *
 	for (size_t i = 0; i < c->n; i++) {
 		const struct cg_complaint *x = &c->v[i];
 		if (x->option < 0) {
-			r->denied[r->ndenied++] = (struct cg_run_denial){
-				.call = *x, .v = judge(o, x->abi, x->name)};
+			r->denied[r->ndenied++] =
+				(struct cg_run_denial){.call = *x, .v = judge(o, x->abi, x->name)};
 			continue;
 		}
 		struct cg_run_refusal *f = &r->refused[r->nrefused++];

@@ -810,8 +810,8 @@ int cg_unit_apply_options(const struct cg_unit_settings *s, unsigned version,
 	if (r < 0)
 		return r;
 	int raf = cg_optbook_find(out->book, "RestrictAddressFamilies");
-	bool native_only = cg_archs_set(&s->archs) && !(cg_archs_mask(&s->archs) &
-							 (1u << CG_ABI_I386));
+	bool native_only =
+		cg_archs_set(&s->archs) && !(cg_archs_mask(&s->archs) & (1u << CG_ABI_I386));
 	if (raf >= 0 && cg_optunit_active(out, (unsigned)raf) && !native_only) {
 		const struct cg_opt_state *st = &out->st[raf];
 		char where[300];
@@ -827,19 +827,21 @@ int cg_unit_apply_options(const struct cg_unit_settings *s, unsigned version,
 		const struct cg_opt_state *st = &out->st[mdwe];
 		char where[300];
 		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
-		cg_optunit_add_pitfall(out, where,
-					   "MemoryDenyWriteExecute= breaks JITs (node, java, LuaJIT, "
-					   "PCRE2's JIT, ...): their writable and executable mappings fail "
-					   "(EPERM; EACCES where systemd 257 uses PR_SET_MDWE)");
+		cg_optunit_add_pitfall(
+			out, where,
+			"MemoryDenyWriteExecute= breaks JITs (node, java, LuaJIT, "
+			"PCRE2's JIT, ...): their writable and executable mappings fail "
+			"(EPERM; EACCES where systemd 257 uses PR_SET_MDWE)");
 	}
 	int ns = cg_optbook_find(out->book, "RestrictNamespaces");
 	if (ns >= 0 && cg_optunit_active(out, (unsigned)ns) && version && version < 252) {
 		const struct cg_opt_state *st = &out->st[ns];
 		char where[300];
 		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
-		cg_optunit_add_pitfall(out, where,
-					   "RestrictNamespaces= of systemd before 252 does not filter "
-					   "clone3(): a program calling it directly creates any namespace");
+		cg_optunit_add_pitfall(
+			out, where,
+			"RestrictNamespaces= of systemd before 252 does not filter "
+			"clone3(): a program calling it directly creates any namespace");
 	}
 	return 0;
 }

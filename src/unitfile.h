@@ -71,7 +71,7 @@ struct cg_unit_settings {
 	struct cg_unit_opt_line {
 		char *key; /* "RestrictNamespaces", as the rulebook spells it */
 		struct cg_unit_line l;
-	} *options;
+	} * options;
 	size_t noptions;
 
 	/* User= and DynamicUser= (the last assignment): they decide which

@@ -312,7 +312,8 @@ static json_object *json_options(const struct cg_optcheck *oc, bool full)
 		json_object_object_add(j, "weight", json_object_new_int64((int64_t)oc->weight));
 		json_object_object_add(j, "pitfalls",
 				       json_notes(oc->opts.pitfalls, oc->opts.npitfalls));
-		json_object_object_add(j, "ignored", json_notes(oc->opts.ignored, oc->opts.nignored));
+		json_object_object_add(j, "ignored",
+				       json_notes(oc->opts.ignored, oc->opts.nignored));
 	}
 	return j;
 }
@@ -351,9 +352,11 @@ static void print_options(FILE *out, const struct cg_check_report *c)
 				snprintf(proc, sizeof proc, "first pid %d%s%s%s", r->pid,
 					 r->comm[0] ? " (" : "", r->comm, r->comm[0] ? ")" : "");
 			fprintf(out, "  %-14s %-22s %-6s fails with %-13s %-26s %s%s\n",
-				cg_name_str(r->call), r->fact[0] ? r->fact : "-", cg_abi_name(r->abi),
-				strerrorname_np(r->err), b->defs[r->option].name, proc,
-				r->benign ? " (the C library falls back to clone(): harmless)" : "");
+				cg_name_str(r->call), r->fact[0] ? r->fact : "-",
+				cg_abi_name(r->abi), strerrorname_np(r->err),
+				b->defs[r->option].name, proc,
+				r->benign ? " (the C library falls back to clone(): harmless)"
+					  : "");
 		}
 		for (size_t i = 0; i < b->ndefs; i++)
 			if (oc->unknown & (1u << i))
@@ -386,7 +389,8 @@ static void print_options(FILE *out, const struct cg_check_report *c)
 		fprintf(out, "Option pitfalls:\n");
 		for (size_t i = 0; i < oc->opts.npitfalls; i++)
 			fprintf(out, "  warning: %s%s%s\n", oc->opts.pitfalls[i].where,
-				oc->opts.pitfalls[i].where[0] ? ": " : "", oc->opts.pitfalls[i].msg);
+				oc->opts.pitfalls[i].where[0] ? ": " : "",
+				oc->opts.pitfalls[i].msg);
 	}
 }
 

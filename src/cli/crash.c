@@ -355,8 +355,7 @@ static void print_text(const struct cg_crash_report *r, const struct crash_opts 
 		printf("No seccomp record found (kernel audit type=1326, coredump with "
 		       "Signal: 31, or status=31/SYS).\n");
 		print_errno_refusals();
-	}
-	else if (!r->nitems)
+	} else if (!r->nitems)
 		printf("No seccomp record matches.\n");
 	for (size_t i = 0; i < r->nitems; i++)
 		print_record(&r->items[i], r->table);

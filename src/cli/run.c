@@ -363,8 +363,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		opts[nopts++] = base[i];
 	for (size_t i = 0; i < book->ndefs; i++) {
 		int has = book->defs[i].kind == CG_OPT_BOOL ? optional_argument : required_argument;
-		opts[nopts++] = (struct option){kebab(book->defs[i].name, names[i], sizeof names[i]),
-						has, NULL, OPT_HARDEN + 2 * (int)i};
+		opts[nopts++] =
+			(struct option){kebab(book->defs[i].name, names[i], sizeof names[i]), has,
+					NULL, OPT_HARDEN + 2 * (int)i};
 		opts[nopts++] =
 			(struct option){book->defs[i].name, has, NULL, OPT_HARDEN + 2 * (int)i + 1};
 	}
@@ -463,7 +464,7 @@ struct run_policy {
 	const struct cg_table *t;
 	struct cg_unit_settings us;
 	struct cg_filter f, logf;
-	struct cg_optunit opts;	    /* the hardening options */
+	struct cg_optunit opts;	   /* the hardening options */
 	struct cg_opt_rules rules; /* their seccomp rules */
 	struct cg_policy p;
 };

@@ -69,8 +69,8 @@ static int do_unshare(const char *kind)
 		const char *name;
 		int flag;
 	} ns[] = {
-		{"user", CLONE_NEWUSER}, {"net", CLONE_NEWNET}, {"mnt", CLONE_NEWNS},
-		{"uts", CLONE_NEWUTS},	 {"ipc", CLONE_NEWIPC}, {"pid", CLONE_NEWPID},
+		{"user", CLONE_NEWUSER},     {"net", CLONE_NEWNET}, {"mnt", CLONE_NEWNS},
+		{"uts", CLONE_NEWUTS},	     {"ipc", CLONE_NEWIPC}, {"pid", CLONE_NEWPID},
 		{"cgroup", CLONE_NEWCGROUP},
 	};
 	for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++)
@@ -84,8 +84,7 @@ static int do_unshare(const char *kind)
 static int do_clone3(void)
 {
 	struct {
-		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
-			tls;
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls;
 	} args = {.exit_signal = SIGCHLD};
 	long pid = syscall(SYS_clone3, &args, sizeof args);
 	if (pid == 0)

@@ -60,8 +60,8 @@ static void test_families_merge(void **state)
 	/* Allow-list, a later line adds, a ~ line removes. */
 	apply(&o, 252,
 	      (const char *[]){"RestrictAddressFamilies=AF_UNIX AF_INET",
-			       "RestrictAddressFamilies=AF_INET6", "RestrictAddressFamilies=~AF_INET",
-			       NULL});
+			       "RestrictAddressFamilies=AF_INET6",
+			       "RestrictAddressFamilies=~AF_INET", NULL});
 	assert_format(&o, "RestrictAddressFamilies", "AF_UNIX AF_INET6");
 	assert_int_equal(o.npitfalls, 1); /* the ~ line after an allow-list */
 	assert_int_equal(verdict(&o, "252", CG_ABI_X86_64, "socket", AF_INET, 0, 0, 0),
@@ -85,8 +85,8 @@ static void test_families_merge(void **state)
 	assert_int_equal(verdict(&o, "252", CG_ABI_X86_64, "socket", AF_NETLINK, 0, 0, 0), 0);
 	cg_optunit_done(&o);
 	apply(&o, 252,
-	      (const char *[]){"RestrictAddressFamilies=AF_UNIX", "RestrictAddressFamilies=",
-			       NULL});
+	      (const char *[]){"RestrictAddressFamilies=AF_UNIX",
+			       "RestrictAddressFamilies=", NULL});
 	assert_false(cg_optunit_active(&o, opt("RestrictAddressFamilies")));
 	cg_optunit_done(&o);
 }
@@ -139,9 +139,9 @@ static void test_namespaces(void **state)
 	apply(&o, 257,
 	      (const char *[]){"RestrictNamespaces=user net mnt", "RestrictNamespaces=~mnt", NULL});
 	assert_format(&o, "RestrictNamespaces", "net user");
-	assert_int_equal(verdict(&o, "257", CG_ABI_X86_64, "unshare", CLONE_NEWUSER | CLONE_NEWNET,
-				 0, 0, 0),
-			 0);
+	assert_int_equal(
+		verdict(&o, "257", CG_ABI_X86_64, "unshare", CLONE_NEWUSER | CLONE_NEWNET, 0, 0, 0),
+		0);
 	assert_int_equal(verdict(&o, "257", CG_ABI_X86_64, "unshare", CLONE_NEWNS, 0, 0, 0), EPERM);
 	assert_int_equal(verdict(&o, "257", CG_ABI_X86_64, "setns", 3, 0, 0, 0), EPERM);
 	assert_int_equal(verdict(&o, "257", CG_ABI_X86_64, "setns", 3, CLONE_NEWNET, 0, 0), 0);
@@ -153,7 +153,8 @@ static void test_namespaces(void **state)
 	assert_false(cg_optunit_active(&o, opt("RestrictNamespaces")));
 	assert_int_equal(o.nignored, 1);
 	cg_optunit_done(&o);
-	apply(&o, 252, (const char *[]){"RestrictNamespaces=cgroup ipc net mnt pid user uts", NULL});
+	apply(&o, 252,
+	      (const char *[]){"RestrictNamespaces=cgroup ipc net mnt pid user uts", NULL});
 	assert_false(cg_optunit_active(&o, opt("RestrictNamespaces")));
 	cg_optunit_done(&o);
 	/* no replaces everything before it; empty resets */
