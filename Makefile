@@ -59,7 +59,8 @@ DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libseccomp json-c 2>/dev/null) -lpthr
 LIB_SRCS := $(sort $(wildcard src/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/groups_builtin.o \
-            $(BUILD)/obj/families_builtin.o $(BUILD)/obj/optbook_builtin.o
+            $(BUILD)/obj/families_builtin.o $(BUILD)/obj/options_builtin.o \
+            $(BUILD)/obj/optbook_builtin.o
 CLI_OBJS := $(CLI_SRCS:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 LIB      := $(BUILD)/libcallgroups.a
 BIN      := $(BUILD)/callgroups
@@ -115,6 +116,22 @@ $(BUILD)/gen/families_builtin.c: $(BUILD)/gen-families data/families.txt $(TABLE
 	$(BUILD)/gen-families data/families.txt $(TABLES) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/obj/families_builtin.o: $(BUILD)/gen/families_builtin.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+# The seccomp-backed options and their evidence rules (data/options.txt),
+# read with the fact names of src/evidence_names.c.
+$(BUILD)/gen-options: tools/gen-options.c src/evidence_names.c src/evidence_names.h \
+                      src/evidence.h src/options.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -o $@ tools/gen-options.c src/evidence_names.c $(LDFLAGS)
+
+$(BUILD)/gen/options_builtin.c: $(BUILD)/gen-options data/options.txt
+	@mkdir -p $(dir $@)
+	$(BUILD)/gen-options data/options.txt > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/options_builtin.o: $(BUILD)/gen/options_builtin.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
@@ -190,10 +207,10 @@ FUZZ_CC   ?= clang
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 20
 FUZZ_LIB_SRCS := $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c $(BUILD)/gen/families_builtin.c \
-                 $(BUILD)/gen/optbook_builtin.c
+                 $(BUILD)/gen/options_builtin.c $(BUILD)/gen/optbook_builtin.c
 
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c $(BUILD)/gen/families_builtin.c \
-                 $(BUILD)/gen/optbook_builtin.c
+                 $(BUILD)/gen/options_builtin.c $(BUILD)/gen/optbook_builtin.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -o $@ $< $(FUZZ_LIB_SRCS) $(DEP_LIBS)

@@ -197,106 +197,80 @@ const struct cg_fact *cg_evidence_next(const struct cg_evidence *ev, enum cg_fac
 
 /* ---- decoding calls ------------------------------------------------------ */
 
-/* How each call that can show a fact is read. */
-enum decoder {
-	D_NONE,
-	D_SOCKET,     /* family arg 0 */
-	D_SOCKETPAIR, /* family arg 0 */
-	D_CLONE,      /* flags arg 0 (x86: the first argument is flags) */
-	D_CLONE3,     /* clone_args.flags */
-	D_UNSHARE,    /* flags arg 0 */
-	D_SETNS,      /* nstype arg 1 */
-	D_MMAP,	      /* prot arg 2 */
-	D_MPROTECT,   /* prot arg 2 (mprotect, pkey_mprotect) */
-	D_SHMAT,      /* shmflg arg 2 */
-	D_PERSONALITY,
-	D_SCHED_SETSCHEDULER, /* policy arg 1 */
-	D_SCHED_SETATTR,      /* sched_attr.sched_policy */
-	D_MODE1,	      /* mode arg 1: chmod, fchmod, mkdir, mknod */
-	D_MODE2,	      /* mode arg 2: fchmodat, fchmodat2, mkdirat, mknodat */
-	D_CREAT,	      /* path arg 0, mode arg 1 */
-	D_OPEN,		      /* path arg 0, flags arg 1, mode arg 2 */
-	D_OPENAT,	      /* path arg 1, flags arg 2, mode arg 3 */
-	D_OPENAT2,	      /* path arg 1, open_how.flags */
-	D_CLOCK,
-	D_HOSTNAME,
-	D_SYSLOG, /* action arg 0 */
-	D_SYSCTL,
-};
 
 static const struct {
 	const char *name;
-	enum decoder d;
+	enum cg_call_decoder d;
 } decoders[] = {
-	{"socket", D_SOCKET},
-	{"socketpair", D_SOCKETPAIR},
-	{"clone", D_CLONE},
-	{"clone3", D_CLONE3},
-	{"unshare", D_UNSHARE},
-	{"setns", D_SETNS},
-	{"mmap", D_MMAP},
-	{"mmap2", D_MMAP},
-	{"mprotect", D_MPROTECT},
-	{"pkey_mprotect", D_MPROTECT},
-	{"shmat", D_SHMAT},
-	{"personality", D_PERSONALITY},
-	{"sched_setscheduler", D_SCHED_SETSCHEDULER},
-	{"sched_setattr", D_SCHED_SETATTR},
-	{"chmod", D_MODE1},
-	{"fchmod", D_MODE1},
-	{"mkdir", D_MODE1},
-	{"mknod", D_MODE1},
-	{"fchmodat", D_MODE2},
-	{"fchmodat2", D_MODE2},
-	{"mkdirat", D_MODE2},
-	{"mknodat", D_MODE2},
-	{"creat", D_CREAT},
-	{"open", D_OPEN},
-	{"openat", D_OPENAT},
-	{"openat2", D_OPENAT2},
+	{"socket", CG_DEC_SOCKET},
+	{"socketpair", CG_DEC_SOCKETPAIR},
+	{"clone", CG_DEC_CLONE},
+	{"clone3", CG_DEC_CLONE3},
+	{"unshare", CG_DEC_UNSHARE},
+	{"setns", CG_DEC_SETNS},
+	{"mmap", CG_DEC_MMAP},
+	{"mmap2", CG_DEC_MMAP},
+	{"mprotect", CG_DEC_MPROTECT},
+	{"pkey_mprotect", CG_DEC_MPROTECT},
+	{"shmat", CG_DEC_SHMAT},
+	{"personality", CG_DEC_PERSONALITY},
+	{"sched_setscheduler", CG_DEC_SCHED_SETSCHEDULER},
+	{"sched_setattr", CG_DEC_SCHED_SETATTR},
+	{"chmod", CG_DEC_MODE1},
+	{"fchmod", CG_DEC_MODE1},
+	{"mkdir", CG_DEC_MODE1},
+	{"mknod", CG_DEC_MODE1},
+	{"fchmodat", CG_DEC_MODE2},
+	{"fchmodat2", CG_DEC_MODE2},
+	{"mkdirat", CG_DEC_MODE2},
+	{"mknodat", CG_DEC_MODE2},
+	{"creat", CG_DEC_CREAT},
+	{"open", CG_DEC_OPEN},
+	{"openat", CG_DEC_OPENAT},
+	{"openat2", CG_DEC_OPENAT2},
 	/* the union of @clock in every shipped table (247 .. 262) */
-	{"adjtimex", D_CLOCK},
-	{"clock_adjtime", D_CLOCK},
-	{"clock_adjtime64", D_CLOCK},
-	{"clock_settime", D_CLOCK},
-	{"clock_settime64", D_CLOCK},
-	{"settimeofday", D_CLOCK},
-	{"sethostname", D_HOSTNAME},
-	{"setdomainname", D_HOSTNAME},
-	{"syslog", D_SYSLOG},
-	{"_sysctl", D_SYSCTL},
+	{"adjtimex", CG_DEC_CLOCK},
+	{"clock_adjtime", CG_DEC_CLOCK},
+	{"clock_adjtime64", CG_DEC_CLOCK},
+	{"clock_settime", CG_DEC_CLOCK},
+	{"clock_settime64", CG_DEC_CLOCK},
+	{"settimeofday", CG_DEC_CLOCK},
+	{"sethostname", CG_DEC_HOSTNAME},
+	{"setdomainname", CG_DEC_HOSTNAME},
+	{"syslog", CG_DEC_SYSLOG},
+	{"_sysctl", CG_DEC_SYSCTL},
 };
 
-static enum decoder decoder_of(const char *name, size_t n)
+enum cg_call_decoder cg_evidence_call_decoder(const char *name, size_t n)
 {
 	if (n < 4 || n > 18)
-		return D_NONE;
+		return CG_DEC_NONE;
 	for (size_t i = 0; i < ELEMENTSOF(decoders); i++)
 		if (strlen(decoders[i].name) == n && memcmp(decoders[i].name, name, n) == 0)
 			return decoders[i].d;
-	return D_NONE;
+	return CG_DEC_NONE;
 }
 
 unsigned cg_evidence_call_needs_n(enum cg_abi abi, const char *name, size_t n,
 				  unsigned *path_arg)
 {
 	unsigned pa = 0, need;
-	switch (decoder_of(name, n)) {
-	case D_NONE:
+	switch (cg_evidence_call_decoder(name, n)) {
+	case CG_DEC_NONE:
 		return CG_NEED_NONE;
-	case D_CLONE3:
-	case D_SCHED_SETATTR:
+	case CG_DEC_CLONE3:
+	case CG_DEC_SCHED_SETATTR:
 		need = CG_NEED_REGS | CG_NEED_CLONE_ARGS;
 		break;
-	case D_CREAT:
-	case D_OPEN:
+	case CG_DEC_CREAT:
+	case CG_DEC_OPEN:
 		need = CG_NEED_REGS | CG_NEED_PATH;
 		break;
-	case D_OPENAT:
+	case CG_DEC_OPENAT:
 		need = CG_NEED_REGS | CG_NEED_PATH;
 		pa = 1;
 		break;
-	case D_OPENAT2:
+	case CG_DEC_OPENAT2:
 		need = CG_NEED_REGS | CG_NEED_PATH | CG_NEED_OPEN_HOW;
 		pa = 1;
 		break;
@@ -370,89 +344,89 @@ size_t cg_evidence_decode_call(const char *name, size_t n, const struct cg_call_
 {
 	size_t k = 0;
 	const uint64_t *r = a->arg;
-	switch (decoder_of(name, n)) {
-	case D_NONE:
+	switch (cg_evidence_call_decoder(name, n)) {
+	case CG_DEC_NONE:
 		break;
-	case D_SOCKET:
+	case CG_DEC_SOCKET:
 		out[k++] = (struct cg_fact_raw){CG_FACT_SOCKET_FAMILY, (uint32_t)r[0]};
 		break;
-	case D_SOCKETPAIR:
+	case CG_DEC_SOCKETPAIR:
 		out[k++] = (struct cg_fact_raw){CG_FACT_SOCKETPAIR_FAMILY, (uint32_t)r[0]};
 		break;
-	case D_CLONE:
+	case CG_DEC_CLONE:
 		k = ns_facts(r[0] & ~(uint64_t)0xff, out, k); /* low byte: exit signal */
 		break;
-	case D_CLONE3:
+	case CG_DEC_CLONE3:
 		if (a->have_mem)
 			k = ns_facts(a->mem_flags, out, k);
 		break;
-	case D_UNSHARE:
+	case CG_DEC_UNSHARE:
 		k = ns_facts(r[0], out, k);
 		break;
-	case D_SETNS:
+	case CG_DEC_SETNS:
 		if ((uint32_t)r[1] == 0)
 			out[k++] = (struct cg_fact_raw){CG_FACT_NAMESPACE, 0};
 		else
 			k = ns_facts((uint32_t)r[1], out, k);
 		break;
-	case D_MMAP:
+	case CG_DEC_MMAP:
 		if ((r[2] & (PROT_WRITE | PROT_EXEC)) == (PROT_WRITE | PROT_EXEC))
 			out[k++] = (struct cg_fact_raw){CG_FACT_WX_MEMORY, (uint32_t)r[2]};
 		break;
-	case D_MPROTECT:
+	case CG_DEC_MPROTECT:
 		if (r[2] & PROT_EXEC)
 			out[k++] = (struct cg_fact_raw){CG_FACT_WX_MEMORY, (uint32_t)r[2]};
 		break;
-	case D_SHMAT:
+	case CG_DEC_SHMAT:
 		if (r[2] & SHM_EXEC)
 			out[k++] = (struct cg_fact_raw){CG_FACT_WX_MEMORY, SHM_EXEC};
 		break;
-	case D_PERSONALITY:
+	case CG_DEC_PERSONALITY:
 		out[k++] = (struct cg_fact_raw){CG_FACT_PERSONALITY, (uint32_t)r[0]};
 		break;
-	case D_SCHED_SETSCHEDULER:
+	case CG_DEC_SCHED_SETSCHEDULER:
 		out[k++] = (struct cg_fact_raw){CG_FACT_SCHED_POLICY, (uint32_t)r[1]};
 		break;
-	case D_SCHED_SETATTR:
+	case CG_DEC_SCHED_SETATTR:
 		if (a->have_mem)
 			out[k++] = (struct cg_fact_raw){CG_FACT_SCHED_POLICY,
 							(uint32_t)(a->mem_flags >> 32)};
 		break;
-	case D_MODE1:
+	case CG_DEC_MODE1:
 		k = mode_fact(r[1], out, k);
 		break;
-	case D_MODE2:
+	case CG_DEC_MODE2:
 		k = mode_fact(r[2], out, k);
 		break;
-	case D_CREAT:
+	case CG_DEC_CREAT:
 		k = mode_fact(r[1], out, k);
 		k = path_fact(a->path, O_CREAT | O_WRONLY | O_TRUNC, out, k);
 		break;
-	case D_OPEN:
+	case CG_DEC_OPEN:
 		if (r[1] & O_CREAT)
 			k = mode_fact(r[2], out, k);
 		k = path_fact(a->path, r[1], out, k);
 		break;
-	case D_OPENAT:
+	case CG_DEC_OPENAT:
 		if (r[2] & O_CREAT)
 			k = mode_fact(r[3], out, k);
 		k = path_fact(a->path, r[2], out, k);
 		break;
-	case D_OPENAT2:
+	case CG_DEC_OPENAT2:
 		out[k++] = (struct cg_fact_raw){CG_FACT_OPENAT2, a->have_mem ? a->mem_flags : 0};
 		if (a->have_mem)
 			k = path_fact(a->path, a->mem_flags, out, k);
 		break;
-	case D_CLOCK:
+	case CG_DEC_CLOCK:
 		out[k++] = (struct cg_fact_raw){CG_FACT_CLOCK, 0};
 		break;
-	case D_HOSTNAME:
+	case CG_DEC_HOSTNAME:
 		out[k++] = (struct cg_fact_raw){CG_FACT_HOSTNAME, 0};
 		break;
-	case D_SYSLOG:
+	case CG_DEC_SYSLOG:
 		out[k++] = (struct cg_fact_raw){CG_FACT_SYSLOG, (uint32_t)r[0]};
 		break;
-	case D_SYSCTL:
+	case CG_DEC_SYSCTL:
 		out[k++] = (struct cg_fact_raw){CG_FACT_SYSCTL, 0};
 		break;
 	}
@@ -952,8 +926,8 @@ static bool span_path(struct span s, char *buf, size_t len)
 bool cg_evidence_decode_strace(const char *name, size_t n, const char *args, const char *e,
 			       struct cg_call_args *a, char *pathbuf, size_t len)
 {
-	enum decoder d = decoder_of(name, n);
-	if (d == D_NONE)
+	enum cg_call_decoder d = cg_evidence_call_decoder(name, n);
+	if (d == CG_DEC_NONE)
 		return false;
 	struct span s[6];
 	size_t k = split_args(args, e, s, 6);
@@ -962,36 +936,36 @@ bool cg_evidence_decode_strace(const char *name, size_t n, const char *args, con
 	a->mem_flags = 0;
 	a->path = NULL;
 	switch (d) {
-	case D_NONE:
+	case CG_DEC_NONE:
 		return false;
-	case D_SOCKET:
-	case D_SOCKETPAIR:
+	case CG_DEC_SOCKET:
+	case CG_DEC_SOCKETPAIR:
 		return k >= 1 && span_value(s[0], EV_SYM_AF, &a->arg[0]);
-	case D_CLONE:
+	case CG_DEC_CLONE:
 		/* clone(child_stack=..., flags=...): flags is a named argument */
 		for (size_t i = 0; i < k; i++)
 			if (member_value(s[i], "flags", EV_SYM_CLONE, &a->arg[0]))
 				return true;
 		return false;
-	case D_CLONE3:
+	case CG_DEC_CLONE3:
 		if (k < 1 || *s[0].p != '{')
 			return false;
 		a->have_mem = member_value(s[0], "flags", EV_SYM_CLONE, &a->mem_flags);
 		return a->have_mem;
-	case D_UNSHARE:
+	case CG_DEC_UNSHARE:
 		return k >= 1 && span_value(s[0], EV_SYM_CLONE, &a->arg[0]);
-	case D_SETNS:
+	case CG_DEC_SETNS:
 		return k >= 2 && span_value(s[1], EV_SYM_CLONE, &a->arg[1]);
-	case D_MMAP:
-	case D_MPROTECT:
+	case CG_DEC_MMAP:
+	case CG_DEC_MPROTECT:
 		return k >= 3 && span_value(s[2], EV_SYM_PROT, &a->arg[2]);
-	case D_SHMAT:
+	case CG_DEC_SHMAT:
 		return k >= 3 && span_value(s[2], EV_SYM_SHM, &a->arg[2]);
-	case D_PERSONALITY:
+	case CG_DEC_PERSONALITY:
 		return k >= 1 && span_value(s[0], EV_SYM_PERSONALITY, &a->arg[0]);
-	case D_SCHED_SETSCHEDULER:
+	case CG_DEC_SCHED_SETSCHEDULER:
 		return k >= 2 && span_value(s[1], EV_SYM_SCHED, &a->arg[1]);
-	case D_SCHED_SETATTR: {
+	case CG_DEC_SCHED_SETATTR: {
 		uint64_t pol;
 		if (k < 2 || !member_value(s[1], "sched_policy", EV_SYM_SCHED, &pol))
 			return false;
@@ -999,19 +973,19 @@ bool cg_evidence_decode_strace(const char *name, size_t n, const char *args, con
 		a->mem_flags = pol << 32;
 		return true;
 	}
-	case D_MODE1:
+	case CG_DEC_MODE1:
 		return k >= 2 && span_value(s[1], EV_SYM_MODE, &a->arg[1]);
-	case D_MODE2:
+	case CG_DEC_MODE2:
 		return k >= 3 && span_value(s[2], EV_SYM_MODE, &a->arg[2]);
-	case D_CREAT:
+	case CG_DEC_CREAT:
 		if (k < 2 || !span_value(s[1], EV_SYM_MODE, &a->arg[1]))
 			return false;
 		if (span_path(s[0], pathbuf, len))
 			a->path = pathbuf;
 		return true;
-	case D_OPEN:
-	case D_OPENAT: {
-		size_t pi = d == D_OPEN ? 0 : 1;
+	case CG_DEC_OPEN:
+	case CG_DEC_OPENAT: {
+		size_t pi = d == CG_DEC_OPEN ? 0 : 1;
 		if (k < pi + 2 || !span_value(s[pi + 1], EV_SYM_OPEN, &a->arg[pi + 1]))
 			return false;
 		if (k >= pi + 3)
@@ -1020,19 +994,19 @@ bool cg_evidence_decode_strace(const char *name, size_t n, const char *args, con
 			a->path = pathbuf;
 		return true;
 	}
-	case D_OPENAT2:
+	case CG_DEC_OPENAT2:
 		if (k >= 3 && *s[2].p == '{')
 			a->have_mem = member_value(s[2], "flags", EV_SYM_OPEN, &a->mem_flags);
 		if (k >= 2 && span_path(s[1], pathbuf, len))
 			a->path = pathbuf;
 		return true;
-	case D_SYSLOG:
+	case CG_DEC_SYSLOG:
 		if (k >= 1)
 			span_value(s[0], EV_SYM_SYSLOG, &a->arg[0]);
 		return true;
-	case D_CLOCK:
-	case D_HOSTNAME:
-	case D_SYSCTL:
+	case CG_DEC_CLOCK:
+	case CG_DEC_HOSTNAME:
+	case CG_DEC_SYSCTL:
 		return true;
 	}
 	return false;

@@ -134,6 +134,38 @@ enum cg_call_need {
 	CG_NEED_PATH = 8,	/* a path: the string at arg path_arg */
 };
 
+/* How each call that can show a fact is read (readers that cannot call
+ * cg_evidence_decode_call, as the bpf backend, switch on it). The numbers
+ * may change: map them, never store them. */
+enum cg_call_decoder {
+	CG_DEC_NONE,
+	CG_DEC_SOCKET,     /* family arg 0 */
+	CG_DEC_SOCKETPAIR, /* family arg 0 */
+	CG_DEC_CLONE,      /* flags arg 0 (x86: the first argument is flags) */
+	CG_DEC_CLONE3,     /* clone_args.flags */
+	CG_DEC_UNSHARE,    /* flags arg 0 */
+	CG_DEC_SETNS,      /* nstype arg 1 */
+	CG_DEC_MMAP,	      /* prot arg 2 */
+	CG_DEC_MPROTECT,   /* prot arg 2 (mprotect, pkey_mprotect) */
+	CG_DEC_SHMAT,      /* shmflg arg 2 */
+	CG_DEC_PERSONALITY,
+	CG_DEC_SCHED_SETSCHEDULER, /* policy arg 1 */
+	CG_DEC_SCHED_SETATTR,      /* sched_attr.sched_policy */
+	CG_DEC_MODE1,	      /* mode arg 1: chmod, fchmod, mkdir, mknod */
+	CG_DEC_MODE2,	      /* mode arg 2: fchmodat, fchmodat2, mkdirat, mknodat */
+	CG_DEC_CREAT,	      /* path arg 0, mode arg 1 */
+	CG_DEC_OPEN,		      /* path arg 0, flags arg 1, mode arg 2 */
+	CG_DEC_OPENAT,	      /* path arg 1, flags arg 2, mode arg 3 */
+	CG_DEC_OPENAT2,	      /* path arg 1, open_how.flags */
+	CG_DEC_CLOCK,
+	CG_DEC_HOSTNAME,
+	CG_DEC_SYSLOG, /* action arg 0 */
+	CG_DEC_SYSCTL,
+};
+
+/* The decoder of call name (n bytes; never interned). */
+enum cg_call_decoder cg_evidence_call_decoder(const char *name, size_t n);
+
 /* Which facts call (on abi) can show, and what to fetch for them; sets
  * *path_arg (may be NULL) to the register index of the path when
  * CG_NEED_PATH is in the result. Cheap (a table lookup). */

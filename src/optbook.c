@@ -180,8 +180,9 @@ static int parse_line(struct parser *p, char **w, size_t n)
 			.name = w[1], .since = (unsigned)num, .fact_kinds = kinds};
 		return 0;
 	}
-	if (strcmp(kw, "block") == 0 || strcmp(kw, "allow") == 0 || strcmp(kw, "note") == 0)
-		return 0; /* what evidence keeps an option off: the recommender's */
+	if (strcmp(kw, "block") == 0 || strcmp(kw, "allow") == 0 || strcmp(kw, "note") == 0 ||
+	    strcmp(kw, "spell") == 0)
+		return 0; /* what evidence keeps an option off, how it is spelt: the recommender's */
 	if (strcmp(kw, "parse") == 0) {
 		unsigned opt;
 		if (n != 3)

@@ -21,6 +21,9 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -34,6 +37,7 @@
 
 #include "abi.h"
 #include "bpf/trace_bpf_shared.h"
+#include "evidence.h"
 #include "spawn.h"
 #include "trace.skel.h"
 #include "util.h"
@@ -42,6 +46,36 @@ _Static_assert(CG_BPF_ABI_X86_64 == CG_ABI_X86_64 && CG_BPF_ABI_I386 == CG_ABI_I
 		       CG_BPF_ABI_X32 == CG_ABI_X32 && CG_BPF_ABIS == CG_ABI_COUNT,
 	       "trace_bpf_shared.h ABI indices follow enum cg_abi");
 _Static_assert(CG_BPF_X32_BIT == CG_X32_SYSCALL_BIT, "one x32 bit");
+
+_Static_assert(CG_BPF_FACT_SOCKET_FAMILY == CG_FACT_SOCKET_FAMILY &&
+		       CG_BPF_FACT_SOCKETPAIR_FAMILY == CG_FACT_SOCKETPAIR_FAMILY &&
+		       CG_BPF_FACT_NAMESPACE == CG_FACT_NAMESPACE &&
+		       CG_BPF_FACT_WX_MEMORY == CG_FACT_WX_MEMORY &&
+		       CG_BPF_FACT_PERSONALITY == CG_FACT_PERSONALITY &&
+		       CG_BPF_FACT_SCHED_POLICY == CG_FACT_SCHED_POLICY &&
+		       CG_BPF_FACT_SETID_MODE == CG_FACT_SETID_MODE &&
+		       CG_BPF_FACT_OPENAT2 == CG_FACT_OPENAT2 && CG_BPF_FACT_CLOCK == CG_FACT_CLOCK &&
+		       CG_BPF_FACT_HOSTNAME == CG_FACT_HOSTNAME &&
+		       CG_BPF_FACT_SYSLOG == CG_FACT_SYSLOG && CG_BPF_FACT_SYSCTL == CG_FACT_SYSCTL &&
+		       CG_BPF_FACT_PATH == CG_FACT_PATH && CG_FACT_KIND_COUNT == 13,
+	       "trace_bpf_shared.h fact kinds follow enum cg_fact_kind");
+_Static_assert(CG_BPF_PATH_DEV_KMSG == CG_PATH_DEV_KMSG &&
+		       CG_BPF_PATH_PROC_KMSG == CG_PATH_PROC_KMSG &&
+		       CG_BPF_PATH_DEV_RTC_READ == CG_PATH_DEV_RTC_READ &&
+		       CG_BPF_PATH_DEV_RTC_WRITE == CG_PATH_DEV_RTC_WRITE &&
+		       CG_BPF_PATH_PROC_SYS_WRITE == CG_PATH_PROC_SYS_WRITE &&
+		       CG_BPF_PATH_SYS_WRITE == CG_PATH_SYS_WRITE && CG_PATH_COUNT == 7,
+	       "trace_bpf_shared.h path classes follow enum cg_fact_path");
+_Static_assert(CG_BPF_PROT_WRITE == PROT_WRITE && CG_BPF_PROT_EXEC == PROT_EXEC &&
+		       CG_BPF_SHM_EXEC == SHM_EXEC && CG_BPF_O_ACCMODE == O_ACCMODE &&
+		       CG_BPF_O_CREAT == O_CREAT && CG_BPF_O_TRUNC == O_TRUNC &&
+		       CG_BPF_S_ISUID == S_ISUID && CG_BPF_S_ISGID == S_ISGID,
+	       "trace_bpf_shared.h flags are the libc's");
+_Static_assert(CG_BPF_CLONE_NEWNS == CLONE_NEWNS && CG_BPF_CLONE_NEWCGROUP == CLONE_NEWCGROUP &&
+		       CG_BPF_CLONE_NEWUTS == CLONE_NEWUTS && CG_BPF_CLONE_NEWIPC == CLONE_NEWIPC &&
+		       CG_BPF_CLONE_NEWUSER == CLONE_NEWUSER &&
+		       CG_BPF_CLONE_NEWPID == CLONE_NEWPID && CG_BPF_CLONE_NEWNET == CLONE_NEWNET,
+	       "trace_bpf_shared.h namespace flags are the libc's");
 
 /* How often the waits look at stop requests and at the live count. */
 #define POLL_MS 50
@@ -600,6 +634,101 @@ static int set_pids(struct trace_bpf *s, const pid_t *pids, size_t n, unsigned l
 	return 0;
 }
 
+/* ---- argument evidence ------------------------------------------------------ */
+
+/* The bpf decoder of each call (evidence.h's, renumbered for the program). */
+static __u8 bpf_decoder(enum cg_call_decoder d)
+{
+	switch (d) {
+	case CG_DEC_NONE:
+		return CG_BPF_EV_NONE;
+	case CG_DEC_SOCKET:
+		return CG_BPF_EV_SOCKET;
+	case CG_DEC_SOCKETPAIR:
+		return CG_BPF_EV_SOCKETPAIR;
+	case CG_DEC_CLONE:
+		return CG_BPF_EV_CLONE;
+	case CG_DEC_CLONE3:
+		return CG_BPF_EV_CLONE3;
+	case CG_DEC_UNSHARE:
+		return CG_BPF_EV_UNSHARE;
+	case CG_DEC_SETNS:
+		return CG_BPF_EV_SETNS;
+	case CG_DEC_MMAP:
+		return CG_BPF_EV_MMAP;
+	case CG_DEC_MPROTECT:
+		return CG_BPF_EV_MPROTECT;
+	case CG_DEC_SHMAT:
+		return CG_BPF_EV_SHMAT;
+	case CG_DEC_PERSONALITY:
+		return CG_BPF_EV_PERSONALITY;
+	case CG_DEC_SCHED_SETSCHEDULER:
+		return CG_BPF_EV_SCHED_SETSCHEDULER;
+	case CG_DEC_SCHED_SETATTR:
+		return CG_BPF_EV_SCHED_SETATTR;
+	case CG_DEC_MODE1:
+		return CG_BPF_EV_MODE1;
+	case CG_DEC_MODE2:
+		return CG_BPF_EV_MODE2;
+	case CG_DEC_CREAT:
+		return CG_BPF_EV_CREAT;
+	case CG_DEC_OPEN:
+		return CG_BPF_EV_OPEN;
+	case CG_DEC_OPENAT:
+		return CG_BPF_EV_OPENAT;
+	case CG_DEC_OPENAT2:
+		return CG_BPF_EV_OPENAT2;
+	case CG_DEC_CLOCK:
+		return CG_BPF_EV_CLOCK;
+	case CG_DEC_HOSTNAME:
+		return CG_BPF_EV_HOSTNAME;
+	case CG_DEC_SYSLOG:
+		return CG_BPF_EV_SYSLOG;
+	case CG_DEC_SYSCTL:
+		return CG_BPF_EV_SYSCTL;
+	}
+	return CG_BPF_EV_NONE;
+}
+
+/* Tells the program which (ABI, number) shows which facts. */
+static void set_decoders(struct trace_bpf *s)
+{
+	for (unsigned abi = 0; abi < CG_ABI_COUNT; abi++)
+		for (long nr = 0; nr < CG_BPF_NR_SLOTS; nr++) {
+			long raw = abi == CG_ABI_X32 ? nr | CG_X32_SYSCALL_BIT : nr;
+			cg_name n = cg_abi_syscall_name((enum cg_abi)abi, raw);
+			const char *str = n == CG_NAME_NONE ? NULL : cg_name_str(n);
+			__u8 d = str ? bpf_decoder(cg_evidence_call_decoder(str, strlen(str))) : 0;
+			s->bss->ev_decoder[abi * CG_BPF_NR_SLOTS + nr] = d;
+			if (d)
+				s->bss->ev_any[nr] = 1;
+		}
+}
+
+/* Adds the facts the program recorded to ev. */
+static void read_facts(struct trace_bpf *s, struct cg_evidence *ev)
+{
+	int fd = bpf_map__fd(s->maps.facts);
+	struct cg_bpf_fact_key k, next;
+	struct cg_bpf_fact f;
+	for (int r = bpf_map_get_next_key(fd, NULL, &next); r == 0;
+	     r = bpf_map_get_next_key(fd, &k, &next)) {
+		k = next;
+		if (bpf_map_lookup_elem(fd, &k, &f) < 0 || k.abi >= CG_BPF_ABIS ||
+		    k.kind >= CG_FACT_KIND_COUNT || k.nr >= CG_BPF_NR_SLOTS)
+			continue;
+		long raw = k.abi == CG_ABI_X32 ? (long)k.nr | CG_X32_SYSCALL_BIT : (long)k.nr;
+		cg_name n = cg_abi_syscall_name((enum cg_abi)k.abi, raw);
+		if (n == CG_NAME_NONE)
+			continue;
+		char comm[17];
+		memcpy(comm, f.comm, 16);
+		comm[16] = '\0';
+		cg_evidence_add(ev, (enum cg_abi)k.abi, (enum cg_fact_kind)k.kind, n, k.value,
+				f.count, (int32_t)f.pid, comm);
+	}
+}
+
 /* The exit program is attached without errors counted too: calls that a
  * seccomp filter refuses never reach sys_enter, only sys_exit. */
 static int attach(struct trace_bpf *s, bool count_errors, struct cg_error *e)
@@ -686,6 +815,7 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 			"callgroups: no process in %s yet; tracing those that "
 			"start there\n",
 			o->cgroup);
+	set_decoders(s);
 	if ((ret = attach(s, o->count_errors, &r->error)) < 0)
 		return ret;
 	_cleanup_(cg_spawn_done) struct cg_spawn sp = {.pid = -1, .gate_fd = -1, .fail_fd = -1};
@@ -715,6 +845,12 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 	detach(s);
 
 	r->tasks = tasks + __atomic_load_n(&s->bss->forks, __ATOMIC_SEQ_CST);
-	r->lost = __atomic_load_n(&s->bss->lost, __ATOMIC_SEQ_CST);
+	r->lost = __atomic_load_n(&s->bss->lost, __ATOMIC_SEQ_CST) +
+		  __atomic_load_n(&s->bss->ev_lost, __ATOMIC_SEQ_CST);
+	struct cg_evidence *ev = cg_profile_evidence(p);
+	read_facts(s, ev);
+	/* sys_enter saw every argument it decodes (calls another seccomp
+	 * filter refuses never reach it: see DESIGN.md). */
+	cg_evidence_input(ev, CG_FACT_ALL);
 	return read_counts(s, p, o->refused, &r->error);
 }

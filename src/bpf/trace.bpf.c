@@ -162,6 +162,229 @@ static __always_inline void count(struct task_struct *t, long nr, enum cg_what w
 	}
 }
 
+/* ---- argument evidence ------------------------------------------------------
+ * Kept apart from the counting above: sys_enter calls evidence() only for
+ * calls whose ev_decoder byte is set (socket, clone, mmap, open ...), so a
+ * call that shows no fact pays one byte load. Facts go to a hash keyed by
+ * (ABI, call, kind, value): never one event per call. */
+
+/* Set by the loader: the decoder of each (ABI, slot), 0 for none; and per
+ * slot number (nr % CG_BPF_NR_SLOTS), whether any ABI has one there, the
+ * first test, made before the ABI is known. */
+__u8 ev_decoder[CG_BPF_SLOTS];
+__u8 ev_any[CG_BPF_NR_SLOTS];
+/* Facts that did not fit the hash. */
+__u64 ev_lost;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, CG_BPF_FACTS_MAX);
+	__type(key, struct cg_bpf_fact_key);
+	__type(value, struct cg_bpf_fact);
+} facts SEC(".maps");
+
+struct ev_args {
+	__u64 a[6];
+};
+
+static __noinline void ev_add(__u32 abi, __u32 slot, __u32 kind, __u64 value)
+{
+	struct cg_bpf_fact_key k = {.abi = abi, .nr = slot, .kind = kind, .value = value};
+	struct cg_bpf_fact *f, n = {.count = 1};
+
+	f = bpf_map_lookup_elem(&facts, &k);
+	if (!f) {
+		n.pid = bpf_get_current_pid_tgid() >> 32;
+		bpf_get_current_comm(n.comm, sizeof(n.comm));
+		if (bpf_map_update_elem(&facts, &k, &n, BPF_NOEXIST) == 0)
+			return;
+		f = bpf_map_lookup_elem(&facts, &k); /* another CPU was first */
+		if (!f) {
+			__sync_fetch_and_add(&ev_lost, 1);
+			return;
+		}
+	}
+	__sync_fetch_and_add(&f->count, 1);
+}
+
+static __always_inline void ev_namespaces(__u32 abi, __u32 slot, __u64 flags)
+{
+	static const __u64 kinds[] = {CG_BPF_CLONE_NEWCGROUP, CG_BPF_CLONE_NEWIPC,
+				      CG_BPF_CLONE_NEWNET,    CG_BPF_CLONE_NEWNS,
+				      CG_BPF_CLONE_NEWPID,    CG_BPF_CLONE_NEWUSER,
+				      CG_BPF_CLONE_NEWUTS};
+	for (int i = 0; i < 7; i++)
+		if (flags & kinds[i])
+			ev_add(abi, slot, CG_BPF_FACT_NAMESPACE, kinds[i]);
+}
+
+static __always_inline void ev_mode(__u32 abi, __u32 slot, __u64 mode)
+{
+	mode &= CG_BPF_S_ISUID | CG_BPF_S_ISGID;
+	if (mode)
+		ev_add(abi, slot, CG_BPF_FACT_SETID_MODE, mode);
+}
+
+/* The path classes of evidence.c's cg_evidence_classify_path(), on the
+ * first 16 bytes of the path (the longest prefix tested is 10). */
+static __noinline void ev_path(__u32 abi, __u32 slot, __u64 uptr, __u64 flags)
+{
+	char p[16] = {};
+	long n = bpf_probe_read_user_str(p, sizeof(p), (const void *)uptr);
+	bool write = (flags & CG_BPF_O_ACCMODE) || (flags & (CG_BPF_O_CREAT | CG_BPF_O_TRUNC));
+	__u64 c = 0;
+
+	if (n <= 0 || p[0] != '/')
+		return;
+	if (p[1] == 'd' && p[2] == 'e' && p[3] == 'v' && p[4] == '/') {
+		if (n == 10 && p[5] == 'k' && p[6] == 'm' && p[7] == 's' && p[8] == 'g')
+			c = CG_BPF_PATH_DEV_KMSG;
+		else if (p[5] == 'r' && p[6] == 't' && p[7] == 'c')
+			c = write ? CG_BPF_PATH_DEV_RTC_WRITE : CG_BPF_PATH_DEV_RTC_READ;
+	} else if (p[1] == 'p' && p[2] == 'r' && p[3] == 'o' && p[4] == 'c' && p[5] == '/') {
+		if (n == 11 && p[6] == 'k' && p[7] == 'm' && p[8] == 's' && p[9] == 'g')
+			c = CG_BPF_PATH_PROC_KMSG;
+		else if (write && p[6] == 's' && p[7] == 'y' && p[8] == 's' &&
+			 (p[9] == '/' || p[9] == 0))
+			c = CG_BPF_PATH_PROC_SYS_WRITE;
+	} else if (write && p[1] == 's' && p[2] == 'y' && p[3] == 's' &&
+		   (p[4] == '/' || p[4] == 0)) {
+		c = CG_BPF_PATH_SYS_WRITE;
+	}
+	if (c)
+		ev_add(abi, slot, CG_BPF_FACT_PATH, c);
+}
+
+static __noinline void evidence(struct ev_args *x, __u32 abi, __u32 slot, __u32 dec)
+{
+	__u64 *a = x->a, v = 0;
+
+	switch (dec) {
+	case CG_BPF_EV_SOCKET:
+		ev_add(abi, slot, CG_BPF_FACT_SOCKET_FAMILY, (__u32)a[0]);
+		break;
+	case CG_BPF_EV_SOCKETPAIR:
+		ev_add(abi, slot, CG_BPF_FACT_SOCKETPAIR_FAMILY, (__u32)a[0]);
+		break;
+	case CG_BPF_EV_CLONE:
+		ev_namespaces(abi, slot, a[0] & ~0xffULL); /* low byte: exit signal */
+		break;
+	case CG_BPF_EV_CLONE3:
+		if (bpf_probe_read_user(&v, sizeof(v), (const void *)a[0]) == 0)
+			ev_namespaces(abi, slot, v);
+		break;
+	case CG_BPF_EV_UNSHARE:
+		ev_namespaces(abi, slot, a[0]);
+		break;
+	case CG_BPF_EV_SETNS:
+		if ((__u32)a[1] == 0)
+			ev_add(abi, slot, CG_BPF_FACT_NAMESPACE, 0);
+		else
+			ev_namespaces(abi, slot, (__u32)a[1]);
+		break;
+	case CG_BPF_EV_MMAP:
+		if ((a[2] & (CG_BPF_PROT_WRITE | CG_BPF_PROT_EXEC)) ==
+		    (CG_BPF_PROT_WRITE | CG_BPF_PROT_EXEC))
+			ev_add(abi, slot, CG_BPF_FACT_WX_MEMORY, (__u32)a[2]);
+		break;
+	case CG_BPF_EV_MPROTECT:
+		if (a[2] & CG_BPF_PROT_EXEC)
+			ev_add(abi, slot, CG_BPF_FACT_WX_MEMORY, (__u32)a[2]);
+		break;
+	case CG_BPF_EV_SHMAT:
+		if (a[2] & CG_BPF_SHM_EXEC)
+			ev_add(abi, slot, CG_BPF_FACT_WX_MEMORY, CG_BPF_SHM_EXEC);
+		break;
+	case CG_BPF_EV_PERSONALITY:
+		ev_add(abi, slot, CG_BPF_FACT_PERSONALITY, (__u32)a[0]);
+		break;
+	case CG_BPF_EV_SCHED_SETSCHEDULER:
+		ev_add(abi, slot, CG_BPF_FACT_SCHED_POLICY, (__u32)a[1]);
+		break;
+	case CG_BPF_EV_SCHED_SETATTR: {
+		__u32 policy; /* struct sched_attr: size, then sched_policy */
+		if (bpf_probe_read_user(&policy, sizeof(policy), (const void *)(a[0] + 4)) == 0)
+			ev_add(abi, slot, CG_BPF_FACT_SCHED_POLICY, policy);
+		break;
+	}
+	case CG_BPF_EV_MODE1:
+		ev_mode(abi, slot, a[1]);
+		break;
+	case CG_BPF_EV_MODE2:
+		ev_mode(abi, slot, a[2]);
+		break;
+	case CG_BPF_EV_CREAT:
+		ev_mode(abi, slot, a[1]);
+		ev_path(abi, slot, a[0], CG_BPF_O_CREAT | CG_BPF_O_TRUNC | 1);
+		break;
+	case CG_BPF_EV_OPEN:
+		if (a[1] & CG_BPF_O_CREAT)
+			ev_mode(abi, slot, a[2]);
+		ev_path(abi, slot, a[0], a[1]);
+		break;
+	case CG_BPF_EV_OPENAT:
+		if (a[2] & CG_BPF_O_CREAT)
+			ev_mode(abi, slot, a[3]);
+		ev_path(abi, slot, a[1], a[2]);
+		break;
+	case CG_BPF_EV_OPENAT2:
+		if (bpf_probe_read_user(&v, sizeof(v), (const void *)a[2]) == 0) {
+			ev_add(abi, slot, CG_BPF_FACT_OPENAT2, v);
+			ev_path(abi, slot, a[1], v);
+		} else {
+			ev_add(abi, slot, CG_BPF_FACT_OPENAT2, 0);
+		}
+		break;
+	case CG_BPF_EV_CLOCK:
+		ev_add(abi, slot, CG_BPF_FACT_CLOCK, 0);
+		break;
+	case CG_BPF_EV_HOSTNAME:
+		ev_add(abi, slot, CG_BPF_FACT_HOSTNAME, 0);
+		break;
+	case CG_BPF_EV_SYSLOG:
+		ev_add(abi, slot, CG_BPF_FACT_SYSLOG, (__u32)a[0]);
+		break;
+	case CG_BPF_EV_SYSCTL:
+		ev_add(abi, slot, CG_BPF_FACT_SYSCTL, 0);
+		break;
+	}
+}
+
+/* The decoder of the call, or 0: the only cost for calls without facts. */
+static __always_inline void maybe_evidence(struct task_struct *t, struct pt_regs *regs, long nr)
+{
+	__u32 abi;
+	long slot;
+	struct ev_args x;
+	__u32 dec;
+
+	if (!ev_any[nr & (CG_BPF_NR_SLOTS - 1)])
+		return;
+	abi = task_abi(t, nr);
+	slot = abi == CG_BPF_ABI_X32 ? nr - CG_BPF_X32_BIT : nr;
+	if (slot < 0 || slot >= CG_BPF_NR_SLOTS)
+		return;
+	dec = ev_decoder[abi * CG_BPF_NR_SLOTS + (__u32)slot];
+	if (!dec)
+		return;
+	if (abi == CG_BPF_ABI_I386) {
+		x.a[0] = (__u32)regs->bx;
+		x.a[1] = (__u32)regs->cx;
+		x.a[2] = (__u32)regs->dx;
+		x.a[3] = (__u32)regs->si;
+		x.a[4] = (__u32)regs->di;
+		x.a[5] = (__u32)regs->bp;
+	} else {
+		x.a[0] = regs->di;
+		x.a[1] = regs->si;
+		x.a[2] = regs->dx;
+		x.a[3] = regs->r10;
+		x.a[4] = regs->r8;
+		x.a[5] = regs->r9;
+	}
+	evidence(&x, abi, (__u32)slot, dec);
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 {
@@ -171,6 +394,7 @@ int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 	if (!in_scope(t))
 		return 0;
 	count(t, (int)id, CG_CALL);
+	maybe_evidence(t, regs, (int)id);
 	if (t->seccomp.mode == CG_SECCOMP_MODE_FILTER) {
 		e = bpf_task_storage_get(&entered, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 		if (e)

@@ -41,3 +41,88 @@ struct cg_bpf_other_key {
 	__u32 abi;
 	__s32 nr;
 };
+
+/* ---- argument evidence (evidence.h) ------------------------------------------
+ * The loader sets ev_decoder[abi * CG_BPF_NR_SLOTS + nr] to the decoder of
+ * each call that can show a fact (0 for every other call, which then costs
+ * one byte load); sys_enter adds the facts to the "facts" hash, one entry
+ * per (ABI, call, kind, value) with a count and the first process. The
+ * numbers below are checked against evidence.h and the libc headers by
+ * trace_bpf.c at compile time. */
+#define CG_BPF_EV_NONE 0
+#define CG_BPF_EV_SOCKET 1
+#define CG_BPF_EV_SOCKETPAIR 2
+#define CG_BPF_EV_CLONE 3
+#define CG_BPF_EV_CLONE3 4
+#define CG_BPF_EV_UNSHARE 5
+#define CG_BPF_EV_SETNS 6
+#define CG_BPF_EV_MMAP 7
+#define CG_BPF_EV_MPROTECT 8
+#define CG_BPF_EV_SHMAT 9
+#define CG_BPF_EV_PERSONALITY 10
+#define CG_BPF_EV_SCHED_SETSCHEDULER 11
+#define CG_BPF_EV_SCHED_SETATTR 12
+#define CG_BPF_EV_MODE1 13
+#define CG_BPF_EV_MODE2 14
+#define CG_BPF_EV_CREAT 15
+#define CG_BPF_EV_OPEN 16
+#define CG_BPF_EV_OPENAT 17
+#define CG_BPF_EV_OPENAT2 18
+#define CG_BPF_EV_CLOCK 19
+#define CG_BPF_EV_HOSTNAME 20
+#define CG_BPF_EV_SYSLOG 21
+#define CG_BPF_EV_SYSCTL 22
+
+/* Fact kinds (enum cg_fact_kind) and path classes (enum cg_fact_path). */
+#define CG_BPF_FACT_SOCKET_FAMILY 0
+#define CG_BPF_FACT_SOCKETPAIR_FAMILY 1
+#define CG_BPF_FACT_NAMESPACE 2
+#define CG_BPF_FACT_WX_MEMORY 3
+#define CG_BPF_FACT_PERSONALITY 4
+#define CG_BPF_FACT_SCHED_POLICY 5
+#define CG_BPF_FACT_SETID_MODE 6
+#define CG_BPF_FACT_OPENAT2 7
+#define CG_BPF_FACT_CLOCK 8
+#define CG_BPF_FACT_HOSTNAME 9
+#define CG_BPF_FACT_SYSLOG 10
+#define CG_BPF_FACT_SYSCTL 11
+#define CG_BPF_FACT_PATH 12
+#define CG_BPF_PATH_DEV_KMSG 1
+#define CG_BPF_PATH_PROC_KMSG 2
+#define CG_BPF_PATH_DEV_RTC_READ 3
+#define CG_BPF_PATH_DEV_RTC_WRITE 4
+#define CG_BPF_PATH_PROC_SYS_WRITE 5
+#define CG_BPF_PATH_SYS_WRITE 6
+
+/* uapi flag values the decoders test (x86). */
+#define CG_BPF_PROT_WRITE 0x2
+#define CG_BPF_PROT_EXEC 0x4
+#define CG_BPF_SHM_EXEC 0100000
+#define CG_BPF_O_ACCMODE 03
+#define CG_BPF_O_CREAT 0100
+#define CG_BPF_O_TRUNC 01000
+#define CG_BPF_S_ISUID 04000
+#define CG_BPF_S_ISGID 02000
+#define CG_BPF_CLONE_NEWNS 0x00020000
+#define CG_BPF_CLONE_NEWCGROUP 0x02000000
+#define CG_BPF_CLONE_NEWUTS 0x04000000
+#define CG_BPF_CLONE_NEWIPC 0x08000000
+#define CG_BPF_CLONE_NEWUSER 0x10000000
+#define CG_BPF_CLONE_NEWPID 0x20000000
+#define CG_BPF_CLONE_NEWNET 0x40000000
+
+#define CG_BPF_FACTS_MAX 4096
+
+struct cg_bpf_fact_key {
+	__u32 abi;
+	__u32 nr; /* as the slot: x32 without CG_BPF_X32_BIT */
+	__u32 kind;
+	__u32 pad;
+	__u64 value;
+};
+
+struct cg_bpf_fact {
+	__u64 count;
+	__u32 pid; /* tgid of the first task that showed it */
+	char comm[16];
+};

@@ -65,6 +65,13 @@ int cli_report_to(const struct cg_profile *p, const struct cg_table *t,
 		  const struct cg_suggest_opts *o, enum cg_output_format fmt, const char *path,
 		  const struct cli_report_where *w);
 
+/* The seccomp-backed options the argument evidence of p allows (options.h),
+ * with the rows they set, for t's systemd version: as text, as the JSON
+ * member "options" (a new object the caller owns), as drop-in lines. */
+void cli_options_text(FILE *out, const struct cg_profile *p, const struct cg_table *t);
+struct json_object *cli_options_json(const struct cg_profile *p, const struct cg_table *t);
+void cli_options_dropin(FILE *out, const struct cg_profile *p, const struct cg_table *t);
+
 /* --systemd=SPEC for commands that aim at several versions at once: a
  * version, a file, auto, a comma-separated list of those ("247,252,257"),
  * or all (the local table, else the newest shipped one, with every shipped

@@ -273,6 +273,7 @@ static void print_text(FILE *out, struct report_ctx *c)
 	fprintf(out,
 		"  these rows account for %.1f of the 10-point overall exposure before, %.1f after\n",
 		c->before.share, c->after.share);
+	cli_options_text(out, c->p, c->t);
 }
 
 static json_object *json_rec(const struct cg_recommendation *r, const struct cg_set *unknown)
@@ -405,6 +406,7 @@ static json_object *build_json(struct report_ctx *c)
 	json_object_object_add(ex, "before", json_exposure(&c->before));
 	json_object_object_add(ex, "after", json_exposure(&c->after));
 	json_object_object_add(o, "exposure", ex);
+	json_object_object_add(o, "options", cli_options_json(c->p, c->t));
 	return o;
 }
 
@@ -435,6 +437,7 @@ static void print_dropin(FILE *out, struct report_ctx *c)
 	fprintf(out, "SystemCallArchitectures=%s\n", cg_archs_format(&s->archs, buf, sizeof buf));
 	fprintf(out, "# Uncomment to make denied calls fail with EPERM instead of SIGSYS:\n"
 		     "#SystemCallErrorNumber=EPERM\n");
+	cli_options_dropin(out, c->p, c->t);
 }
 
 static int report(const struct cg_profile *p, const struct cg_table *t,
