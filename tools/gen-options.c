@@ -268,7 +268,7 @@ int main(int argc, char **argv)
 				die("expected: spell NAME KIND VALUE WORD");
 			struct opt *o = find_opt(w[1]);
 			int k = ev_kind_from_name(w[2], strlen(w[2]));
-			uint64_t v;
+			uint64_t v = 0;
 			if (k < 0 || ev_value_parse(ev_kind_syms((unsigned)k), w[3], strlen(w[3]), 1,
 						    &v) < 0)
 				die("unknown kind or value '%s %s'", w[2], w[3]);
