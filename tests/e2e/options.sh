@@ -16,8 +16,9 @@
 # Cases whose call fails in the container even without any option (an
 # nspawn container lacks CAP_SYSLOG) are listed in options/skipped.txt and
 # give no row. Then, per service of the first round, the overall exposure
-# systemd-analyze security gives its unit without hardening and with the
-# recommended SystemCallFilter= drop-in (options/exposure.tsv, row exposure).
+# systemd-analyze security gives its unit without hardening, with our
+# SystemCallFilter= lines and with the full recommendation
+# (options/exposure.tsv, row exposure).
 
 opt_dir=$R/options
 mkdir -p "$opt_dir"
@@ -142,8 +143,10 @@ while IFS='|' read -r c probe tight relaxed; do
 done < <(opt_cases)
 
 # The overall exposure of each service's unit, as systemd-analyze security
-# (online, this very systemd) scores it: no hardening, and with the
-# SystemCallFilter= drop-in suggest recommended in the first round.
+# (online, this very systemd) scores it: no hardening, our SystemCallFilter=
+# lines alone (the SystemCall* lines of the drop-in suggest recommended in
+# the first round), and that whole drop-in (the lines plus every option the
+# argument evidence allows).
 opt_exposure() { # UNIT
 	systemd-analyze security "$1" 2>/dev/null |
 		sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p' | tail -n 1
@@ -155,16 +158,23 @@ for s in ${CG_E2E_SERVICES:-worker python sqlite nginx}; do
 		. "/e2e/services/$s.sh"
 		install_unit "$s" ""
 		none=$(opt_exposure "cg-$s.service")
-		filt=-
+		filt='' full='' nopt=0
 		if [ -s "$R/$s/dropin.conf" ]; then
-			install_unit "$s" "" "$R/$s/dropin.conf"
+			{
+				echo '[Service]'
+				grep '^SystemCall' "$R/$s/dropin.conf"
+			} >"$opt_dir/$s-filter.conf"
+			install_unit "$s" "" "$opt_dir/$s-filter.conf"
 			filt=$(opt_exposure "cg-$s.service")
+			install_unit "$s" "" "$R/$s/dropin.conf"
+			full=$(opt_exposure "cg-$s.service")
+			nopt=$(grep -cE '^(RestrictAddressFamilies|RestrictNamespaces|MemoryDenyWriteExecute|LockPersonality|RestrictRealtime|RestrictSUIDSGID|ProtectClock|ProtectHostname|ProtectKernelLogs|ProtectKernelTunables)=' "$R/$s/dropin.conf")
 		fi
-		printf '%s\t%s\t%s\t%s\n' "$s" "$V" "${none:-?}" "${filt:-?}" >>"$opt_dir/exposure.tsv"
-		if [ -n "$none" ] && [ -n "$filt" ] && [ "$filt" != - ]; then
-			row "$s" exposure pass "systemd-analyze security: $none without hardening, $filt with our SystemCallFilter= lines"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$s" "$V" "${none:-?}" "${filt:-?}" "${full:-?}" "$nopt" >>"$opt_dir/exposure.tsv"
+		if [ -n "$none" ] && [ -n "$filt" ] && [ -n "$full" ]; then
+			row "$s" exposure pass "systemd-analyze security: $none without hardening, $filt with our SystemCallFilter= lines, $full with the full recommendation ($nopt option lines)"
 		else
-			row "$s" exposure fail "systemd-analyze security gave '${none:-nothing}' / '${filt:-nothing}'"
+			row "$s" exposure fail "systemd-analyze security gave '${none:-nothing}' / '${filt:-nothing}' / '${full:-nothing}'"
 		fi
 		rm -rf "/etc/systemd/system/cg-$s.service" "/etc/systemd/system/cg-$s.service.d"
 		systemctl daemon-reload
