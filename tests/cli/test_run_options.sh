@@ -97,4 +97,10 @@ check_status "none is unknown to 247: warned" 1 \
 	run --systemd=247 --restrict-address-families=none -- "$P" socket unix
 check_grep "... as such" 'none is not known to systemd 247' "$TMP/err"
 
+# ---- explain-crash: errno refusals leave no record ---------------------------
+printf 'nothing here\n' >"$TMP/empty.log"
+check_status "explain-crash without a record" 1 "$CALLGROUPS" explain-crash "$TMP/empty.log"
+check_grep "... says how to find an errno refusal" 'callgroups run --unit UNIT --complain -- CMD' "$TMP/out"
+check_grep "... and strace" 'strace -f -e trace=socket' "$TMP/out"
+
 done_testing
