@@ -85,8 +85,8 @@ static void set_comm(char comm[16], const char *s)
 		snprintf(comm, 16, "%s", s);
 }
 
-void cg_evidence_add(struct cg_evidence *ev, enum cg_abi abi, enum cg_fact_kind kind,
-		     cg_name call, uint64_t value, uint64_t count, int32_t pid, const char *comm)
+void cg_evidence_add(struct cg_evidence *ev, enum cg_abi abi, enum cg_fact_kind kind, cg_name call,
+		     uint64_t value, uint64_t count, int32_t pid, const char *comm)
 {
 	if ((unsigned)kind >= CG_FACT_KIND_COUNT || (unsigned)abi >= CG_ABI_COUNT)
 		return;
@@ -197,7 +197,6 @@ const struct cg_fact *cg_evidence_next(const struct cg_evidence *ev, enum cg_fac
 
 /* ---- decoding calls ------------------------------------------------------ */
 
-
 static const struct {
 	const char *name;
 	enum cg_call_decoder d;
@@ -251,8 +250,7 @@ enum cg_call_decoder cg_evidence_call_decoder(const char *name, size_t n)
 	return CG_DEC_NONE;
 }
 
-unsigned cg_evidence_call_needs_n(enum cg_abi abi, const char *name, size_t n,
-				  unsigned *path_arg)
+unsigned cg_evidence_call_needs_n(enum cg_abi abi, const char *name, size_t n, unsigned *path_arg)
 {
 	unsigned pa = 0, need;
 	switch (cg_evidence_call_decoder(name, n)) {
@@ -311,7 +309,7 @@ unsigned cg_evidence_call_needs(enum cg_abi abi, cg_name call, unsigned *path_ar
 
 /* The CLONE_NEW* kinds systemd's RestrictNamespaces= knows. */
 static const uint64_t ns_flags[] = {
-	CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS,
+	CLONE_NEWCGROUP, CLONE_NEWIPC,	CLONE_NEWNET, CLONE_NEWNS,
 	CLONE_NEWPID,	 CLONE_NEWUSER, CLONE_NEWUTS,
 };
 
@@ -795,7 +793,8 @@ static const char *arg_end(const char *p, const char *e)
 			depth--;
 		} else if (c == ',' && depth == 0) {
 			return p;
-		} else if (c == '<' && depth == 0 && e - p >= 13 && memcmp(p, "<unfinished ", 12) == 0) {
+		} else if (c == '<' && depth == 0 && e - p >= 13 &&
+			   memcmp(p, "<unfinished ", 12) == 0) {
 			return NULL;
 		}
 		p++;

@@ -62,12 +62,12 @@ enum cg_fact_kind {
 /* Values of CG_FACT_PATH. Only absolute paths are classified: an open
  * relative to a directory descriptor cannot be placed. */
 enum cg_fact_path {
-	CG_PATH_DEV_KMSG = 1,	 /* /dev/kmsg, any mode */
-	CG_PATH_PROC_KMSG,	 /* /proc/kmsg, any mode */
-	CG_PATH_DEV_RTC_READ,	 /* /dev/rtc*, O_RDONLY */
-	CG_PATH_DEV_RTC_WRITE,	 /* /dev/rtc*, O_WRONLY or O_RDWR */
+	CG_PATH_DEV_KMSG = 1,	/* /dev/kmsg, any mode */
+	CG_PATH_PROC_KMSG,	/* /proc/kmsg, any mode */
+	CG_PATH_DEV_RTC_READ,	/* /dev/rtc*, O_RDONLY */
+	CG_PATH_DEV_RTC_WRITE,	/* /dev/rtc*, O_WRONLY or O_RDWR */
 	CG_PATH_PROC_SYS_WRITE, /* under /proc/sys/, for writing */
-	CG_PATH_SYS_WRITE,	 /* under /sys/, for writing */
+	CG_PATH_SYS_WRITE,	/* under /sys/, for writing */
 	CG_PATH_COUNT,
 };
 
@@ -91,8 +91,8 @@ void cg_evidence_freep(struct cg_evidence **ev);
 /* Adds count to the fact (abi, kind, call, value), creating it with pid and
  * comm (may be NULL; copied, cut to 15 bytes) as its first process. A fact
  * that exists keeps its first process, unless that one is unknown (pid 0). */
-void cg_evidence_add(struct cg_evidence *ev, enum cg_abi abi, enum cg_fact_kind kind,
-		     cg_name call, uint64_t value, uint64_t count, int32_t pid, const char *comm);
+void cg_evidence_add(struct cg_evidence *ev, enum cg_abi abi, enum cg_fact_kind kind, cg_name call,
+		     uint64_t value, uint64_t count, int32_t pid, const char *comm);
 /* Adds every fact of src to dst (counts add up), and src's inputs to dst's
  * (see cg_evidence_input()). */
 void cg_evidence_merge(struct cg_evidence *dst, const struct cg_evidence *src);
@@ -139,24 +139,24 @@ enum cg_call_need {
  * may change: map them, never store them. */
 enum cg_call_decoder {
 	CG_DEC_NONE,
-	CG_DEC_SOCKET,     /* family arg 0 */
+	CG_DEC_SOCKET,	   /* family arg 0 */
 	CG_DEC_SOCKETPAIR, /* family arg 0 */
-	CG_DEC_CLONE,      /* flags arg 0 (x86: the first argument is flags) */
-	CG_DEC_CLONE3,     /* clone_args.flags */
-	CG_DEC_UNSHARE,    /* flags arg 0 */
-	CG_DEC_SETNS,      /* nstype arg 1 */
-	CG_DEC_MMAP,	      /* prot arg 2 */
+	CG_DEC_CLONE,	   /* flags arg 0 (x86: the first argument is flags) */
+	CG_DEC_CLONE3,	   /* clone_args.flags */
+	CG_DEC_UNSHARE,	   /* flags arg 0 */
+	CG_DEC_SETNS,	   /* nstype arg 1 */
+	CG_DEC_MMAP,	   /* prot arg 2 */
 	CG_DEC_MPROTECT,   /* prot arg 2 (mprotect, pkey_mprotect) */
-	CG_DEC_SHMAT,      /* shmflg arg 2 */
+	CG_DEC_SHMAT,	   /* shmflg arg 2 */
 	CG_DEC_PERSONALITY,
 	CG_DEC_SCHED_SETSCHEDULER, /* policy arg 1 */
-	CG_DEC_SCHED_SETATTR,      /* sched_attr.sched_policy */
-	CG_DEC_MODE1,	      /* mode arg 1: chmod, fchmod, mkdir, mknod */
-	CG_DEC_MODE2,	      /* mode arg 2: fchmodat, fchmodat2, mkdirat, mknodat */
-	CG_DEC_CREAT,	      /* path arg 0, mode arg 1 */
-	CG_DEC_OPEN,		      /* path arg 0, flags arg 1, mode arg 2 */
-	CG_DEC_OPENAT,	      /* path arg 1, flags arg 2, mode arg 3 */
-	CG_DEC_OPENAT2,	      /* path arg 1, open_how.flags */
+	CG_DEC_SCHED_SETATTR,	   /* sched_attr.sched_policy */
+	CG_DEC_MODE1,		   /* mode arg 1: chmod, fchmod, mkdir, mknod */
+	CG_DEC_MODE2,		   /* mode arg 2: fchmodat, fchmodat2, mkdirat, mknodat */
+	CG_DEC_CREAT,		   /* path arg 0, mode arg 1 */
+	CG_DEC_OPEN,		   /* path arg 0, flags arg 1, mode arg 2 */
+	CG_DEC_OPENAT,		   /* path arg 1, flags arg 2, mode arg 3 */
+	CG_DEC_OPENAT2,		   /* path arg 1, open_how.flags */
 	CG_DEC_CLOCK,
 	CG_DEC_HOSTNAME,
 	CG_DEC_SYSLOG, /* action arg 0 */
@@ -168,12 +168,12 @@ enum cg_call_decoder cg_evidence_call_decoder(const char *name, size_t n);
 
 /* Which facts call (on abi) can show, and what to fetch for them; sets
  * *path_arg (may be NULL) to the register index of the path when
- * CG_NEED_PATH is in the result. Cheap (a table lookup). */
+ * CG_NEED_PATH is in the result. Cheap (a table lookup, cached per name in
+ * a process-wide table: not for threads, which use the _n form). */
 unsigned cg_evidence_call_needs(enum cg_abi abi, cg_name call, unsigned *path_arg);
 /* The same by name (name need not be NUL-terminated; never interned, so
  * threads may call it). */
-unsigned cg_evidence_call_needs_n(enum cg_abi abi, const char *name, size_t n,
-				  unsigned *path_arg);
+unsigned cg_evidence_call_needs_n(enum cg_abi abi, const char *name, size_t n, unsigned *path_arg);
 
 /* One call, decoded by a reader. */
 struct cg_call_args {

@@ -55,29 +55,70 @@ struct sym {
 	const char *name;
 	uint64_t value;
 };
-#define S(x) {#x, (uint64_t)(x)}
+#define S(x)                                                                                       \
+	{                                                                                          \
+#x, (uint64_t)(x)                                                                  \
+	}
 
 static const struct sym af_syms[] = {
-	S(AF_UNSPEC),	 S(AF_UNIX),	  S(AF_INET),	   S(AF_AX25),	   S(AF_IPX),
-	S(AF_APPLETALK), S(AF_NETROM),	  S(AF_BRIDGE),	   S(AF_ATMPVC),   S(AF_X25),
-	S(AF_INET6),	 S(AF_ROSE),	  S(AF_DECnet),	   S(AF_NETBEUI),  S(AF_SECURITY),
-	S(AF_KEY),	 S(AF_NETLINK),	  S(AF_PACKET),	   S(AF_ASH),	   S(AF_ECONET),
-	S(AF_ATMSVC),	 S(AF_RDS),	  S(AF_SNA),	   S(AF_IRDA),	   S(AF_PPPOX),
-	S(AF_WANPIPE),	 S(AF_LLC),	  S(AF_IB),	   S(AF_MPLS),	   S(AF_CAN),
-	S(AF_TIPC),	 S(AF_BLUETOOTH), S(AF_IUCV),	   S(AF_RXRPC),	   S(AF_ISDN),
-	S(AF_PHONET),	 S(AF_IEEE802154), S(AF_CAIF),	   S(AF_ALG),	   S(AF_NFC),
-	S(AF_VSOCK),	 S(AF_KCM),	  S(AF_QIPCRTR),   S(AF_SMC),	   S(AF_XDP),
-	S(AF_MCTP),	 {"AF_LOCAL", AF_UNIX}, {"AF_FILE", AF_UNIX}, {"AF_ROUTE", AF_NETLINK},
+	S(AF_UNSPEC),
+	S(AF_UNIX),
+	S(AF_INET),
+	S(AF_AX25),
+	S(AF_IPX),
+	S(AF_APPLETALK),
+	S(AF_NETROM),
+	S(AF_BRIDGE),
+	S(AF_ATMPVC),
+	S(AF_X25),
+	S(AF_INET6),
+	S(AF_ROSE),
+	S(AF_DECnet),
+	S(AF_NETBEUI),
+	S(AF_SECURITY),
+	S(AF_KEY),
+	S(AF_NETLINK),
+	S(AF_PACKET),
+	S(AF_ASH),
+	S(AF_ECONET),
+	S(AF_ATMSVC),
+	S(AF_RDS),
+	S(AF_SNA),
+	S(AF_IRDA),
+	S(AF_PPPOX),
+	S(AF_WANPIPE),
+	S(AF_LLC),
+	S(AF_IB),
+	S(AF_MPLS),
+	S(AF_CAN),
+	S(AF_TIPC),
+	S(AF_BLUETOOTH),
+	S(AF_IUCV),
+	S(AF_RXRPC),
+	S(AF_ISDN),
+	S(AF_PHONET),
+	S(AF_IEEE802154),
+	S(AF_CAIF),
+	S(AF_ALG),
+	S(AF_NFC),
+	S(AF_VSOCK),
+	S(AF_KCM),
+	S(AF_QIPCRTR),
+	S(AF_SMC),
+	S(AF_XDP),
+	S(AF_MCTP),
+	{"AF_LOCAL", AF_UNIX},
+	{"AF_FILE", AF_UNIX},
+	{"AF_ROUTE", AF_NETLINK},
 };
 
 static const struct sym clone_syms[] = {
-	S(CLONE_NEWNS),	 S(CLONE_NEWCGROUP), S(CLONE_NEWUTS), S(CLONE_NEWIPC),
-	S(CLONE_NEWUSER), S(CLONE_NEWPID),   S(CLONE_NEWNET),
+	S(CLONE_NEWNS),	  S(CLONE_NEWCGROUP), S(CLONE_NEWUTS), S(CLONE_NEWIPC),
+	S(CLONE_NEWUSER), S(CLONE_NEWPID),    S(CLONE_NEWNET),
 };
 
 static const struct sym prot_syms[] = {
-	S(PROT_NONE), S(PROT_READ), S(PROT_WRITE), S(PROT_EXEC), S(PROT_GROWSDOWN),
-	S(PROT_GROWSUP),
+	S(PROT_NONE), S(PROT_READ), S(PROT_WRITE), S(PROT_EXEC), S(PROT_GROWSDOWN), S(PROT_GROWSUP),
 };
 
 static const struct sym shm_syms[] = {
@@ -88,31 +129,36 @@ static const struct sym shm_syms[] = {
 };
 
 static const struct sym per_syms[] = {
-	S(PER_LINUX),	      S(PER_LINUX_32BIT),   S(PER_LINUX_FDPIC),   S(PER_SVR4),
-	S(PER_SVR3),	      S(PER_SCOSVR3),	    S(PER_OSR5),	  S(PER_WYSEV386),
-	S(PER_ISCR4),	      S(PER_BSD),	    S(PER_SUNOS),	  S(PER_XENIX),
-	S(PER_LINUX32),	      S(PER_LINUX32_3GB),   S(PER_IRIX32),	  S(PER_IRIXN32),
-	S(PER_IRIX64),	      S(PER_RISCOS),	    S(PER_SOLARIS),	  S(PER_UW7),
-	S(PER_OSF4),	      S(PER_HPUX),	    S(UNAME26),		  S(ADDR_NO_RANDOMIZE),
-	S(FDPIC_FUNCPTRS),    S(MMAP_PAGE_ZERO),    S(ADDR_COMPAT_LAYOUT), S(READ_IMPLIES_EXEC),
-	S(ADDR_LIMIT_32BIT),  S(SHORT_INODE),	    S(WHOLE_SECONDS),	  S(STICKY_TIMEOUTS),
-	S(ADDR_LIMIT_3GB),
+	S(PER_LINUX),	      S(PER_LINUX_32BIT),  S(PER_LINUX_FDPIC),
+	S(PER_SVR4),	      S(PER_SVR3),	   S(PER_SCOSVR3),
+	S(PER_OSR5),	      S(PER_WYSEV386),	   S(PER_ISCR4),
+	S(PER_BSD),	      S(PER_SUNOS),	   S(PER_XENIX),
+	S(PER_LINUX32),	      S(PER_LINUX32_3GB),  S(PER_IRIX32),
+	S(PER_IRIXN32),	      S(PER_IRIX64),	   S(PER_RISCOS),
+	S(PER_SOLARIS),	      S(PER_UW7),	   S(PER_OSF4),
+	S(PER_HPUX),	      S(UNAME26),	   S(ADDR_NO_RANDOMIZE),
+	S(FDPIC_FUNCPTRS),    S(MMAP_PAGE_ZERO),   S(ADDR_COMPAT_LAYOUT),
+	S(READ_IMPLIES_EXEC), S(ADDR_LIMIT_32BIT), S(SHORT_INODE),
+	S(WHOLE_SECONDS),     S(STICKY_TIMEOUTS),  S(ADDR_LIMIT_3GB),
 };
 
 static const struct sym sched_syms[] = {
-	S(SCHED_OTHER), S(SCHED_FIFO),	   S(SCHED_RR),		   S(SCHED_BATCH),
-	S(SCHED_IDLE),	S(SCHED_DEADLINE), S(SCHED_RESET_ON_FORK), {"SCHED_ISO", 4},
+	S(SCHED_OTHER),	   S(SCHED_FIFO),	   S(SCHED_RR),	     S(SCHED_BATCH), S(SCHED_IDLE),
+	S(SCHED_DEADLINE), S(SCHED_RESET_ON_FORK), {"SCHED_ISO", 4},
 };
 
 static const struct sym open_syms[] = {
-	S(O_RDONLY),   S(O_WRONLY), S(O_RDWR),	  S(O_CREAT),  S(O_EXCL),     S(O_NOCTTY),
-	S(O_TRUNC),    S(O_APPEND), S(O_NONBLOCK), S(O_DSYNC), S(O_SYNC),     S(O_DIRECTORY),
-	S(O_NOFOLLOW), S(O_CLOEXEC), S(O_PATH),	  S(O_TMPFILE), S(O_NOATIME), S(O_DIRECT),
-	S(O_LARGEFILE), S(O_ASYNC), {"O_NDELAY", O_NONBLOCK},
+	S(O_RDONLY),	S(O_WRONLY),  S(O_RDWR),
+	S(O_CREAT),	S(O_EXCL),    S(O_NOCTTY),
+	S(O_TRUNC),	S(O_APPEND),  S(O_NONBLOCK),
+	S(O_DSYNC),	S(O_SYNC),    S(O_DIRECTORY),
+	S(O_NOFOLLOW),	S(O_CLOEXEC), S(O_PATH),
+	S(O_TMPFILE),	S(O_NOATIME), S(O_DIRECT),
+	S(O_LARGEFILE), S(O_ASYNC),   {"O_NDELAY", O_NONBLOCK},
 };
 
 static const struct sym mode_syms[] = {
-	S(S_ISUID), S(S_ISGID), S(S_ISVTX), S(S_IFREG), S(S_IFCHR),
+	S(S_ISUID), S(S_ISGID), S(S_ISVTX),  S(S_IFREG), S(S_IFCHR),
 	S(S_IFBLK), S(S_IFIFO), S(S_IFSOCK), S(S_IFDIR), S(S_IFLNK),
 };
 

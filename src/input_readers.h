@@ -25,7 +25,7 @@ struct table_result {
 	 * but not yet read; the caller frees evl */
 	struct {
 		const char *p, *e;
-	} *evl;
+	} * evl;
 	size_t nevl, evl_cap;
 };
 

@@ -192,10 +192,10 @@ static void advise_one(const struct cg_option_def *d, const struct cg_evidence *
 					char buf[64];
 					const char *w = spelling(d, allow_kind, a->allowed[i], buf,
 								 sizeof buf);
-					k += (size_t)snprintf(a->value + k,
-							      k < sizeof a->value ? sizeof a->value - k
-										  : 0,
-							      "%s%s", i ? " " : "", w);
+					k += (size_t)snprintf(
+						a->value + k,
+						k < sizeof a->value ? sizeof a->value - k : 0,
+						"%s%s", i ? " " : "", w);
 					if (k >= sizeof a->value)
 						break;
 				}
@@ -212,8 +212,7 @@ static void advise_one(const struct cg_option_def *d, const struct cg_evidence *
 	}
 }
 
-void cg_options_advise(const struct cg_evidence *ev, unsigned version,
-		       struct cg_option_advice *out)
+void cg_options_advise(const struct cg_evidence *ev, unsigned version, struct cg_option_advice *out)
 {
 	for (size_t i = 0; i < cg_options_builtin_n; i++)
 		advise_one(&cg_options_builtin[i], ev, version, &out[i]);

@@ -97,7 +97,7 @@ struct cg_option_advice {
 	const struct cg_fact *facts[CG_ADVICE_MAX_FACTS];
 	const struct cg_opt_rule *fact_rules[CG_ADVICE_MAX_FACTS];
 	size_t nfacts;
-	size_t more_facts; /* matching facts left out of facts[] */
+	size_t more_facts;    /* matching facts left out of facts[] */
 	uint64_t allowed[48]; /* the values its list keeps (SET), ascending */
 	size_t nallowed;
 	/* The rows this option sets, before (option unset) and after. */

@@ -323,8 +323,8 @@ static void record_evidence(struct tracer *t, struct tracee *e, const uint64_t a
 		long raw = e->abi == CG_ABI_X32 ? e->nr | CG_X32_SYSCALL_BIT : e->nr;
 		cg_name n = cg_abi_syscall_name((enum cg_abi)e->abi, raw);
 		unsigned pa = 0;
-		unsigned k = n == CG_NAME_NONE ? 0
-					       : cg_evidence_call_needs((enum cg_abi)e->abi, n, &pa);
+		unsigned k =
+			n == CG_NAME_NONE ? 0 : cg_evidence_call_needs((enum cg_abi)e->abi, n, &pa);
 		*need = (uint8_t)(k ? 2 + (k | pa << 4) : 1);
 	}
 	if (*need == 1)

@@ -157,8 +157,8 @@ static void rule_line(char **w, unsigned n, const char *why)
 			if (!len)
 				die("empty name in calls=");
 			for (size_t j = 0; j < len; j++)
-				if (!((p[j] >= 'a' && p[j] <= 'z') || (p[j] >= '0' && p[j] <= '9') ||
-				      p[j] == '_'))
+				if (!((p[j] >= 'a' && p[j] <= 'z') ||
+				      (p[j] >= '0' && p[j] <= '9') || p[j] == '_'))
 					die("bad system call name in calls=%s", calls);
 			fprintf(pre, "\"%.*s\", ", (int)len, p);
 			p += len + (c ? 1 : 0);
@@ -269,8 +269,8 @@ int main(int argc, char **argv)
 			struct opt *o = find_opt(w[1]);
 			int k = ev_kind_from_name(w[2], strlen(w[2]));
 			uint64_t v = 0;
-			if (k < 0 || ev_value_parse(ev_kind_syms((unsigned)k), w[3], strlen(w[3]), 1,
-						    &v) < 0)
+			if (k < 0 || ev_value_parse(ev_kind_syms((unsigned)k), w[3], strlen(w[3]),
+						    1, &v) < 0)
 				die("unknown kind or value '%s %s'", w[2], w[3]);
 			fprintf(o->spell, "\t{%#llx, ", (unsigned long long)v);
 			put_str(o->spell, w[4]);

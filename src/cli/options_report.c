@@ -122,8 +122,13 @@ void cli_options_text(FILE *out, const struct cg_profile *p, const struct cg_tab
 			char e0[16], e1[16];
 			cg_opt_row_exposure_str(r, b0, c.weight_total, e0, sizeof e0);
 			cg_opt_row_exposure_str(r, b1, c.weight_total, e1, sizeof e1);
-			fprintf(out, "  %s %-43s %6s %6s\n", b1 ? "✗" : "✓", r->id, e0[0] ? e0 : "-",
-				e1[0] ? e1 : "-");
+			/* pad by characters: "RestrictAddressFamilies=~…" is UTF-8 */
+			int w = 43;
+			for (const unsigned char *q = (const unsigned char *)r->id; *q; q++)
+				if ((*q & 0xc0) == 0x80)
+					w++;
+			fprintf(out, "  %s %-*s %6s %6s\n", b1 ? "✗" : "✓", w, r->id,
+				e0[0] ? e0 : "-", e1[0] ? e1 : "-");
 		}
 	}
 	fprintf(out,
@@ -178,15 +183,15 @@ json_object *cli_options_json(const struct cg_profile *p, const struct cg_table 
 		json_object *j = json_object_new_object();
 		json_object_object_add(j, "option", json_object_new_string(a->def->name));
 		json_object_object_add(j, "state", json_object_new_string(state_names[a->state]));
-		json_object_object_add(j, "value", a->state == CG_ADVICE_SET
-							   ? json_object_new_string(a->value)
-							   : NULL);
+		json_object_object_add(j, "value",
+				       a->state == CG_ADVICE_SET ? json_object_new_string(a->value)
+								 : NULL);
 		json_object *ev = json_object_new_array();
 		for (size_t f = 0; f < a->nfacts; f++)
 			json_object_array_add(ev, json_fact(a->facts[f], a->fact_rules[f]));
 		json_object_object_add(j, "evidence", ev);
 		json_object_object_add(j, "more_evidence",
-					json_object_new_int64((int64_t)a->more_facts));
+				       json_object_new_int64((int64_t)a->more_facts));
 		json_object *rows = json_object_new_array();
 		for (size_t r = 0; r < a->def->nrows; r++) {
 			const struct cg_opt_row *row = &a->def->rows[r];
@@ -197,9 +202,9 @@ json_object *cli_options_json(const struct cg_profile *p, const struct cg_table 
 			unsigned b1 = cg_opt_row_badness(row, a, true);
 			json_object *x = json_object_new_object();
 			json_object_object_add(x, "name", json_object_new_string(row->id));
-			json_object_object_add(x, "json_field",
-					       row->json_field ? json_object_new_string(row->json_field)
-							       : NULL);
+			json_object_object_add(
+				x, "json_field",
+				row->json_field ? json_object_new_string(row->json_field) : NULL);
 			json_object_object_add(x, "weight", json_object_new_int((int)row->weight));
 			json_object_object_add(x, "set_after", json_object_new_boolean(b1 == 0));
 			cg_opt_row_exposure_str(row, b0, c.weight_total, e0, sizeof e0);
@@ -218,7 +223,8 @@ json_object *cli_options_json(const struct cg_profile *p, const struct cg_table 
 		o, "share_before",
 		json_object_new_double((double)c.before * 10 / (double)c.weight_total));
 	json_object_object_add(
-		o, "share_after", json_object_new_double((double)c.after * 10 / (double)c.weight_total));
+		o, "share_after",
+		json_object_new_double((double)c.after * 10 / (double)c.weight_total));
 	json_object_object_add(o, "strace_hint", json_object_new_string(cg_options_strace_hint()));
 	free(c.adv);
 	return o;

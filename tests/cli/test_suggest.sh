@@ -33,12 +33,21 @@ if [ -x "$W" ] && command -v strace >/dev/null; then
 	strace -ff -o wl.ff "$W"
 	strace -f -C -o wl.C "$W" 2>/dev/null
 	awk '/^-/ {t++; next} t==1 {print $NF}' wl.c >wl.list
+	# The seccomp-backed options need call arguments, which only the logs
+	# have (tests/cli/test_options.sh): compared among the logs.
+	OPTS='^(RestrictAddressFamilies|RestrictNamespaces|MemoryDenyWriteExecute|LockPersonality|RestrictRealtime|RestrictSUIDSGID|ProtectClock|ProtectHostname|ProtectKernelLogs|ProtectKernelTunables)='
 	for form in wl.c wl.log wl.ff wl.C wl.list; do
-		$CG suggest --format=dropin "$form" | grep -v '^#' >"rec.$form"
+		$CG suggest --format=dropin "$form" | grep -v '^#' >"all.$form"
+		grep -vE "$OPTS" "all.$form" >"rec.$form"
+		grep -E "$OPTS" "all.$form" >"opt.$form"
 	done
 	for form in wl.log wl.ff wl.C wl.list; do
 		if cmp -s rec.wl.c "rec.$form"; then ok "same recommendation from -c table and $form"
 		else not_ok "same recommendation from -c table and $form"; diff rec.wl.c "rec.$form" | sed 's/^/# /'; fi
+	done
+	for form in wl.ff wl.C; do
+		if [ -s opt.wl.log ] && cmp -s opt.wl.log "opt.$form"; then ok "same options from wl.log and $form"
+		else not_ok "same options from wl.log and $form"; diff opt.wl.log "opt.$form" | sed 's/^/# /'; fi
 	done
 	# Run the workload under the recommended lines (callgroups run builds
 	# the filter systemd would build).

@@ -134,8 +134,9 @@ static void test_decode_strace(void **state)
 	assert_int_equal(r[0].value, AF_INET6);
 	assert_int_equal(strace_facts("socket", "0xa, 0x2, 0) = 3", r), 1);
 	assert_int_equal(r[0].value, AF_INET6);
-	assert_int_equal(strace_facts("clone", "child_stack=NULL, flags=0x1200000|17, "
-						"child_tidptr=0x1d9ad690) = 12564",
+	assert_int_equal(strace_facts("clone",
+				      "child_stack=NULL, flags=0x1200000|17, "
+				      "child_tidptr=0x1d9ad690) = 12564",
 				      r),
 			 0);
 	assert_int_equal(
@@ -148,8 +149,9 @@ static void test_decode_strace(void **state)
 	assert_int_equal(strace_facts("clone3", "0x7ffd1234, 88) = -1 EFAULT", r), 0);
 	assert_int_equal(strace_facts("unshare", "0x4000000) = 0", r), 1);
 	assert_int_equal(r[0].value, CLONE_NEWUTS);
-	assert_int_equal(strace_facts("mmap", "NULL, 4096, PROT_READ|PROT_WRITE|PROT_EXEC, "
-					      "MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f",
+	assert_int_equal(strace_facts("mmap",
+				      "NULL, 4096, PROT_READ|PROT_WRITE|PROT_EXEC, "
+				      "MAP_PRIVATE|MAP_ANONYMOUS, -1, 0) = 0x7f",
 				      r),
 			 1);
 	assert_int_equal(strace_facts("chmod", "\"/tmp/a, b\", 04755) = 0", r), 1);
@@ -158,14 +160,14 @@ static void test_decode_strace(void **state)
 	assert_int_equal(strace_facts("openat", "AT_FDCWD, \"/dev/\\x6bmsg\", O_RDONLY) = 3", r),
 			 1);
 	assert_int_equal(r[0].value, CG_PATH_DEV_KMSG);
-	assert_int_equal(
-		strace_facts("openat2", "AT_FDCWD, \"/proc/sys/x\", {flags=O_WRONLY, resolve=0}, 24",
-			     r),
-		2);
-	assert_int_equal(strace_facts("sched_setattr",
-				      "0, {size=56, sched_policy=SCHED_FIFO, sched_flags=0}, 0) = 0",
+	assert_int_equal(strace_facts("openat2",
+				      "AT_FDCWD, \"/proc/sys/x\", {flags=O_WRONLY, resolve=0}, 24",
 				      r),
-			 1);
+			 2);
+	assert_int_equal(
+		strace_facts("sched_setattr",
+			     "0, {size=56, sched_policy=SCHED_FIFO, sched_flags=0}, 0) = 0", r),
+		1);
 	assert_int_equal(r[0].value, 1);
 	assert_int_equal(strace_facts("syslog", "10 /* SYSLOG_ACTION_SIZE_BUFFER */) = 131072", r),
 			 1);
@@ -257,14 +259,14 @@ static void test_options(void **state)
 	/* facts */
 	cg_evidence_add(ev, CG_ABI_X86_64, CG_FACT_SOCKET_FAMILY, cg_intern("socket"), AF_UNIX, 1,
 			1, "a");
-	cg_evidence_add(ev, CG_ABI_X86_64, CG_FACT_SOCKET_FAMILY, cg_intern("socket"), AF_ALG, 1,
-			1, "a");
+	cg_evidence_add(ev, CG_ABI_X86_64, CG_FACT_SOCKET_FAMILY, cg_intern("socket"), AF_ALG, 1, 1,
+			"a");
 	cg_evidence_add(ev, CG_ABI_X86_64, CG_FACT_NAMESPACE, cg_intern("unshare"), CLONE_NEWUSER,
 			1, 1, "a");
 	cg_evidence_add(ev, CG_ABI_X86_64, CG_FACT_PERSONALITY, cg_intern("personality"), 0, 1, 1,
 			"a");
-	cg_evidence_add(ev, CG_ABI_X86_64, CG_FACT_SCHED_POLICY, cg_intern("sched_setattr"), 1,
-			1, 1, "a");
+	cg_evidence_add(ev, CG_ABI_X86_64, CG_FACT_SCHED_POLICY, cg_intern("sched_setattr"), 1, 1,
+			1, "a");
 	cg_evidence_add(ev, CG_ABI_X86_64, CG_FACT_OPENAT2, cg_intern("openat2"), 0, 1, 1, "a");
 	cg_options_advise(ev, 252, v);
 	af = advice_of(v, "RestrictAddressFamilies=");
