@@ -182,7 +182,7 @@ static int parse_line(struct parser *p, char **w, size_t n)
 	}
 	if (strcmp(kw, "block") == 0 || strcmp(kw, "allow") == 0 || strcmp(kw, "note") == 0 ||
 	    strcmp(kw, "spell") == 0)
-		return 0; /* what evidence keeps an option off, how it is spelt: the recommender's */
+		return 0; /* evidence and spelling: the recommender's lines */
 	if (strcmp(kw, "parse") == 0) {
 		unsigned opt;
 		if (n != 3)
