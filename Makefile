@@ -59,7 +59,8 @@ DEP_LIBS   := $(shell $(PKG_CONFIG) --libs libseccomp json-c 2>/dev/null) -lpthr
 LIB_SRCS := $(sort $(wildcard src/*.c))
 CLI_SRCS := $(sort $(wildcard src/cli/*.c))
 LIB_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/groups_builtin.o \
-            $(BUILD)/obj/families_builtin.o $(BUILD)/obj/options_builtin.o
+            $(BUILD)/obj/families_builtin.o $(BUILD)/obj/options_builtin.o \
+            $(BUILD)/obj/optbook_builtin.o
 CLI_OBJS := $(CLI_SRCS:src/cli/%.c=$(BUILD)/obj/cli/%.o)
 LIB      := $(BUILD)/libcallgroups.a
 BIN      := $(BUILD)/callgroups
@@ -135,6 +136,24 @@ $(BUILD)/obj/options_builtin.o: $(BUILD)/gen/options_builtin.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
+# The option rulebook (data/options.txt), parsed at build time by the
+# library's own parser and checked against the tables, compiled in as text.
+GEN_OPTBOOK_SRCS := tools/gen-optbook.c src/optbook.c src/groups_parse.c src/util.c src/names.c \
+                    src/abi.c src/evidence_names.c
+$(BUILD)/gen-optbook: $(GEN_OPTBOOK_SRCS) src/optbook.h src/groups.h src/util.h src/names.h src/abi.h \
+                      src/evidence_names.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -o $@ $(GEN_OPTBOOK_SRCS) $(DEP_LIBS) $(LDFLAGS)
+
+$(BUILD)/gen/optbook_builtin.c: $(BUILD)/gen-optbook data/options.txt $(TABLES)
+	@mkdir -p $(dir $@)
+	$(BUILD)/gen-optbook data/options.txt $(TABLES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/optbook_builtin.o: $(BUILD)/gen/optbook_builtin.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(DEP_CFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
 $(LIB): $(LIB_OBJS)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@
@@ -188,10 +207,10 @@ FUZZ_CC   ?= clang
 FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_SECONDS ?= 20
 FUZZ_LIB_SRCS := $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c $(BUILD)/gen/families_builtin.c \
-                 $(BUILD)/gen/options_builtin.c
+                 $(BUILD)/gen/options_builtin.c $(BUILD)/gen/optbook_builtin.c
 
 $(BUILD)/fuzz/%: fuzz/%.c $(LIB_SRCS) $(BUILD)/gen/groups_builtin.c $(BUILD)/gen/families_builtin.c \
-                 $(BUILD)/gen/options_builtin.c
+                 $(BUILD)/gen/options_builtin.c $(BUILD)/gen/optbook_builtin.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(DEP_CFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
 	  -o $@ $< $(FUZZ_LIB_SRCS) $(DEP_LIBS)
@@ -240,7 +259,7 @@ lint:
 	$(CLANG_FORMAT) --dry-run --Werror $(FORMAT_SRCS)
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability,performance \
 	  --std=c11 -D_GNU_SOURCE -D__x86_64__ -Isrc -I$(BUILD)/gen --suppress=missingIncludeSystem \
-	  --inline-suppr $(LIB_SRCS) $(CLI_SRCS) tools/gen-groups.c tools/gen-families.c
+	  --inline-suppr $(LIB_SRCS) $(CLI_SRCS) tools/gen-groups.c tools/gen-families.c tools/gen-optbook.c
 
 clean:
 	rm -rf $(BUILD)
@@ -302,6 +321,11 @@ $(BUILD)/e2e/bin/worker: tests/e2e/progs/worker.c
 	@$(if $(Q),echo "  CC      $@ (static)")
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
+$(BUILD)/e2e/bin/optprobe: tests/progs/optprobe.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@ (static)")
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
 # The host's reader of the kernel's seccomp audit records.
 $(BUILD)/e2e/bin/auditlog: tests/e2e/progs/auditlog.c
 	@mkdir -p $(dir $@)
@@ -309,5 +333,6 @@ $(BUILD)/e2e/bin/auditlog: tests/e2e/progs/auditlog.c
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 .PHONY: check-e2e
-check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker $(BUILD)/e2e/bin/auditlog
+check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker $(BUILD)/e2e/bin/auditlog \
+           $(BUILD)/e2e/bin/optprobe
 	@tests/e2e/run.sh $(BUILD)

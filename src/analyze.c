@@ -80,6 +80,8 @@ static char *settings_text(const struct cg_unit_settings *u)
 		append_line(&s, &cap, &len, "SystemCallErrorNumber", u->errno_src.value);
 	if (u->archs_src.value)
 		append_line(&s, &cap, &len, "SystemCallArchitectures", u->archs_src.value);
+	for (size_t i = 0; i < u->noptions; i++)
+		append_line(&s, &cap, &len, u->options[i].key, u->options[i].l.value);
 	if (u->user)
 		append_line(&s, &cap, &len, "User", u->user);
 	if (u->dynamic_user)

@@ -277,6 +277,9 @@ void cg_check_apply_fix(const struct cg_unit_settings *u, const struct cg_check_
 	for (size_t i = 0; i < u->nlog; i++)
 		(void)cg_unit_add_setting(out, "SystemCallLog", u->log[i].value, u->log[i].file,
 					  u->log[i].line, NULL);
+	for (size_t i = 0; i < u->noptions; i++)
+		(void)cg_unit_add_setting(out, u->options[i].key, u->options[i].l.value,
+					  u->options[i].l.file, u->options[i].l.line, NULL);
 	out->errno_action = u->errno_action;
 	out->archs = u->archs;
 	for (size_t i = 0; i < r->nfix; i++) {
@@ -614,6 +617,10 @@ void cg_check_report_done(struct cg_check_report *r)
 	for (size_t i = 0; i < r->nport; i++)
 		cg_port_result_done(&r->port[i]);
 	free(r->port);
+	cg_optcheck_done(&r->options);
+	for (size_t i = 0; i < r->nopt_port; i++)
+		cg_optcheck_done(&r->opt_port[i]);
+	free(r->opt_port);
 	*r = (struct cg_check_report){0};
 }
 
@@ -676,8 +683,15 @@ static void run_analyze(const struct cg_unit_settings *u, struct cg_check_report
 {
 	struct cg_check_analyze *a = &r->analyze;
 	a->requested = true;
-	a->status =
-		cg_analyze_exposure(u, r->result.fix_lines, r->result.nfix, &a->score, &a->error);
+	/* The fix of the filter and of the options, one drop-in. */
+	size_t n = r->result.nfix + r->options.nfix;
+	char **lines = xcalloc(n ? n : 1, sizeof *lines);
+	for (size_t i = 0; i < r->result.nfix; i++)
+		lines[i] = r->result.fix_lines[i];
+	for (size_t i = 0; i < r->options.nfix; i++)
+		lines[r->result.nfix + i] = r->options.fix_lines[i];
+	a->status = cg_analyze_exposure(u, lines, n, &a->score, &a->error);
+	free(lines);
 }
 
 int cg_check_unit(const struct cg_unit_settings *u, const struct cg_check_opts *opts,
@@ -707,8 +721,18 @@ int cg_check_unit(const struct cg_unit_settings *u, const struct cg_check_opts *
 	r = compute_exposure(u, out, e);
 	if (r >= 0)
 		r = compare_versions(u, opts, out, e);
+	if (r >= 0)
+		r = cg_optcheck_run(u, opts->table, opts->profile, &out->options, e);
 	if (r < 0)
 		return r;
+	if (opts->nversions) {
+		out->opt_port = xcalloc(opts->nversions, sizeof *out->opt_port);
+		for (size_t i = 0; i < opts->nversions && r >= 0; i++, out->nopt_port++)
+			r = cg_optcheck_run(u, opts->versions[i], opts->profile, &out->opt_port[i],
+					    e);
+		if (r < 0)
+			return r;
+	}
 	if (opts->analyze)
 		run_analyze(u, out);
 	return 0;
@@ -716,5 +740,8 @@ int cg_check_unit(const struct cg_unit_settings *u, const struct cg_check_opts *
 
 bool cg_check_report_denies(const struct cg_check_report *r)
 {
-	return r->have_profile && (r->result.ndenials || r->port_broken);
+	bool options = cg_optcheck_breaks(&r->options);
+	for (size_t i = 0; i < r->nopt_port; i++)
+		options |= cg_optcheck_breaks(&r->opt_port[i]);
+	return r->have_profile && (r->result.ndenials || r->port_broken || options);
 }

@@ -29,6 +29,7 @@
 #include "exposure.h"
 #include "filter.h"
 #include "groups.h"
+#include "optcheck.h"
 #include "profile.h"
 #include "unitfile.h"
 
@@ -196,6 +197,13 @@ struct cg_check_report {
 	bool port_broken;
 
 	struct cg_check_analyze analyze;
+
+	/* The hardening options (optcheck.h) under table: refusals of
+	 * observed calls, fix, rows, pitfalls (owned). */
+	struct cg_optcheck options;
+	/* The same under each of opts.versions, in that order (owned). */
+	struct cg_optcheck *opt_port;
+	size_t nopt_port;
 };
 
 /* Checks unit u as cg_check_run() does and adds everything around it:
@@ -212,6 +220,6 @@ int cg_check_unit(const struct cg_unit_settings *u, const struct cg_check_opts *
 void cg_check_report_done(struct cg_check_report *r);
 
 /* Whether the check found a problem the unit would hit: an observed call
- * denied here, or under one of the versions compared. False without a
- * profile. */
+ * denied or refused by an option (cg_optcheck_breaks()) here, or under one
+ * of the versions compared. False without a profile. */
 bool cg_check_report_denies(const struct cg_check_report *r);

@@ -31,9 +31,47 @@ static bool filter_active(const struct cg_policy *p)
 
 static bool log_active(const struct cg_policy *p);
 
+static bool options_active(const struct cg_policy *p)
+{
+	return p->options && (p->options->n || p->options->mdwe_err);
+}
+
 bool cg_policy_active(const struct cg_policy *p)
 {
-	return filter_active(p) || cg_archs_set(&p->archs) || log_active(p);
+	return filter_active(p) || cg_archs_set(&p->archs) || log_active(p) || options_active(p);
+}
+
+/* True when an option rule names the call on abi: complain mode stops it
+ * so that the supervisor can look at its arguments. */
+static bool option_call(const struct cg_policy *p, enum cg_abi abi, cg_name n)
+{
+	if (!p->options)
+		return false;
+	for (size_t i = 0; i < p->options->n; i++)
+		if (p->options->v[i].name == n && (p->options->v[i].abis & (1u << abi)))
+			return true;
+	return false;
+}
+
+/* Complain mode: a notify rule for every option call of abi not yet in
+ * ctx (one already there notifies, or is denied by the default). */
+static int add_option_calls(const struct cg_policy *p, scmp_filter_ctx ctx, enum cg_abi abi,
+			    bool exact)
+{
+	if (!p->options)
+		return 0;
+	for (size_t i = 0; i < p->options->n; i++) {
+		const struct cg_opt_crule *c = &p->options->v[i];
+		const char *name = cg_name_str(c->name);
+		if (!(c->abis & (1u << abi)) || !cg_syscall_on_abi(abi, name))
+			continue;
+		int nr = seccomp_syscall_resolve_name(name);
+		int r = exact ? seccomp_rule_add_exact(ctx, SCMP_ACT_NOTIFY, nr, 0)
+			      : seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nr, 0);
+		if (r < 0 && r != -EEXIST)
+			return r;
+	}
+	return 0;
 }
 
 unsigned cg_policy_abis(const struct cg_policy *p)
@@ -175,6 +213,9 @@ static int abi_ctx(const struct cg_policy *p, enum cg_abi abi, enum ctx_kind kin
 			action = f->allow_list ? SCMP_ACT_LOG : SCMP_ACT_ALLOW;
 		else if (!f->allow_list)
 			action = complain ? SCMP_ACT_NOTIFY : verdict_action(deny_verdict(p, n));
+		else if (complain && option_call(p, abi, n))
+			continue; /* allowed, its arguments may not be: the default
+				   * (notify) stops it for the supervisor */
 		/* Numbers are given in the native numbering (pseudo numbers
 		 * for calls the native ABI lacks); libseccomp translates them
 		 * by name, as it does for systemd. */
@@ -182,6 +223,15 @@ static int abi_ctx(const struct cg_policy *p, enum cg_abi abi, enum ctx_kind kin
 		if (r < 0) {
 			cg_error_set(e, NULL, 0, "libseccomp: cannot add a rule for %s on %s: %s",
 				     name, cg_abi_name(abi), strerror(-r));
+			return r;
+		}
+	}
+	if (complain && !f->allow_list) {
+		r = add_option_calls(p, ctx, abi, true);
+		if (r < 0) {
+			cg_error_set(e, NULL, 0,
+				     "libseccomp: cannot add the option rules on %s: %s",
+				     cg_abi_name(abi), strerror(-r));
 			return r;
 		}
 	}
@@ -264,6 +314,18 @@ static int merged_ctx(const struct cg_policy *p, bool complain, scmp_filter_ctx 
 					return r;
 			}
 		seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+		if (complain) {
+			/* Added for every arch of the context (x86's socket()
+			 * becomes socketcall(), harmless: the supervisor lets
+			 * what no option refuses go on). */
+			r = add_option_calls(p, ctx, cg_abi_native(), false);
+			if (r < 0) {
+				cg_error_set(e, NULL, 0,
+					     "libseccomp: cannot add the option rules: %s",
+					     strerror(-r));
+				return r;
+			}
+		}
 	}
 	uint32_t badarch = SCMP_ACT_ALLOW; /* only non-x86 arches remain: none */
 	if (cg_archs_set(&p->archs))
@@ -317,6 +379,13 @@ int cg_policy_load(const struct cg_policy *p, struct cg_error *e)
 	int r = set_nnp(e);
 	if (r < 0)
 		return r;
+	/* The options first, for every ABI: exec_child() applies them
+	 * before SystemCallArchitectures= and SystemCallFilter=. */
+	if (options_active(p)) {
+		r = cg_optunit_load(p->options, (1u << CG_ABI_COUNT) - 1, NULL, e);
+		if (r < 0)
+			return r;
+	}
 	/* systemd applies SystemCallArchitectures= before SystemCallFilter=,
 	 * and loads the per-ABI filters in the order of its
 	 * seccomp_local_archs (x86, x32, native x86-64 last). The kernel runs
@@ -538,7 +607,11 @@ static int complaint_cmp(const void *a, const void *b)
 	int r = strcmp(nx, ny);
 	if (r)
 		return r;
-	return x->nr < y->nr ? -1 : x->nr > y->nr;
+	if (x->nr != y->nr)
+		return x->nr < y->nr ? -1 : 1;
+	if (x->option != y->option)
+		return x->option < y->option ? -1 : 1;
+	return x->fact < y->fact ? -1 : x->fact > y->fact;
 }
 
 void cg_complaints_sort(struct cg_complaints *c)
@@ -553,7 +626,7 @@ void cg_complaints_add(struct cg_complaints *c, uint32_t arch, long nr, pid_t pi
 	if (cg_abi_from_audit(arch, nr, &abi) < 0)
 		abi = cg_abi_native(); /* not an x86 arch: cannot happen here */
 	for (size_t i = 0; i < c->n; i++)
-		if (c->v[i].abi == abi && c->v[i].nr == nr) {
+		if (c->v[i].abi == abi && c->v[i].nr == nr && c->v[i].option < 0) {
 			c->v[i].count++;
 			return;
 		}
@@ -564,7 +637,46 @@ void cg_complaints_add(struct cg_complaints *c, uint32_t arch, long nr, pid_t pi
 		.name = cg_abi_syscall_name(abi, nr),
 		.count = 1,
 		.first_pid = pid,
+		.option = -1,
 	};
+}
+
+/* The comm of pid, "" when it is gone. */
+static void comm_of(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	buf[0] = 0;
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(buf, (int)len, f))
+		buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
+void cg_complaints_add_option(struct cg_complaints *c, enum cg_abi abi, long nr, int option,
+			      int err, uint64_t fact, pid_t pid)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].abi == abi && c->v[i].nr == nr && c->v[i].option == option &&
+		    c->v[i].fact == fact) {
+			c->v[i].count++;
+			return;
+		}
+	xgrow((void **)&c->v, &c->cap, c->n + 1, sizeof *c->v);
+	c->v[c->n] = (struct cg_complaint){
+		.abi = abi,
+		.nr = nr,
+		.name = cg_abi_syscall_name(abi, nr),
+		.count = 1,
+		.first_pid = pid,
+		.option = option,
+		.err = err,
+		.fact = fact,
+	};
+	comm_of(pid, c->v[c->n].comm, sizeof c->v[c->n].comm);
+	c->n++;
 }
 
 static int pidfd_open_(pid_t pid)
@@ -572,7 +684,38 @@ static int pidfd_open_(pid_t pid)
 	return (int)syscall(SYS_pidfd_open, pid, 0);
 }
 
-int cg_complain_serve(int notify_fd, pid_t child, int *status, struct cg_complaints *out)
+/* What one notification is: a denial of p's filter, an option's
+ * refusal, or neither (an option's call with harmless arguments). */
+static void classify(const struct cg_policy *p, const struct seccomp_notif *req,
+		     struct cg_complaints *out)
+{
+	if (!p) {
+		cg_complaints_add(out, req->data.arch, req->data.nr, (pid_t)req->pid);
+		return;
+	}
+	enum cg_abi abi;
+	if (cg_abi_from_audit(req->data.arch, req->data.nr, &abi) < 0)
+		abi = cg_abi_native();
+	cg_name name = cg_abi_syscall_name(abi, req->data.nr);
+	if (cg_policy_verdict(p, abi, name).kind != CG_VERDICT_ALLOW) {
+		cg_complaints_add(out, req->data.arch, req->data.nr, (pid_t)req->pid);
+		return;
+	}
+	if (!p->options)
+		return;
+	unsigned opt = 0;
+	uint64_t fact = 0, args[6];
+	for (int i = 0; i < 6; i++)
+		args[i] = req->data.args[i];
+	int err = cg_optunit_verdict(p->options, abi, name, args, p->options->mdwe_err != 0, &opt,
+				     &fact);
+	if (err)
+		cg_complaints_add_option(out, abi, req->data.nr, (int)opt, err, fact,
+					 (pid_t)req->pid);
+}
+
+int cg_complain_serve(int notify_fd, pid_t child, const struct cg_policy *p, int *status,
+		      struct cg_complaints *out)
 {
 	struct seccomp_notif *req = NULL;
 	struct seccomp_notif_resp *resp = NULL;
@@ -601,8 +744,7 @@ int cg_complain_serve(int notify_fd, pid_t child, int *status, struct cg_complai
 		if (fds[0].revents & POLLIN) {
 			memset(req, 0, sizeof *req);
 			if (seccomp_notify_receive(notify_fd, req) == 0) {
-				cg_complaints_add(out, req->data.arch, req->data.nr,
-						  (pid_t)req->pid);
+				classify(p, req, out);
 				memset(resp, 0, sizeof *resp);
 				resp->id = req->id;
 				resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;

@@ -30,6 +30,7 @@
 #include "abi.h"
 #include "filter.h"
 #include "groups.h"
+#include "optunit.h"
 #include "util.h"
 
 /* The settings systemd would apply. */
@@ -41,6 +42,11 @@ struct cg_policy {
 	/* SystemCallLog= (cg_unit_apply_log()); not owned; NULL or inactive:
 	 * none. Applied by cg_policy_load() only. */
 	const struct cg_filter *log;
+	/* The hardening options' rules (cg_optunit_rules()); not owned; NULL
+	 * or empty: none. Loaded first, one filter per option and ABI, as
+	 * systemd's exec_child() does, for every ABI whatever
+	 * SystemCallArchitectures= says. */
+	const struct cg_opt_rules *options;
 };
 
 enum cg_verdict_kind {
@@ -65,7 +71,8 @@ struct cg_verdict cg_policy_verdict(const struct cg_policy *p, enum cg_abi abi, 
 bool cg_policy_logs(const struct cg_policy *p, enum cg_abi abi, cg_name name);
 /* "allow", "kill", "kill-thread", "EPERM": a static string. */
 const char *cg_verdict_name(struct cg_verdict v);
-/* True when p loads anything (a filter, an arch restriction, logging). */
+/* True when p loads anything (a filter, an arch restriction, logging,
+ * an option). */
 bool cg_policy_active(const struct cg_policy *p);
 
 /* Loads p into the calling thread as systemd does (the arch filter, the
@@ -76,8 +83,9 @@ int cg_policy_load(const struct cg_policy *p, struct cg_error *e);
 
 /* Loads one filter into the calling thread that lets allowed calls through
  * and stops every call p would deny (foreign ABIs included) with
- * SECCOMP_RET_USER_NOTIF. *notify_fd receives the listener (O_CLOEXEC).
- * After the filter is loaded it makes no system call and frees nothing (a
+ * SECCOMP_RET_USER_NOTIF, and every call an option rule names (the
+ * supervisor tells from its arguments whether the option refuses it). *notify_fd receives the
+ * listener (O_CLOEXEC). After the filter is loaded it makes no system call and frees nothing (a
  * call could block until a supervisor listens): meant for a child that
  * hands the listener over from another thread and then calls execve().
  * Sets no_new_privs. Returns 0 or a negative errno. */
@@ -98,13 +106,20 @@ int cg_policy_export_oci(const struct cg_policy *p, char **out, struct cg_error 
 
 /* ---- complain mode: the supervisor -------------------------------------- */
 
-/* One call the filter would have denied. */
+/* One call the filter (or an option) would have refused. */
 struct cg_complaint {
 	enum cg_abi abi;
 	long nr;      /* as the kernel saw it (x32 with CG_X32_SYSCALL_BIT) */
 	cg_name name; /* CG_NAME_NONE when libseccomp has no name for nr */
 	uint64_t count;
 	pid_t first_pid;
+	/* -1: SystemCallFilter= or SystemCallArchitectures= denies it. Else
+	 * the option (optbook index) that would refuse it with err, for the
+	 * argument fact (cg_optunit_verdict()); one entry per fact. */
+	int option;
+	int err;
+	uint64_t fact;
+	char comm[16]; /* of first_pid, when known ("" otherwise) */
 };
 
 struct cg_complaints {
@@ -115,16 +130,22 @@ struct cg_complaints {
 void cg_complaints_done(struct cg_complaints *c);
 /* Counts one call of (the audit arch token, nr) by pid. */
 void cg_complaints_add(struct cg_complaints *c, uint32_t audit_arch, long nr, pid_t pid);
-/* Sorts by ABI, then name. */
+/* Counts one call an option would refuse (see struct cg_complaint). */
+void cg_complaints_add_option(struct cg_complaints *c, enum cg_abi abi, long nr, int option,
+			      int err, uint64_t fact, pid_t pid);
+/* Sorts by ABI, then name (then option and fact). */
 void cg_complaints_sort(struct cg_complaints *c);
 
 /* Runs the supervisor: answers every notification on notify_fd with
  * SECCOMP_USER_NOTIF_FLAG_CONTINUE (the call goes on as if unfiltered) and
- * records it in out. child is the direct child (its pidfd is polled and it
- * is reaped); *status receives its wait status. Returns when the child is
- * reaped and no process uses the filter any more (the whole tree is gone).
- * Does not close notify_fd. Returns 0 or a negative errno. */
-int cg_complain_serve(int notify_fd, pid_t child, int *status, struct cg_complaints *out);
+ * records it in out: with p (may be NULL: every notification is a denial)
+ * a call p's filter denies, or one p's options refuse for its arguments;
+ * others (an option's call with harmless arguments) go on unrecorded. child is the direct child
+ * (its pidfd is polled and it is reaped); *status receives its wait status. Returns when the child
+ * is reaped and no process uses the filter any more (the whole tree is gone). Does not close
+ * notify_fd. Returns 0 or a negative errno. */
+int cg_complain_serve(int notify_fd, pid_t child, const struct cg_policy *p, int *status,
+		      struct cg_complaints *out);
 
 /* ---- enforce mode: naming the call behind a SIGSYS ---------------------- */
 

@@ -378,13 +378,13 @@ static int wait_for(pid_t pid, int *status, struct cg_error *e)
 
 /* Complain mode: answers the listener the child hands over until every
  * process under the filter is gone. */
-static int supervise(int sock, pid_t pid, int *status, struct cg_complaints *out,
-		     struct cg_error *e)
+static int supervise(int sock, pid_t pid, const struct cg_policy *p, int *status,
+		     struct cg_complaints *out, struct cg_error *e)
 {
 	int fd = recv_fd(sock);
 	if (fd < 0) /* the child failed first: cg_spawn_failure() says why */
 		return wait_for(pid, status, e);
-	int r = cg_complain_serve(fd, pid, status, out);
+	int r = cg_complain_serve(fd, pid, p, status, out);
 	close(fd);
 	if (r < 0)
 		cg_error_set(e, NULL, 0, "supervising the command: %s", strerror(-r));
@@ -449,10 +449,23 @@ static void judge_complaints(const struct cg_run_opts *o, struct cg_complaints *
 {
 	cg_complaints_sort(c);
 	r->denied = c->n ? xcalloc(c->n, sizeof *r->denied) : NULL;
-	for (size_t i = 0; i < c->n; i++)
-		r->denied[i] = (struct cg_run_denial){.call = c->v[i],
-						      .v = judge(o, c->v[i].abi, c->v[i].name)};
-	r->ndenied = c->n;
+	r->refused = c->n ? xcalloc(c->n, sizeof *r->refused) : NULL;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct cg_complaint *x = &c->v[i];
+		if (x->option < 0) {
+			r->denied[r->ndenied++] =
+				(struct cg_run_denial){.call = *x, .v = judge(o, x->abi, x->name)};
+			continue;
+		}
+		struct cg_run_refusal *f = &r->refused[r->nrefused++];
+		*f = (struct cg_run_refusal){.call = *x};
+		if (o->options) {
+			cg_optunit_fact_str(o->options, (unsigned)x->option, x->name, x->fact,
+					    f->fact, sizeof f->fact);
+			cg_optunit_fix(o->options, (unsigned)x->option, x->name, x->fact, f->fix,
+				       sizeof f->fix);
+		}
+	}
 	cg_run_fix_done(&r->fix);
 	cg_run_fix_make(o->policy, o->table, r->denied, r->ndenied, &r->fix);
 }
@@ -489,6 +502,9 @@ void cg_run_result_done(struct cg_run_result *r)
 	free(r->denied);
 	r->denied = NULL;
 	r->ndenied = 0;
+	free(r->refused);
+	r->refused = NULL;
+	r->nrefused = 0;
 	cg_run_fix_done(&r->fix);
 	cg_complaints_done(&r->logged);
 }
@@ -517,7 +533,7 @@ static int start_and_wait(const struct cg_run_opts *o, const char *path,
 		return r;
 	signals_forward_to(sig, s->pid);
 	if (o->complain)
-		r = supervise(sock, s->pid, status, comp, e);
+		r = supervise(sock, s->pid, o->policy, status, comp, e);
 	else
 		r = wait_for(s->pid, status, e);
 	signals_forward_none(sig);

@@ -33,6 +33,18 @@ struct cg_run_opts {
 	char *const *argv; /* the command, NULL-terminated; argv[0] is looked up as a shell
 			    * does (cg_spawn_find); not owned */
 	bool complain;	   /* deny nothing: report what the policy would deny */
+	/* The hardening options whose rules are policy->options (names the
+	 * facts and fixes of their refusals); not owned; may be NULL. */
+	const struct cg_optunit *options;
+};
+
+/* A call a hardening option would have refused (complain mode): the call,
+ * the option, the errno, the fact (struct cg_complaint's option, err,
+ * fact), and the unit line that lets it through. */
+struct cg_run_refusal {
+	struct cg_complaint call;
+	char fact[128]; /* "AF_INET", "user", "PROT_WRITE|PROT_EXEC" or "" */
+	char fix[160];	/* "RestrictAddressFamilies=AF_INET" */
 };
 
 /* What the policy does with a call, and the smallest change that would
@@ -100,6 +112,10 @@ struct cg_run_result {
 	/* Complain mode: the lines that allow every call of denied
 	 * (cg_run_fix_make()); all NULL and verified when none was denied. */
 	struct cg_run_fix fix;
+	/* Complain mode: the calls the hardening options would have refused,
+	 * one per (ABI, call, option, fact), sorted as denied. */
+	struct cg_run_refusal *refused;
+	size_t nrefused;
 	/* Enforce mode: the command started (execve worked) and exited 127
 	 * while the policy refuses calls with an errno: what the dynamic
 	 * loader does when it cannot load a library because openat or mmap
@@ -126,7 +142,7 @@ struct cg_run_result {
 	struct cg_complaints logged;
 };
 
-/* Frees what r owns (denied, fix, logged). r may be zeroed or partly
+/* Frees what r owns (denied, fix, refused, logged). r may be zeroed or partly
  * filled. */
 void cg_run_result_done(struct cg_run_result *r);
 

@@ -52,6 +52,11 @@ void cg_unit_settings_done(struct cg_unit_settings *s)
 	free(s->log);
 	line_done(&s->errno_src);
 	line_done(&s->archs_src);
+	for (size_t i = 0; i < s->noptions; i++) {
+		free(s->options[i].key);
+		line_done(&s->options[i].l);
+	}
+	free(s->options);
 	for (size_t i = 0; i < s->nwarnings; i++)
 		free(s->warnings[i]);
 	free(s->warnings);
@@ -98,6 +103,14 @@ int cg_unit_add_setting(struct cg_unit_settings *s, const char *key, const char 
 		push_line(&s->filter, &s->nfilter, value, source, line);
 	} else if (strcmp(key, "SystemCallLog") == 0) {
 		push_line(&s->log, &s->nlog, value, source, line);
+	} else if (cg_optbook_find(cg_optbook_builtin(), key) >= 0) {
+		s->options = xrealloc(s->options, (s->noptions + 1) * sizeof *s->options);
+		s->options[s->noptions++] = (struct cg_unit_opt_line){
+			.key = xstrdup(cg_optbook_builtin()
+					       ->defs[cg_optbook_find(cg_optbook_builtin(), key)]
+					       .name),
+			.l = {xstrdup(value), xstrdup(source), line},
+		};
 	} else if (strcmp(key, "SystemCallErrorNumber") == 0) {
 		/* systemd: empty resets to killing; a bad value is logged and
 		 * the assignment ignored, which leaves denied calls killing
@@ -275,6 +288,10 @@ static int parse_text(struct cg_unit_settings *s, const char *text, const char *
 				add_warning(s, fname, at,
 					    xasprintf("%s= outside [%s], ignored by systemd", key,
 						      want));
+		} else if (in_section && cg_optbook_find(cg_optbook_builtin(), key) >= 0) {
+			int r = cg_unit_add_setting(s, key, value, fname, at, e);
+			if (r < 0)
+				return r;
 		}
 		free(steal_pointer(&cont));
 	}
@@ -779,6 +796,54 @@ bool cg_unit_logs(const struct cg_filter *log, cg_name syscall)
 	if (!log->active)
 		return false;
 	return cg_set_has(log->set, syscall) == log->allow_list;
+}
+
+int cg_unit_apply_options(const struct cg_unit_settings *s, unsigned version,
+			  struct cg_optunit *out, struct cg_error *e)
+{
+	struct cg_opt_line *lines = xcalloc(s->noptions ? s->noptions : 1, sizeof *lines);
+	for (size_t i = 0; i < s->noptions; i++)
+		lines[i] = (struct cg_opt_line){s->options[i].key, s->options[i].l.value,
+						s->options[i].l.file, s->options[i].l.line};
+	int r = cg_optunit_apply(lines, s->noptions, version, out, e);
+	free(lines);
+	if (r < 0)
+		return r;
+	int raf = cg_optbook_find(out->book, "RestrictAddressFamilies");
+	bool native_only =
+		cg_archs_set(&s->archs) && !(cg_archs_mask(&s->archs) & (1u << CG_ABI_I386));
+	if (raf >= 0 && cg_optunit_active(out, (unsigned)raf) && !native_only) {
+		const struct cg_opt_state *st = &out->st[raf];
+		char where[300];
+		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
+		cg_optunit_add_pitfall(
+			out, where,
+			"RestrictAddressFamilies= does nothing to x86 (32-bit) programs: they make "
+			"sockets through socketcall(), which systemd does not filter; add "
+			"SystemCallArchitectures=native");
+	}
+	int mdwe = cg_optbook_find(out->book, "MemoryDenyWriteExecute");
+	if (mdwe >= 0 && cg_optunit_active(out, (unsigned)mdwe)) {
+		const struct cg_opt_state *st = &out->st[mdwe];
+		char where[300];
+		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
+		cg_optunit_add_pitfall(
+			out, where,
+			"MemoryDenyWriteExecute= breaks JITs (node, java, LuaJIT, "
+			"PCRE2's JIT, ...): their writable and executable mappings fail "
+			"(EPERM; EACCES where systemd 257 uses PR_SET_MDWE)");
+	}
+	int ns = cg_optbook_find(out->book, "RestrictNamespaces");
+	if (ns >= 0 && cg_optunit_active(out, (unsigned)ns) && version && version < 252) {
+		const struct cg_opt_state *st = &out->st[ns];
+		char where[300];
+		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
+		cg_optunit_add_pitfall(
+			out, where,
+			"RestrictNamespaces= of systemd before 252 does not filter "
+			"clone3(): a program calling it directly creates any namespace");
+	}
+	return 0;
 }
 
 bool cg_unit_runs_privileged(const struct cg_unit_settings *s)

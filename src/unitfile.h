@@ -20,6 +20,7 @@
 #include "abi.h"
 #include "filter.h"
 #include "groups.h"
+#include "optunit.h"
 #include "util.h"
 
 /* One assignment: the value as systemd sees it after continuation lines
@@ -62,6 +63,16 @@ struct cg_unit_settings {
 	 * cg_unit_apply_log() fail with it, so a caller that goes on after a
 	 * refused setting still cannot pass. */
 	struct cg_error invalid;
+
+	/* The seccomp-backed hardening options (optunit.h:
+	 * RestrictAddressFamilies=, RestrictNamespaces=, ...): every
+	 * assignment in order with its key; cg_unit_apply_options() merges
+	 * them as a given systemd version does. */
+	struct cg_unit_opt_line {
+		char *key; /* "RestrictNamespaces", as the rulebook spells it */
+		struct cg_unit_line l;
+	} * options;
+	size_t noptions;
 
 	/* User= and DynamicUser= (the last assignment): they decide which
 	 * rows of `systemd-analyze security` apply, hence its weights. */
@@ -113,7 +124,9 @@ int cg_unit_parse_cat(struct cg_unit_settings *s, const char *text, const char *
 
 /* Adds one setting by hand, as if it were a line of a file named source
  * ("--filter"): key is "SystemCallFilter", "SystemCallErrorNumber",
- * "SystemCallArchitectures" or "SystemCallLog". -EINVAL for another key,
+ * "SystemCallArchitectures", "SystemCallLog" or an option of the option
+ * rulebook (optbook.h; its value is judged when applied by
+ * cg_unit_apply_options()). -EINVAL for another key,
  * and for a typo systemd would log and ignore: an errno it cannot parse
  * ("source:line: unknown errno name EPREM (did you mean EPERM?)") or an
  * architecture nobody knows ("unknown architecture nativ (did you mean
@@ -141,6 +154,15 @@ int cg_unit_apply(const struct cg_unit_settings *s, const struct cg_table *t, st
 int cg_unit_apply_log(const struct cg_unit_settings *s, const struct cg_table *t,
 		      struct cg_filter *out, struct cg_error *e);
 bool cg_unit_logs(const struct cg_filter *log, cg_name syscall);
+
+/* Merges the hardening option lines of s as systemd `version` does
+ * (cg_optunit_apply(); 0: the newest rules) into *out (free with
+ * cg_optunit_done()); out borrows s's strings, so s must outlive it. Adds
+ * the pitfalls that need other settings: RestrictAddressFamilies= without
+ * SystemCallArchitectures=native (x86 programs reach socket() through
+ * socketcall(), which it does not filter). Returns 0 or -EINVAL. */
+int cg_unit_apply_options(const struct cg_unit_settings *s, unsigned version,
+			  struct cg_optunit *out, struct cg_error *e);
 
 /* True when the unit runs as root, as systemd-analyze decides it: User=
  * root or 0, or User= unset without DynamicUser=yes. */

@@ -283,8 +283,15 @@ int main(int argc, char **argv)
 		} else if (strcmp(w[0], "block") == 0 || strcmp(w[0], "allow") == 0 ||
 			   strcmp(w[0], "note") == 0) {
 			rule_line(w, n, why);
+		} else if (strcmp(w[0], "parse") == 0 || strcmp(w[0], "keyword") == 0 ||
+			   strcmp(w[0], "namespace") == 0 || strcmp(w[0], "rule") == 0 ||
+			   strcmp(w[0], "setrule") == 0 || strcmp(w[0], "mdwe") == 0) {
+			/* How units set the option and what systemd loads for
+			 * it: read by src/optbook.c (tools/gen-optbook.c). */
 		} else {
-			die("expected option, row, block, allow or note, got '%s'", w[0]);
+			die("expected option, row, block, allow, note, spell or a line of "
+			    "src/optbook.c, got '%s'",
+			    w[0]);
 		}
 	}
 	fclose(in);

@@ -235,6 +235,194 @@ static json_object *json_portability(const struct cg_check_report *c)
 	return pa;
 }
 
+/* ---- the hardening options ------------------------------------------------ */
+
+static json_object *json_notes(const struct cg_opt_note *v, size_t n)
+{
+	json_object *a = json_object_new_array();
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "where", jstr(v[i].where));
+		json_object_object_add(o, "message", jstr(v[i].msg));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static json_object *json_options(const struct cg_optcheck *oc, bool full)
+{
+	const struct cg_optbook *b = oc->opts.book;
+	json_object *j = json_object_new_object();
+	json_object_object_add(j, "systemd_version", jstr(oc->table->version));
+	if (full) {
+		json_object *vals = json_object_new_object();
+		for (size_t i = 0; i < b->ndefs; i++) {
+			if (!oc->opts.st[i].file)
+				continue;
+			_cleanup_free_ char *v = cg_optunit_format(&oc->opts, (unsigned)i);
+			json_object_object_add(vals, b->defs[i].name, jstr(v));
+		}
+		json_object_object_add(j, "values", vals);
+	}
+	json_object *ref = json_object_new_array();
+	for (size_t i = 0; i < oc->n; i++) {
+		const struct cg_optcheck_refusal *r = &oc->v[i];
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "option", jstr(b->defs[r->option].name));
+		json_object_object_add(o, "abi", jstr(cg_abi_name(r->abi)));
+		json_object_object_add(o, "syscall", jstr(cg_name_str(r->call)));
+		json_object_object_add(o, "fact", jstr(r->fact));
+		json_object_object_add(o, "value", json_object_new_int64((int64_t)r->value));
+		json_object_object_add(o, "errno", jstr(strerrorname_np(r->err)));
+		json_object_object_add(o, "benign", json_object_new_boolean(r->benign));
+		json_object_object_add(o, "calls", json_object_new_int64((int64_t)r->count));
+		json_object_object_add(o, "first_pid", json_object_new_int(r->pid));
+		json_object_object_add(o, "first_comm", jstr(r->comm));
+		json_object_object_add(o, "fix", jstr(r->fix));
+		json_object_array_add(ref, o);
+	}
+	json_object_object_add(j, "refused", ref);
+	json_object *fx = json_object_new_array();
+	for (size_t i = 0; i < oc->nfix; i++)
+		json_object_array_add(fx, jstr(oc->fix_lines[i]));
+	json_object_object_add(j, "fix", fx);
+	json_object_object_add(j, "fix_verified", json_object_new_boolean(oc->fix_verified));
+	json_object *unk = json_object_new_array();
+	for (size_t i = 0; i < b->ndefs; i++)
+		if (oc->unknown & (1u << i))
+			json_object_array_add(unk, jstr(b->defs[i].name));
+	json_object_object_add(j, "not_known_from_input", unk);
+	if (full) {
+		json_object *rows = json_object_new_array();
+		for (size_t i = 0; i < oc->nrows; i++) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "name", jstr(oc->rows[i].row->id));
+			json_object_object_add(o, "json_field", jstr(oc->rows[i].row->json_field));
+			json_object_object_add(o, "weight",
+					       json_object_new_int((int)oc->rows[i].row->weight));
+			json_object_object_add(o, "set",
+					       json_object_new_boolean(!oc->rows[i].badness));
+			json_object_array_add(rows, o);
+		}
+		json_object_object_add(j, "rows", rows);
+		json_object_object_add(j, "exposure_before",
+				       json_object_new_int64((int64_t)oc->exposure));
+		json_object_object_add(j, "exposure_after",
+				       json_object_new_int64((int64_t)oc->exposure_fixed));
+		json_object_object_add(j, "weight", json_object_new_int64((int64_t)oc->weight));
+		json_object_object_add(j, "pitfalls",
+				       json_notes(oc->opts.pitfalls, oc->opts.npitfalls));
+		json_object_object_add(j, "ignored",
+				       json_notes(oc->opts.ignored, oc->opts.nignored));
+	}
+	return j;
+}
+
+static void print_options(FILE *out, const struct cg_check_report *c)
+{
+	const struct cg_optcheck *oc = &c->options;
+	const struct cg_optbook *b = oc->opts.book;
+	fprintf(out, "\nHardening options (as systemd %s reads them):\n", oc->table->version);
+	bool any = false;
+	for (size_t k = 0; k < b->ndefs; k++) {
+		unsigned i = b->order[k];
+		if (!oc->opts.st[i].file)
+			continue;
+		_cleanup_free_ char *v = cg_optunit_format(&oc->opts, i);
+		_cleanup_free_ char *l = xasprintf("%s=%s", b->defs[i].name, *v ? v : "(reset)");
+		fprintf(out, "  %-44s (%s:%u)%s\n", l, oc->opts.st[i].file, oc->opts.st[i].line,
+			cg_optunit_active(&oc->opts, i) ? "" : "  loads nothing");
+		any = true;
+	}
+	if (!any)
+		fprintf(out, "  none set\n");
+	for (size_t i = 0; i < oc->opts.nignored; i++)
+		fprintf(out, "  ignored by systemd: %s: %s\n", oc->opts.ignored[i].where,
+			oc->opts.ignored[i].msg);
+	if (c->have_profile) {
+		size_t hard = 0;
+		for (size_t i = 0; i < oc->n; i++)
+			hard += !oc->v[i].benign;
+		fprintf(out, "%zu observed call%s the options would refuse%s\n", hard,
+			hard == 1 ? "" : "s", oc->n ? ":" : ".");
+		for (size_t i = 0; i < oc->n; i++) {
+			const struct cg_optcheck_refusal *r = &oc->v[i];
+			char proc[48] = "";
+			if (r->pid)
+				snprintf(proc, sizeof proc, "first pid %d%s%s%s", r->pid,
+					 r->comm[0] ? " (" : "", r->comm, r->comm[0] ? ")" : "");
+			fprintf(out, "  %-14s %-22s %-6s fails with %-13s %-26s %s%s\n",
+				cg_name_str(r->call), r->fact[0] ? r->fact : "-",
+				cg_abi_name(r->abi), strerrorname_np(r->err),
+				b->defs[r->option].name, proc,
+				r->benign ? " (the C library falls back to clone(): harmless)"
+					  : "");
+		}
+		for (size_t i = 0; i < b->ndefs; i++)
+			if (oc->unknown & (1u << i))
+				fprintf(out,
+					"  %s=: not known from this input (it has no call arguments): "
+					"record with 'callgroups trace' or 'strace -f'\n",
+					b->defs[i].name);
+		if (oc->nfix) {
+			fprintf(out, "Fix (options; after the unit's own lines):\n");
+			for (size_t i = 0; i < oc->nfix; i++)
+				fprintf(out, "%s\n", oc->fix_lines[i]);
+			fprintf(out, "%s\n",
+				oc->fix_verified
+					? "(checked: with these lines no observed call is refused)"
+					: "(warning: some calls stay refused even with these lines)");
+		}
+	}
+	uint64_t total = cg_exposure_weight_total(oc->table->version,
+						  cg_unit_runs_privileged(c->unit), NULL);
+	fprintf(out, "Option rows (as systemd-analyze security scores them):\n");
+	for (size_t i = 0; i < oc->nrows; i++)
+		fprintf(out, "  %s %-42s %u\n", oc->rows[i].badness ? "BAD " : "ok  ",
+			oc->rows[i].row->id, oc->rows[i].row->weight);
+	if (total)
+		fprintf(out, "  these rows: %.1f of the 10 points%s", oc->exposure * 10.0 / total,
+			oc->exposure_fixed != oc->exposure ? "" : "\n");
+	if (total && oc->exposure_fixed != oc->exposure)
+		fprintf(out, ", %.1f with the fix\n", oc->exposure_fixed * 10.0 / total);
+	if (oc->opts.npitfalls) {
+		fprintf(out, "Option pitfalls:\n");
+		for (size_t i = 0; i < oc->opts.npitfalls; i++)
+			fprintf(out, "  warning: %s%s%s\n", oc->opts.pitfalls[i].where,
+				oc->opts.pitfalls[i].where[0] ? ": " : "",
+				oc->opts.pitfalls[i].msg);
+	}
+}
+
+static void print_options_port(FILE *out, const struct cg_check_report *c)
+{
+	fprintf(out, "\nHardening options across systemd versions:\n");
+	for (size_t i = 0; i < c->nopt_port; i++) {
+		const struct cg_optcheck *oc = &c->opt_port[i];
+		size_t hard = 0;
+		for (size_t k = 0; k < oc->n; k++)
+			hard += !oc->v[k].benign;
+		fprintf(out, "  %s: ", oc->table->version);
+		if (!c->have_profile) {
+			fprintf(out, "these rows %llu of %llu weight bad\n",
+				(unsigned long long)oc->exposure, (unsigned long long)oc->weight);
+			continue;
+		}
+		if (!hard) {
+			fprintf(out, "refuses no observed call\n");
+			continue;
+		}
+		fprintf(out, "BREAKS, refuses");
+		for (size_t k = 0; k < oc->n; k++)
+			if (!oc->v[k].benign)
+				fprintf(out, " %s%s%s%s (%s, %s=)", cg_name_str(oc->v[k].call),
+					oc->v[k].fact[0] ? "(" : "", oc->v[k].fact,
+					oc->v[k].fact[0] ? ")" : "", strerrorname_np(oc->v[k].err),
+					oc->opts.book->defs[oc->v[k].option].name);
+		fputc('\n', out);
+	}
+}
+
 static void print_json(FILE *out, const struct cg_check_report *c)
 {
 	const struct cg_unit_settings *u = c->unit;
@@ -257,6 +445,13 @@ static void print_json(FILE *out, const struct cg_check_report *c)
 	json_object_object_add(j, "exposure", json_exposure(c));
 	if (c->nport)
 		json_object_object_add(j, "portability", json_portability(c));
+	json_object_object_add(j, "options", json_options(&c->options, true));
+	if (c->nopt_port) {
+		json_object *op = json_object_new_array();
+		for (size_t i = 0; i < c->nopt_port; i++)
+			json_object_array_add(op, json_options(&c->opt_port[i], false));
+		json_object_object_add(j, "options_portability", op);
+	}
 	fprintf(out, "%s\n",
 		json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
 							  JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -413,6 +608,9 @@ static void print_text(FILE *out, const struct cg_check_report *c)
 	print_pitfalls_exposure(out, c);
 	if (c->nport)
 		print_portability(out, c);
+	print_options(out, c);
+	if (c->nopt_port)
+		print_options_port(out, c);
 }
 
 /* ---- the command -------------------------------------------------------- */

@@ -333,13 +333,29 @@ static void print_find_the_call(const struct cg_crash_report *r)
 	       u, u, u, u, u);
 }
 
+/* The hardening options refuse with an errno and leave no record at all. */
+static void print_errno_refusals(void)
+{
+	printf("\nA call that fails with an errno (EPERM, EAFNOSUPPORT, ENOSYS, EACCES) under\n"
+	       "RestrictAddressFamilies=, RestrictNamespaces=, MemoryDenyWriteExecute= and the\n"
+	       "other hardening options leaves no kernel record. To find it:\n"
+	       "  callgroups run --unit UNIT --complain -- CMD\n"
+	       "      every call the unit's options (and filter) would refuse, with its fact,\n"
+	       "      process and the line that lets it through\n"
+	       "  strace -f -e trace=socket,unshare,clone,clone3,setns,mmap,mprotect,chmod CMD\n"
+	       "      the failing call and its errno\n"
+	       "  callgroups check UNIT PROFILE\n"
+	       "      with a trace of CMD: which observed call the options would refuse\n");
+}
+
 static void print_text(const struct cg_crash_report *r, const struct crash_opts *o)
 {
 	print_filter(r, o);
-	if (!r->nread)
+	if (!r->nread) {
 		printf("No seccomp record found (kernel audit type=1326, coredump with "
 		       "Signal: 31, or status=31/SYS).\n");
-	else if (!r->nitems)
+		print_errno_refusals();
+	} else if (!r->nitems)
 		printf("No seccomp record matches.\n");
 	for (size_t i = 0; i < r->nitems; i++)
 		print_record(&r->items[i], r->table);

@@ -9,6 +9,8 @@
 
 #include "cli.h"
 #include "enforce.h"
+#include "optbook.h"
+#include "optunit.h"
 #include "runner.h"
 #include "unitfile.h"
 
@@ -26,11 +28,28 @@ static void usage(FILE *f)
 		"  --architectures=LIST   SystemCallArchitectures= (native, x86-64, x86, x32)\n"
 		"  --log LINE             a SystemCallLog= value: calls the filter lets through\n"
 		"                         are logged by the kernel; the command's own are counted\n"
+		"  --restrict-address-families=LIST\n"
+		"  --restrict-namespaces=LIST\n"
+		"  --memory-deny-write-execute[=BOOL]\n"
+		"  --lock-personality[=BOOL]\n"
+		"  --restrict-realtime[=BOOL]\n"
+		"  --restrict-suidsgid[=BOOL]\n"
+		"  --protect-clock[=BOOL]\n"
+		"  --protect-hostname[=BOOL]\n"
+		"  --protect-kernel-logs[=BOOL]\n"
+		"  --protect-kernel-tunables[=BOOL]\n"
+		"                         the hardening option of that name (also spelt as the\n"
+		"                         setting: --LockPersonality=), a unit line (BOOL: yes\n"
+		"                         when left out): the seccomp rules the --systemd version\n"
+		"                         loads for it (257's MemoryDenyWriteExecute=: the\n"
+		"                         kernel's PR_SET_MDWE); a refused call fails with\n"
+		"                         systemd's errno (EAFNOSUPPORT, EPERM, ENOSYS, EACCES)\n"
 		"  --unit UNIT            take the settings from a unit (name on the search path,\n"
 		"                         or a file path); --filter and friends are applied after\n"
 		"  --systemd=SPEC         group table: auto, a version (%s) or a file\n"
-		"  --complain             deny nothing: stop only the calls the filter would deny,\n"
-		"                         let them go on, and report them with counts at the end;\n"
+		"  --complain             deny nothing: stop only the calls the filter would deny\n"
+		"                         (and those an option would refuse, with their fact and\n"
+		"                         process), let them go on, and report them at the end;\n"
 		"                         covers every process the command starts, and returns\n"
 		"                         when all of them are gone\n"
 		"  --report=FILE          write the --complain report to FILE (default stderr);\n"
@@ -56,6 +75,7 @@ static void usage(FILE *f)
 		"  callgroups run --unit nginx.service --complain -- /usr/sbin/nginx\n"
 		"  callgroups run --unit app.service --complain --json --report=app.json -- ./app\n"
 		"  callgroups check app.service app.json\n"
+		"  callgroups run --restrict-address-families=AF_UNIX --complain -- ./app\n"
 		"  callgroups run --filter '@system-service' --export=oci seccomp.json\n",
 		cg_table_builtin_list());
 }
@@ -97,8 +117,43 @@ static void print_fix(FILE *out, const struct cg_run_fix *fix)
 		fprintf(out, "SystemCallArchitectures=%s\n", fix->archs);
 }
 
+/* The calls the hardening options would have refused, and the lines that
+ * let them through. */
+static void print_refusals(FILE *out, const struct cg_run_result *r)
+{
+	fprintf(out,
+		"callgroups run --complain: the hardening options would have refused %zu "
+		"call%s:\n",
+		r->nrefused, r->nrefused == 1 ? "" : "s");
+	fprintf(out, "%10s  %-6s  %-18s  %-22s  %-13s  %-26s  %s\n", "CALLS", "ABI", "SYSCALL",
+		"FACT", "WOULD FAIL", "OPTION", "FIRST PROCESS");
+	const struct cg_optbook *b = cg_optbook_builtin();
+	for (size_t i = 0; i < r->nrefused; i++) {
+		const struct cg_complaint *x = &r->refused[i].call;
+		char name[64], opt[64], proc[64];
+		snprintf(opt, sizeof opt, "%s=", b->defs[x->option].name);
+		snprintf(proc, sizeof proc, "%d%s%s%s", (int)x->first_pid, x->comm[0] ? " (" : "",
+			 x->comm, x->comm[0] ? ")" : "");
+		fprintf(out, "%10llu  %-6s  %-18s  %-22s  %-13s  %-26s  %s\n",
+			(unsigned long long)x->count, cg_abi_name(x->abi),
+			denied_name(x, name, sizeof name),
+			r->refused[i].fact[0] ? r->refused[i].fact : "-", strerrorname_np(x->err),
+			opt, proc);
+	}
+	fprintf(out, "# Added after the unit's own lines, these let them through:\n");
+	for (size_t i = 0; i < r->nrefused; i++) {
+		bool dup = false;
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = strcmp(r->refused[k].fix, r->refused[i].fix) == 0;
+		if (!dup && r->refused[i].fix[0])
+			fprintf(out, "%s\n", r->refused[i].fix);
+	}
+}
+
 static void print_complaints(FILE *out, const struct cg_run_result *r)
 {
+	if (r->nrefused)
+		print_refusals(out, r);
 	if (!r->ndenied) {
 		fprintf(out, "callgroups run --complain: the filter would have denied no call.\n");
 		return;
@@ -203,8 +258,24 @@ enum {
 	OPT_REPORT,
 	OPT_LOG,
 	OPT_FORMAT,
-	OPT_JSON
+	OPT_JSON,
+	OPT_HARDEN, /* OPT_HARDEN + 2 * i (kebab-case) and + 1 (the setting's
+		     * own spelling): option i of the option rulebook */
 };
+
+/* "restrict-address-families" for "RestrictAddressFamilies", into buf. */
+static const char *kebab(const char *name, char *buf, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; name[i] && n + 2 < len; i++) {
+		bool upper = name[i] >= 'A' && name[i] <= 'Z';
+		if (upper && i && name[i - 1] >= 'a' && name[i - 1] <= 'z')
+			buf[n++] = '-';
+		buf[n++] = upper ? (char)(name[i] - 'A' + 'a') : name[i];
+	}
+	buf[n] = 0;
+	return buf;
+}
 
 static int export_policy(const struct cg_policy *p, const char *format, const char *file)
 {
@@ -231,6 +302,9 @@ static int export_policy(const struct cg_policy *p, const char *format, const ch
 
 static const char *option_of(const char *key)
 {
+	static char buf[64];
+	if (cg_optbook_find(cg_optbook_builtin(), key) >= 0)
+		return kebab(key, buf, sizeof buf);
 	if (strcmp(key, "SystemCallFilter") == 0)
 		return "filter";
 	if (strcmp(key, "SystemCallErrorNumber") == 0)
@@ -266,7 +340,7 @@ struct run_args {
  * code to return (--help, a bad option). Dies on a bad value. */
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
-	static const struct option opts[] = {
+	static const struct option base[] = {
 		{"filter", required_argument, NULL, OPT_FILTER},
 		{"errno", required_argument, NULL, OPT_ERRNO},
 		{"architectures", required_argument, NULL, OPT_ARCHS},
@@ -279,11 +353,31 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"json", no_argument, NULL, OPT_JSON},
 		{"help", no_argument, NULL, 'h'},
-		{0},
 	};
+	/* The hardening options, named after the rulebook's settings. */
+	const struct cg_optbook *book = cg_optbook_builtin();
+	static char names[CG_OPT_MAX][64];
+	struct option opts[ELEMENTSOF(base) + 2 * CG_OPT_MAX + 1];
+	size_t nopts = 0;
+	for (size_t i = 0; i < ELEMENTSOF(base); i++)
+		opts[nopts++] = base[i];
+	for (size_t i = 0; i < book->ndefs; i++) {
+		int has = book->defs[i].kind == CG_OPT_BOOL ? optional_argument : required_argument;
+		opts[nopts++] =
+			(struct option){kebab(book->defs[i].name, names[i], sizeof names[i]), has,
+					NULL, OPT_HARDEN + 2 * (int)i};
+		opts[nopts++] =
+			(struct option){book->defs[i].name, has, NULL, OPT_HARDEN + 2 * (int)i + 1};
+	}
+	opts[nopts] = (struct option){0};
 	*a = (struct run_args){.settings = xcalloc((size_t)argc + 1, sizeof *a->settings)};
 	int c;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		if (c >= OPT_HARDEN && c < OPT_HARDEN + 2 * (int)book->ndefs) {
+			a->settings[a->nsettings++] = (struct setting){
+				book->defs[(c - OPT_HARDEN) / 2].name, optarg ? optarg : "yes"};
+			continue;
+		}
 		switch (c) {
 		case OPT_FILTER:
 			a->settings[a->nsettings++] = (struct setting){"SystemCallFilter", optarg};
@@ -370,6 +464,8 @@ struct run_policy {
 	const struct cg_table *t;
 	struct cg_unit_settings us;
 	struct cg_filter f, logf;
+	struct cg_optunit opts;	   /* the hardening options */
+	struct cg_opt_rules rules; /* their seccomp rules */
 	struct cg_policy p;
 };
 
@@ -399,10 +495,18 @@ static void build_policy(const struct run_args *a, struct run_policy *rp)
 	cg_filter_init(&rp->logf);
 	if (cg_unit_apply_log(&rp->us, rp->t, &rp->logf, &e) < 0)
 		die_error(CG_EXIT_USAGE, &e);
+	if (cg_unit_apply_options(&rp->us, cg_optunit_table_version(rp->t), &rp->opts, &e) < 0)
+		die_error(CG_EXIT_USAGE, &e);
+	for (size_t i = 0; i < rp->opts.nignored; i++)
+		warnx_("%s: %s", rp->opts.ignored[i].where, rp->opts.ignored[i].msg);
+	cg_optunit_rules(&rp->opts, rp->t, &rp->rules);
 	rp->p = (struct cg_policy){.filter = &rp->f,
 				   .errno_action = rp->us.errno_action,
 				   .archs = rp->us.archs,
-				   .log = &rp->logf};
+				   .log = &rp->logf,
+				   .options = &rp->rules};
+	if (cg_optunit_any(&rp->opts) && a->export_fmt)
+		warnx_("the hardening options are loaded by run only; --export leaves them out");
 	if (rp->logf.active && (a->complain || a->export_fmt))
 		warnx_("SystemCallLog= is applied when enforcing only; %s leaves it out",
 		       a->complain ? "--complain" : "--export");
@@ -410,6 +514,8 @@ static void build_policy(const struct run_args *a, struct run_policy *rp)
 
 static void run_policy_done(struct run_policy *rp)
 {
+	cg_opt_rules_done(&rp->rules);
+	cg_optunit_done(&rp->opts);
 	cg_filter_done(&rp->logf);
 	cg_filter_done(&rp->f);
 	cg_unit_settings_done(&rp->us);
@@ -456,6 +562,36 @@ static char *complain_json(const struct run_args *a, const struct run_policy *rp
 		json_object_array_add(den, dj);
 	}
 	json_object_object_add(j, "denied", den);
+	json_object *ref = json_object_new_array();
+	json_object *fixes = json_object_new_array();
+	for (size_t i = 0; i < r->nrefused; i++) {
+		const struct cg_run_refusal *f = &r->refused[i];
+		json_object *fj = json_object_new_object();
+		json_object_object_add(fj, "abi", json_object_new_string(cg_abi_name(f->call.abi)));
+		json_object_object_add(fj, "syscall",
+				       jstr_or_null(f->call.name != CG_NAME_NONE
+							    ? cg_name_str(f->call.name)
+							    : NULL));
+		json_object_object_add(fj, "calls", json_object_new_int64((int64_t)f->call.count));
+		json_object_object_add(
+			fj, "option",
+			json_object_new_string(cg_optbook_builtin()->defs[f->call.option].name));
+		json_object_object_add(fj, "fact", json_object_new_string(f->fact));
+		json_object_object_add(fj, "value", json_object_new_int64((int64_t)f->call.fact));
+		json_object_object_add(fj, "would_fail",
+				       json_object_new_string(strerrorname_np(f->call.err)));
+		json_object_object_add(fj, "fix", json_object_new_string(f->fix));
+		json_object_object_add(fj, "first_pid", json_object_new_int(f->call.first_pid));
+		json_object_object_add(fj, "first_comm", json_object_new_string(f->call.comm));
+		json_object_array_add(ref, fj);
+		bool dup = false;
+		for (size_t k = 0; k < i && !dup; k++)
+			dup = strcmp(r->refused[k].fix, f->fix) == 0;
+		if (!dup)
+			json_object_array_add(fixes, json_object_new_string(f->fix));
+	}
+	json_object_object_add(j, "refused", ref);
+	json_object_object_add(j, "option_fix", fixes);
 	json_object_object_add(j, "SystemCallFilter", jstr_or_null(r->fix.filter));
 	json_object_object_add(j, "SystemCallArchitectures", jstr_or_null(r->fix.archs));
 	json_object_object_add(j, "fix_verified", json_object_new_boolean(r->fix.verified));
@@ -474,8 +610,8 @@ static void warn_unfiltered(const struct run_args *a, const struct run_policy *r
 		return;
 	if (a->unit)
 		fprintf(stderr,
-			"callgroups run: %s sets no SystemCallFilter=, SystemCallArchitectures= or "
-			"SystemCallLog=: the command runs unfiltered\n",
+			"callgroups run: %s sets no SystemCallFilter=, SystemCallArchitectures=, "
+			"SystemCallLog= nor hardening option: the command runs unfiltered\n",
 			a->unit);
 	else
 		fprintf(stderr,
@@ -525,8 +661,11 @@ static void warn_exited_127(const struct cg_run_result *r)
 /* Runs the command under rp's policy and reports; returns its exit code. */
 static int run_command(const struct run_args *a, const struct run_policy *rp)
 {
-	struct cg_run_opts o = {
-		.policy = &rp->p, .table = rp->t, .argv = a->cmd, .complain = a->complain};
+	struct cg_run_opts o = {.policy = &rp->p,
+				.table = rp->t,
+				.argv = a->cmd,
+				.complain = a->complain,
+				.options = &rp->opts};
 	struct cg_run_result r;
 	struct cg_error e = {0};
 	if (cg_run(&o, &r, &e) < 0)
@@ -538,6 +677,12 @@ static int run_command(const struct run_args *a, const struct run_policy *rp)
 	} else {
 		print_records(&r);
 		warn_exited_127(&r);
+		if (r.exit_code != 0 && cg_optunit_any(&rp->opts))
+			fprintf(stderr,
+				"callgroups run: the command failed under hardening options, which "
+				"refuse calls with an errno and leave no kernel record: run again with "
+				"--complain to list what they refuse (or strace -f to see the failing "
+				"call)\n");
 	}
 	int code = r.exit_code >= 0 ? r.exit_code : CG_EXIT_FAILURE;
 	cg_run_result_done(&r);

@@ -319,5 +319,7 @@ for s in ${CG_E2E_SERVICES:-worker python sqlite nginx runuser}; do
 	echo "e2e: $s took $(awk "BEGIN {print $(now) - $start}")s"
 	echo "$s $start $(now)" >>"$R/timing"
 done
+# The hardening options (options.sh, issue 14).
+[ "$MODE" = trace ] && [ -e /e2e/options.sh ] && . /e2e/options.sh
 now >"$R/inside-end"
 echo finished >"$R/done"

@@ -30,6 +30,7 @@ suites=${CG_E2E_SUITES:-bullseye bookworm trixie}
 services=${CG_E2E_SERVICES:-worker python sqlite nginx runuser}
 declare -A version=([bullseye]=247 [bookworm]=252 [trixie]=257)
 . "$here/lib-cg.sh"
+. "$here/options-host.sh"
 
 log() { echo "e2e: $*" >&2; }
 die() { echo "e2e: $*" >&2; exit 1; }
@@ -124,6 +125,7 @@ echo "roots (all, in parallel): $(secs "$t0" "$(ms)")s" >>"$timing"
 cp "$here/inside.sh" "$here/lib-cg.sh" "$out/stage/"
 cp -r "$here/services" "$here/files" "$out/stage/"
 cp "$out/bin/callgroups" "$out/bin/worker" "$out/stage/bin/"
+options_stage "$out/stage" "$out/bin"
 {
 	echo "CG_E2E_SERVICES='$services'"
 	[ -n "${CG_E2E_HANDWRITTEN:-}" ] && echo "CG_E2E_HANDWRITTEN=1"
@@ -708,6 +710,14 @@ for s in $suites; do
 			printf '%-7s %-7s %-42s %-5s %s\n' "$svc" "$v" "$e" "$r" "${dt:0:160}"
 		done
 	done
+	# The hardening options (options.sh, options-host.sh).
+	while read -r svc e; do
+		k="$svc|$v|$e"
+		r=${got[$k]:-fail}
+		dt=${detail[$k]:-$why}
+		[ "$r" = pass ] && pass=$((pass + 1)) || fail=$((fail + 1))
+		printf '%-7s %-7s %-42s %-5s %s\n' "$svc" "$v" "$e" "$r" "${dt:0:160}"
+	done < <(options_expected "$out/results/$s" $services)
 done
 echo
 echo "timing:"
