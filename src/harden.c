@@ -169,6 +169,22 @@ int cg_harden_unit_query(const struct cg_harden_paths *p, struct cg_harden_unit 
 	return 0;
 }
 
+char *cg_harden_cgroup_dir(const char *cg, struct cg_error *e)
+{
+	static const char *const roots[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+	for (size_t i = 0; cg[0] == '/' && i < ELEMENTSOF(roots); i++) {
+		_cleanup_free_ char *dir = xasprintf("%s%s", roots[i], strcmp(cg, "/") ? cg : "");
+		_cleanup_free_ char *procs = xasprintf("%s/cgroup.procs", dir);
+		_cleanup_free_ char *ctl = xasprintf("%s/cgroup.controllers", dir);
+		/* cgroup.controllers exists in cgroup v2 directories only */
+		if (access(procs, R_OK) == 0 && access(ctl, F_OK) == 0)
+			return steal_pointer(&dir);
+	}
+	cg_error_set(e, "", 0, "no cgroup v2 directory for ControlGroup=%s under /sys/fs/cgroup",
+		     cg);
+	return NULL;
+}
+
 int cg_harden_refusal(const struct cg_harden_paths *p, bool need_running, struct cg_harden_unit *u,
 		      struct cg_error *e)
 {

@@ -63,6 +63,11 @@ void cg_harden_unit_parse_show(const char *text, struct cg_harden_unit *u);
 int cg_harden_unit_query(const struct cg_harden_paths *p, struct cg_harden_unit *u,
 			 struct cg_error *e);
 
+/* The directory of ControlGroup= cg in this machine's cgroup v2 tree (the
+ * unified mount or its hybrid place, /sys/fs/cgroup/unified), or NULL
+ * with e set. A new string. */
+char *cg_harden_cgroup_dir(const char *cg, struct cg_error *e);
+
 /* Why harden must not go on, in the order they are checked: not root
  * (-EPERM), no systemd as PID 1 (-ENOMEDIUM), the unit unknown (-ENOENT),
  * Delegate= (-EBUSY: it manages its own cgroups, a container manager

@@ -284,7 +284,10 @@ static int start_bpf(const struct harden_args *a, const struct cg_harden_paths *
 		    "the eBPF backend cannot run here (%s): 'callgroups harden start %s --restart' "
 		    "traces with ptrace after restarting the unit",
 		    why, p->unit);
-	_cleanup_free_ char *cgroup = xasprintf("/sys/fs/cgroup%s", u->cgroup);
+	struct cg_error e = {0};
+	_cleanup_free_ char *cgroup = cg_harden_cgroup_dir(u->cgroup, &e);
+	if (!cgroup)
+		die_error(CG_EXIT_FAILURE, &e);
 	struct cg_harden_session s;
 	cg_harden_session_init(&s, "start", "bpf");
 	s.main_pid = u->main_pid;
@@ -313,7 +316,6 @@ static int start_bpf(const struct harden_args *a, const struct cg_harden_paths *
 	cg_harden_session_update(&s, counts, now_s());
 	save_session(&l);
 	struct cg_harden_unit after;
-	struct cg_error e = {0};
 	char d[64];
 	fprintf(stderr, "callgroups: %s: %zu calls over %s, saved to %s\n", p->unit,
 		cg_profile_count(s.calls), cg_harden_format_duration(s.ended - s.started, d, sizeof d),

@@ -167,9 +167,45 @@ check_no_grep "watch: not reboot (another cgroup's process)" '^reboot ' "$TMP/ou
 check_eq "watch: mount once" "$(grep -c '^mount ' "$TMP/out")" 1
 check_status "watch: added to the profile" 0 $CG harden status app.service --format=json
 check_eq "watch: mount in the profile now" "$(jq -c '[.observed[] | select(. == "mount")]' "$TMP/out")" '["mount"]'
+end_skip
+
+# --- start: the bpf backend on the unit's cgroup, no restart, --duration ---------
+bpf_why=
+if [ -z "$cg2" ]; then bpf_why="no cgroup v2 mount"; else
+	$CG trace --no-report -o /dev/null -- true 2>"$TMP/auto.err"
+	grep -q '^callgroups: using the bpf backend' "$TMP/auto.err" ||
+		bpf_why="eBPF backend not possible here: $(head -1 "$TMP/auto.err")"
+fi
+begin_skip "$bpf_why"
 if ! skipping; then
-	kill "$inpid"; wait "$inpid" 2>/dev/null
-	rmdir "$grp"
+	# The unit's job: a loop that reads a file, in the unit's cgroup.
+	bash -c 'while :; do cat /etc/hostname >/dev/null; sleep 0.2; done' &
+	job=$!
+	echo "$job" >"$grp/cgroup.procs"
+	rm -f "$state"/*.json
+fi
+t0=$(date +%s)
+check "start --duration=2 (bpf)" $CG harden start app.service --duration=2
+t1=$(date +%s)
+check_grep "start: watches without a restart" '^callgroups: watching app.service \(MainPID 4242\) through .*cg-harden-test' "$TMP/err"
+check_no_grep "start: no restart" 'restart' "$FAKE_LOG"
+check_eq "start: ended after the duration" "$(((t1 - t0) >= 2 && (t1 - t0) <= 6))" 1
+skipping || kill -0 "$job" 2>/dev/null && ok "start: the job still runs" || not_ok "start: the job still runs"
+f=$(ls "$state"/*-start-*.json 2>/dev/null | head -1)
+check_eq "start: one session file" "$(ls "$state"/*.json 2>/dev/null | wc -l)" 1
+check_eq "start: bpf session with the job's calls" "$(jq -c '[.backend, ([.calls[].syscall] | (index("openat") != null) and (index("read") != null) and (index("execve") != null))]' "$f" 2>/dev/null)" '["bpf",true]'
+check "start: a second session" $CG harden start app.service --duration=1
+check "status after two bpf sessions" $CG harden status app.service --format=json
+check_eq "status: two sessions merged" "$(jq '.sessions' "$TMP/out")" 2
+if ! skipping; then
+	kill "$job"; wait "$job" 2>/dev/null
 fi
 end_skip
+if [ -n "$cg2" ]; then
+	# Everything left in the test's cgroup (the loop's sleep too), then it.
+	echo 1 >"$grp/cgroup.kill" 2>/dev/null || xargs -r kill -9 <"$grp/cgroup.procs"
+	wait 2>/dev/null
+	for _ in $(seq 50); do [ -s "$grp/cgroup.procs" ] || break; sleep 0.1; done
+	rmdir "$grp"
+fi
 done_testing
