@@ -6,6 +6,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -86,6 +88,11 @@ void cg_harden_paths_done(struct cg_harden_paths *p)
 	free(p->systemd_run);
 	free(p->display_drop);
 	memset(p, 0, sizeof(*p));
+}
+
+static void copy_str(char *dst, size_t len, const char *s)
+{
+	snprintf(dst, len, "%s", s);
 }
 
 /* ---- systemctl ------------------------------------------------------------ */
@@ -225,6 +232,33 @@ int cg_harden_refusal(const struct cg_harden_paths *p, bool need_running, struct
 	return 0;
 }
 
+int cg_harden_refusal_cgroup(const char *dir, struct cg_harden_unit *u, struct cg_error *e)
+{
+	static const char *const mounts[] = {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"};
+	memset(u, 0, sizeof(*u));
+	if (geteuid() != 0) {
+		cg_error_set(e, "", 0, "must run as root (it traces the cgroup %s)", dir);
+		return -EPERM;
+	}
+	char real[PATH_MAX];
+	_cleanup_free_ char *ctl = xasprintf("%s/cgroup.controllers", dir);
+	if (!realpath(dir, real) || access(ctl, F_OK) < 0) {
+		cg_error_set(e, dir, 0, "not a cgroup v2 directory");
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(mounts); i++) {
+		size_t n = strlen(mounts[i]);
+		if (strncmp(real, mounts[i], n) == 0 && (real[n] == '/' || !real[n])) {
+			copy_str(u->cgroup, sizeof u->cgroup, real[n] ? real + n : "/");
+			copy_str(u->load_state, sizeof u->load_state, "loaded");
+			copy_str(u->active_state, sizeof u->active_state, "active");
+			return 0;
+		}
+	}
+	cg_error_set(e, dir, 0, "not under /sys/fs/cgroup");
+	return -ENOENT;
+}
+
 /* ---- sessions ------------------------------------------------------------- */
 
 static double now_epoch(void)
@@ -232,11 +266,6 @@ static double now_epoch(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void copy_str(char *dst, size_t len, const char *s)
-{
-	snprintf(dst, len, "%s", s);
 }
 
 void cg_harden_session_init(struct cg_harden_session *s, const char *source, const char *backend)

@@ -76,6 +76,13 @@ char *cg_harden_cgroup_dir(const char *cg, struct cg_error *e);
 int cg_harden_refusal(const struct cg_harden_paths *p, bool need_running, struct cg_harden_unit *u,
 		      struct cg_error *e);
 
+/* The same for a unit named by its cgroup directory as this machine sees
+ * it (dir, under /sys/fs/cgroup; a unit inside a container): not root
+ * (-EPERM), not a cgroup v2 directory (-ENOENT). systemctl is not asked:
+ * u gets the cgroup (relative to the cgroup v2 mount, as /proc/PID/cgroup
+ * shows it), "loaded", "active" and no MainPID. */
+int cg_harden_refusal_cgroup(const char *dir, struct cg_harden_unit *u, struct cg_error *e);
+
 /* ---- sessions: what each watch saw ------------------------------------- */
 
 /* When each call was first seen (seconds since the epoch). */

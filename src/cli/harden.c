@@ -89,6 +89,8 @@ static void help(FILE *f)
 
 struct harden_args {
 	const char *verb, *unit, *systemd, *input;
+	const char *root;   /* --root: "/" by default */
+	const char *cgroup; /* --cgroup: the unit's cgroup as seen here */
 	double duration; /* 0: until Ctrl+C */
 	bool restart, stage, dry_run;
 	enum cg_output_format fmt;
@@ -96,7 +98,7 @@ struct harden_args {
 };
 
 enum { OPT_DURATION = 256, OPT_RESTART, OPT_STAGE, OPT_DRY_RUN, OPT_INPUT, OPT_FORMAT,
-       OPT_SYSTEMD };
+       OPT_SYSTEMD, OPT_ROOT, OPT_CGROUP };
 
 static const char *const verbs[] = {"start", "status", "apply", "watch", "reset", "record"};
 
@@ -111,6 +113,8 @@ static int parse_args(int argc, char **argv, struct harden_args *a)
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"json", no_argument, NULL, 'j'},
 		{"systemd", required_argument, NULL, OPT_SYSTEMD},
+		{"root", required_argument, NULL, OPT_ROOT},
+		{"cgroup", required_argument, NULL, OPT_CGROUP},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -154,6 +158,12 @@ static int parse_args(int argc, char **argv, struct harden_args *a)
 		case OPT_SYSTEMD:
 			a->systemd = optarg;
 			break;
+		case OPT_ROOT:
+			a->root = optarg;
+			break;
+		case OPT_CGROUP:
+			a->cgroup = optarg;
+			break;
 		case 'h':
 			help(stdout);
 			return CG_EXIT_OK;
@@ -190,18 +200,19 @@ static int parse_args(int argc, char **argv, struct harden_args *a)
 	ONLY(a->dry_run, "--dry-run", "apply");
 	ONLY(a->input, "--input", "watch");
 	ONLY(a->fmt != CG_FMT_TEXT, "--format", "status");
+	if (a->cgroup && strcmp(a->verb, "start") != 0 && strcmp(a->verb, "watch") != 0)
+		die(CG_EXIT_USAGE, "harden %s: --cgroup is for start and watch", a->verb);
+	if (a->cgroup && a->restart)
+		die(CG_EXIT_USAGE, "harden start: --cgroup and --restart exclude each other (a "
+				   "restart needs systemctl)");
 #undef ONLY
 	if (a->duration > 0 && strcmp(a->verb, "start") != 0 && strcmp(a->verb, "watch") != 0)
 		die(CG_EXIT_USAGE, "harden %s: --duration is for start and watch", a->verb);
 	return -1;
 }
 
-/* The root of every path: "/" unless a test sets CALLGROUPS_HARDEN_ROOT. */
-static const char *root_dir(void)
-{
-	const char *r = getenv("CALLGROUPS_HARDEN_ROOT");
-	return r && *r ? r : "/";
-}
+/* The root of every path: "/" unless --root says otherwise. */
+static const char *root_dir;
 
 static void refuse_or_fail(int r, const struct cg_error *e)
 {
@@ -320,7 +331,8 @@ static int start_bpf(const struct harden_args *a, const struct cg_harden_paths *
 	fprintf(stderr, "callgroups: %s: %zu calls over %s, saved to %s\n", p->unit,
 		cg_profile_count(s.calls), cg_harden_format_duration(s.ended - s.started, d, sizeof d),
 		l.path);
-	if (cg_harden_unit_query(p, &after, &e) == 0 && after.main_pid != u->main_pid)
+	if (!a->cgroup && cg_harden_unit_query(p, &after, &e) == 0 &&
+	    after.main_pid != u->main_pid)
 		fprintf(stderr, "callgroups: MainPID changed meanwhile (%ld -> %ld): %s restarted\n",
 			u->main_pid, after.main_pid, p->unit);
 	say_next(p);
@@ -397,13 +409,21 @@ static int start_restart(const struct harden_args *a, const struct cg_harden_pat
 	return CG_EXIT_OK;
 }
 
+/* The refusals, from systemctl, or for --cgroup from the directory. */
+static void refusals(const struct harden_args *a, const struct cg_harden_paths *p,
+		     bool need_running, struct cg_harden_unit *u)
+{
+	struct cg_error e = {0};
+	int r = a->cgroup ? cg_harden_refusal_cgroup(a->cgroup, u, &e)
+			  : cg_harden_refusal(p, need_running, u, &e);
+	if (r < 0)
+		refuse_or_fail(r, &e);
+}
+
 static int cmd_start(const struct harden_args *a, const struct cg_harden_paths *p)
 {
 	struct cg_harden_unit u;
-	struct cg_error e = {0};
-	int r = cg_harden_refusal(p, !a->restart, &u, &e);
-	if (r < 0)
-		refuse_or_fail(r, &e);
+	refusals(a, p, !a->restart, &u);
 	return a->restart ? start_restart(a, p) : start_bpf(a, p, &u);
 }
 
@@ -479,7 +499,7 @@ static double exposure_share(const struct cg_harden_paths *p, const struct cg_ta
 	cg_filter_init(&f);
 	double share = -1;
 	struct cg_exposure x;
-	if (cg_unit_load(p->unit, root_dir(), &us, &e) == 0 &&
+	if (cg_unit_load(p->unit, root_dir, &us, &e) == 0 &&
 	    (!extra || cg_unit_parse_file_text(&us, extra, p->display_drop, NULL, &e) == 0) &&
 	    cg_unit_apply(&us, t, &f, &e) == 0 && cg_exposure_compute(t, &f, &us.archs, 0, &x) == 0)
 		share = x.share;
@@ -713,9 +733,7 @@ static int cmd_watch(const struct harden_args *a, const struct cg_harden_paths *
 {
 	struct cg_harden_unit u;
 	struct cg_error e = {0};
-	int r = cg_harden_refusal(p, false, &u, &e);
-	if (r < 0)
-		refuse_or_fail(r, &e);
+	refusals(a, p, false, &u);
 	if (!u.cgroup[0])
 		die(CG_EXIT_REFUSED, "%s has no cgroup (ControlGroup= is empty): is it running?",
 		    p->unit);
@@ -775,7 +793,8 @@ int cmd_harden(int argc, char **argv)
 		return rc;
 	struct cg_harden_paths p;
 	struct cg_error e = {0};
-	if (cg_harden_paths_init(&p, root_dir(), a.unit, &e) < 0)
+	root_dir = a.root ? a.root : "/";
+	if (cg_harden_paths_init(&p, root_dir, a.unit, &e) < 0)
 		die_error(strchr(a.unit, '@') ? CG_EXIT_REFUSED : CG_EXIT_USAGE, &e);
 	if (strcmp(a.verb, "start") == 0)
 		rc = cmd_start(&a, &p);
