@@ -669,8 +669,8 @@ static const char *exec_value(const char *l, size_t n, const char *key)
 	return *c == '=' ? c + 1 : NULL;
 }
 
-int cg_harden_render_trace(const char *cat, const char *self, const struct cg_harden_paths *p,
-			   char **out, struct cg_error *e)
+int cg_harden_render_trace(const char *cat, const char *self, const char *root,
+			   const struct cg_harden_paths *p, char **out, struct cg_error *e)
 {
 	/* The ExecStart= lines in effect: an empty one resets. */
 	char **lines = NULL;
@@ -711,6 +711,12 @@ int cg_harden_render_trace(const char *cat, const char *self, const struct cg_ha
 			     p->unit);
 		goto fail;
 	}
+	bool rootopt = root && *root && strcmp(root, "/") != 0;
+	if (rootopt && strpbrk(root, " \t\n\"'\\%$")) {
+		cg_error_set(e, root, 0, "a root with spaces, quotes or specifiers cannot be passed in "
+					 "ExecStart=");
+		goto fail;
+	}
 	char *buf = NULL;
 	size_t blen = 0;
 	FILE *f = open_memstream(&buf, &blen);
@@ -731,8 +737,8 @@ int cg_harden_render_trace(const char *cat, const char *self, const struct cg_ha
 				     c);
 			goto fail;
 		}
-		fprintf(f, "ExecStart=%.*s%s harden record %s -- %s\n", (int)pre, c, self, p->unit,
-			c + pre);
+		fprintf(f, "ExecStart=%.*s%s harden%s%s record %s -- %s\n", (int)pre, c, self,
+			rootopt ? " --root=" : "", rootopt ? root : "", p->unit, c + pre);
 	}
 	/* The tracer is the main process now: notifications come from its child. */
 	fputs("NotifyAccess=all\n", f);

@@ -160,11 +160,12 @@ char *cg_harden_render(const struct cg_suggestion *s, enum cg_harden_mode m,
 
 /* The drop-in that makes systemd start the unit under `callgroups harden
  * record` (self: the path of callgroups): every ExecStart= of cat (the
- * text of `systemctl cat UNIT`) wrapped, with its prefixes kept. -EINVAL
+ * text of `systemctl cat UNIT`) wrapped, with its prefixes kept; root
+ * (NULL or "/" for none) is passed on as --root. -EINVAL
  * with e for a unit without ExecStart= or with an '@' prefix (argv[0] of
  * its own, which a wrapper cannot pass on). A new string in *out. */
-int cg_harden_render_trace(const char *cat, const char *self, const struct cg_harden_paths *p,
-			   char **out, struct cg_error *e);
+int cg_harden_render_trace(const char *cat, const char *self, const char *root,
+			   const struct cg_harden_paths *p, char **out, struct cg_error *e);
 
 /* Writes text as path (a drop-in of ours) atomically, creating its
  * directory, recording in p->state when the directory was created by us so

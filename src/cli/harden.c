@@ -373,7 +373,7 @@ static int start_restart(const struct harden_args *a, const struct cg_harden_pat
 	const char *args[] = {"cat", "--", p->unit, NULL};
 	_cleanup_free_ char *cat = NULL, *self = self_path(), *dropin = NULL;
 	if (cg_harden_systemctl(args, &cat, &e) < 0 ||
-	    cg_harden_render_trace(cat, self, p, &dropin, &e) < 0 ||
+	    cg_harden_render_trace(cat, self, root_dir, p, &dropin, &e) < 0 ||
 	    cg_harden_write_dropin(p, p->run_dropin, dropin, &e) < 0)
 		die_error(CG_EXIT_FAILURE, &e);
 	fprintf(stderr,

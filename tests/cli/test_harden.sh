@@ -146,6 +146,29 @@ check_status "reset leaves a foreign file alone" 3 $CG harden --root="$R" reset 
 check_grep "reset: foreign file still there" '^SystemCallFilter=@system-service$' "$drop/zz-callgroups.conf"
 rm -r "$drop"
 
+# --- start --restart: the runtime drop-in wraps ExecStart= in harden record ----
+rm -f "$state"/*.json
+show loaded inactive
+: >"$FAKE_LOG"
+check "start --restart --duration=1 (unit not running)" $CG harden --root="$R" start app.service --restart --duration=1
+check_grep "restart: says so before" '^callgroups: restarting app.service with its commands under the ptrace tracer' "$TMP/err"
+check_eq "restart: reload, restart, reload, restart" "$(grep -cE '^(daemon-reload|restart -- app.service)$' "$FAKE_LOG")" 4
+check_grep "restart: the drop-in resets ExecStart=" '^ExecStart=$' "$FAKE_LOG.restart"
+check_grep "restart: the first command wrapped" "^ExecStart=/.*callgroups harden --root=$R record app.service -- /usr/bin/app --serve\$" "$FAKE_LOG.restart"
+check_grep "restart: the '-' prefix kept" "^ExecStart=-/.*callgroups harden --root=$R record app.service -- /usr/bin/app --second\$" "$FAKE_LOG.restart"
+check_grep "restart: the mark" '^# Written by callgroups harden \(trace\)' "$FAKE_LOG.restart"
+[ ! -e "$R/run/systemd/system/app.service.d" ] && ok "restart: the runtime drop-in and its directory gone after" || not_ok "restart: the runtime drop-in and its directory gone after"
+show loaded active
+# What the wrapped ExecStart= runs: the command under ptrace, a session saved.
+check_status "record: the command's exit status" 3 $CG harden --root="$R" record app.service -- sh -c 'cat /etc/hostname >/dev/null; exit 3'
+f=$(ls "$state"/*-record-*.json 2>/dev/null | head -1)
+check_eq "record: a ptrace session with the command's calls" "$(jq -c '[.session, .backend, ([.calls[].syscall] | (index("openat") != null) and (index("execve") != null))]' "$f" 2>/dev/null)" '["record","ptrace",true]'
+check_status "record without a command: usage" 2 $CG harden --root="$R" record app.service
+printf '[Service]\nExecStart=@/usr/bin/app app-name\n' >"$R/etc/systemd/system/at.service"
+check_status "restart: an '@' prefix cannot be wrapped" 3 $CG harden --root="$R" start at.service --restart --duration=1
+check_grep "restart: '@' says why" "argv\[0\] of its own" "$TMP/err"
+rm "$R/etc/systemd/system/at.service"
+
 # --- watch: the unit's records only, calls outside the profile reported ----------
 cg2=$(awk -F' ' '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
 if [ -n "$cg2" ]; then begin_skip ""; else begin_skip "no cgroup v2 mount"; fi
@@ -184,6 +207,7 @@ if ! skipping; then
 	echo "$job" >"$grp/cgroup.procs"
 	rm -f "$state"/*.json
 fi
+: >"$FAKE_LOG"
 t0=$(date +%s)
 check "start --duration=2 (bpf)" $CG harden --root="$R" start app.service --duration=2
 t1=$(date +%s)
