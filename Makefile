@@ -284,6 +284,12 @@ $(BUILD)/e2e/bin/worker: tests/e2e/progs/worker.c
 	@$(if $(Q),echo "  CC      $@ (static)")
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
+# The long-running service of the harden rows (tests/e2e/harden-inside.sh).
+$(BUILD)/e2e/bin/hardend: tests/e2e/progs/hardend.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@ (static)")
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
 # The host's reader of the kernel's seccomp audit records.
 $(BUILD)/e2e/bin/auditlog: tests/e2e/progs/auditlog.c
 	@mkdir -p $(dir $@)
@@ -291,5 +297,6 @@ $(BUILD)/e2e/bin/auditlog: tests/e2e/progs/auditlog.c
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -o $@ $<
 
 .PHONY: check-e2e
-check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker $(BUILD)/e2e/bin/auditlog
+check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker $(BUILD)/e2e/bin/auditlog \
+	   $(BUILD)/e2e/bin/hardend
 	@tests/e2e/run.sh $(BUILD)
