@@ -71,6 +71,10 @@ static void help(FILE *f)
 	      "      --input=FILE      watch: read kernel records from FILE, not /dev/kmsg\n"
 	      "      --format=FMT      status: text (default) or json\n"
 	      "      --systemd=SPEC    systemd group table (as for suggest)\n"
+	      "      --root=DIR        every path under DIR (a container's root, such as\n"
+	      "                        /proc/PID/root, or a test's)\n"
+	      "      --cgroup=DIR      start, watch: the unit's cgroup as this machine sees\n"
+	      "                        it (a unit inside a container); systemctl is not asked\n"
 	      "  -h, --help            this text\n"
 	      "\n"
 	      "Examples:\n"
@@ -190,24 +194,29 @@ static int parse_args(int argc, char **argv, struct harden_args *a)
 					  : "harden %s: unexpected argument '%s'",
 		    a->verb, optind < argc ? argv[optind] : "");
 	a->cmd = argv + optind;
-#define ONLY(cond, opt, where)                                                                     \
-	if (cond && strcmp(a->verb, where) != 0 && !(strcmp(where, "apply") == 0 &&               \
-						     strcmp(opt, "--dry-run") == 0 &&             \
-						     strcmp(a->verb, "reset") == 0))              \
-		die(CG_EXIT_USAGE, "harden %s: %s is for harden %s", a->verb, opt, where);
-	ONLY(a->restart, "--restart", "start");
-	ONLY(a->stage, "--stage", "apply");
-	ONLY(a->dry_run, "--dry-run", "apply");
-	ONLY(a->input, "--input", "watch");
-	ONLY(a->fmt != CG_FMT_TEXT, "--format", "status");
-	if (a->cgroup && strcmp(a->verb, "start") != 0 && strcmp(a->verb, "watch") != 0)
-		die(CG_EXIT_USAGE, "harden %s: --cgroup is for start and watch", a->verb);
+	/* Each option belongs to some steps: given to another, it is a mistake. */
+	const struct {
+		bool given;
+		const char *opt, *steps;
+	} only[] = {
+		{a->restart, "--restart", "start"},
+		{a->stage, "--stage", "apply"},
+		{a->dry_run, "--dry-run", "apply reset"},
+		{a->input, "--input", "watch"},
+		{a->fmt != CG_FMT_TEXT, "--format", "status"},
+		{a->duration > 0, "--duration", "start watch"},
+		{a->cgroup, "--cgroup", "start watch"},
+	};
+	_cleanup_free_ char *word = xasprintf(" %s ", a->verb);
+	for (size_t i = 0; i < ELEMENTSOF(only); i++) {
+		_cleanup_free_ char *steps = xasprintf(" %s ", only[i].steps);
+		if (only[i].given && !strstr(steps, word))
+			die(CG_EXIT_USAGE, "harden %s: %s is for harden %s", a->verb, only[i].opt,
+			    only[i].steps);
+	}
 	if (a->cgroup && a->restart)
 		die(CG_EXIT_USAGE, "harden start: --cgroup and --restart exclude each other (a "
 				   "restart needs systemctl)");
-#undef ONLY
-	if (a->duration > 0 && strcmp(a->verb, "start") != 0 && strcmp(a->verb, "watch") != 0)
-		die(CG_EXIT_USAGE, "harden %s: --duration is for start and watch", a->verb);
 	return -1;
 }
 
