@@ -59,9 +59,8 @@ int cg_harden_paths_init(struct cg_harden_paths *p, const char *root, const char
 		has_type_suffix(unit) ? xstrdup(unit) : xasprintf("%s.service", unit);
 	const char *at = strchr(name, '@');
 	if (at && at[1] == '.') {
-		cg_error_set(e, "", 0,
-			     "%s is a template: name an instance of it (%.*s@INSTANCE%s)", name,
-			     (int)(at - name), name, strrchr(name, '.'));
+		cg_error_set(e, "", 0, "%s is a template: name an instance of it (%.*s@INSTANCE%s)",
+			     name, (int)(at - name), name, strrchr(name, '.'));
 		return -EINVAL;
 	}
 	if (!root || !*root || strcmp(root, "/") == 0)
@@ -166,8 +165,8 @@ int cg_harden_unit_query(const struct cg_harden_paths *p, struct cg_harden_unit 
 			 struct cg_error *e)
 {
 	const char *args[] = {
-		"show", "-p", "LoadState,ActiveState,Type,ControlGroup,MainPID,Delegate", "--",
-		p->unit, NULL};
+		"show", "-p",	 "LoadState,ActiveState,Type,ControlGroup,MainPID,Delegate",
+		"--",	p->unit, NULL};
 	_cleanup_free_ char *out = NULL;
 	int r = cg_harden_systemctl(args, &out, e);
 	if (r < 0)
@@ -311,8 +310,7 @@ double cg_harden_session_first(const struct cg_harden_session *s, enum cg_abi ab
 	return x ? x->first : -1;
 }
 
-size_t cg_harden_session_update(struct cg_harden_session *s, const struct cg_profile *now,
-				double t)
+size_t cg_harden_session_update(struct cg_harden_session *s, const struct cg_profile *now, double t)
 {
 	size_t fresh = 0;
 	struct cg_profile *p = cg_profile_new();
@@ -362,9 +360,9 @@ char *cg_harden_session_format(const struct cg_harden_session *s, const char *un
 		json_object_array_add(calls, c);
 	}
 	json_object_object_add(j, "calls", calls);
-	char *out = xasprintf("%s\n", json_object_to_json_string_ext(
-					      j, JSON_C_TO_STRING_PRETTY |
-							 JSON_C_TO_STRING_NOSLASHESCAPE));
+	char *out = xasprintf("%s\n",
+			      json_object_to_json_string_ext(
+				      j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
 	return out;
 }
@@ -395,11 +393,11 @@ static int parse_entry(json_object *c, size_t i, const char *fname, struct cg_ha
 	enum cg_abi abi;
 	json_object *v;
 	double first;
-	if (!json_object_is_type(c, json_type_object) || !get_string(c, "abi", abi_s, sizeof abi_s) ||
-	    cg_abi_from_name(abi_s, &abi) < 0 || !get_string(c, "syscall", name, sizeof name) ||
-	    !name[0] || !json_object_object_get_ex(c, "calls", &v) ||
-	    !json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
-	    !get_time(c, "first_seen", &first)) {
+	if (!json_object_is_type(c, json_type_object) ||
+	    !get_string(c, "abi", abi_s, sizeof abi_s) || cg_abi_from_name(abi_s, &abi) < 0 ||
+	    !get_string(c, "syscall", name, sizeof name) || !name[0] ||
+	    !json_object_object_get_ex(c, "calls", &v) || !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int64(v) < 0 || !get_time(c, "first_seen", &first)) {
 		cg_error_set(e, fname, 0,
 			     "calls[%zu]: expected {\"abi\", \"syscall\", \"calls\", \"errors\", "
 			     "\"first_seen\"} as callgroups harden writes them",
@@ -538,8 +536,7 @@ static void merge_session(struct cg_harden_state *st, const struct cg_harden_ses
 		st->last_ended = s->ended;
 	cg_profile_merge(st->all.calls, s->calls);
 	for (size_t i = 0; i < s->nseen; i++)
-		cg_harden_session_note(&st->all, s->seen[i].abi, s->seen[i].name,
-				       s->seen[i].first);
+		cg_harden_session_note(&st->all, s->seen[i].abi, s->seen[i].name, s->seen[i].first);
 }
 
 int cg_harden_state_load(const struct cg_harden_paths *p, struct cg_harden_state *st,
@@ -548,9 +545,10 @@ int cg_harden_state_load(const struct cg_harden_paths *p, struct cg_harden_state
 	struct dirent **list = NULL;
 	int n = scandir(p->state, &list, is_json, alphasort);
 	if (n < 0)
-		return errno == ENOENT ? 0 : (cg_error_set(e, p->state, 0, "cannot read: %s",
-							   strerror(errno)),
-					      -errno);
+		return errno == ENOENT
+			       ? 0
+			       : (cg_error_set(e, p->state, 0, "cannot read: %s", strerror(errno)),
+				  -errno);
 	int ret = 0;
 	for (int i = 0; i < n; i++) {
 		_cleanup_free_ char *path = xasprintf("%s/%s", p->state, list[i]->d_name);
@@ -713,17 +711,19 @@ int cg_harden_render_trace(const char *cat, const char *self, const char *root,
 	}
 	bool rootopt = root && *root && strcmp(root, "/") != 0;
 	if (rootopt && strpbrk(root, " \t\n\"'\\%$")) {
-		cg_error_set(e, root, 0, "a root with spaces, quotes or specifiers cannot be passed in "
-					 "ExecStart=");
+		cg_error_set(e, root, 0,
+			     "a root with spaces, quotes or specifiers cannot be passed in "
+			     "ExecStart=");
 		goto fail;
 	}
 	char *buf = NULL;
 	size_t blen = 0;
 	FILE *f = open_memstream(&buf, &blen);
 	fprintf(f,
-		CG_HARDEN_MARK " (trace); 'callgroups harden reset %s' removes it.\n"
-			       "# Runs the unit's commands under the ptrace tracer; the profiles go "
-			       "to /var/lib/callgroups/%s/.\n[Service]\nExecStart=\n",
+		CG_HARDEN_MARK
+		" (trace); 'callgroups harden reset %s' removes it.\n"
+		"# Runs the unit's commands under the ptrace tracer; the profiles go "
+		"to /var/lib/callgroups/%s/.\n[Service]\nExecStart=\n",
 		p->unit, p->unit);
 	for (size_t i = 0; i < n; i++) {
 		const char *c = lines[i];
@@ -774,10 +774,11 @@ int cg_harden_write_dropin(const struct cg_harden_paths *p, const char *path, co
 			   struct cg_error *e)
 {
 	if (access(path, F_OK) == 0 && !starts_with_mark(path)) {
-		cg_error_set(e, path, 0,
-			     "exists and was not written by callgroups (its first line is not '%s'): "
-			     "left alone",
-			     CG_HARDEN_MARK);
+		cg_error_set(
+			e, path, 0,
+			"exists and was not written by callgroups (its first line is not '%s'): "
+			"left alone",
+			CG_HARDEN_MARK);
 		return -EEXIST;
 	}
 	_cleanup_free_ char *dir = xstrdup(path);
@@ -951,8 +952,8 @@ int cg_harden_parse_duration(const char *s, double *out, struct cg_error *e)
 	static const struct {
 		const char *unit;
 		double factor;
-	} units[] = {{"", 1}, {"s", 1}, {"sec", 1}, {"min", 60}, {"m", 60},
-		     {"h", 3600}, {"d", 86400}};
+	} units[] = {{"", 1},	{"s", 1},    {"sec", 1},  {"min", 60},
+		     {"m", 60}, {"h", 3600}, {"d", 86400}};
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
@@ -962,7 +963,7 @@ int cg_harden_parse_duration(const char *s, double *out, struct cg_error *e)
 				*out = v * units[i].factor;
 				return 0;
 			}
-	cg_error_set(e, "--duration", 0,
-		     "'%s': expected a time such as 90, 30s, 10min, 2h or 1d", s);
+	cg_error_set(e, "--duration", 0, "'%s': expected a time such as 90, 30s, 10min, 2h or 1d",
+		     s);
 	return -EINVAL;
 }

@@ -131,10 +131,10 @@ int cg_harden_session_save(const struct cg_harden_paths *p, const struct cg_hard
 /* Every session of a unit merged. */
 struct cg_harden_state {
 	size_t nsessions;
-	double watched;			/* seconds, summed over sessions */
+	double watched;			  /* seconds, summed over sessions */
 	double first_started, last_ended; /* 0 when no session */
-	double last_new;		/* when the newest call was first seen; 0 none */
-	struct cg_harden_session all;	/* merged calls and first-seen times */
+	double last_new;		  /* when the newest call was first seen; 0 none */
+	struct cg_harden_session all;	  /* merged calls and first-seen times */
 };
 
 void cg_harden_state_init(struct cg_harden_state *st);

@@ -133,14 +133,14 @@ static int read_denied(json_object *d, const char *what, size_t i, const char *f
 	enum cg_abi abi;
 	if (!json_object_object_get_ex(d, "abi", &v) || !json_object_is_type(v, json_type_string) ||
 	    cg_abi_from_name(json_object_get_string(v), &abi) < 0) {
-		cg_error_set(e, fname, 0,
-			     "%s[%zu].abi: expected \"x86-64\", \"x86\" or \"x32\"", what, i);
+		cg_error_set(e, fname, 0, "%s[%zu].abi: expected \"x86-64\", \"x86\" or \"x32\"",
+			     what, i);
 		return -EINVAL;
 	}
 	uint64_t calls;
 	if (!get_count(d, "calls", &calls)) {
-		cg_error_set(e, fname, 0, "%s[%zu].calls: expected a count (an integer >= 0)",
-			     what, i);
+		cg_error_set(e, fname, 0, "%s[%zu].calls: expected a count (an integer >= 0)", what,
+			     i);
 		return -EINVAL;
 	}
 	bool has = json_object_object_get_ex(d, "syscall", &v);

@@ -95,14 +95,23 @@ struct harden_args {
 	const char *verb, *unit, *systemd, *input;
 	const char *root;   /* --root: "/" by default */
 	const char *cgroup; /* --cgroup: the unit's cgroup as seen here */
-	double duration; /* 0: until Ctrl+C */
+	double duration;    /* 0: until Ctrl+C */
 	bool restart, stage, dry_run;
 	enum cg_output_format fmt;
 	char **cmd; /* record: the command */
 };
 
-enum { OPT_DURATION = 256, OPT_RESTART, OPT_STAGE, OPT_DRY_RUN, OPT_INPUT, OPT_FORMAT,
-       OPT_SYSTEMD, OPT_ROOT, OPT_CGROUP };
+enum {
+	OPT_DURATION = 256,
+	OPT_RESTART,
+	OPT_STAGE,
+	OPT_DRY_RUN,
+	OPT_INPUT,
+	OPT_FORMAT,
+	OPT_SYSTEMD,
+	OPT_ROOT,
+	OPT_CGROUP
+};
 
 static const char *const verbs[] = {"start", "status", "apply", "watch", "reset", "record"};
 
@@ -183,15 +192,17 @@ static int parse_args(int argc, char **argv, struct harden_args *a)
 	for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
 		known |= strcmp(a->verb, verbs[i]) == 0;
 	if (!known)
-		die(CG_EXIT_USAGE, "harden: unknown step '%s': expected start, status, apply, watch or "
-				   "reset",
+		die(CG_EXIT_USAGE,
+		    "harden: unknown step '%s': expected start, status, apply, watch or "
+		    "reset",
 		    a->verb);
 	bool record = strcmp(a->verb, "record") == 0;
 	if (optind < argc && strcmp(argv[optind], "--") == 0)
 		optind++;
 	if (record != (optind < argc))
-		die(CG_EXIT_USAGE, record ? "harden record: give the command after --"
-					  : "harden %s: unexpected argument '%s'",
+		die(CG_EXIT_USAGE,
+		    record ? "harden record: give the command after --"
+			   : "harden %s: unexpected argument '%s'",
 		    a->verb, optind < argc ? argv[optind] : "");
 	a->cmd = argv + optind;
 	/* Each option belongs to some steps: given to another, it is a mistake. */
@@ -338,11 +349,11 @@ static int start_bpf(const struct harden_args *a, const struct cg_harden_paths *
 	struct cg_harden_unit after;
 	char d[64];
 	fprintf(stderr, "callgroups: %s: %zu calls over %s, saved to %s\n", p->unit,
-		cg_profile_count(s.calls), cg_harden_format_duration(s.ended - s.started, d, sizeof d),
-		l.path);
-	if (!a->cgroup && cg_harden_unit_query(p, &after, &e) == 0 &&
-	    after.main_pid != u->main_pid)
-		fprintf(stderr, "callgroups: MainPID changed meanwhile (%ld -> %ld): %s restarted\n",
+		cg_profile_count(s.calls),
+		cg_harden_format_duration(s.ended - s.started, d, sizeof d), l.path);
+	if (!a->cgroup && cg_harden_unit_query(p, &after, &e) == 0 && after.main_pid != u->main_pid)
+		fprintf(stderr,
+			"callgroups: MainPID changed meanwhile (%ld -> %ld): %s restarted\n",
 			u->main_pid, after.main_pid, p->unit);
 	say_next(p);
 	free(l.path);
@@ -530,7 +541,8 @@ static int cmd_status(const struct harden_args *a, const struct cg_harden_paths 
 	if (a->fmt == CG_FMT_JSON) {
 		json_object *j = json_object_new_object();
 		json_object_object_add(j, "unit", json_object_new_string(p->unit));
-		json_object_object_add(j, "sessions", json_object_new_int64((int64_t)v.st.nsessions));
+		json_object_object_add(j, "sessions",
+				       json_object_new_int64((int64_t)v.st.nsessions));
 		json_object_object_add(j, "watched_seconds", json_object_new_double(v.st.watched));
 		json_object_object_add(j, "first_started",
 				       json_object_new_double(v.st.first_started));
@@ -559,8 +571,9 @@ static int cmd_status(const struct harden_args *a, const struct cg_harden_paths 
 				       before >= 0 ? json_object_new_double(before) : NULL);
 		json_object_object_add(j, "exposure_after",
 				       after >= 0 ? json_object_new_double(after) : NULL);
-		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-									 JSON_C_TO_STRING_NOSLASHESCAPE));
+		printf("%s\n",
+		       json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+								 JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(j);
 		view_done(&v);
 		return CG_EXIT_OK;
@@ -767,8 +780,9 @@ static int cmd_watch(const struct harden_args *a, const struct cg_harden_paths *
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGTERM, &sa, NULL);
 		double begun = now_s();
-		fprintf(stderr, "callgroups: watching the kernel log for calls of %s outside its "
-				"profile; Ctrl+C ends\n",
+		fprintf(stderr,
+			"callgroups: watching the kernel log for calls of %s outside its "
+			"profile; Ctrl+C ends\n",
 			p->unit);
 		while (!stop_requested && (a->duration <= 0 || now_s() - begun < a->duration)) {
 			char buf[8192];
@@ -786,8 +800,7 @@ static int cmd_watch(const struct harden_args *a, const struct cg_harden_paths *
 		close(fd);
 	}
 	fprintf(stderr, "callgroups: %zu call%s outside the profile of %s%s\n", w.reported,
-		w.reported == 1 ? "" : "s", p->unit,
-		w.path ? "; added to its profile" : "");
+		w.reported == 1 ? "" : "s", p->unit, w.path ? "; added to its profile" : "");
 	free(w.path);
 	cg_harden_session_done(&w.s);
 	view_done(&v);

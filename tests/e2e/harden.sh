@@ -24,7 +24,7 @@ out=$build/e2e
 CG=$build/callgroups
 suites=${CG_E2E_SUITES:-bullseye bookworm trixie}
 declare -A version=([bullseye]=247 [bookworm]=252 [trixie]=257)
-UNIT=cg-hardend.service
+UNIT='cg-hardend.service'
 
 log() { echo "e2e harden: $*" >&2; }
 [ "$(id -u)" = 0 ] || { log "must run as root"; exit 1; }
@@ -51,7 +51,7 @@ unit_cgroup() {
 
 # host_side RESULTS: answers the container's req.KIND files until killed.
 host_side() {
-	local h=$1/harden kind cg pid cmd i
+	local h=$1/harden kind cg pid cmd
 	set +e
 	while :; do
 		for kind in bpfstart watch; do
@@ -70,19 +70,19 @@ host_side() {
 			esac
 			"$CG" harden --root="/proc/$pid/root" "${cmd[@]}" >"$h/$kind.out" 2>"$h/$kind.err" &
 			local tp=$!
-			for i in $(seq 100); do
+			for _ in $(seq 100); do
 				grep -q '^callgroups: watching' "$h/$kind.err" 2>/dev/null && break
 				kill -0 "$tp" 2>/dev/null || break
 				sleep 0.1
 			done
 			# eBPF: "attached" says no call is missed from here on.
-			[ "$kind" = bpfstart ] && for i in $(seq 50); do
+			[ "$kind" = bpfstart ] && for _ in $(seq 50); do
 				grep -q 'attached' "$h/$kind.err" 2>/dev/null && break
 				kill -0 "$tp" 2>/dev/null || break
 				sleep 0.1
 			done
 			touch "$h/$kind.ready"
-			for i in $(seq 600); do
+			for _ in $(seq 600); do
 				[ -e "$h/$kind.done" ] && break
 				kill -0 "$tp" 2>/dev/null || break
 				sleep 0.1

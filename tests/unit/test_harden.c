@@ -79,8 +79,8 @@ static void test_durations(void **state)
 	static const struct {
 		const char *in;
 		double s;
-	} ok[] = {{"90", 90}, {"30s", 30}, {"10min", 600}, {"2h", 7200}, {"1d", 86400},
-		  {"1.5h", 5400}};
+	} ok[] = {{"90", 90},	{"30s", 30},   {"10min", 600},
+		  {"2h", 7200}, {"1d", 86400}, {"1.5h", 5400}};
 	for (size_t i = 0; i < ELEMENTSOF(ok); i++) {
 		double d = 0;
 		struct cg_error e = {0};
@@ -297,9 +297,10 @@ static void test_render_trace(void **state)
 	assert_null(strstr(out, "/usr/bin/a one"));
 	assert_null(strstr(out, "/not/this"));
 	assert_non_null(strstr(
-		out, "\nExecStart=-/usr/bin/callgroups harden record x.service -- /usr/bin/b two\n"));
-	assert_non_null(
-		strstr(out, "\nExecStart=+/usr/bin/callgroups harden record x.service -- /usr/bin/c\n"));
+		out,
+		"\nExecStart=-/usr/bin/callgroups harden record x.service -- /usr/bin/b two\n"));
+	assert_non_null(strstr(
+		out, "\nExecStart=+/usr/bin/callgroups harden record x.service -- /usr/bin/c\n"));
 	free(out);
 	out = NULL;
 	assert_int_equal(cg_harden_render_trace(cat, "/cg", "/r", &p, &out, &e), 0);
@@ -327,10 +328,11 @@ static void test_cat_and_diff(void **state)
 	const char *cat = "# /etc/systemd/system/x.service\n[Service]\nExecStart=/a\n\n"
 			  "# /etc/systemd/system/x.service.d/10-a.conf\n[Service]\nUser=a\n";
 	_cleanup_free_ char *added = cg_harden_cat_with(cat, drop, "[Service]\nX=1\n");
-	assert_string_equal(added, "# /etc/systemd/system/x.service\n[Service]\nExecStart=/a\n\n"
-				   "# /etc/systemd/system/x.service.d/10-a.conf\n[Service]\nUser=a\n"
-				   "\n# /etc/systemd/system/x.service.d/zz-callgroups.conf\n"
-				   "[Service]\nX=1\n");
+	assert_string_equal(added,
+			    "# /etc/systemd/system/x.service\n[Service]\nExecStart=/a\n\n"
+			    "# /etc/systemd/system/x.service.d/10-a.conf\n[Service]\nUser=a\n"
+			    "\n# /etc/systemd/system/x.service.d/zz-callgroups.conf\n"
+			    "[Service]\nX=1\n");
 	/* Replacing ours keeps its place. */
 	_cleanup_free_ char *again = cg_harden_cat_with(added, drop, "[Service]\nX=2\n");
 	assert_non_null(strstr(again, "zz-callgroups.conf\n[Service]\nX=2\n"));
