@@ -263,7 +263,19 @@ struct live {
 	double begun, deadline, last_save, last_new;
 	bool tty;
 	size_t fresh_total;
+	const struct cg_profile *before; /* the earlier sessions' calls */
 };
+
+/* Calls of s that no earlier session saw. */
+static size_t new_calls(const struct live *l)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cg_profile_count(l->s->calls); i++) {
+		const struct cg_profile_entry *x = cg_profile_at(l->s->calls, i);
+		n += !cg_profile_find(l->before, x->abi, x->name);
+	}
+	return n;
+}
 
 static void save_session(struct live *l)
 {
@@ -288,10 +300,12 @@ static int tick(void *data, const struct cg_profile *counts)
 		save_session(l);
 	if (l->tty) {
 		char d1[64], d2[64];
-		fprintf(stderr, "\r\033[K  %s watched, %zu calls (%llu made), last new call %s ago",
+		fprintf(stderr,
+			"\r\033[K  %s watched, %zu calls (%llu made), %zu new to the profile, "
+			"last new call %s ago",
 			cg_harden_format_duration(t - l->begun, d1, sizeof d1),
 			cg_profile_count(l->s->calls),
-			(unsigned long long)cg_profile_total_calls(l->s->calls),
+			(unsigned long long)cg_profile_total_calls(l->s->calls), new_calls(l),
 			cg_harden_format_duration(t - l->last_new, d2, sizeof d2));
 		fflush(stderr);
 	}
@@ -322,7 +336,15 @@ static int start_bpf(const struct harden_args *a, const struct cg_harden_paths *
 	struct cg_harden_session s;
 	cg_harden_session_init(&s, "start", "bpf");
 	s.main_pid = u->main_pid;
-	struct live l = {.s = &s, .p = p, .begun = now_s(), .tty = isatty(STDERR_FILENO)};
+	struct cg_harden_state before;
+	cg_harden_state_init(&before);
+	if (cg_harden_state_load(p, &before, &e) < 0)
+		die_error(CG_EXIT_USAGE, &e);
+	struct live l = {.s = &s,
+			 .p = p,
+			 .begun = now_s(),
+			 .tty = isatty(STDERR_FILENO),
+			 .before = before.all.calls};
 	l.last_new = l.last_save = l.begun;
 	if (a->duration > 0)
 		l.deadline = l.begun + a->duration;
@@ -348,8 +370,8 @@ static int start_bpf(const struct harden_args *a, const struct cg_harden_paths *
 	save_session(&l);
 	struct cg_harden_unit after;
 	char d[64];
-	fprintf(stderr, "callgroups: %s: %zu calls over %s, saved to %s\n", p->unit,
-		cg_profile_count(s.calls),
+	fprintf(stderr, "callgroups: %s: %zu calls (%zu new to the profile) over %s, saved to %s\n",
+		p->unit, cg_profile_count(s.calls), new_calls(&l),
 		cg_harden_format_duration(s.ended - s.started, d, sizeof d), l.path);
 	if (!a->cgroup && cg_harden_unit_query(p, &after, &e) == 0 && after.main_pid != u->main_pid)
 		fprintf(stderr,
@@ -358,6 +380,7 @@ static int start_bpf(const struct harden_args *a, const struct cg_harden_paths *
 	say_next(p);
 	free(l.path);
 	cg_harden_session_done(&s);
+	cg_harden_state_done(&before);
 	return CG_EXIT_OK;
 }
 

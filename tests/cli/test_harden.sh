@@ -213,11 +213,19 @@ check "start --duration=2 (bpf)" $CG harden --root="$R" start app.service --dura
 t1=$(date +%s)
 check_grep "start: watches without a restart" '^callgroups: watching app.service \(MainPID 4242\) through .*cg-harden-test' "$TMP/err"
 check_no_grep "start: no restart" 'restart' "$FAKE_LOG"
+check_grep "start: the first session's calls are all new to the profile" 'app.service: ([0-9]+) calls \(\1 new to the profile\) over' "$TMP/err"
 check_eq "start: ended after the duration" "$(((t1 - t0) >= 2 && (t1 - t0) <= 6))" 1
 skipping || kill -0 "$job" 2>/dev/null && ok "start: the job still runs" || not_ok "start: the job still runs"
 f=$(ls "$state"/*-start-*.json 2>/dev/null | head -1)
 check_eq "start: one session file" "$(ls "$state"/*.json 2>/dev/null | wc -l)" 1
 check_eq "start: bpf session with the job's calls" "$(jq -c '[.backend, ([.calls[].syscall] | (index("openat") != null) and (index("read") != null) and (index("execve") != null))]' "$f" 2>/dev/null)" '["bpf",true]'
+# On a terminal: the live line (time, calls, new calls) once a second.
+if ! skipping; then
+	script -qec "$CG harden --root='$R' start app.service --duration=3" /dev/null >"$TMP/tty.out" 2>&1
+fi
+check_grep "start on a terminal: the live line" '[0-9] s watched, [0-9]+ calls \([0-9]+ made\), 0 new to the profile, last new call' "$TMP/tty.out"
+check_grep "start: says how many calls were new to the profile" 'calls \(0 new to the profile\) over' "$TMP/tty.out"
+rm -f "$(ls -t "$state"/*.json | head -1)"
 check "start: a second session" $CG harden --root="$R" start app.service --duration=1
 check "status after two bpf sessions" $CG harden --root="$R" status app.service --format=json
 check_eq "status: two sessions merged" "$(jq '.sessions' "$TMP/out")" 2
