@@ -427,7 +427,20 @@ int cg_harden_session_parse(const char *text, size_t len, const char *fname,
 		cg_error_set(e, fname, 0, "too large for a harden session");
 		return -EINVAL;
 	}
-	_cleanup_json_ json_object *j = json_tokener_parse(text);
+	_cleanup_json_ json_object *j = NULL;
+	json_tokener *tok = json_tokener_new();
+	if (tok) {
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+		j = json_tokener_parse_ex(tok, text, (int)len);
+		size_t used = json_tokener_get_parse_end(tok);
+		bool whole = json_tokener_get_error(tok) == json_tokener_success &&
+			     strspn(text + used, " \t\r\n") == len - used;
+		json_tokener_free(tok);
+		if (!whole && j) {
+			json_object_put(j);
+			j = NULL;
+		}
+	}
 	json_object *v, *calls;
 	if (!j || !json_object_is_type(j, json_type_object) ||
 	    !json_object_object_get_ex(j, "callgroups_profile", &v) ||
@@ -544,11 +557,13 @@ int cg_harden_state_load(const struct cg_harden_paths *p, struct cg_harden_state
 {
 	struct dirent **list = NULL;
 	int n = scandir(p->state, &list, is_json, alphasort);
-	if (n < 0)
-		return errno == ENOENT
-			       ? 0
-			       : (cg_error_set(e, p->state, 0, "cannot read: %s", strerror(errno)),
-				  -errno);
+	if (n < 0) {
+		int err = errno;
+		if (err == ENOENT)
+			return 0; /* never watched: no session */
+		cg_error_set(e, p->state, 0, "cannot read: %s", strerror(err));
+		return -err;
+	}
 	int ret = 0;
 	for (int i = 0; i < n; i++) {
 		_cleanup_free_ char *path = xasprintf("%s/%s", p->state, list[i]->d_name);

@@ -209,6 +209,51 @@ if [ "$rc" = 0 ] && cmp -s "$H/cat-before" "$H/cat-after" && [ ! -e "/etc/system
 else
 	row harden harden-reset-cat-identical fail "exit $rc: $(head -c 150 "$H/reset.out" | tr '\n' ' '); $(diff "$H/cat-before" "$H/cat-after" | head -5 | tr '\n' ' ')"
 fi
+# 7. How SystemCallLog= lines merge on this systemd, next to callgroups'
+# model of them (check --json's "logged"): forms with groups, ~ and plain
+# lines mixed, an empty reset. systemd's resolved set is
+# `systemctl show -p SystemCallLog` ("~" first: all but these are logged).
+printf 'setpriority\nread\nmount\numount2\nsched_setaffinity\n' >"$H/forms.list"
+forms=("~@system-service|setpriority" "@resources|~setpriority" "~read||@resources"
+	"@mount|@resources" "~@system-service|~@resources")
+agree=1 detail=""
+mkdir -p "/etc/systemd/system/$U.d"
+for f in "${forms[@]}"; do
+	IFS='|' read -r -a lines <<<"$f"
+	{
+		echo '[Service]'
+		for l in "${lines[@]}"; do echo "SystemCallLog=$l"; done
+	} >"/etc/systemd/system/$U.d/forms.conf"
+	systemctl daemon-reload
+	prop=$(systemctl show -p SystemCallLog --value "$U")
+	real=""
+	while read -r c; do
+		if [[ $prop == "~"* ]]; then
+			[[ " ${prop#\~} " == *" $c "* ]] || real="$real $c"
+		else
+			[[ " $prop " == *" $c "* ]] && real="$real $c"
+		fi
+	done <"$H/forms.list"
+	model=$(systemctl cat "$U" | "$CG" check --no-analyze --json - "$H/forms.list" 2>/dev/null |
+		tr -d ' \n' | sed -n 's/.*"logged":\[\([^]]*\)\].*/\1/p' | tr -d '"' | tr ',' '\n' |
+		sed '/^$/d' | sort | paste -sd' ')
+	real=$(tr ' ' '\n' <<<"$real" | sed '/^$/d' | sort | paste -sd' ')
+	echo "SystemCallLog=${f//|/ then }: systemd: ${prop:0:40}...; logs [$real]; check models [$model]" >>"$H/forms.txt"
+	if [ -z "$prop" ] && [ -n "$real$model" ]; then
+		agree=0 detail="$detail [$f]: no SystemCallLog property;"
+	elif [ "$real" != "$model" ]; then
+		agree=0 detail="$detail [$f]: systemd logs [$real], check models [$model];"
+	else
+		detail="$detail [$f]: [$real];"
+	fi
+done
+rm -rf "/etc/systemd/system/$U.d"
+systemctl daemon-reload
+if [ "$agree" = 1 ]; then
+	row harden harden-syscalllog-forms-as-check-models pass "${detail:0:300}"
+else
+	row harden harden-syscalllog-forms-as-check-models fail "${detail:0:300}"
+fi
 systemctl stop "$U"
 rm -f "/etc/systemd/system/$U"
 systemctl daemon-reload

@@ -127,7 +127,8 @@ done
 # The rows every version must have.
 harden_rows="harden-bpf-in-container-refused harden-start-bpf-no-restart harden-start-restart-ptrace
 harden-status harden-stage-form-accepted harden-stage-extra-unharmed harden-watch-reports-extra
-harden-enforce-job-works harden-enforce-forbidden-killed-as-check-predicts harden-reset-cat-identical"
+harden-enforce-job-works harden-enforce-forbidden-killed-as-check-predicts harden-reset-cat-identical
+harden-syscalllog-forms-as-check-models"
 echo "$harden_rows" | tr ' ' '\n' >"$out/results/harden-expected"
 [ "$table" = --table ] || exit 0
 pass=0 fail=0

@@ -159,6 +159,8 @@ static void test_sessions(void **state)
 		"\"started\": 1, \"ended\": 4, \"calls\": [{\"abi\": \"x86-64\", \"syscall\": "
 		"\"read\", \"calls\": -1, \"first_seen\": 1}]}",
 		"not json",
+		"{\"callgroups_profile\": 1, \"session\": \"start\", \"backend\": \"bpf\", "
+		"\"started\": 1, \"ended\": 4, \"calls\": []} and more",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		struct cg_harden_session x = {0};
