@@ -326,6 +326,12 @@ $(BUILD)/e2e/bin/optprobe: tests/progs/optprobe.c
 	@$(if $(Q),echo "  CC      $@ (static)")
 	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
 
+# The long-running service of the harden rows (tests/e2e/harden-inside.sh).
+$(BUILD)/e2e/bin/hardend: tests/e2e/progs/hardend.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $@ (static)")
+	$(Q)$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -static -o $@ $<
+
 # The host's reader of the kernel's seccomp audit records.
 $(BUILD)/e2e/bin/auditlog: tests/e2e/progs/auditlog.c
 	@mkdir -p $(dir $@)
@@ -334,5 +340,5 @@ $(BUILD)/e2e/bin/auditlog: tests/e2e/progs/auditlog.c
 
 .PHONY: check-e2e
 check-e2e: $(BIN) $(BUILD)/e2e/bin/callgroups $(BUILD)/e2e/bin/worker $(BUILD)/e2e/bin/auditlog \
-           $(BUILD)/e2e/bin/optprobe
+           $(BUILD)/e2e/bin/optprobe $(BUILD)/e2e/bin/hardend
 	@tests/e2e/run.sh $(BUILD)

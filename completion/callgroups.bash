@@ -19,7 +19,7 @@
 # not COMP_WORDBREAKS holds = and @.
 
 # Used when the binary cannot be asked.
-_callgroups_commands=(suggest groups explain trace check explain-crash run)
+_callgroups_commands=(suggest groups explain trace check explain-crash run harden)
 
 # Errno names for SystemCallErrorNumber= (the binary has no list to ask).
 # The aliases ENOTSUP, EWOULDBLOCK and EDEADLOCK only where the binary takes
@@ -253,6 +253,7 @@ _callgroups_value()
 		# else a table saved from systemd-analyze syscall-filter
 		[[ ${#COMPREPLY[@]} -eq 0 && -z $_cg_head ]] && _callgroups_files "$p" "$v"
 		;;
+	--duration) _callgroups_reply "$p" 30s 10min 1h 1d ;;
 	--format | --input-format | --backend | --export)
 		case $opt in
 		--format) words=(text json dropin) ;;
@@ -432,6 +433,14 @@ _callgroups()
 			_callgroups_reply "" "${_cg_out[@]}"
 		fi
 		_callgroups_files "" "$cur" ;;
+	harden)
+		# STEP UNIT
+		case $nops in
+		0) _callgroups_reply "" start status apply watch reset ;;
+		1)
+			_callgroups_out _callgroups_units
+			_callgroups_reply "" "${_cg_out[@]}" ;;
+		esac ;;
 	trace)
 		_callgroups_command $((n - 1)) ;;
 	run)

@@ -33,9 +33,10 @@
  * - JSON profiles, as `callgroups run --complain --format=json` writes them:
  *   one JSON object with "callgroups_profile": 1 (the version; any other is
  *   refused) and "denied": [{"abi": "x86-64", "syscall": "chown",
- *   "calls": 3, ...}, ...]; each entry adds its calls (no errors) to
- *   (abi, syscall); an entry with "syscall": null (a number libseccomp
- *   could not name) is skipped; other members are ignored. Recognised
+ *   "calls": 3, ...}, ...] and/or (as `harden` writes its sessions)
+ *   "calls": [{"abi": ..., "syscall": ..., "calls": N, "errors": N}, ...];
+ *   each entry adds its calls (and errors, when given) to (abi, syscall); an entry with "syscall":
+ * null (a number libseccomp could not name) is skipped; other members are ignored. Recognised
  *   before the other formats, by the "callgroups_profile" member of a text
  *   that is one JSON object. */
 #pragma once

@@ -122,24 +122,24 @@ static bool get_count(json_object *o, const char *key, uint64_t *out)
 /* Checks one entry of "denied" and, when out is not NULL, adds it. An entry
  * whose call has no name ("syscall": null: a number libseccomp could not
  * name) cannot be a profile entry and is skipped. */
-static int read_denied(json_object *d, size_t i, const char *fname, struct cg_profile *out,
-		       uint64_t *skipped, struct cg_error *e)
+static int read_denied(json_object *d, const char *what, size_t i, const char *fname,
+		       struct cg_profile *out, uint64_t *skipped, struct cg_error *e)
 {
 	if (!json_object_is_type(d, json_type_object)) {
-		cg_error_set(e, fname, 0, "denied[%zu]: expected an object", i);
+		cg_error_set(e, fname, 0, "%s[%zu]: expected an object", what, i);
 		return -EINVAL;
 	}
 	json_object *v;
 	enum cg_abi abi;
 	if (!json_object_object_get_ex(d, "abi", &v) || !json_object_is_type(v, json_type_string) ||
 	    cg_abi_from_name(json_object_get_string(v), &abi) < 0) {
-		cg_error_set(e, fname, 0,
-			     "denied[%zu].abi: expected \"x86-64\", \"x86\" or \"x32\"", i);
+		cg_error_set(e, fname, 0, "%s[%zu].abi: expected \"x86-64\", \"x86\" or \"x32\"",
+			     what, i);
 		return -EINVAL;
 	}
 	uint64_t calls;
 	if (!get_count(d, "calls", &calls)) {
-		cg_error_set(e, fname, 0, "denied[%zu].calls: expected a count (an integer >= 0)",
+		cg_error_set(e, fname, 0, "%s[%zu].calls: expected a count (an integer >= 0)", what,
 			     i);
 		return -EINVAL;
 	}
@@ -155,13 +155,20 @@ static int read_denied(json_object *d, size_t i, const char *fname, struct cg_pr
 	if (!name || n == 0 || n > NAME_MAX_LEN || strlen(name) != n || !is_lower_or_(name[0]) ||
 	    scan_name(name, name + n, &h) != name + n) {
 		cg_error_set(e, fname, 0,
-			     "denied[%zu].syscall: expected a system call name (a-z, 0-9 and _) or "
+			     "%s[%zu].syscall: expected a system call name (a-z, 0-9 and _) or "
 			     "null",
-			     i);
+			     what, i);
+		return -EINVAL;
+	}
+	/* "calls" entries (harden's sessions) may count errors too. */
+	uint64_t errors = 0;
+	if (json_object_object_get_ex(d, "errors", NULL) && !get_count(d, "errors", &errors)) {
+		cg_error_set(e, fname, 0, "%s[%zu].errors: expected a count (an integer >= 0)",
+			     what, i);
 		return -EINVAL;
 	}
 	if (out)
-		cg_profile_add(out, abi, cg_intern(name), calls, 0);
+		cg_profile_add(out, abi, cg_intern(name), calls, errors);
 	return 0;
 }
 
@@ -183,16 +190,31 @@ static int read_profile(json_object *j, const char *fname, struct cg_profile *ou
 			     PROFILE_VERSION);
 		return -EINVAL;
 	}
-	if (!json_object_object_get_ex(j, "denied", &v) ||
-	    !json_object_is_type(v, json_type_array)) {
-		cg_error_set(e, fname, 0, "expected a \"denied\" array in %s", WHAT_PROFILE);
-		return -EINVAL;
+	/* "denied" (run --complain) and "calls" (harden's sessions): at least
+	 * one of them, each an array of entries. */
+	static const char *const lists[] = {"denied", "calls"};
+	bool any = false;
+	for (size_t l = 0; l < ELEMENTSOF(lists); l++) {
+		if (!json_object_object_get_ex(j, lists[l], &v))
+			continue;
+		if (!json_object_is_type(v, json_type_array)) {
+			cg_error_set(e, fname, 0, "\"%s\": expected an array in %s", lists[l],
+				     WHAT_PROFILE);
+			return -EINVAL;
+		}
+		any = true;
+		size_t n = json_object_array_length(v);
+		for (size_t i = 0; i < n; i++) {
+			int r = read_denied(json_object_array_get_idx(v, i), lists[l], i, fname,
+					    out, skipped, e);
+			if (r < 0)
+				return r;
+		}
 	}
-	size_t n = json_object_array_length(v);
-	for (size_t i = 0; i < n; i++) {
-		int r = read_denied(json_object_array_get_idx(v, i), i, fname, out, skipped, e);
-		if (r < 0)
-			return r;
+	if (!any) {
+		cg_error_set(e, fname, 0, "expected a \"denied\" or \"calls\" array in %s",
+			     WHAT_PROFILE);
+		return -EINVAL;
 	}
 	return 0;
 }

@@ -28,6 +28,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -506,15 +507,41 @@ static void wait_ms(int ms)
 	poll(NULL, 0, ms); /* EINTR on a stop signal is what we want */
 }
 
-/* Polls until a stop request or until done(arg) says the traced tasks are
- * gone. Returns the stop signal or 0. */
-static int wait_until(bool (*done)(struct trace_bpf *, const char *), struct trace_bpf *s,
-		      const char *arg, unsigned base)
+static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_profile *refused,
+		       struct cg_error *e);
+
+static double mono_ms(void)
 {
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* o->tick with the counts so far, when one is due: true when it asks the
+ * trace to end. A snapshot that cannot be read is skipped, not fatal. */
+static bool tick_due(const struct cg_trace_opts *o, struct trace_bpf *s, double *last)
+{
+	unsigned every = o->tick_ms ? o->tick_ms : 1000;
+	if (!o->tick || mono_ms() - *last < every)
+		return false;
+	*last = mono_ms();
+	_cleanup_profile_ struct cg_profile *now = cg_profile_new();
+	struct cg_error e = {0};
+	if (read_counts(s, now, NULL, &e) < 0)
+		return false;
+	return o->tick(o->tick_data, now) != 0;
+}
+
+/* Polls until a stop request, until done(arg) says the traced tasks are
+ * gone, or until o's tick asks to end. Returns the stop signal or 0. */
+static int wait_until(bool (*done)(struct trace_bpf *, const char *), struct trace_bpf *s,
+		      const char *arg, unsigned base, const struct cg_trace_opts *o)
+{
+	double last = mono_ms();
 	for (;;) {
 		if (cg_trace_stop_count() != base)
 			return cg_trace_stop_signal();
-		if (done(s, arg))
+		if (done(s, arg) || tick_due(o, s, &last))
 			return 0;
 		wait_ms(POLL_MS);
 	}
@@ -1002,10 +1029,10 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 		if ((ret = set_pids(s, o->pids, o->n_pids, &tasks, &r->error)) < 0)
 			return ret;
 		attached_note(o->warn, tasks, "and their descendants");
-		r->stop_signal = wait_until(none_live, s, NULL, base);
+		r->stop_signal = wait_until(none_live, s, NULL, base, o);
 	} else {
 		attached_note(o->warn, tasks, "of the cgroup");
-		r->stop_signal = wait_until(cgroup_gone, s, o->cgroup, base);
+		r->stop_signal = wait_until(cgroup_gone, s, o->cgroup, base, o);
 	}
 	detach(s);
 	btf_cache_make();

@@ -52,6 +52,14 @@ struct cg_trace_opts {
 	 * calls passed); calls of processes attached to are counted, not
 	 * marked. */
 	struct cg_profile *refused;
+	/* A live view of a cgroup or PID trace with the bpf backend: about
+	 * every tick_ms (default 1000), tick(tick_data, counts) is called with
+	 * the counts so far (a profile the backend owns; read it, do not keep
+	 * it). A nonzero return ends the trace as a stop request would, with
+	 * no stop signal recorded. NULL: no ticks (ptrace has none). */
+	int (*tick)(void *tick_data, const struct cg_profile *counts);
+	void *tick_data;
+	unsigned tick_ms;
 };
 
 struct cg_trace_result {

@@ -45,6 +45,7 @@ int cmd_trace(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_explain_crash(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_harden(int argc, char **argv);
 
 /* The report and recommendation of `suggest` for profile p, printed to out
  * in fmt (text, json or a drop-in). Used by suggest and trace so one

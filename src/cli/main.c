@@ -19,6 +19,7 @@ static const struct {
 	{"explain-crash", cmd_explain_crash,
 	 "name the call behind a SIGSYS crash from its log record"},
 	{"run", cmd_run, "run a command under the filter systemd would build"},
+	{"harden", cmd_harden, "profile a running unit, stage, enforce, roll back"},
 };
 
 static void usage(FILE *f)

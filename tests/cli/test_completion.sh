@@ -200,6 +200,9 @@ check_eq "units: callgroups check cgtest<TAB> (systemctl list-unit-files)" "$(co
 	"cgtest-getty@.service cgtest-web.service cgtest.socket"
 check_eq "units: check cgtest-getty@<TAB> (@ a word break)" "$(comp 'callgroups check cgtest-getty@')" "@.service"
 check_eq "units: trace --unit cgtest-w<TAB>" "$(comp 'callgroups trace --unit cgtest-w')" "cgtest-web.service"
+check_eq "harden: the steps" "$(comp 'callgroups harden ')" "$(echo apply reset start status watch | sorted)"
+check_eq "harden: a unit after the step" "$(comp 'callgroups harden apply cgtest-w')" "cgtest-web.service"
+check_eq "harden: --duration=<TAB>" "$(comp 'callgroups harden start x --duration=')" "$(echo 10min 1d 1h 30s | sorted)"
 check_eq "units: explain-crash --unit=cgtest-w<TAB>" "$(comp 'callgroups explain-crash --unit=cgtest-w')" "cgtest-web.service"
 mkdir -p "$TMP/files/sub"
 : >"$TMP/files/trace.txt"
@@ -295,7 +298,8 @@ EOF
 		zcomp 'callgroups ' 'callgroups groups --systemd=' 'callgroups check --systemd=' \
 			'callgroups groups --systemd 2' 'callgroups groups @sys' 'callgroups suggest --format=' \
 			'callgroups trace --backend=' 'callgroups explain chm' 'callgroups groups --' \
-			"callgroups run --filter '@system-service @basic" 'callgroups trace -- lsbl' >"$TMP/zout"
+			"callgroups run --filter '@system-service @basic" 'callgroups trace -- lsbl' \
+			'callgroups harden ' >"$TMP/zout"
 		zline() { sed -n "${1}p" "$TMP/zout"; }
 		check_eq "zsh: callgroups <TAB>" "$(zline 1 | sorted)" "$cmds"
 		check_eq "zsh: groups --systemd=<TAB>" "$(zline 2 | sorted)" "$(sorted <<<"auto $versions")"
@@ -308,6 +312,7 @@ EOF
 		check_eq "zsh: groups --<TAB>" "$(zline 9 | sorted)" "$(help_opts groups long | sed 's/=//g' | sorted)"
 		check_eq "zsh: run --filter '@system-service @basic<TAB>" "$(zline 10)" "@basic-io"
 		has lsblk "$(zline 11)" && ok "zsh: trace -- lsbl<TAB> (commands)" || not_ok "zsh: trace -- lsbl<TAB> (commands): $(zline 11)"
+		check_eq "zsh: harden <TAB> (the steps)" "$(zline 12 | sorted)" "$(echo apply reset start status watch | sorted)"
 		[ -s "$TMP/zerr" ] && sed 's/^/# zsh: /' "$TMP/zerr" | head -10
 	fi
 fi

@@ -9,7 +9,8 @@
 # /etc/systemd/system is a tmpfs, so the examples that write there do not
 # touch the machine. Two documented substitutions: `-p 1234` traces a live
 # process of ours, and examples that need a running systemd (systemctl,
-# --unit of a live service) are skipped with that reason where none runs.
+# --unit of a live service, harden: tests/e2e runs it) are skipped with that
+# reason where none runs.
 . "$(dirname "$0")/lib.sh"
 
 if [ "$(id -u)" -ne 0 ] || ! unshare -m true 2>/dev/null; then
@@ -72,7 +73,7 @@ while IFS= read -r ex; do
 	n=$((n + 1))
 	run=$ex
 	case $ex in
-	*systemctl*|*--unit\ nginx.service*)
+	*systemctl*|*--unit\ nginx.service*|*callgroups\ harden\ *)
 		$systemd_runs || { printf 'skip\037%s\037needs a running systemd\n' "$ex" >&3; continue; } ;;
 	esac
 	run=${run//-p 1234/-p $live}

@@ -314,6 +314,11 @@ t=$(ms)
 boot_round matrix
 echo "matrix round (all versions): $(secs "$t" "$(ms)")s" >>"$timing"
 
+# 3c. The harden rows: one more boot per version (tests/e2e/harden.sh).
+t=$(ms)
+"$here/harden.sh" "$build" || log "harden.sh failed: its rows fail"
+echo "harden round (all versions): $(secs "$t" "$(ms)")s" >>"$timing"
+
 [ -z "$old_ratelimit" ] || echo "$old_ratelimit" >/proc/sys/kernel/printk_ratelimit || true
 old_ratelimit=
 if [ -n "$auditlog" ]; then
@@ -718,6 +723,17 @@ for s in $suites; do
 		[ "$r" = pass ] && pass=$((pass + 1)) || fail=$((fail + 1))
 		printf '%-7s %-7s %-42s %-5s %s\n' "$svc" "$v" "$e" "$r" "${dt:0:160}"
 	done < <(options_expected "$out/results/$s" $services)
+done
+# The harden rows, per version (harden.sh lists them).
+for s in $suites; do
+	v=${version[$s]}
+	for e in $(cat "$out/results/harden-expected" 2>/dev/null || echo harden-round-ran); do
+		k="harden|$v|$e"
+		r=${got[$k]:-fail}
+		dt=${detail[$k]:-no result (see $s-harden/console.log)}
+		[ "$r" = pass ] && pass=$((pass + 1)) || fail=$((fail + 1))
+		printf '%-7s %-7s %-42s %-5s %s\n' harden "$v" "$e" "$r" "${dt:0:160}"
+	done
 done
 echo
 echo "timing:"

@@ -1001,8 +1001,10 @@ static void test_json_profile(void **state)
 	static const struct {
 		const char *text, *what;
 	} bad[] = {
-		{"{\"callgroups_profile\":1}", "\"denied\" array"},
-		{"{\"callgroups_profile\":1,\"denied\":{}}", "\"denied\" array"},
+		{"{\"callgroups_profile\":1}", "\"denied\" or \"calls\" array"},
+		{"{\"callgroups_profile\":1,\"denied\":{}}", "\"denied\": expected an array"},
+		{"{\"callgroups_profile\":1,\"calls\":[{\"abi\":\"x86-64\",\"syscall\":\"read\",\"calls\":1,\"errors\":-1}]}",
+		 "calls[0].errors"},
 		{"{\"callgroups_profile\":1,\"denied\":[3]}", "denied[0]: expected an object"},
 		{"{\"callgroups_profile\":1,\"denied\":[{\"abi\":\"x86-64\",\"syscall\":\"read\","
 		 "\"calls\":1},{\"abi\":\"arm64\",\"syscall\":\"read\",\"calls\":1}]}",
