@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "evidence.h"
+#include "options.h"
 #include "spawn.h"
 
 /* Where the profiles go, below the root. */
@@ -322,6 +324,9 @@ size_t cg_harden_session_update(struct cg_harden_session *s, const struct cg_pro
 			fresh++;
 		}
 	}
+	/* The argument evidence (what the hardening options turn on) comes
+	 * along: the bpf backend reads it when the trace ends. */
+	cg_evidence_merge(cg_profile_evidence(p), cg_profile_evidence_c(now));
 	cg_profile_free(s->calls);
 	s->calls = p;
 	s->ended = t;
@@ -360,6 +365,20 @@ char *cg_harden_session_format(const struct cg_harden_session *s, const char *un
 		json_object_array_add(calls, c);
 	}
 	json_object_object_add(j, "calls", calls);
+	/* The evidence section of a trace table (evidence.h), one string per
+	 * line, when the session's tracer saw call arguments. */
+	const struct cg_evidence *ev = cg_profile_evidence_c(s->calls);
+	if (cg_evidence_inputs(ev) > 0 || cg_evidence_count(ev) > 0) {
+		_cleanup_free_ char *text = cg_evidence_format(ev);
+		json_object *lines = json_object_new_array();
+		for (char *l = text, *nl; l && *l; l = nl ? nl + 1 : NULL) {
+			nl = strchr(l, '\n');
+			json_object_array_add(
+				lines,
+				json_object_new_string_len(l, nl ? (int)(nl - l) : (int)strlen(l)));
+		}
+		json_object_object_add(j, "evidence", lines);
+	}
 	char *out = xasprintf("%s\n",
 			      json_object_to_json_string_ext(
 				      j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -420,6 +439,30 @@ static int parse_entry(json_object *c, size_t i, const char *fname, struct cg_ha
 	return 0;
 }
 
+/* "evidence": the lines of evidence.h's section, each a string. */
+static int parse_evidence(json_object *lines, const char *fname, struct cg_harden_session *s,
+			  struct cg_error *e)
+{
+	if (!json_object_is_type(lines, json_type_array)) {
+		cg_error_set(e, fname, 0, "\"evidence\": expected an array of strings");
+		return -EINVAL;
+	}
+	struct cg_evidence *ev = cg_profile_evidence(s->calls);
+	size_t n = json_object_array_length(lines);
+	for (size_t i = 0; i < n; i++) {
+		json_object *l = json_object_array_get_idx(lines, i);
+		const char *why = "an evidence line";
+		if (!json_object_is_type(l, json_type_string) ||
+		    cg_evidence_parse_line(
+			    ev, json_object_get_string(l),
+			    json_object_get_string(l) + json_object_get_string_len(l), &why) != 1) {
+			cg_error_set(e, fname, 0, "evidence[%zu]: expected %s", i, why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int cg_harden_session_parse(const char *text, size_t len, const char *fname,
 			    struct cg_harden_session *s, struct cg_error *e)
 {
@@ -465,6 +508,11 @@ int cg_harden_session_parse(const char *text, size_t len, const char *fname,
 	}
 	if (json_object_object_get_ex(j, "main_pid", &v) && json_object_is_type(v, json_type_int))
 		s->main_pid = (long)json_object_get_int64(v);
+	if (json_object_object_get_ex(j, "evidence", &v)) {
+		int r = parse_evidence(v, fname, s, e);
+		if (r < 0)
+			return r;
+	}
 	size_t n = json_object_array_length(calls);
 	for (size_t i = 0; i < n; i++) {
 		int r = parse_entry(json_object_array_get_idx(calls, i), i, fname, s, e);
@@ -628,6 +676,51 @@ static void put_wrapped(FILE *f, const char *key, const char *first, const char 
 	fputc('\n', f);
 }
 
+/* The hardening options the sessions' argument evidence allows (issue
+ * "Evidence": options.h), for the table's systemd version: set when
+ * enforcing; when staging only named, since they refuse (with an errno) and
+ * cannot log. An option the evidence keeps off says which call needs it. */
+static void put_options(FILE *f, const struct cg_suggestion *s, const struct cg_harden_state *st,
+			bool enforce)
+{
+	const struct cg_evidence *ev = cg_profile_evidence_c(st->all.calls);
+	if (!cg_evidence_inputs(ev)) {
+		fputs("# No session saw call arguments: the hardening options (RestrictAddressFamilies=\n"
+		      "# and the others) are left out; a 'harden start' session records them.\n",
+		      f);
+		return;
+	}
+	unsigned version = cg_options_version(s->table->version);
+	size_t n = cg_option_count();
+	struct cg_option_advice *adv = xcalloc(n, sizeof *adv);
+	cg_options_advise(ev, version ? version : 99999, adv);
+	if (!enforce)
+		fputs("# 'callgroups harden apply' also sets, from the call arguments seen:\n", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct cg_option_advice *a = &adv[i];
+		switch (a->state) {
+		case CG_ADVICE_SET:
+			fprintf(f, "%s%s%s\n", enforce ? "" : "#   ", a->def->name, a->value);
+			break;
+		case CG_ADVICE_OFF:
+			for (size_t j = 0; j < a->nfacts; j++)
+				if (a->fact_rules[j]->type == CG_RULE_BLOCK) {
+					fprintf(f, "# %s not set: %s needs it (%s)\n", a->def->name,
+						cg_name_str(a->facts[j]->call),
+						a->fact_rules[j]->why);
+					break;
+				}
+			break;
+		case CG_ADVICE_UNKNOWN:
+			fprintf(f, "# %s not set: not known from these sessions\n", a->def->name);
+			break;
+		case CG_ADVICE_UNAVAILABLE:
+			break;
+		}
+	}
+	free(adv);
+}
+
 char *cg_harden_render(const struct cg_suggestion *s, enum cg_harden_mode m,
 		       const struct cg_harden_paths *p, const struct cg_harden_state *st)
 {
@@ -652,6 +745,7 @@ char *cg_harden_render(const struct cg_suggestion *s, enum cg_harden_mode m,
 		fputs("SystemCallLog=\n", f);
 		put_wrapped(f, "SystemCallLog", "~", names, n);
 		free(names);
+		put_options(f, s, st, false);
 	} else {
 		fputs("# Denied calls kill the process with SIGSYS ('callgroups explain-crash'\n"
 		      "# names them). Active after a restart.\n",
@@ -663,6 +757,7 @@ char *cg_harden_render(const struct cg_suggestion *s, enum cg_harden_mode m,
 			fprintf(f, "SystemCallArchitectures=%s\n",
 				cg_archs_format(&s->archs, a, sizeof a));
 		}
+		put_options(f, s, st, true);
 	}
 	fclose(f);
 	return buf;

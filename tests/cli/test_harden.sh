@@ -146,6 +146,31 @@ check_status "reset leaves a foreign file alone" 3 $CG harden --root="$R" reset 
 check_grep "reset: foreign file still there" '^SystemCallFilter=@system-service$' "$drop/zz-callgroups.conf"
 rm -r "$drop"
 
+# --- the hardening options, from the call arguments the sessions saw ---------
+check "apply --dry-run, sessions that saw no call arguments" $CG harden --root="$R" apply app.service --dry-run
+check_grep "no arguments seen: the options left out, and said" '^\+# No session saw call arguments' "$TMP/out"
+check_no_grep "no arguments seen: no option set" '^\+(RestrictAddressFamilies|LockPersonality)=' "$TMP/out"
+cp "$H/session-c.json" "$state/20261201T000000Z-start-3.json"
+check "apply with a session that saw call arguments" $CG harden --root="$R" apply app.service
+check_grep "options: the families seen" '^RestrictAddressFamilies=AF_UNIX AF_INET$' "$drop/zz-callgroups.conf"
+check_grep "options: nothing needs LockPersonality= relaxed" '^LockPersonality=yes$' "$drop/zz-callgroups.conf"
+check_grep "options: nothing needs RestrictNamespaces= relaxed" '^RestrictNamespaces=yes$' "$drop/zz-callgroups.conf"
+check_grep "options: a W+X mapping keeps MemoryDenyWriteExecute= off, naming the call" \
+	'^# MemoryDenyWriteExecute= not set: mmap needs it' "$drop/zz-callgroups.conf"
+check_no_grep "options: MemoryDenyWriteExecute= not set" '^MemoryDenyWriteExecute=' "$drop/zz-callgroups.conf"
+check "check: the drop-in with the options refuses no observed call" \
+	$CG check --no-analyze "$R/etc/systemd/system/app.service" "$state/20261201T000000Z-start-3.json"
+check "apply --stage with that session" $CG harden --root="$R" apply app.service --stage
+check_grep "stage: the options named, not set (they refuse, never log)" '^#   RestrictAddressFamilies=AF_UNIX AF_INET$' "$drop/zz-callgroups.conf"
+check_no_grep "stage: no option line" '^(RestrictAddressFamilies|LockPersonality|RestrictNamespaces)=' "$drop/zz-callgroups.conf"
+check "reset after the options" $CG harden --root="$R" reset app.service
+# A session whose evidence is damaged is refused, naming the file.
+sed 's/socket-family 0x2/socket-family zz/' "$H/session-c.json" >"$state/20261202T000000Z-start-4.json"
+check_status "a malformed evidence line: refused" 2 $CG harden --root="$R" status app.service
+check_grep "malformed evidence: names the file and the line" '20261202T000000Z-start-4.json.*evidence\[2\]' "$TMP/err"
+rm -f "$state/20261201T000000Z-start-3.json" "$state/20261202T000000Z-start-4.json"
+[ -d "$drop" ] && rm -r "$drop"
+
 # --- start --restart: the runtime drop-in wraps ExecStart= in harden record ----
 rm -f "$state"/*.json
 show loaded inactive
@@ -219,6 +244,8 @@ skipping || kill -0 "$job" 2>/dev/null && ok "start: the job still runs" || not_
 f=$(ls "$state"/*-start-*.json 2>/dev/null | head -1)
 check_eq "start: one session file" "$(ls "$state"/*.json 2>/dev/null | wc -l)" 1
 check_eq "start: bpf session with the job's calls" "$(jq -c '[.backend, ([.calls[].syscall] | (index("openat") != null) and (index("read") != null) and (index("execve") != null))]' "$f" 2>/dev/null)" '["bpf",true]'
+check_eq "start: the bpf session keeps the call arguments it saw (evidence section)" \
+	"$(jq -r '.evidence[0]' "$f" 2>/dev/null | cut -d' ' -f2)" callgroups-evidence
 # On a terminal: the live line (time, calls, new calls) once a second.
 if ! skipping; then
 	script -qec "$CG harden --root='$R' start app.service --duration=3" /dev/null >"$TMP/tty.out" 2>&1
