@@ -163,8 +163,8 @@ if host_begin watch 20; then
 	else
 		row harden harden-stage-extra-unharmed fail "extra: $extra; $job; MainPID $pid2 -> $(mainpid)"
 	fi
-	if grep -qE '^setpriority \(x86-64\) by hardend\[[0-9]+\]: log; groups: .*@resources' "$H/watch.out"; then
-		row harden harden-watch-reports-extra pass "$(grep '^setpriority' "$H/watch.out" | head -1)"
+	if grep -qE '^chroot \(x86-64\) by hardend\[[0-9]+\]: log; groups: .*@privileged' "$H/watch.out"; then
+		row harden harden-watch-reports-extra pass "$(grep '^chroot' "$H/watch.out" | head -1)"
 	else
 		row harden harden-watch-reports-extra fail "watch said: $(tr '\n' ' ' <"$H/watch.out" | head -c 150) / $(tr '\n' ' ' <"$H/watch.err" | head -c 150)"
 	fi

@@ -5,8 +5,9 @@
  * "NAME.out" (written to a temporary name and renamed):
  *   job        sums a table in a fresh mapping, writes "job ok sum=N": the
  *              service's everyday work
- *   extra      an extra code path: getpriority + setpriority (to the same
- *              value, harmless), calls of @resources the job never makes
+ *   extra      an extra code path: chroot("/") (harmless for a root
+ *              service), a call of @privileged the job never makes and
+ *              that @system-service does not hold
  *   forbidden  umount2 of a path that does not exist (ENOENT, harmless), a
  *              call of @mount no recommendation for this service allows
  * Usage: hardend DIR      runs until SIGTERM */
@@ -66,11 +67,9 @@ static void handle(const char *dir, const char *name, const char *kind)
 			snprintf(text, sizeof text, "job ok sum=%lu\n", sum);
 		}
 	} else if (strcmp(kind, "extra") == 0) {
-		errno = 0;
-		int prio = getpriority(PRIO_PROCESS, 0);
-		int r = errno ? -1 : setpriority(PRIO_PROCESS, 0, prio);
-		snprintf(text, sizeof text, r == 0 ? "extra ok prio=%d\n" : "extra failed: %d\n",
-			 r == 0 ? prio : errno);
+		int r = chroot("/");
+		snprintf(text, sizeof text, r == 0 ? "extra ok chroot=/\n" : "extra failed: %d\n",
+			 r == 0 ? 0 : errno);
 	} else if (strcmp(kind, "forbidden") == 0) {
 		int r = umount2("/nonexistent-hardend", 0);
 		snprintf(text, sizeof text, "forbidden ran: %d %s\n", r, strerror(errno));
