@@ -6,7 +6,7 @@
 # --bench adds the peers bench/trace-overhead compares with (bpftrace,
 # linux-perf for perf trace); make check does not need them.
 set -eu
-PKGS="gcc make pkg-config libseccomp-dev libjson-c-dev libcmocka-dev gcc-multilib strace systemd clang libclang-rt-14-dev jq libbpf-dev bpftool llvm procps libcap2-bin cppcheck clang-format zsh"
+PKGS="gcc make pkg-config libseccomp-dev libjson-c-dev libcmocka-dev gcc-multilib strace systemd clang libclang-rt-14-dev jq libbpf-dev bpftool llvm procps libcap2-bin cppcheck clang-format zsh patch"
 [ "${1:-}" = --bench ] && PKGS="$PKGS bpftrace linux-perf"
 missing=""
 for p in $PKGS; do
