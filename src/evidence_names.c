@@ -13,8 +13,6 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
-#include "evidence.h"
-
 #ifndef SCHED_DEADLINE
 #define SCHED_DEADLINE 6
 #endif
