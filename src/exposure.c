@@ -24,18 +24,9 @@ static const struct {
 };
 #define ROOT_NA_WEIGHT 300
 
-static unsigned parse_version(const char *v)
-{
-	if (!v)
-		return 0;
-	if (*v == 'v')
-		v++;
-	return (unsigned)strtoul(v, NULL, 10);
-}
-
 uint64_t cg_exposure_weight_total(const char *version, bool privileged, bool *exact)
 {
-	unsigned v = parse_version(version);
+	unsigned v = cg_version_number(version);
 	size_t best = 1; /* 252, the one verified */
 	bool is_exact = false;
 	for (size_t i = 0; i < ELEMENTSOF(weights); i++)
@@ -138,7 +129,7 @@ int cg_exposure_compute(const struct cg_table *t, const struct cg_filter *f,
 			struct cg_exposure *out)
 {
 	*out = (struct cg_exposure){0};
-	unsigned version = parse_version(t->version);
+	unsigned version = cg_version_number(t->version);
 	if (!weight_total)
 		weight_total = cg_exposure_weight_total(t->version, true, NULL);
 

@@ -54,6 +54,18 @@ static char *run_analyze(const char *const args[], size_t *len)
 	return out;
 }
 
+unsigned cg_version_number(const char *version)
+{
+	if (!version)
+		return 0;
+	while (*version && !(*version >= '0' && *version <= '9'))
+		version++;
+	unsigned v = 0;
+	while (*version >= '0' && *version <= '9' && v < 100000)
+		v = v * 10 + (unsigned)(*version++ - '0');
+	return v;
+}
+
 /* "systemd 252 (252.38-1~deb12u1)" -> "252" */
 static char *local_version(void)
 {

@@ -17,6 +17,9 @@ size_t cg_table_builtin_count(void);
 const struct cg_table *cg_table_builtin(size_t i);
 /* The shipped table of a version ("252" or "v252"), or NULL. */
 const struct cg_table *cg_table_builtin_version(const char *version);
+/* The systemd version number of a table's version string ("252", "v252",
+ * "252.39-1~deb12u2"); 0 when it has none (a table read from a file). */
+unsigned cg_version_number(const char *version);
 /* "247, 252, ..." for messages. */
 const char *cg_table_builtin_list(void);
 /* The newest shipped table. */

@@ -690,10 +690,9 @@ static void put_options(FILE *f, const struct cg_suggestion *s, const struct cg_
 		      f);
 		return;
 	}
-	unsigned version = cg_options_version(s->table->version);
 	size_t n = cg_option_count();
 	struct cg_option_advice *adv = xcalloc(n, sizeof *adv);
-	cg_options_advise(ev, version ? version : 99999, adv);
+	cg_options_advise(ev, cg_options_rules_version(s->table->version), adv);
 	if (!enforce)
 		fputs("# 'callgroups harden apply' also sets, from the call arguments seen:\n", f);
 	for (size_t i = 0; i < n; i++) {

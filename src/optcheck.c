@@ -147,7 +147,7 @@ int cg_optcheck_run(const struct cg_unit_settings *u, const struct cg_table *t,
 		    const struct cg_profile *p, struct cg_optcheck *out, struct cg_error *e)
 {
 	*out = (struct cg_optcheck){.table = t, .have_profile = p != NULL, .fix_verified = true};
-	unsigned version = cg_optunit_table_version(t);
+	unsigned version = cg_version_number(t ? t->version : NULL);
 	int r = cg_unit_apply_options(u, version, &out->opts, e);
 	if (r < 0)
 		return r;

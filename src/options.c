@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "groups.h"
 #include "util.h"
 
 extern const struct cg_option_def cg_options_builtin[];
@@ -223,16 +224,10 @@ const char *cg_options_strace_hint(void)
 	return "strace -f -o FILE -- COMMAND";
 }
 
-unsigned cg_options_version(const char *version)
+unsigned cg_options_rules_version(const char *table_version)
 {
-	if (!version)
-		return 0;
-	while (*version && !(*version >= '0' && *version <= '9'))
-		version++;
-	unsigned v = 0;
-	while (*version >= '0' && *version <= '9' && v < 100000)
-		v = v * 10 + (unsigned)(*version++ - '0');
-	return v;
+	unsigned v = cg_version_number(table_version);
+	return v ? v : 99999; /* an unnamed table: the newest rules */
 }
 
 const char *cg_opt_row_exposure_str(const struct cg_opt_row *r, unsigned badness,

@@ -120,9 +120,10 @@ bool cg_opt_row_applies(const struct cg_opt_row *r, unsigned version);
  * could not ("strace -f -o FILE -- COMMAND"): a static string. */
 const char *cg_options_strace_hint(void);
 
-/* The systemd version number of a table's version string ("252", "v252",
- * "252.39-1~deb12u2"); 0 when it has none. */
-unsigned cg_options_version(const char *version);
+/* The systemd version whose option rules apply to a table of this version
+ * string: its number (cg_version_number()), the newest rules when it has
+ * none. */
+unsigned cg_options_rules_version(const char *table_version);
 
 /* systemd-analyze security's JSON "exposure" of a row with badness over
  * weight_total ("0.3"), into buf; "" for badness 0. Returns buf. */

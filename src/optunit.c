@@ -20,14 +20,6 @@
 #define PR_MDWE_REFUSE_EXEC_GAIN (1UL << 0)
 #endif
 
-unsigned cg_optunit_table_version(const struct cg_table *t)
-{
-	const char *v = t && t->version ? t->version : "";
-	if (*v == 'v')
-		v++;
-	return (unsigned)strtoul(v, NULL, 10);
-}
-
 /* ---- notes --------------------------------------------------------------- */
 
 static void note_add(struct cg_opt_note **v, size_t *n, const char *file, unsigned line, char *msg)

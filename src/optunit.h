@@ -69,10 +69,6 @@ struct cg_optunit {
 	size_t npitfalls;
 };
 
-/* The numeric version of a table ("252" -> 252); 0 when it has none (a
- * parsed file of unknown origin: taken as the newest rules). */
-unsigned cg_optunit_table_version(const struct cg_table *t);
-
 /* Applies lines (n of them, keys of the rulebook only; others are
  * -EINVAL) as systemd `version` does into *out, which is initialised here
  * (free with cg_optunit_done()). Pitfalls are found on the way. Returns 0,

@@ -21,9 +21,7 @@ struct opts_ctx {
 
 static void opts_init(struct opts_ctx *c, const struct cg_profile *p, const struct cg_table *t)
 {
-	c->version = cg_options_version(t->version);
-	if (!c->version)
-		c->version = 99999; /* an unnamed table: the newest rules */
+	c->version = cg_options_rules_version(t->version);
 	c->weight_total = cg_exposure_weight_total(t->version, true, NULL);
 	c->ev = cg_profile_evidence_c(p);
 	c->n = cg_option_count();

@@ -495,7 +495,7 @@ static void build_policy(const struct run_args *a, struct run_policy *rp)
 	cg_filter_init(&rp->logf);
 	if (cg_unit_apply_log(&rp->us, rp->t, &rp->logf, &e) < 0)
 		die_error(CG_EXIT_USAGE, &e);
-	if (cg_unit_apply_options(&rp->us, cg_optunit_table_version(rp->t), &rp->opts, &e) < 0)
+	if (cg_unit_apply_options(&rp->us, cg_version_number(rp->t->version), &rp->opts, &e) < 0)
 		die_error(CG_EXIT_USAGE, &e);
 	for (size_t i = 0; i < rp->opts.nignored; i++)
 		warnx_("%s: %s", rp->opts.ignored[i].where, rp->opts.ignored[i].msg);
@@ -527,6 +527,16 @@ static json_object *jstr_or_null(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
+/* {"abi", "syscall"} of one call (syscall null for an unnamed number). */
+static json_object *call_json(enum cg_abi abi, cg_name name)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "abi", json_object_new_string(cg_abi_name(abi)));
+	json_object_object_add(o, "syscall",
+			       jstr_or_null(name != CG_NAME_NONE ? cg_name_str(name) : NULL));
+	return o;
+}
+
 /* The --complain report as JSON: a callgroups profile, version 1, that the
  * input readers take back (src/input_json.c reads "callgroups_profile" and
  * each "denied" entry's abi, syscall and calls; the rest is for people and
@@ -546,12 +556,7 @@ static char *complain_json(const struct run_args *a, const struct run_policy *rp
 	json_object *den = json_object_new_array();
 	for (size_t i = 0; i < r->ndenied; i++) {
 		const struct cg_run_denial *d = &r->denied[i];
-		json_object *dj = json_object_new_object();
-		json_object_object_add(dj, "abi", json_object_new_string(cg_abi_name(d->call.abi)));
-		json_object_object_add(dj, "syscall",
-				       jstr_or_null(d->call.name != CG_NAME_NONE
-							    ? cg_name_str(d->call.name)
-							    : NULL));
+		json_object *dj = call_json(d->call.abi, d->call.name);
 		json_object_object_add(
 			dj, "nr", json_object_new_int64(d->call.nr & ~(long)CG_X32_SYSCALL_BIT));
 		json_object_object_add(dj, "calls", json_object_new_int64((int64_t)d->call.count));
@@ -566,12 +571,7 @@ static char *complain_json(const struct run_args *a, const struct run_policy *rp
 	json_object *fixes = json_object_new_array();
 	for (size_t i = 0; i < r->nrefused; i++) {
 		const struct cg_run_refusal *f = &r->refused[i];
-		json_object *fj = json_object_new_object();
-		json_object_object_add(fj, "abi", json_object_new_string(cg_abi_name(f->call.abi)));
-		json_object_object_add(fj, "syscall",
-				       jstr_or_null(f->call.name != CG_NAME_NONE
-							    ? cg_name_str(f->call.name)
-							    : NULL));
+		json_object *fj = call_json(f->call.abi, f->call.name);
 		json_object_object_add(fj, "calls", json_object_new_int64((int64_t)f->call.count));
 		json_object_object_add(
 			fj, "option",

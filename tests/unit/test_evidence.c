@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include "evidence.h"
+#include "groups.h"
 #include "options.h"
 #include "profile.h"
 
@@ -288,9 +289,9 @@ static void test_options(void **state)
 	/* a version before an option: unavailable */
 	cg_options_advise(ev, 230, v);
 	assert_int_equal(advice_of(v, "ProtectClock=")->state, CG_ADVICE_UNAVAILABLE);
-	assert_int_equal(cg_options_version("252.39-1~deb12u2"), 252);
-	assert_int_equal(cg_options_version("v257"), 257);
-	assert_int_equal(cg_options_version("local"), 0);
+	assert_int_equal(cg_version_number("252.39-1~deb12u2"), 252);
+	assert_int_equal(cg_version_number("v257"), 257);
+	assert_int_equal(cg_version_number("local"), 0);
 }
 
 int main(void)
