@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "names.h"
+
 void cg_table_free(const struct cg_table *t)
 {
 	if (!t || !t->arena)
@@ -170,4 +172,14 @@ fail:
 	free(first);
 	cg_table_free(t);
 	return r;
+}
+
+void cg_table_call_names(const struct cg_table *t, struct cg_set *out)
+{
+	for (size_t g = 0; g < t->ngroups; g++)
+		for (size_t m = 0; m < t->groups[g].nmembers; m++)
+			if (t->groups[g].members[m][0] != '@')
+				cg_set_add(out, cg_intern(t->groups[g].members[m]));
+	for (size_t j = 0; j < t->nunresolved; j++)
+		cg_set_add(out, cg_intern(t->unresolved[j]));
 }

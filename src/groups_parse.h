@@ -55,3 +55,8 @@ void cg_table_free(const struct cg_table *t);
 
 /* The group called name ("@basic-io"), or NULL. */
 const struct cg_group *cg_table_find(const struct cg_table *t, const char *name);
+
+struct cg_set;
+/* Adds to out every system call name t lists: its groups' members (not
+ * the nested "@groups") and the names its libseccomp could not resolve. */
+void cg_table_call_names(const struct cg_table *t, struct cg_set *out);

@@ -49,12 +49,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "gen-families: %s\n", cg_error_format(&e, buf, sizeof buf));
 			return 1;
 		}
-		for (size_t g = 0; g < t->ngroups; g++)
-			for (size_t m = 0; m < t->groups[g].nmembers; m++)
-				if (t->groups[g].members[m][0] != '@')
-					cg_set_add(universe, cg_intern(t->groups[g].members[m]));
-		for (size_t j = 0; j < t->nunresolved; j++)
-			cg_set_add(universe, cg_intern(t->unresolved[j]));
+		cg_table_call_names(t, universe);
 		cg_table_free(t);
 		free(text);
 	}

@@ -37,12 +37,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "gen-optbook: %s\n", cg_error_format(&e, buf, sizeof buf));
 			return 1;
 		}
-		for (size_t g = 0; g < t->ngroups; g++)
-			for (size_t m = 0; m < t->groups[g].nmembers; m++)
-				if (t->groups[g].members[m][0] != '@')
-					cg_set_add(universe, cg_intern(t->groups[g].members[m]));
-		for (size_t j = 0; j < t->nunresolved; j++)
-			cg_set_add(universe, cg_intern(t->unresolved[j]));
+		cg_table_call_names(t, universe);
 		tables[ntables++] = t;
 		free(text);
 	}
