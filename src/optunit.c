@@ -507,6 +507,13 @@ static bool cond_holds(const struct cg_opt_cond *c, uint64_t v)
 	return false;
 }
 
+/* The errno rule c answers with: PR_SET_MDWE's (use_mdwe) for the option
+ * systemd enforces that way, else the rule's own. */
+static int rule_errno(const struct cg_opt_rules *r, const struct cg_opt_crule *c, bool use_mdwe)
+{
+	return use_mdwe && r->mdwe_err && c->option == r->mdwe_option ? r->mdwe_err : c->err;
+}
+
 int cg_optunit_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name name,
 		       const uint64_t args[6], bool use_mdwe, unsigned *option, uint64_t *fact)
 {
@@ -525,7 +532,7 @@ int cg_optunit_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_name na
 		if (!all)
 			continue;
 		/* Rules are in load order: a later filter's errno wins a tie. */
-		err = use_mdwe && r->mdwe_err && c->option == r->mdwe_option ? r->mdwe_err : c->err;
+		err = rule_errno(r, c, use_mdwe);
 		if (option)
 			*option = c->option;
 		if (fact) {
@@ -550,7 +557,7 @@ int cg_optunit_fact_verdict(const struct cg_opt_rules *r, enum cg_abi abi, cg_na
 				all = cond_holds(&c->cond[k], value);
 		if (!all)
 			continue;
-		err = use_mdwe && r->mdwe_err && c->option == r->mdwe_option ? r->mdwe_err : c->err;
+		err = rule_errno(r, c, use_mdwe);
 		if (option)
 			*option = c->option;
 	}

@@ -230,24 +230,23 @@ static void btf_cache_make(void)
 	int tfd = ok ? mkostemp(out, O_CLOEXEC) : -1;
 	if (tfd >= 0)
 		close(tfd);
-	pid_t pid = tfd >= 0 ? fork() : -1;
-	if (pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-		if (null >= 0) {
-			dup2(null, STDIN_FILENO);
-			dup2(null, STDOUT_FILENO);
-			dup2(null, STDERR_FILENO);
-		}
-		char *argv[] = {"bpftool", "gen", "min_core_btf", KERNEL_BTF, out, obj, NULL};
-		execv("/usr/sbin/bpftool", argv);
-		execvp("bpftool", argv);
-		_exit(127);
+	ok = tfd >= 0;
+	if (ok) {
+		/* /usr/sbin first: a root shell's PATH may lack it (env -i). */
+		char *argv[] = {access("/usr/sbin/bpftool", X_OK) == 0 ? "/usr/sbin/bpftool"
+								       : "bpftool",
+				"gen",
+				"min_core_btf",
+				KERNEL_BTF,
+				out,
+				obj,
+				NULL};
+		size_t n;
+		int code = 127;
+		char *said = cg_spawn_capture(argv, NULL, &n, &code);
+		ok = said && code == 0;
+		free(said);
 	}
-	int st = 0;
-	ok = pid > 0;
-	while (ok && waitpid(pid, &st, 0) < 0)
-		ok = errno == EINTR;
-	ok = ok && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 	if (!(ok && chmod(out, 0644) == 0 && rename(out, path) == 0) && tfd >= 0)
 		unlink(out);
 	unlink(obj);
