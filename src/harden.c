@@ -276,11 +276,13 @@ void cg_harden_session_init(struct cg_harden_session *s, const char *source, con
 	copy_str(s->backend, sizeof(s->backend), backend);
 	s->started = s->ended = now_epoch();
 	s->calls = cg_profile_new();
+	s->manager = cg_profile_new();
 }
 
 void cg_harden_session_done(struct cg_harden_session *s)
 {
 	cg_profile_free(s->calls);
+	cg_profile_free(s->manager);
 	free(s->seen);
 	memset(s, 0, sizeof(*s));
 }
@@ -340,6 +342,29 @@ static void json_putp(json_object **j)
 }
 #define _cleanup_json_ _cleanup_(json_putp)
 
+/* The entries of p as {"abi", "syscall", "calls", "errors"}, with
+ * "first_seen" from s when s is given. */
+static json_object *calls_json(const struct cg_profile *p, const struct cg_harden_session *s)
+{
+	json_object *calls = json_object_new_array();
+	for (size_t i = 0; i < cg_profile_count(p); i++) {
+		const struct cg_profile_entry *x = cg_profile_at(p, i);
+		json_object *c = json_object_new_object();
+		json_object_object_add(c, "abi", json_object_new_string(cg_abi_name(x->abi)));
+		json_object_object_add(c, "syscall", json_object_new_string(cg_name_str(x->name)));
+		json_object_object_add(c, "calls", json_object_new_int64((int64_t)x->calls));
+		json_object_object_add(c, "errors", json_object_new_int64((int64_t)x->errors));
+		if (s) {
+			double first = cg_harden_session_first(s, x->abi, x->name);
+			json_object_object_add(
+				c, "first_seen",
+				json_object_new_double(first >= 0 ? first : s->ended));
+		}
+		json_object_array_add(calls, c);
+	}
+	return calls;
+}
+
 char *cg_harden_session_format(const struct cg_harden_session *s, const char *unit)
 {
 	json_object *j = json_object_new_object();
@@ -351,20 +376,9 @@ char *cg_harden_session_format(const struct cg_harden_session *s, const char *un
 	json_object_object_add(j, "started", json_object_new_double(s->started));
 	json_object_object_add(j, "ended", json_object_new_double(s->ended));
 	json_object_object_add(j, "main_pid", json_object_new_int64(s->main_pid));
-	json_object *calls = json_object_new_array();
-	for (size_t i = 0; i < cg_profile_count(s->calls); i++) {
-		const struct cg_profile_entry *x = cg_profile_at(s->calls, i);
-		json_object *c = json_object_new_object();
-		json_object_object_add(c, "abi", json_object_new_string(cg_abi_name(x->abi)));
-		json_object_object_add(c, "syscall", json_object_new_string(cg_name_str(x->name)));
-		json_object_object_add(c, "calls", json_object_new_int64((int64_t)x->calls));
-		json_object_object_add(c, "errors", json_object_new_int64((int64_t)x->errors));
-		double first = cg_harden_session_first(s, x->abi, x->name);
-		json_object_object_add(c, "first_seen",
-				       json_object_new_double(first >= 0 ? first : s->ended));
-		json_object_array_add(calls, c);
-	}
-	json_object_object_add(j, "calls", calls);
+	json_object_object_add(j, "calls", calls_json(s->calls, s));
+	if (s->manager && cg_profile_count(s->manager) > 0)
+		json_object_object_add(j, "manager_calls", calls_json(s->manager, NULL));
 	/* The evidence section of a trace table (evidence.h), one string per
 	 * line, when the session's tracer saw call arguments. */
 	const struct cg_evidence *ev = cg_profile_evidence_c(s->calls);
@@ -405,28 +419,31 @@ static bool get_string(json_object *o, const char *key, char *dst, size_t len)
 	return true;
 }
 
-static int parse_entry(json_object *c, size_t i, const char *fname, struct cg_harden_session *s,
-		       struct cg_error *e)
+/* One entry of "calls" (with "first_seen", noted in s) or of
+ * "manager_calls" (without: manager is true) into the profile it names. */
+static int parse_entry(json_object *c, size_t i, const char *fname, bool manager,
+		       struct cg_harden_session *s, struct cg_error *e)
 {
+	const char *key = manager ? "manager_calls" : "calls";
 	char abi_s[16] = "", name[64] = "";
 	enum cg_abi abi;
 	json_object *v;
-	double first;
+	double first = 0;
 	if (!json_object_is_type(c, json_type_object) ||
 	    !get_string(c, "abi", abi_s, sizeof abi_s) || cg_abi_from_name(abi_s, &abi) < 0 ||
 	    !get_string(c, "syscall", name, sizeof name) || !name[0] ||
 	    !json_object_object_get_ex(c, "calls", &v) || !json_object_is_type(v, json_type_int) ||
-	    json_object_get_int64(v) < 0 || !get_time(c, "first_seen", &first)) {
+	    json_object_get_int64(v) < 0 || (!manager && !get_time(c, "first_seen", &first))) {
 		cg_error_set(e, fname, 0,
-			     "calls[%zu]: expected {\"abi\", \"syscall\", \"calls\", \"errors\", "
-			     "\"first_seen\"} as callgroups harden writes them",
-			     i);
+			     "%s[%zu]: expected {\"abi\", \"syscall\", \"calls\", \"errors\"%s} "
+			     "as callgroups harden writes them",
+			     key, i, manager ? "" : ", \"first_seen\"");
 		return -EINVAL;
 	}
 	for (const char *k = name; *k; k++)
 		if (!islower((unsigned char)*k) && !isdigit((unsigned char)*k) && *k != '_') {
-			cg_error_set(e, fname, 0, "calls[%zu].syscall: '%s' is no system call name",
-				     i, name);
+			cg_error_set(e, fname, 0, "%s[%zu].syscall: '%s' is no system call name",
+				     key, i, name);
 			return -EINVAL;
 		}
 	uint64_t calls = (uint64_t)json_object_get_int64(v), errors = 0;
@@ -434,8 +451,27 @@ static int parse_entry(json_object *c, size_t i, const char *fname, struct cg_ha
 	    json_object_get_int64(v) > 0)
 		errors = (uint64_t)json_object_get_int64(v);
 	cg_name n = cg_intern(name);
-	cg_profile_add(s->calls, abi, n, calls, errors);
-	cg_harden_session_note(s, abi, n, first);
+	cg_profile_add(manager ? s->manager : s->calls, abi, n, calls, errors);
+	if (!manager)
+		cg_harden_session_note(s, abi, n, first);
+	return 0;
+}
+
+/* The entries of the array of key ("calls" or "manager_calls"). */
+static int parse_entries(json_object *list, const char *fname, bool manager,
+			 struct cg_harden_session *s, struct cg_error *e)
+{
+	if (!json_object_is_type(list, json_type_array)) {
+		cg_error_set(e, fname, 0, "\"%s\": expected an array",
+			     manager ? "manager_calls" : "calls");
+		return -EINVAL;
+	}
+	size_t n = json_object_array_length(list);
+	for (size_t i = 0; i < n; i++) {
+		int r = parse_entry(json_object_array_get_idx(list, i), i, fname, manager, s, e);
+		if (r < 0)
+			return r;
+	}
 	return 0;
 }
 
@@ -497,6 +533,8 @@ int cg_harden_session_parse(const char *text, size_t len, const char *fname,
 	}
 	if (!s->calls)
 		s->calls = cg_profile_new();
+	if (!s->manager)
+		s->manager = cg_profile_new();
 	if (!get_string(j, "session", s->source, sizeof s->source) ||
 	    !get_string(j, "backend", s->backend, sizeof s->backend) ||
 	    !get_time(j, "started", &s->started) || !get_time(j, "ended", &s->ended) ||
@@ -513,13 +551,10 @@ int cg_harden_session_parse(const char *text, size_t len, const char *fname,
 		if (r < 0)
 			return r;
 	}
-	size_t n = json_object_array_length(calls);
-	for (size_t i = 0; i < n; i++) {
-		int r = parse_entry(json_object_array_get_idx(calls, i), i, fname, s, e);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	int r = parse_entries(calls, fname, false, s, e);
+	if (r == 0 && json_object_object_get_ex(j, "manager_calls", &v))
+		r = parse_entries(v, fname, true, s, e);
+	return r;
 }
 
 /* mkdir -p, mode 0755. */
@@ -596,8 +631,43 @@ static void merge_session(struct cg_harden_state *st, const struct cg_harden_ses
 	if (s->ended > st->last_ended)
 		st->last_ended = s->ended;
 	cg_profile_merge(st->all.calls, s->calls);
+	cg_profile_merge(st->all.manager, s->manager);
 	for (size_t i = 0; i < s->nseen; i++)
 		cg_harden_session_note(&st->all, s->seen[i].abi, s->seen[i].name, s->seen[i].first);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool made_in_any_abi(const struct cg_profile *p, cg_name n)
+{
+	for (unsigned abi = 0; abi < CG_ABI_COUNT; abi++)
+		if (cg_profile_find(p, (enum cg_abi)abi, n))
+			return true;
+	return false;
+}
+
+size_t cg_harden_manager_only(const struct cg_harden_state *st, const char ***out)
+{
+	size_t n = 0, cap = 0;
+	const char **names = NULL;
+	for (size_t i = 0; i < cg_profile_count(st->all.manager); i++) {
+		cg_name name = cg_profile_at(st->all.manager, i)->name;
+		if (made_in_any_abi(st->all.calls, name))
+			continue;
+		xgrow((void **)&names, &cap, n + 1, sizeof(*names));
+		names[n++] = cg_name_str(name);
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	size_t k = 0; /* each name once, whatever its ABIs */
+	for (size_t i = 0; i < n; i++)
+		if (!k || strcmp(names[k - 1], names[i]) != 0)
+			names[k++] = names[i];
+	*out = names;
+	return k;
 }
 
 int cg_harden_state_load(const struct cg_harden_paths *p, struct cg_harden_state *st,

@@ -98,6 +98,11 @@ struct cg_harden_session {
 	double started, ended;
 	long main_pid; /* the unit's MainPID when it started, 0 unknown */
 	struct cg_profile *calls;
+	/* The calls the service manager made in the unit's cgroup for it,
+	 * between a fork and the exec of the unit's command (bpf sessions:
+	 * trace_common.h, cg_trace_opts.manager): kept apart, and never
+	 * recommended. Saved as "manager_calls". */
+	struct cg_profile *manager;
 	struct cg_harden_seen *seen;
 	size_t nseen, seen_cap;
 };
@@ -143,6 +148,12 @@ void cg_harden_state_done(struct cg_harden_state *st);
  * -EINVAL with e naming the file that is no session. */
 int cg_harden_state_load(const struct cg_harden_paths *p, struct cg_harden_state *st,
 			 struct cg_error *e);
+/* The names of the calls the service manager made for the unit
+ * (st->all.manager) that the unit itself never made (in no ABI of
+ * st->all.calls): what a profile that counted them would have recommended
+ * wrongly. Sorted, each once; *out (caller frees the array, not the
+ * names) gets them, the count is returned. */
+size_t cg_harden_manager_only(const struct cg_harden_state *st, const char ***out);
 
 /* ---- the drop-ins ---------------------------------------------------------- */
 

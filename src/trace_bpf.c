@@ -506,8 +506,8 @@ static void wait_ms(int ms)
 	poll(NULL, 0, ms); /* EINTR on a stop signal is what we want */
 }
 
-static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_profile *refused,
-		       struct cg_error *e);
+static int read_counts(struct trace_bpf *s, __u32 base, struct cg_profile *p,
+		       struct cg_profile *refused, struct cg_error *e);
 
 static double mono_ms(void)
 {
@@ -526,7 +526,7 @@ static bool tick_due(const struct cg_trace_opts *o, struct trace_bpf *s, double 
 	*last = mono_ms();
 	_cleanup_profile_ struct cg_profile *now = cg_profile_new();
 	struct cg_error e = {0};
-	if (read_counts(s, now, NULL, &e) < 0)
+	if (read_counts(s, 0, now, NULL, &e) < 0)
 		return false;
 	return o->tick(o->tick_data, now) != 0;
 }
@@ -674,8 +674,10 @@ static void add_counts(struct cg_profile *p, struct cg_profile *refused, enum cg
 		cg_profile_add(refused, abi, syscall_name(abi, nr), c->refused, c->refused);
 }
 
-static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_profile *refused,
-		       struct cg_error *e)
+/* The counts from slot base (0: the traced tasks'; CG_BPF_MANAGER_BASE:
+ * the service manager's) into p, and the refused ones into refused too. */
+static int read_counts(struct trace_bpf *s, __u32 base, struct cg_profile *p,
+		       struct cg_profile *refused, struct cg_error *e)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	if (ncpu <= 0) {
@@ -689,20 +691,22 @@ static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_prof
 		xcalloc((size_t)CG_BPF_SLOTS * (size_t)ncpu, sizeof(*v));
 	_cleanup_free_ __u32 *keys = xcalloc(CG_BPF_SLOTS, sizeof(*keys));
 	int fd = bpf_map__fd(s->maps.counts);
-	__u32 n = CG_BPF_SLOTS, out_batch = 0;
+	__u32 n = CG_BPF_SLOTS, in_batch = base, out_batch = 0;
 	LIBBPF_OPTS(bpf_map_batch_opts, batch_opts);
-	bool batched = bpf_map_lookup_batch(fd, NULL, &out_batch, keys, v, &n, &batch_opts) == 0 ||
+	bool batched = bpf_map_lookup_batch(fd, base ? &in_batch : NULL, &out_batch, keys, v, &n,
+					    &batch_opts) == 0 ||
 		       (errno == ENOENT && n == CG_BPF_SLOTS);
 	for (__u32 key = 0; key < CG_BPF_SLOTS; key++) {
 		const struct cg_bpf_count *cpu = v + (size_t)key * (size_t)ncpu;
+		__u32 slot = base + key;
 		if (batched) {
-			if (keys[key] != key) {
+			if (keys[key] != slot) {
 				cg_error_set(e, "", 0,
 					     "reading the eBPF counters: slot %u came back as %u",
-					     key, keys[key]);
+					     slot, keys[key]);
 				return -EIO;
 			}
-		} else if (bpf_map_lookup_elem(fd, &key, v) < 0) {
+		} else if (bpf_map_lookup_elem(fd, &slot, v) < 0) {
 			int err = errno;
 			cg_error_set(e, "", 0, "reading the eBPF counters: %s", strerror(err));
 			return -err;
@@ -729,7 +733,8 @@ static int read_counts(struct trace_bpf *s, struct cg_profile *p, struct cg_prof
 	for (int r = bpf_map_get_next_key(fd, NULL, &next); r == 0;
 	     r = bpf_map_get_next_key(fd, &k, &next)) {
 		k = next;
-		if (bpf_map_lookup_elem(fd, &k, &c) == 0 && k.abi < CG_BPF_ABIS)
+		if (bpf_map_lookup_elem(fd, &k, &c) == 0 && k.abi < CG_BPF_ABIS &&
+		    k.manager == (base != 0))
 			add_counts(p, refused, (enum cg_abi)k.abi, k.nr, &c);
 	}
 	return 0;
@@ -922,6 +927,7 @@ static void read_facts(struct trace_bpf *s, struct cg_evidence *ev)
 static int attach(struct trace_bpf *s, bool count_errors, struct cg_error *e)
 {
 	s->bss->count_errors = count_errors;
+	bool manager = s->bss->manager_apart;
 	/* Follow the tree first, count after: no fork between the two is
 	 * missed. */
 	struct {
@@ -930,10 +936,13 @@ static int attach(struct trace_bpf *s, bool count_errors, struct cg_error *e)
 	} order[] = {
 		{s->progs.cg_fork, &s->links.cg_fork},
 		{s->progs.cg_exit, &s->links.cg_exit},
+		{manager ? s->progs.cg_exec : NULL, &s->links.cg_exec},
 		{s->progs.cg_sys_exit, &s->links.cg_sys_exit},
 		{s->progs.cg_sys_enter, &s->links.cg_sys_enter},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(order); i++) {
+		if (!order[i].prog)
+			continue;
 		struct bpf_link *l = bpf_program__attach(order[i].prog);
 		if (!l) {
 			int err = errno;
@@ -949,7 +958,7 @@ static int attach(struct trace_bpf *s, bool count_errors, struct cg_error *e)
 static void detach(struct trace_bpf *s)
 {
 	struct bpf_link **links[] = {&s->links.cg_sys_enter, &s->links.cg_sys_exit,
-				     &s->links.cg_fork, &s->links.cg_exit};
+				     &s->links.cg_fork, &s->links.cg_exit, &s->links.cg_exec};
 	for (size_t i = 0; i < ELEMENTSOF(links); i++) {
 		bpf_link__destroy(*links[i]);
 		*links[i] = NULL;
@@ -996,6 +1005,7 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 		return ret;
 	s->bss->scope = o->cgroup ? CG_BPF_SCOPE_CGROUP : CG_BPF_SCOPE_PIDS;
 	s->bss->all_seen = o->argv != NULL;
+	s->bss->manager_apart = o->cgroup && o->manager;
 	/* Live processes and cgroups may hold tasks under a filter already; a
 	 * command only when we run under one (it inherits it). */
 	s->bss->filters_seen = !o->argv || cg_trace_seccomp_filters(0) != 0;
@@ -1044,5 +1054,8 @@ int cg_trace_bpf(const struct cg_trace_opts *o, struct cg_profile *p, struct cg_
 	/* sys_enter saw every argument it decodes (calls another seccomp
 	 * filter refuses never reach it: see DESIGN.md). */
 	cg_evidence_input(ev, CG_FACT_ALL);
-	return read_counts(s, p, o->refused, &r->error);
+	if (s->bss->manager_apart &&
+	    (ret = read_counts(s, CG_BPF_MANAGER_BASE, o->manager, NULL, &r->error)) < 0)
+		return ret;
+	return read_counts(s, 0, p, o->refused, &r->error);
 }

@@ -52,6 +52,18 @@ struct cg_trace_opts {
 	 * calls passed); calls of processes attached to are counted, not
 	 * marked. */
 	struct cg_profile *refused;
+	/* A cgroup traced with the bpf backend: the calls the service manager
+	 * makes there for the unit, from its fork of a process (outside the
+	 * cgroup, or by CLONE_INTO_CGROUP into it) to that process's exec of
+	 * the unit's command (the exec of systemd-executor does not count),
+	 * go here instead of the profile, with their errors, and show no
+	 * evidence. Children of such a process are the manager's too until
+	 * they execute something (PAM's session process); execve and
+	 * execveat stay the unit's (the last one runs under the unit's
+	 * filter). Owned by the caller, may be NULL: everything is counted in
+	 * the profile. Processes that were past their exec when the trace
+	 * began are the unit's whatever they run. */
+	struct cg_profile *manager;
 	/* A live view of a cgroup or PID trace with the bpf backend: about
 	 * every tick_ms (default 1000), tick(tick_data, counts) is called with
 	 * the counts so far (a profile the backend owns; read it, do not keep

@@ -50,6 +50,22 @@ __u32 all_seen;
 /* Bit tgid set: that thread group is traced. Written by user space (the
  * start set) and by the fork/exit programs. */
 __u64 tracked[CG_BPF_PID_MAX / 64];
+
+/* Set by the loader for a cgroup whose calls of the service manager are
+ * to be told apart. systemd starts every process of a unit (ExecStart=,
+ * ExecReload=, ...) from outside the unit's cgroup: it forks, the child
+ * moves itself into the cgroup (up to 254) or is born there by
+ * CLONE_INTO_CGROUP (255 and later, which then executes systemd-executor),
+ * sets up credentials, namespaces and the unit's seccomp filter, and
+ * executes the unit's command. Those calls are systemd's, not the unit's:
+ * they are counted from CG_BPF_MANAGER_BASE, and show no evidence. */
+__u32 manager_apart;
+/* With manager_apart, bit pid set: a task made by a task outside the
+ * cgroup, or by a task so marked, that has not executed a program other
+ * than systemd-executor since. Set and cleared for tasks anywhere (a
+ * child of PID 1 joins the cgroup only later), by the fork, exec and exit
+ * programs. */
+__u64 from_manager[CG_BPF_PID_MAX / 64];
 /* Traced thread groups alive (PIDS scope), tasks that joined by fork or
  * clone, and calls of unusual numbers that did not fit the "other" hash. */
 __s64 live;
@@ -58,7 +74,7 @@ __u64 lost;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, CG_BPF_SLOTS);
+	__uint(max_entries, CG_BPF_COUNT_SLOTS);
 	__type(key, __u32);
 	__type(value, struct cg_bpf_count);
 } counts SEC(".maps");
@@ -89,11 +105,41 @@ struct {
 	__type(value, __u32);
 } cgroup SEC(".maps");
 
+static __always_inline bool bit_set(const __u64 *bits, __u32 id)
+{
+	if (id >= CG_BPF_PID_MAX)
+		return false;
+	return bits[id / 64] & (1ULL << (id % 64));
+}
+
 static __always_inline bool tgid_tracked(__u32 tgid)
 {
-	if (tgid >= CG_BPF_PID_MAX)
+	return bit_set(tracked, tgid);
+}
+
+/* The call numbers of execve and execveat (x86-64, x32 with the x32 bit;
+ * i386). */
+#define CG_NR_EXECVE 59
+#define CG_NR_EXECVEAT 322
+#define CG_NR_EXECVE_X32 520
+#define CG_NR_EXECVEAT_X32 545
+#define CG_NR_EXECVE_I386 11
+#define CG_NR_EXECVEAT_I386 358
+
+/* Whether task t (in scope) makes call nr for the service manager. Its
+ * execve and execveat stay the unit's: the last one runs under the unit's
+ * seccomp filter, which systemd installs before it. */
+static __always_inline bool manager_call(struct task_struct *t, long nr)
+{
+	long n;
+
+	if (!manager_apart || !bit_set(from_manager, t->pid))
 		return false;
-	return tracked[tgid / 64] & (1ULL << (tgid % 64));
+	n = nr & ~(long)CG_BPF_X32_BIT;
+	if (t->thread_info.status & CG_TS_COMPAT)
+		return n != CG_NR_EXECVE_I386 && n != CG_NR_EXECVEAT_I386;
+	return n != CG_NR_EXECVE && n != CG_NR_EXECVEAT && n != CG_NR_EXECVE_X32 &&
+	       n != CG_NR_EXECVEAT_X32;
 }
 
 static __always_inline bool in_scope(struct task_struct *t)
@@ -120,9 +166,9 @@ static __always_inline __u32 task_abi(struct task_struct *t, long nr)
  * call and an error, not as refused: see cg_sys_exit). */
 enum cg_what { CG_CALL, CG_ERROR, CG_REFUSED, CG_UNSEEN };
 
-static __noinline void count_other(__u32 abi, long nr, enum cg_what what)
+static __noinline void count_other(__u32 abi, long nr, enum cg_what what, bool manager)
 {
-	struct cg_bpf_other_key k = {.abi = abi, .nr = (__s32)nr};
+	struct cg_bpf_other_key k = {.abi = abi, .nr = (__s32)nr, .manager = manager};
 	struct cg_bpf_count zero = {}, *c;
 
 	c = bpf_map_lookup_elem(&other, &k);
@@ -146,7 +192,7 @@ static __noinline void count_other(__u32 abi, long nr, enum cg_what what)
 	}
 }
 
-static __always_inline void count(struct task_struct *t, long nr, enum cg_what what)
+static __always_inline void count(struct task_struct *t, long nr, enum cg_what what, bool manager)
 {
 	__u32 abi = task_abi(t, nr);
 	long slot = abi == CG_BPF_ABI_X32 ? nr - CG_BPF_X32_BIT : nr;
@@ -154,10 +200,10 @@ static __always_inline void count(struct task_struct *t, long nr, enum cg_what w
 	__u32 key;
 
 	if (slot < 0 || slot >= CG_BPF_NR_SLOTS) {
-		count_other(abi, nr, what);
+		count_other(abi, nr, what, manager);
 		return;
 	}
-	key = abi * CG_BPF_NR_SLOTS + (__u32)slot;
+	key = abi * CG_BPF_NR_SLOTS + (__u32)slot + (manager ? CG_BPF_MANAGER_BASE : 0);
 	c = bpf_map_lookup_elem(&counts, &key);
 	if (!c)
 		return;
@@ -432,12 +478,15 @@ SEC("raw_tp/sys_enter")
 int BPF_PROG(cg_sys_enter, struct pt_regs *regs, long id)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
+	bool manager;
 	__u32 *e;
 
 	if (!in_scope(t))
 		return 0;
-	count(t, (int)id, CG_CALL);
-	maybe_evidence(t, regs, (int)id);
+	manager = manager_call(t, (int)id);
+	count(t, (int)id, CG_CALL, manager);
+	if (!manager)
+		maybe_evidence(t, regs, (int)id);
 	if (!filters_seen && may_add_filter(t, (int)id, regs))
 		filters_seen = 1;
 	if (filters_seen && t->seccomp.mode == CG_SECCOMP_MODE_FILTER) {
@@ -504,16 +553,17 @@ int BPF_PROG(cg_sys_exit, struct pt_regs *regs, long ret)
 	nr = (int)BPF_CORE_READ(regs, orig_ax);
 	if (nr < 0) {
 		if (!(t->thread_info.status & CG_TS_COMPAT) && count_errors)
-			count(t, CG_NR_RT_SIGRETURN_X86_64, CG_ERROR);
+			count(t, CG_NR_RT_SIGRETURN_X86_64, CG_ERROR,
+			      manager_call(t, CG_NR_RT_SIGRETURN_X86_64));
 		return 0;
 	}
 	/* Refused; or, for a task not seen entering a call yet, possibly a
 	 * call under way when tracing began: counted alike, marked only when
 	 * it is sure. */
 	if (!was_entered)
-		count(t, nr, seen || all_seen ? CG_REFUSED : CG_UNSEEN);
+		count(t, nr, seen || all_seen ? CG_REFUSED : CG_UNSEEN, manager_call(t, nr));
 	else if (count_errors)
-		count(t, nr, CG_ERROR);
+		count(t, nr, CG_ERROR, manager_call(t, nr));
 	return 0;
 }
 
@@ -525,8 +575,17 @@ int BPF_PROG(cg_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 ptgid, ctgid;
 
 	if (scope == CG_BPF_SCOPE_CGROUP) {
-		if (in_scope(parent))
+		bool inside = in_scope(parent); /* the parent is the current task */
+
+		if (inside)
 			__sync_fetch_and_add(&forks, 1);
+		if (manager_apart) {
+			__u32 cpid = BPF_CORE_READ(child, pid);
+
+			if ((!inside || bit_set(from_manager, BPF_CORE_READ(parent, pid))) &&
+			    cpid < CG_BPF_PID_MAX)
+				__sync_fetch_and_or(&from_manager[cpid / 64], 1ULL << (cpid % 64));
+		}
 		return 0;
 	}
 	ptgid = BPF_CORE_READ(parent, tgid);
@@ -548,8 +607,12 @@ int BPF_PROG(cg_exit, struct task_struct *task)
 {
 	__u32 tgid;
 
-	if (scope == CG_BPF_SCOPE_CGROUP)
+	if (scope == CG_BPF_SCOPE_CGROUP) {
+		tgid = BPF_CORE_READ(task, pid); /* a task's own id here */
+		if (manager_apart && bit_set(from_manager, tgid))
+			__sync_fetch_and_and(&from_manager[tgid / 64], ~(1ULL << (tgid % 64)));
 		return 0;
+	}
 	tgid = BPF_CORE_READ(task, tgid);
 	if (!tgid_tracked(tgid))
 		return 0;
@@ -557,6 +620,47 @@ int BPF_PROG(cg_exit, struct task_struct *task)
 		return 0;
 	__sync_fetch_and_and(&tracked[tgid / 64], ~(1ULL << (tgid % 64)));
 	__sync_fetch_and_sub(&live, 1);
+	return 0;
+}
+
+/* With manager_apart: a marked task that executes a program is the
+ * unit's from now on, unless the program is systemd-executor (255 and
+ * later: the manager's code for the unit, which then executes the unit's
+ * command). The name is the executed file's own (its dentry), whatever
+ * path or descriptor named it. A thread other than the leader that
+ * executes takes the leader's id (old_pid is its own). */
+static __always_inline bool is_executor(struct linux_binprm *bprm)
+{
+	static const char want[] = "systemd-executor";
+	const unsigned char *name = BPF_CORE_READ(bprm, file, f_path.dentry, d_name.name);
+	char got[sizeof(want)] = {};
+
+	if (bpf_probe_read_kernel_str(got, sizeof(got), name) != sizeof(want))
+		return false;
+	for (int i = 0; i < (int)sizeof(want); i++)
+		if (got[i] != want[i])
+			return false;
+	return true;
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(cg_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 pid, old = (__u32)old_pid;
+
+	if (!manager_apart)
+		return 0;
+	pid = BPF_CORE_READ(p, pid);
+	if (!bit_set(from_manager, old) && !bit_set(from_manager, pid))
+		return 0;
+	if (old != pid && old < CG_BPF_PID_MAX)
+		__sync_fetch_and_and(&from_manager[old / 64], ~(1ULL << (old % 64)));
+	if (pid >= CG_BPF_PID_MAX)
+		return 0;
+	if (is_executor(bprm))
+		__sync_fetch_and_or(&from_manager[pid / 64], 1ULL << (pid % 64));
+	else
+		__sync_fetch_and_and(&from_manager[pid / 64], ~(1ULL << (pid % 64)));
 	return 0;
 }
 

@@ -15,6 +15,12 @@
  * numbers outside go to the "other" hash. */
 #define CG_BPF_NR_SLOTS 1024
 #define CG_BPF_SLOTS (CG_BPF_ABIS * CG_BPF_NR_SLOTS)
+/* The counts array holds two such sets: the traced tasks' calls from 0,
+ * and from CG_BPF_SLOTS the calls the service manager made in a traced
+ * cgroup for the unit (between its fork and the exec of the unit's
+ * command; see manager_apart in trace.bpf.c). */
+#define CG_BPF_MANAGER_BASE CG_BPF_SLOTS
+#define CG_BPF_COUNT_SLOTS (2 * CG_BPF_SLOTS)
 #define CG_BPF_OTHER_MAX 1024
 #define CG_BPF_X32_BIT 0x40000000
 
@@ -40,6 +46,7 @@ struct cg_bpf_count {
 struct cg_bpf_other_key {
 	__u32 abi;
 	__s32 nr;
+	__u32 manager; /* 1: a call of the service manager (see above) */
 };
 
 /* ---- argument evidence (evidence.h) ------------------------------------------

@@ -46,8 +46,11 @@ static void help(FILE *f)
 	      "           run) a runtime drop-in under /run/systemd/system/UNIT.d/ wraps\n"
 	      "           the unit's commands in the ptrace tracer and the unit is\n"
 	      "           restarted, and restarted again without it at the end.\n"
-	      "  status   how long it was watched, the calls, when a call was last new,\n"
-	      "           the drop-in apply would write and the exposure now and after\n"
+	      "           What systemd does in the unit's cgroup for a process it starts\n"
+	      "           there (between fork and exec) is kept apart, not recommended.\n"
+	      "  status   how long it was watched, the calls (and systemd's own, kept\n"
+	      "           apart), when a call was last new, the drop-in apply would\n"
+	      "           write and the exposure now and after\n"
 	      "  apply    write /etc/systemd/system/UNIT.d/" CG_HARDEN_DROPIN
 	      " and daemon-reload;\n"
 	      "           --stage: SystemCallLog=~ the recommended set (the kernel logs\n"
@@ -351,6 +354,7 @@ static int start_bpf(const struct harden_args *a, const struct cg_harden_paths *
 	struct cg_trace_opts o = {.cgroup = cgroup,
 				  .backend = CG_TRACE_BPF,
 				  .count_errors = true,
+				  .manager = s.manager,
 				  .warn = stderr,
 				  .tick = tick,
 				  .tick_data = &l,
@@ -373,6 +377,11 @@ static int start_bpf(const struct harden_args *a, const struct cg_harden_paths *
 	fprintf(stderr, "callgroups: %s: %zu calls (%zu new to the profile) over %s, saved to %s\n",
 		p->unit, cg_profile_count(s.calls), new_calls(&l),
 		cg_harden_format_duration(s.ended - s.started, d, sizeof d), l.path);
+	if (cg_profile_count(s.manager) > 0)
+		fprintf(stderr,
+			"callgroups: and %zu calls systemd made for %s between fork and exec, "
+			"kept apart (not recommended)\n",
+			cg_profile_count(s.manager), p->unit);
 	if (!a->cgroup && cg_harden_unit_query(p, &after, &e) == 0 && after.main_pid != u->main_pid)
 		fprintf(stderr,
 			"callgroups: MainPID changed meanwhile (%ld -> %ld): %s restarted\n",
@@ -551,6 +560,26 @@ static double exposure_share(const struct cg_harden_paths *p, const struct cg_ta
 	return share;
 }
 
+/* The service manager's calls for the unit, kept apart, and those of them
+ * the unit never made. */
+static void print_manager(const struct cg_harden_state *st)
+{
+	if (cg_profile_count(st->all.manager) == 0)
+		return;
+	const char **only = NULL;
+	size_t k = cg_harden_manager_only(st, &only);
+	printf("systemd's own calls for the unit (between fork and exec, not recommended): %zu "
+	       "distinct",
+	       cg_profile_count(st->all.manager));
+	if (k) {
+		printf(", %zu of them never made by the unit:", k);
+		for (size_t i = 0; i < k; i++)
+			printf(" %s", only[i]);
+	}
+	putchar('\n');
+	free(only);
+}
+
 static int cmd_status(const struct harden_args *a, const struct cg_harden_paths *p)
 {
 	struct view v = {0};
@@ -586,6 +615,16 @@ static int cmd_status(const struct harden_args *a, const struct cg_harden_paths 
 			free(n);
 		}
 		json_object_object_add(j, "observed", names);
+		json_object_object_add(
+			j, "manager_calls",
+			json_object_new_int64((int64_t)cg_profile_count(v.st.all.manager)));
+		const char **only = NULL;
+		size_t k = cg_harden_manager_only(&v.st, &only);
+		json_object *mo = json_object_new_array();
+		for (size_t i = 0; i < k; i++)
+			json_object_array_add(mo, json_object_new_string(only[i]));
+		free(only);
+		json_object_object_add(j, "manager_only", mo);
 		json_object_object_add(j, "dropin", json_object_new_string(p->dropin));
 		json_object_object_add(j, "applied", json_object_new_boolean(applied));
 		json_object_object_add(j, "would_apply",
@@ -613,6 +652,7 @@ static int cmd_status(const struct harden_args *a, const struct cg_harden_paths 
 	printf("calls: %zu distinct, %llu made (%llu failed)\n", cg_profile_count(v.st.all.calls),
 	       (unsigned long long)cg_profile_total_calls(v.st.all.calls),
 	       (unsigned long long)cg_profile_total_errors(v.st.all.calls));
+	print_manager(&v.st);
 	printf("last new call: %s ago (no new call in the last %s watched)\n",
 	       cg_harden_format_duration(t - v.st.last_new, d1, sizeof d1),
 	       cg_harden_format_duration(v.st.last_ended - v.st.last_new, d2, sizeof d2));

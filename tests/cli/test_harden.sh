@@ -261,6 +261,46 @@ check_eq "status: two sessions merged" "$(jq '.sessions' "$TMP/out")" 2
 check "start --cgroup (no systemctl)" $CG harden --root="$R" start app.service --cgroup="$grp" --duration=1
 check_eq "start --cgroup: systemctl not asked" "$(wc -c <"$FAKE_LOG")" 0
 check_eq "start --cgroup: a third session" "$(ls "$state"/*.json | wc -l)" 3
+# The calls systemd makes in the unit's cgroup between its fork and the exec
+# of the unit's command are kept apart. manager_spawn plays systemd: up to
+# 254 its child moves itself into the cgroup, from 255 it is born there
+# (CLONE_INTO_CGROUP) and runs systemd-executor first; each makes calls the
+# unit's programs never make (getpriority; sched_getscheduler in the
+# executor). The unit's own programs and their children are the unit's.
+mstate=$R/var/lib/callgroups/mgr.service
+if ! skipping; then
+	mgrp=$cg2/cg-harden-mgr-$$
+	mkdir "$mgrp"
+	mkdir -p "$TMP/x"
+	cp "$PROGS/manager_spawn" "$TMP/x/systemd-executor"
+	$CG harden --root="$R" start mgr.service --cgroup="$mgrp" --duration=3 2>"$TMP/mgr.err" &
+	mpid=$!
+	for _ in $(seq 100); do grep -q attached "$TMP/mgr.err" && break; sleep 0.1; done
+	"$PROGS/manager_spawn" "$mgrp" attach 3 "$PROGS/trace_fork"
+	check_eq "manager: the unit's command ran (forked and placed itself, up to 254)" "$?" 4
+	"$PROGS/manager_spawn" "$mgrp" into 2 "$TMP/x/systemd-executor" exec 4 \
+		"$PROGS/manager_spawn" exec 6 "$PROGS/trace_loop" 5
+	check_eq "manager: the unit's command ran (CLONE_INTO_CGROUP, executor)" "$?" 0
+	wait "$mpid"
+	check_eq "manager: start ended well" "$?" 0
+fi
+mf=$(ls "$mstate"/*.json 2>/dev/null | head -1)
+calls_of() { jq -c "[.$1[] | select(.syscall == \"$2\") | .calls] | add" "$mf" 2>/dev/null; }
+check_eq "manager: getpriority (children of systemd before exec, PAM's helper too) kept apart" "$(calls_of manager_calls getpriority)" 7
+check_eq "manager: sched_getscheduler (in systemd-executor) kept apart" "$(calls_of manager_calls sched_getscheduler)" 4
+check_eq "manager: getpriority is not the unit's" "$(calls_of calls getpriority)" null
+check_eq "manager: after the executor, the unit's program's calls are the unit's" "$(calls_of calls sched_getscheduler)" 6
+check_eq "manager: the unit's own children are the unit's (getppid)" "$(calls_of calls getppid)" 15
+check_eq "manager: ... and vfork children too (getpid, getuid)" "$(calls_of calls getpid)/$(calls_of calls getuid)" 3/5
+check_eq "manager: every execve is the unit's (the last one runs under its filter)" "$(calls_of manager_calls execve)" null
+check_grep "manager: start says how many it kept apart" 'calls systemd made for mgr.service between fork and exec, kept apart' "$TMP/mgr.err"
+check "manager: status" $CG harden --root="$R" status mgr.service
+check_grep "manager: status names the calls only systemd made" "^systemd's own calls for the unit \(between fork and exec, not recommended\): [0-9]+ distinct, [0-9]+ of them never made by the unit:.* getpriority" "$TMP/out"
+check_no_grep "manager: the drop-in does not name getpriority" 'getpriority' <(sed -n '/^SystemCallFilter=/,$p' "$TMP/out")
+check "manager: status --format=json" $CG harden --root="$R" status mgr.service --format=json
+check_eq "manager: JSON manager_only has getpriority, observed has not" \
+	"$(jq -c '[(.manager_only | index("getpriority") != null), (.observed | index("getpriority") != null)]' "$TMP/out")" '[true,false]'
+if ! skipping; then rmdir "$mgrp"; fi
 if ! skipping; then
 	kill "$job"; wait "$job" 2>/dev/null
 fi

@@ -77,6 +77,7 @@ Description=callgroups e2e: a long-running service to harden
 
 [Service]
 ExecStart=/e2e/bin/hardend /run/hardend
+ExecReload=/bin/true
 UNIT
 systemctl daemon-reload
 systemctl start "$U"
@@ -93,9 +94,13 @@ else
 	row harden harden-bpf-in-container-refused fail "exit $rc: $(head -c 200 "$H/bpf-here.out")"
 fi
 
-# 1. From the host, eBPF on the unit's cgroup, no restart, while it works.
+# 1. From the host, eBPF on the unit's cgroup, no restart, while it works;
+# a reload makes systemd start a process in the unit's cgroup meanwhile.
+reload_rc=none
 if host_begin bpfstart 20; then
 	job=$(jobs_ok 5 b)
+	reload_rc=0
+	systemctl reload "$U" >"$H/reload.out" 2>&1 || reload_rc=$?
 	host_end bpfstart 30
 	pid1=$(mainpid)
 	f=$(grep -l '"backend": *"bpf"' "$STATE"/*.json 2>/dev/null | head -1)
@@ -107,6 +112,31 @@ if host_begin bpfstart 20; then
 	fi
 else
 	row harden harden-start-bpf-no-restart fail "the host's harden start did not begin: $(tr '\n' ' ' <"$H/bpfstart.err" 2>/dev/null | head -c 200)"
+fi
+# 1b. What systemd did in the unit's cgroup for the reload, between its fork
+# and the exec of /bin/true (on 257 through systemd-executor), is kept apart:
+# calls the unit never makes, absent from the drop-in that apply would write
+# (the reload still works under that filter: row harden-enforce-job-works).
+f=$(grep -l '"backend": *"bpf"' "$STATE"/*.json 2>/dev/null | head -1)
+names() { # KEY FILE: the call names of a session's list KEY (no jq in the roots)
+	python3 -c 'import json, sys; print(" ".join(sorted({c["syscall"] for c in json.load(open(sys.argv[2])).get(sys.argv[1], [])})))' "$1" "$2" 2>/dev/null
+}
+mgr=$(names manager_calls "$f")
+own=$(names calls "$f")
+only=""
+for c in $mgr; do [[ " $own " == *" $c "* ]] || only="$only $c"; done
+"$CG" harden status "$U" >"$H/manager-status.txt" 2>&1
+sed -n '/^\[Service\]/,$p' "$H/manager-status.txt" >"$H/manager-dropin.txt"
+leaked=""
+for c in $only; do grep -qw -- "$c" "$H/manager-dropin.txt" && leaked="$leaked $c"; done
+echo "manager: [$mgr]; unit: [$own]; only the manager's: [$only]" >"$H/manager.txt"
+# systemd connects the new process's stdout to the journal (socket,
+# connect) before the exec; hardend and /bin/true use no socket.
+if [ "$reload_rc" = 0 ] && [[ " $only " == *" socket "* && " $only " == *" connect "* ]] && [ -z "$leaked" ] &&
+	grep -q "^systemd's own calls for the unit (between fork and exec, not recommended)" "$H/manager-status.txt"; then
+	row harden harden-start-manager-calls-apart pass "reload ok; $(wc -w <<<"$mgr") calls of systemd kept apart, never made by the unit:${only:0:200}"
+else
+	row harden harden-start-manager-calls-apart fail "reload exit $reload_rc; manager [${mgr:0:120}]; only [${only:0:80}]; in the drop-in anyway [$leaked]"
 fi
 
 # 2. Here, --restart: ptrace wraps the unit's command, restarted twice.
@@ -180,6 +210,8 @@ systemctl restart "$U"
 wait_active
 job=$(jobs_ok 3 e)
 extra=$(ask extra e9)
+reload_rc=0
+systemctl reload "$U" >"$H/enforce-reload.out" 2>&1 || reload_rc=$?
 systemctl cat "$U" >"$H/enforce.unit" 2>&1
 printf 'umount2\n' >"$H/forbidden.list"
 prc=0
@@ -187,10 +219,10 @@ prc=0
 forb=$(ask forbidden e10)
 sleep 1
 props=$(systemctl show -p ExecMainStatus -p Result "$U" | tr '\n' ' ')
-if [[ $job == "3 jobs ok" ]] && [[ $extra == "extra ok"* ]]; then
-	row harden harden-enforce-job-works pass "$job, the call watch added works too ($extra)"
+if [[ $job == "3 jobs ok" ]] && [[ $extra == "extra ok"* ]] && [ "$reload_rc" = 0 ]; then
+	row harden harden-enforce-job-works pass "$job, the call watch added works too ($extra), reload ok"
 else
-	row harden harden-enforce-job-works fail "$job; extra: $extra"
+	row harden harden-enforce-job-works fail "$job; extra: $extra; reload exit $reload_rc: $(head -c 100 "$H/enforce-reload.out")"
 fi
 if [ "$prc" = 1 ] && grep -qE 'umount2 .*killed' "$H/check.out" && [[ $props == *ExecMainStatus=31* ]] &&
 	[[ $forb != "forbidden ran"* ]]; then

@@ -125,7 +125,7 @@ for s in $suites; do
 done
 
 # The rows every version must have.
-harden_rows="harden-bpf-in-container-refused harden-start-bpf-no-restart harden-start-restart-ptrace
+harden_rows="harden-bpf-in-container-refused harden-start-bpf-no-restart harden-start-manager-calls-apart harden-start-restart-ptrace
 harden-status harden-stage-form-accepted harden-stage-extra-unharmed harden-watch-reports-extra
 harden-enforce-job-works harden-enforce-forbidden-killed-as-check-predicts harden-reset-cat-identical
 harden-syscalllog-forms-as-check-models"

@@ -129,10 +129,16 @@ static void test_sessions(void **state)
 	/* The counts are the trace's so far, not added up tick by tick. */
 	assert_int_equal(cg_profile_total_calls(s.calls), 21);
 
+	/* The service manager's calls, kept apart. */
+	cg_profile_add(s.manager, CG_ABI_X86_64, cg_intern("setsid"), 2, 0);
+	cg_profile_add(s.manager, CG_ABI_X86_64, cg_intern("keyctl"), 1, 1);
 	_cleanup_free_ char *json = cg_harden_session_format(&s, "x.service");
 	struct cg_harden_session r = {0};
 	struct cg_error e = {0};
 	assert_int_equal(cg_harden_session_parse(json, strlen(json), "f.json", &r, &e), 0);
+	assert_int_equal(cg_profile_count(r.manager), 2);
+	assert_int_equal(cg_profile_total_errors(r.manager), 1);
+	assert_null(cg_profile_find(r.calls, CG_ABI_X86_64, cg_intern("setsid")));
 	assert_string_equal(r.source, "start");
 	assert_string_equal(r.backend, "bpf");
 	assert_true(r.started == 1000 && r.ended == 1020);
@@ -161,6 +167,11 @@ static void test_sessions(void **state)
 		"not json",
 		"{\"callgroups_profile\": 1, \"session\": \"start\", \"backend\": \"bpf\", "
 		"\"started\": 1, \"ended\": 4, \"calls\": []} and more",
+		"{\"callgroups_profile\": 1, \"session\": \"start\", \"backend\": \"bpf\", "
+		"\"started\": 1, \"ended\": 4, \"calls\": [], \"manager_calls\": 3}",
+		"{\"callgroups_profile\": 1, \"session\": \"start\", \"backend\": \"bpf\", "
+		"\"started\": 1, \"ended\": 4, \"calls\": [], \"manager_calls\": [{\"abi\": "
+		"\"x86-64\", \"syscall\": \"setsid\"}]}",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		struct cg_harden_session x = {0};
@@ -197,6 +208,9 @@ static void test_state(void **state)
 		_cleanup_profile_ struct cg_profile *c = profile_of(names[i], 10);
 		cg_harden_session_update(&s, c, times[i][0] + 10 * (double)(i + 1));
 		s.ended = times[i][1];
+		/* systemd's calls: chown is the unit's too (second session) */
+		cg_profile_add(s.manager, CG_ABI_X86_64, cg_intern(i ? "setsid" : "chown"), 1, 0);
+		cg_profile_add(s.manager, CG_ABI_I386, cg_intern("setsid"), 1, 0);
 		_cleanup_free_ char *path = NULL;
 		assert_int_equal(cg_harden_session_save(&p, &s, &path, &e), 0);
 		/* a second save of the same session replaces its file */
@@ -212,6 +226,12 @@ static void test_state(void **state)
 	assert_int_equal(cg_profile_count(st.all.calls), 3);
 	assert_int_equal(cg_profile_total_calls(st.all.calls), 40);
 	assert_true(cg_harden_session_first(&st.all, CG_ABI_X86_64, cg_intern("read")) == 110);
+	/* the manager's calls merged, apart; those the unit never made, once */
+	assert_int_equal(cg_profile_total_calls(st.all.manager), 4);
+	const char **only = NULL;
+	assert_int_equal(cg_harden_manager_only(&st, &only), 1);
+	assert_string_equal(only[0], "setsid");
+	free(only);
 	cg_harden_state_done(&st);
 
 	/* A file there that is no session: an error naming it. */
