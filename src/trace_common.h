@@ -64,11 +64,14 @@ struct cg_trace_opts {
 	 * the profile. Processes that were past their exec when the trace
 	 * began are the unit's whatever they run. */
 	struct cg_profile *manager;
-	/* A live view of a cgroup or PID trace with the bpf backend: about
-	 * every tick_ms (default 1000), tick(tick_data, counts) is called with
-	 * the counts so far (a profile the backend owns; read it, do not keep
-	 * it). A nonzero return ends the trace as a stop request would, with
-	 * no stop signal recorded. NULL: no ticks (ptrace has none). */
+	/* A live view: about every tick_ms (default 1000), tick(tick_data,
+	 * counts) is called with the counts so far (a profile the backend
+	 * owns; read it, do not keep it). A nonzero return ends a trace of a
+	 * cgroup or PIDs as a stop request would, with no stop signal
+	 * recorded; a command's trace goes on until the command ends. With
+	 * ptrace a tick comes at the tracer's next wake-up (a SIGALRM every
+	 * tick_ms interrupts its wait); bpf ticks for a cgroup or PIDs only.
+	 * NULL: no ticks. */
 	int (*tick)(void *tick_data, const struct cg_profile *counts);
 	void *tick_data;
 	unsigned tick_ms;

@@ -87,6 +87,7 @@ struct tracer {
 	unsigned delivered_mask;
 
 	int64_t last_scan; /* CLOCK_MONOTONIC ns of the last cgroup.procs read */
+	int64_t last_tick; /* ... of the last o->tick */
 	pid_t *failed;	   /* cgroup processes we could not attach to */
 	size_t n_failed, failed_cap;
 
@@ -210,7 +211,9 @@ static void count_error(struct tracer *t, struct tracee *e, bool refused)
 	e->nr_known = false;
 }
 
-static void counts_to_profile(struct tracer *t)
+/* The counts so far into p, and the refused ones into refused (may be
+ * NULL). */
+static void counts_into(const struct tracer *t, struct cg_profile *p, struct cg_profile *refused)
 {
 	for (int abi = 0; abi < CG_ABI_COUNT; abi++)
 		for (long nr = 0; nr < NR_SLOTS; nr++) {
@@ -223,9 +226,9 @@ static void counts_to_profile(struct tracer *t)
 				snprintf(buf, sizeof(buf), "syscall_%#lx", (unsigned long)raw);
 				n = cg_intern(buf);
 			}
-			cg_profile_add(t->p, abi, n, t->calls[abi][nr], t->errors[abi][nr]);
-			if (t->o->refused && t->refused[abi][nr])
-				cg_profile_add(t->o->refused, abi, n, t->refused[abi][nr],
+			cg_profile_add(p, abi, n, t->calls[abi][nr], t->errors[abi][nr]);
+			if (refused && t->refused[abi][nr])
+				cg_profile_add(refused, abi, n, t->refused[abi][nr],
 					       t->refused[abi][nr]);
 		}
 }
@@ -1011,10 +1014,30 @@ static pid_t wait_any(struct tracer *t, int *status)
 	return waitpid(-1, status, __WALL);
 }
 
+static int64_t tick_ns(const struct tracer *t)
+{
+	return (int64_t)(t->o->tick_ms ? t->o->tick_ms : 1000) * 1000000LL;
+}
+
+/* o->tick with the counts so far, when one is due. True when it asks a
+ * trace of live processes to end (a command's trace goes on to its end). */
+static bool tick_due(struct tracer *t)
+{
+	if (!t->o->tick || now_ns() - t->last_tick < tick_ns(t))
+		return false;
+	t->last_tick = now_ns();
+	_cleanup_profile_ struct cg_profile *now = cg_profile_new();
+	counts_into(t, now, NULL);
+	if (t->o->tick(t->o->tick_data, now) == 0 || t->command)
+		return false;
+	detach_all(t);
+	return true;
+}
+
 static void trace_loop(struct tracer *t)
 {
 	for (;;) {
-		if (handle_stop_requests(t))
+		if (handle_stop_requests(t) || tick_due(t))
 			return;
 		if (t->o->cgroup && now_ns() - t->last_scan >= RESCAN_NS)
 			rescan_cgroup(t);
@@ -1036,11 +1059,11 @@ static void trace_loop(struct tracer *t)
 	}
 }
 
-/* Runs the loop; for a cgroup with a periodic SIGALRM that wakes the wait
- * for the next look at cgroup.procs. */
+/* Runs the loop; for a cgroup or with o->tick, with a periodic SIGALRM
+ * that wakes the wait for the next look at cgroup.procs or the next tick. */
 static void run_loop(struct tracer *t)
 {
-	if (!t->o->cgroup) {
+	if (!t->o->cgroup && !t->o->tick) {
 		trace_loop(t);
 		return;
 	}
@@ -1048,9 +1071,14 @@ static void run_loop(struct tracer *t)
 	tick.sa_handler = on_tick; /* no SA_RESTART: interrupt the wait */
 	sigemptyset(&tick.sa_mask);
 	sigaction(SIGALRM, &tick, &old);
-	struct itimerval every = {{0, RESCAN_NS / 1000}, {0, RESCAN_NS / 1000}};
+	int64_t every_ns = t->o->cgroup ? RESCAN_NS : tick_ns(t);
+	if (t->o->tick && tick_ns(t) < every_ns)
+		every_ns = tick_ns(t);
+	struct itimerval every = {
+		{(time_t)(every_ns / 1000000000LL), (suseconds_t)(every_ns % 1000000000LL / 1000)},
+		{(time_t)(every_ns / 1000000000LL), (suseconds_t)(every_ns % 1000000000LL / 1000)}};
 	setitimer(ITIMER_REAL, &every, NULL);
-	t->last_scan = now_ns();
+	t->last_scan = t->last_tick = now_ns();
 	trace_loop(t);
 	struct itimerval off = {{0, 0}, {0, 0}};
 	setitimer(ITIMER_REAL, &off, NULL);
@@ -1150,7 +1178,7 @@ int cg_trace_ptrace(const struct cg_trace_opts *o, struct cg_profile *p, struct 
 	 * process too: its failure report, if any, is there to read. */
 	if (t->command && (ret = cg_trace_command_failure(&t->spawn, r)) < 0)
 		goto out;
-	counts_to_profile(t);
+	counts_into(t, t->p, o->refused);
 out:
 	cg_spawn_done(&t->spawn);
 	free(t->failed);

@@ -288,7 +288,7 @@ static void save_session(struct live *l)
 	l->last_save = now_s();
 }
 
-/* Once a second during a bpf trace: the live line, a save when something
+/* Once a second during a trace: the live line, a save when something
  * is new (or once a minute), the end of --duration. */
 static int tick(void *data, const struct cg_profile *counts)
 {
@@ -486,8 +486,19 @@ static int cmd_record(const struct harden_args *a, const struct cg_harden_paths 
 	struct cg_harden_session s;
 	cg_harden_session_init(&s, "record", "ptrace");
 	s.main_pid = getpid();
-	struct cg_trace_opts o = {
-		.argv = a->cmd, .backend = CG_TRACE_PTRACE, .count_errors = true, .warn = stderr};
+	/* Ticks give each call the time it was first seen, and save the
+	 * session when a call is new (or once a minute), so that a wrapper
+	 * killed with the unit loses little. */
+	_cleanup_profile_ struct cg_profile *none = cg_profile_new();
+	struct live l = {.s = &s, .p = p, .begun = now_s(), .before = none};
+	l.last_new = l.last_save = l.begun;
+	struct cg_trace_opts o = {.argv = a->cmd,
+				  .backend = CG_TRACE_PTRACE,
+				  .count_errors = true,
+				  .warn = stderr,
+				  .tick = tick,
+				  .tick_data = &l,
+				  .tick_ms = 1000};
 	_cleanup_profile_ struct cg_profile *counts = cg_profile_new();
 	struct cg_trace_result r;
 	cg_trace_handle_signals();
@@ -495,9 +506,8 @@ static int cmd_record(const struct harden_args *a, const struct cg_harden_paths 
 	if (ret < 0)
 		die_error(r.cannot_run ? r.cannot_run : CG_EXIT_FAILURE, &r.error);
 	cg_harden_session_update(&s, counts, now_s());
-	struct cg_error e = {0};
-	if (cg_harden_session_save(p, &s, NULL, &e) < 0)
-		die_error(CG_EXIT_FAILURE, &e);
+	save_session(&l);
+	free(l.path);
 	cg_harden_session_done(&s);
 	return r.exit_status >= 0 ? r.exit_status : CG_EXIT_OK;
 }

@@ -188,6 +188,15 @@ show loaded active
 check_status "record: the command's exit status" 3 $CG harden --root="$R" record app.service -- sh -c 'cat /etc/hostname >/dev/null; exit 3'
 f=$(ls "$state"/*-record-*.json 2>/dev/null | head -1)
 check_eq "record: a ptrace session with the command's calls" "$(jq -c '[.session, .backend, ([.calls[].syscall] | (index("openat") != null) and (index("execve") != null))]' "$f" 2>/dev/null)" '["record","ptrace",true]'
+# Each call's first sighting is its own time, to the tick (a second):
+# sched_getscheduler comes 3.5 s after the start.
+mkdir -p "$TMP/keep" && mv "$f" "$TMP/keep/"
+check "record: a command that makes a call late" $CG harden --root="$R" record app.service -- \
+	sh -c "sleep 3.5; exec '$PROGS/manager_spawn' exec 3 /bin/true"
+f2=$(ls "$state"/*-record-*.json 2>/dev/null | head -1)
+check_eq "record: first seen when made, not when the session ended" \
+	"$(jq '([.calls[] | select(.syscall == "sched_getscheduler") | .first_seen] | min) - ([.calls[] | select(.syscall == "execve") | .first_seen] | min) >= 2' "$f2" 2>/dev/null)" true
+rm -f "$f2" && mv "$TMP/keep/"* "$state/"
 check_status "record without a command: usage" 2 $CG harden --root="$R" record app.service
 printf '[Service]\nExecStart=@/usr/bin/app app-name\n' >"$R/etc/systemd/system/at.service"
 check_status "restart: an '@' prefix cannot be wrapped" 3 $CG harden --root="$R" start at.service --restart --duration=1
