@@ -489,6 +489,26 @@ int cg_fact_kind_from_name(const char *s, size_t n, enum cg_fact_kind *out)
 	return 0;
 }
 
+const char *cg_fact_text(const struct cg_fact *f, char *buf, size_t len)
+{
+	char v[96], who[48] = "", count[32] = "";
+	bool has_value = f->kind != CG_FACT_CLOCK && f->kind != CG_FACT_HOSTNAME &&
+			 f->kind != CG_FACT_SYSCTL;
+	ev_value_str(f->kind, f->value, v, sizeof v);
+	if (f->pid)
+		snprintf(who, sizeof who, ", first pid %" PRId32 "%s%s%s", f->pid,
+			 f->comm[0] ? " (" : "", f->comm, f->comm[0] ? ")" : "");
+	if (f->count)
+		snprintf(count, sizeof count, " %" PRIu64 "x", f->count);
+	snprintf(buf, len, "%s%s%s%s%s%s", cg_name_str(f->call), has_value ? "(" : "",
+		 has_value ? v : "", has_value ? ")" : "", count, who);
+	if (f->abi != CG_ABI_X86_64) {
+		size_t k = strlen(buf);
+		snprintf(buf + k, len > k ? len - k : 0, " [%s]", cg_abi_name(f->abi));
+	}
+	return buf;
+}
+
 const char *cg_fact_value_str(enum cg_fact_kind kind, uint64_t value, char *buf, size_t len)
 {
 	ev_value_str(kind, value, buf, len);

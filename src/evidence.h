@@ -174,6 +174,10 @@ int cg_fact_kind_from_name(const char *s, size_t n, enum cg_fact_kind *out);
 /* The value of f in words ("AF_INET6", "CLONE_NEWUSER", "PROT_READ|PROT_WRITE|
  * PROT_EXEC", "SCHED_FIFO", "04000", "/dev/kmsg", "0x3"), into buf. Returns buf. */
 const char *cg_fact_value_str(enum cg_fact_kind kind, uint64_t value, char *buf, size_t len);
+/* A fact in one line, into buf: "mmap(PROT_READ|PROT_WRITE|PROT_EXEC) 4x,
+ * first pid 812 (node)", with " [i386]" for an ABI other than x86-64.
+ * Returns buf. */
+const char *cg_fact_text(const struct cg_fact *f, char *buf, size_t len);
 
 /* The version of the evidence section and of the JSON "evidence" member. */
 #define CG_EVIDENCE_FORMAT 1

@@ -765,28 +765,7 @@ static void put_options(FILE *f, const struct cg_suggestion *s, const struct cg_
 	cg_options_advise(ev, cg_options_rules_version(s->table->version), adv);
 	if (!enforce)
 		fputs("# 'callgroups harden apply' also sets, from the call arguments seen:\n", f);
-	for (size_t i = 0; i < n; i++) {
-		const struct cg_option_advice *a = &adv[i];
-		switch (a->state) {
-		case CG_ADVICE_SET:
-			fprintf(f, "%s%s%s\n", enforce ? "" : "#   ", a->def->name, a->value);
-			break;
-		case CG_ADVICE_OFF:
-			for (size_t j = 0; j < a->nfacts; j++)
-				if (a->fact_rules[j]->type == CG_RULE_BLOCK) {
-					fprintf(f, "# %s not set: %s needs it (%s)\n", a->def->name,
-						cg_name_str(a->facts[j]->call),
-						a->fact_rules[j]->why);
-					break;
-				}
-			break;
-		case CG_ADVICE_UNKNOWN:
-			fprintf(f, "# %s not set: not known from these sessions\n", a->def->name);
-			break;
-		case CG_ADVICE_UNAVAILABLE:
-			break;
-		}
-	}
+	cg_options_write_dropin(f, adv, n, !enforce, "not known from these sessions");
 	free(adv);
 }
 

@@ -224,6 +224,38 @@ const char *cg_options_strace_hint(void)
 	return "strace -f -o FILE -- COMMAND";
 }
 
+void cg_options_write_dropin(FILE *f, const struct cg_option_advice *adv, size_t n, bool commented,
+			     const char *unknown_why)
+{
+	char buf[256];
+	for (size_t i = 0; i < n; i++) {
+		const struct cg_option_advice *a = &adv[i];
+		switch (a->state) {
+		case CG_ADVICE_SET:
+			if (!a->nfacts)
+				fprintf(f, "# %s: nothing in the trace needs it relaxed\n",
+					a->def->name);
+			for (size_t j = 0; j < a->nfacts; j++)
+				fprintf(f, "# %s%s\n", cg_fact_text(a->facts[j], buf, sizeof buf),
+					a->fact_rules[j]->type == CG_RULE_NOTE ? " (noted)" : "");
+			fprintf(f, "%s%s%s\n", commented ? "#   " : "", a->def->name, a->value);
+			break;
+		case CG_ADVICE_OFF:
+			for (size_t j = 0; j < a->nfacts; j++)
+				if (a->fact_rules[j]->type == CG_RULE_BLOCK)
+					fprintf(f, "# %s not set: %s: %s\n", a->def->name,
+						cg_fact_text(a->facts[j], buf, sizeof buf),
+						a->fact_rules[j]->why);
+			break;
+		case CG_ADVICE_UNKNOWN:
+			fprintf(f, "# %s not set: %s\n", a->def->name, unknown_why);
+			break;
+		case CG_ADVICE_UNAVAILABLE:
+			break;
+		}
+	}
+}
+
 unsigned cg_options_rules_version(const char *table_version)
 {
 	unsigned v = cg_version_number(table_version);

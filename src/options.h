@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "evidence.h"
 
@@ -119,6 +120,17 @@ bool cg_opt_row_applies(const struct cg_opt_row *r, unsigned version);
 /* The strace command that would tell what an input without arguments
  * could not ("strace -f -o FILE -- COMMAND"): a static string. */
 const char *cg_options_strace_hint(void);
+
+/* The option lines of a drop-in's [Service] section for the advice adv (n
+ * options, as cg_options_advise() gives them): each SET option as
+ * "NAME=VALUE" under a comment for each fact behind it ("# NAME: nothing
+ * in the trace needs it relaxed" when none), commented out ("#   NAME=...")
+ * when commented is set (staging: an option refuses and cannot log); for
+ * an OFF one a comment per fact that blocks it ("# NAME not set: FACT:
+ * why"); for an UNKNOWN one "# NAME not set: " and unknown_why. An option
+ * the version lacks is left out. */
+void cg_options_write_dropin(FILE *f, const struct cg_option_advice *adv, size_t n, bool commented,
+			     const char *unknown_why);
 
 /* The systemd version whose option rules apply to a table of this version
  * string: its number (cg_version_number()), the newest rules when it has

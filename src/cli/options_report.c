@@ -34,28 +34,6 @@ static void opts_init(struct opts_ctx *c, const struct cg_profile *p, const stru
 	}
 }
 
-/* "mmap(PROT_READ|PROT_WRITE|PROT_EXEC) 4x, first pid 812 (node)" */
-static const char *fact_text(const struct cg_fact *f, char *buf, size_t len)
-{
-	char v[96], who[48] = "";
-	bool has_value = f->kind != CG_FACT_CLOCK && f->kind != CG_FACT_HOSTNAME &&
-			 f->kind != CG_FACT_SYSCTL;
-	cg_fact_value_str(f->kind, f->value, v, sizeof v);
-	if (f->pid)
-		snprintf(who, sizeof who, ", first pid %" PRId32 "%s%s%s", f->pid,
-			 f->comm[0] ? " (" : "", f->comm, f->comm[0] ? ")" : "");
-	char count[32] = "";
-	if (f->count)
-		snprintf(count, sizeof count, " %" PRIu64 "x", f->count);
-	snprintf(buf, len, "%s%s%s%s%s%s", cg_name_str(f->call), has_value ? "(" : "",
-		 has_value ? v : "", has_value ? ")" : "", count, who);
-	if (f->abi != CG_ABI_X86_64) {
-		size_t k = strlen(buf);
-		snprintf(buf + k, len > k ? len - k : 0, " [%s]", cg_abi_name(f->abi));
-	}
-	return buf;
-}
-
 static const char *const state_names[] = {
 	[CG_ADVICE_SET] = "set",
 	[CG_ADVICE_OFF] = "off",
@@ -64,12 +42,12 @@ static const char *const state_names[] = {
 };
 
 /* Why an option is unknown, with the command that would tell. */
-static void print_unknown(FILE *out, const char *prefix)
+static void print_unknown(FILE *out)
 {
 	fprintf(out,
-		"%snot known from this input: it has no call arguments (a strace -c table or a\n"
-		"%s  list); record them with `%s` or `callgroups trace -o FILE -- COMMAND`\n",
-		prefix, prefix, cg_options_strace_hint());
+		"not known from this input: it has no call arguments (a strace -c table or a\n"
+		"  list); record them with `%s` or `callgroups trace -o FILE -- COMMAND`\n",
+		cg_options_strace_hint());
 }
 
 void cli_options_text(FILE *out, const struct cg_profile *p, const struct cg_table *t)
@@ -90,7 +68,7 @@ void cli_options_text(FILE *out, const struct cg_profile *p, const struct cg_tab
 			break;
 		case CG_ADVICE_UNKNOWN:
 			fprintf(out, "  %s  ", a->def->name);
-			print_unknown(out, "");
+			print_unknown(out);
 			continue;
 		case CG_ADVICE_UNAVAILABLE:
 			fprintf(out, "  %s  not in systemd %s (since %u)\n", a->def->name,
@@ -100,7 +78,7 @@ void cli_options_text(FILE *out, const struct cg_profile *p, const struct cg_tab
 		if (!a->nfacts)
 			fprintf(out, "      nothing in the trace needs it relaxed\n");
 		for (size_t j = 0; j < a->nfacts; j++)
-			fprintf(out, "      %s: %s\n", fact_text(a->facts[j], buf, sizeof buf),
+			fprintf(out, "      %s: %s\n", cg_fact_text(a->facts[j], buf, sizeof buf),
 				a->fact_rules[j]->why);
 		if (a->more_facts)
 			fprintf(out, "      and %zu more\n", a->more_facts);
@@ -232,35 +210,13 @@ void cli_options_dropin(FILE *out, const struct cg_profile *p, const struct cg_t
 {
 	struct opts_ctx c;
 	opts_init(&c, p, t);
-	char buf[256];
 	fprintf(out, "# Options from the call arguments (rules of systemd %s):\n",
 		t->version && t->version[0] ? t->version : "newest");
-	for (size_t i = 0; i < c.n; i++) {
-		const struct cg_option_advice *a = &c.adv[i];
-		switch (a->state) {
-		case CG_ADVICE_SET:
-			if (!a->nfacts)
-				fprintf(out, "# %s: nothing in the trace needs it relaxed\n",
-					a->def->name);
-			for (size_t j = 0; j < a->nfacts; j++)
-				fprintf(out, "# %s%s\n", fact_text(a->facts[j], buf, sizeof buf),
-					a->fact_rules[j]->type == CG_RULE_NOTE ? " (noted)" : "");
-			fprintf(out, "%s%s\n", a->def->name, a->value);
-			break;
-		case CG_ADVICE_OFF:
-			for (size_t j = 0; j < a->nfacts; j++)
-				if (a->fact_rules[j]->type == CG_RULE_BLOCK)
-					fprintf(out, "# %s not set: %s: %s\n", a->def->name,
-						fact_text(a->facts[j], buf, sizeof buf),
-						a->fact_rules[j]->why);
-			break;
-		case CG_ADVICE_UNKNOWN:
-			fprintf(out, "# %s ", a->def->name);
-			print_unknown(out, "# ");
-			break;
-		case CG_ADVICE_UNAVAILABLE:
-			break;
-		}
-	}
+	char why[256];
+	snprintf(why, sizeof why,
+		 "not known from this input (no call arguments): record them with `%s` or "
+		 "`callgroups trace -o FILE -- COMMAND`",
+		 cg_options_strace_hint());
+	cg_options_write_dropin(out, c.adv, c.n, false, why);
 	free(c.adv);
 }
