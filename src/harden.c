@@ -16,6 +16,7 @@
 
 #include "evidence.h"
 #include "options.h"
+#include "profile_json.h"
 #include "spawn.h"
 
 /* Where the profiles go, below the root. */
@@ -23,7 +24,6 @@
 /* A file in the state directory that says callgroups created UNIT.d. */
 #define MADE_DIR_MARK "dropin-dir-created"
 #define MADE_RUN_DIR_MARK "run-dropin-dir-created"
-#define SESSION_VERSION 1
 
 /* ---- names and paths ------------------------------------------------------ */
 
@@ -349,9 +349,7 @@ static json_object *calls_json(const struct cg_profile *p, const struct cg_harde
 	json_object *calls = json_object_new_array();
 	for (size_t i = 0; i < cg_profile_count(p); i++) {
 		const struct cg_profile_entry *x = cg_profile_at(p, i);
-		json_object *c = json_object_new_object();
-		json_object_object_add(c, "abi", json_object_new_string(cg_abi_name(x->abi)));
-		json_object_object_add(c, "syscall", json_object_new_string(cg_name_str(x->name)));
+		json_object *c = cg_profile_json_call(x->abi, x->name);
 		json_object_object_add(c, "calls", json_object_new_int64((int64_t)x->calls));
 		json_object_object_add(c, "errors", json_object_new_int64((int64_t)x->errors));
 		if (s) {
@@ -368,7 +366,8 @@ static json_object *calls_json(const struct cg_profile *p, const struct cg_harde
 char *cg_harden_session_format(const struct cg_harden_session *s, const char *unit)
 {
 	json_object *j = json_object_new_object();
-	json_object_object_add(j, "callgroups_profile", json_object_new_int(SESSION_VERSION));
+	json_object_object_add(j, CG_PROFILE_JSON_KEY,
+			       json_object_new_int(CG_PROFILE_JSON_VERSION));
 	json_object_object_add(j, "source", json_object_new_string("harden"));
 	json_object_object_add(j, "unit", json_object_new_string(unit));
 	json_object_object_add(j, "session", json_object_new_string(s->source));
@@ -381,18 +380,9 @@ char *cg_harden_session_format(const struct cg_harden_session *s, const char *un
 		json_object_object_add(j, "manager_calls", calls_json(s->manager, NULL));
 	/* The evidence section of a trace table (evidence.h), one string per
 	 * line, when the session's tracer saw call arguments. */
-	const struct cg_evidence *ev = cg_profile_evidence_c(s->calls);
-	if (cg_evidence_inputs(ev) > 0 || cg_evidence_count(ev) > 0) {
-		_cleanup_free_ char *text = cg_evidence_format(ev);
-		json_object *lines = json_object_new_array();
-		for (char *l = text, *nl; l && *l; l = nl ? nl + 1 : NULL) {
-			nl = strchr(l, '\n');
-			json_object_array_add(
-				lines,
-				json_object_new_string_len(l, nl ? (int)(nl - l) : (int)strlen(l)));
-		}
-		json_object_object_add(j, "evidence", lines);
-	}
+	json_object *ev = cg_profile_json_evidence(cg_profile_evidence_c(s->calls));
+	if (ev)
+		json_object_object_add(j, "evidence", ev);
 	char *out = xasprintf("%s\n",
 			      json_object_to_json_string_ext(
 				      j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -425,35 +415,20 @@ static int parse_entry(json_object *c, size_t i, const char *fname, bool manager
 		       struct cg_harden_session *s, struct cg_error *e)
 {
 	const char *key = manager ? "manager_calls" : "calls";
-	char abi_s[16] = "", name[64] = "";
-	enum cg_abi abi;
-	json_object *v;
+	struct cg_profile_json_entry x;
 	double first = 0;
-	if (!json_object_is_type(c, json_type_object) ||
-	    !get_string(c, "abi", abi_s, sizeof abi_s) || cg_abi_from_name(abi_s, &abi) < 0 ||
-	    !get_string(c, "syscall", name, sizeof name) || !name[0] ||
-	    !json_object_object_get_ex(c, "calls", &v) || !json_object_is_type(v, json_type_int) ||
-	    json_object_get_int64(v) < 0 || (!manager && !get_time(c, "first_seen", &first))) {
+	int r = cg_profile_json_entry(c, key, i, fname, false, &x, e);
+	if (r < 0)
+		return r;
+	if (!manager && !get_time(c, "first_seen", &first)) {
 		cg_error_set(e, fname, 0,
-			     "%s[%zu]: expected {\"abi\", \"syscall\", \"calls\", \"errors\"%s} "
-			     "as callgroups harden writes them",
-			     key, i, manager ? "" : ", \"first_seen\"");
+			     "%s[%zu].first_seen: expected a time (seconds since 1970)", key, i);
 		return -EINVAL;
 	}
-	for (const char *k = name; *k; k++)
-		if (!islower((unsigned char)*k) && !isdigit((unsigned char)*k) && *k != '_') {
-			cg_error_set(e, fname, 0, "%s[%zu].syscall: '%s' is no system call name",
-				     key, i, name);
-			return -EINVAL;
-		}
-	uint64_t calls = (uint64_t)json_object_get_int64(v), errors = 0;
-	if (json_object_object_get_ex(c, "errors", &v) && json_object_is_type(v, json_type_int) &&
-	    json_object_get_int64(v) > 0)
-		errors = (uint64_t)json_object_get_int64(v);
-	cg_name n = cg_intern(name);
-	cg_profile_add(manager ? s->manager : s->calls, abi, n, calls, errors);
+	cg_name n = cg_intern(x.name);
+	cg_profile_add(manager ? s->manager : s->calls, x.abi, n, x.calls, x.errors);
 	if (!manager)
-		cg_harden_session_note(s, abi, n, first);
+		cg_harden_session_note(s, x.abi, n, first);
 	return 0;
 }
 
@@ -475,30 +450,6 @@ static int parse_entries(json_object *list, const char *fname, bool manager,
 	return 0;
 }
 
-/* "evidence": the lines of evidence.h's section, each a string. */
-static int parse_evidence(json_object *lines, const char *fname, struct cg_harden_session *s,
-			  struct cg_error *e)
-{
-	if (!json_object_is_type(lines, json_type_array)) {
-		cg_error_set(e, fname, 0, "\"evidence\": expected an array of strings");
-		return -EINVAL;
-	}
-	struct cg_evidence *ev = cg_profile_evidence(s->calls);
-	size_t n = json_object_array_length(lines);
-	for (size_t i = 0; i < n; i++) {
-		json_object *l = json_object_array_get_idx(lines, i);
-		const char *why = "an evidence line";
-		if (!json_object_is_type(l, json_type_string) ||
-		    cg_evidence_parse_line(
-			    ev, json_object_get_string(l),
-			    json_object_get_string(l) + json_object_get_string_len(l), &why) != 1) {
-			cg_error_set(e, fname, 0, "evidence[%zu]: expected %s", i, why);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
 int cg_harden_session_parse(const char *text, size_t len, const char *fname,
 			    struct cg_harden_session *s, struct cg_error *e)
 {
@@ -506,24 +457,14 @@ int cg_harden_session_parse(const char *text, size_t len, const char *fname,
 		cg_error_set(e, fname, 0, "too large for a harden session");
 		return -EINVAL;
 	}
-	_cleanup_json_ json_object *j = NULL;
-	json_tokener *tok = json_tokener_new();
-	if (tok) {
-		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-		j = json_tokener_parse_ex(tok, text, (int)len);
-		size_t used = json_tokener_get_parse_end(tok);
-		bool whole = json_tokener_get_error(tok) == json_tokener_success &&
-			     strspn(text + used, " \t\r\n") == len - used;
-		json_tokener_free(tok);
-		if (!whole && j) {
-			json_object_put(j);
-			j = NULL;
-		}
-	}
+	const char *err;
+	size_t off;
+	_cleanup_json_ json_object *j = cg_profile_json_parse(text, len, &err, &off);
 	json_object *v, *calls;
 	if (!j || !json_object_is_type(j, json_type_object) ||
-	    !json_object_object_get_ex(j, "callgroups_profile", &v) ||
-	    !json_object_is_type(v, json_type_int) || json_object_get_int(v) != SESSION_VERSION ||
+	    !json_object_object_get_ex(j, CG_PROFILE_JSON_KEY, &v) ||
+	    !json_object_is_type(v, json_type_int) ||
+	    json_object_get_int(v) != CG_PROFILE_JSON_VERSION ||
 	    !json_object_object_get_ex(j, "calls", &calls) ||
 	    !json_object_is_type(calls, json_type_array)) {
 		cg_error_set(e, fname, 0,
@@ -547,7 +488,7 @@ int cg_harden_session_parse(const char *text, size_t len, const char *fname,
 	if (json_object_object_get_ex(j, "main_pid", &v) && json_object_is_type(v, json_type_int))
 		s->main_pid = (long)json_object_get_int64(v);
 	if (json_object_object_get_ex(j, "evidence", &v)) {
-		int r = parse_evidence(v, fname, s, e);
+		int r = cg_profile_json_read_evidence(v, fname, cg_profile_evidence(s->calls), e);
 		if (r < 0)
 			return r;
 	}

@@ -36,7 +36,9 @@
  *   "calls": 3, ...}, ...] and/or (as `harden` writes its sessions)
  *   "calls": [{"abi": ..., "syscall": ..., "calls": N, "errors": N}, ...];
  *   each entry adds its calls (and errors, when given) to (abi, syscall); an entry with "syscall":
- * null (a number libseccomp could not name) is skipped; other members are ignored. Recognised
+ *   null (a number libseccomp could not name) is skipped; "evidence" (a
+ *   session's call arguments: the lines of evidence.h's section) is read
+ *   as a trace table's section is; other members are ignored. Recognised
  *   before the other formats, by the "callgroups_profile" member of a text
  *   that is one JSON object. */
 #pragma once

@@ -11,6 +11,7 @@
 #include "enforce.h"
 #include "optbook.h"
 #include "optunit.h"
+#include "profile_json.h"
 #include "runner.h"
 #include "unitfile.h"
 
@@ -527,25 +528,16 @@ static json_object *jstr_or_null(const char *s)
 	return s ? json_object_new_string(s) : NULL;
 }
 
-/* {"abi", "syscall"} of one call (syscall null for an unnamed number). */
-static json_object *call_json(enum cg_abi abi, cg_name name)
-{
-	json_object *o = json_object_new_object();
-	json_object_object_add(o, "abi", json_object_new_string(cg_abi_name(abi)));
-	json_object_object_add(o, "syscall",
-			       jstr_or_null(name != CG_NAME_NONE ? cg_name_str(name) : NULL));
-	return o;
-}
-
-/* The --complain report as JSON: a callgroups profile, version 1, that the
- * input readers take back (src/input_json.c reads "callgroups_profile" and
- * each "denied" entry's abi, syscall and calls; the rest is for people and
- * scripts). A new string the caller frees. */
+/* The --complain report as JSON: a callgroups profile (profile_json.h)
+ * that the input readers take back (input_json.c reads each "denied"
+ * entry's abi, syscall and calls; the rest is for people and scripts). A
+ * new string the caller frees. */
 static char *complain_json(const struct run_args *a, const struct run_policy *rp,
 			   const struct cg_run_result *r)
 {
 	json_object *j = json_object_new_object();
-	json_object_object_add(j, "callgroups_profile", json_object_new_int(1));
+	json_object_object_add(j, CG_PROFILE_JSON_KEY,
+			       json_object_new_int(CG_PROFILE_JSON_VERSION));
 	json_object_object_add(j, "source", json_object_new_string("run --complain"));
 	json_object_object_add(j, "systemd", json_object_new_string(rp->t->version));
 	json_object *cmd = json_object_new_array();
@@ -556,7 +548,7 @@ static char *complain_json(const struct run_args *a, const struct run_policy *rp
 	json_object *den = json_object_new_array();
 	for (size_t i = 0; i < r->ndenied; i++) {
 		const struct cg_run_denial *d = &r->denied[i];
-		json_object *dj = call_json(d->call.abi, d->call.name);
+		json_object *dj = cg_profile_json_call(d->call.abi, d->call.name);
 		json_object_object_add(
 			dj, "nr", json_object_new_int64(d->call.nr & ~(long)CG_X32_SYSCALL_BIT));
 		json_object_object_add(dj, "calls", json_object_new_int64((int64_t)d->call.count));
@@ -571,7 +563,7 @@ static char *complain_json(const struct run_args *a, const struct run_policy *rp
 	json_object *fixes = json_object_new_array();
 	for (size_t i = 0; i < r->nrefused; i++) {
 		const struct cg_run_refusal *f = &r->refused[i];
-		json_object *fj = call_json(f->call.abi, f->call.name);
+		json_object *fj = cg_profile_json_call(f->call.abi, f->call.name);
 		json_object_object_add(fj, "calls", json_object_new_int64((int64_t)f->call.count));
 		json_object_object_add(
 			fj, "option",

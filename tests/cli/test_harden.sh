@@ -255,6 +255,9 @@ check_eq "start: one session file" "$(ls "$state"/*.json 2>/dev/null | wc -l)" 1
 check_eq "start: bpf session with the job's calls" "$(jq -c '[.backend, ([.calls[].syscall] | (index("openat") != null) and (index("read") != null) and (index("execve") != null))]' "$f" 2>/dev/null)" '["bpf",true]'
 check_eq "start: the bpf session keeps the call arguments it saw (evidence section)" \
 	"$(jq -r '.evidence[0]' "$f" 2>/dev/null | cut -d' ' -f2)" callgroups-evidence
+check "suggest reads a session file" $CG suggest --format=json "$f"
+check_eq "suggest: the session's call arguments decide the options (none unknown)" \
+	"$(jq -r '[.options.advice[].state | select(. == "unknown")] | length' "$TMP/out" 2>/dev/null)" 0
 # On a terminal: the live line (time, calls, new calls) once a second.
 if ! skipping; then
 	script -qec "$CG harden --root='$R' start app.service --duration=3" /dev/null >"$TMP/tty.out" 2>&1
