@@ -238,58 +238,8 @@ fi
 check_status "--cgroup on a directory that is not a cgroup -> 3" 3 $B --no-report --cgroup "$TMP"
 check_grep "--cgroup: says it needs cgroup v2" 'cgroup v2' "$TMP/err"
 
-# ---- calls a seccomp filter other than ours refuses ------------------------------
-# refuse_exec installs a filter answering getpgid and keyctl with EPERM, then
-# execs refused_calls (3 getpgid, 1 keyctl, then a child forked after does the
-# same): the way a container's filter is installed. ERRNO outranks our filter's
-# TRACE, so these calls are counted from syscall-entry stops (ptrace) or at
-# sys_exit (bpf); strace -f -c (entry stops, before seccomp) counts them too.
-refused_rows() { rows "$1" 'futex|exit|exit_group' | grep -E '\|(getpgid|keyctl)\|'; }
-RF=("$PROGS/refuse_exec" "$PROGS/refused_calls" 3 fork)
-if command -v strace >/dev/null; then
-	strace -f -c -o "$TMP/rst.txt" "${RF[@]}" >/dev/null 2>&1
-	for ne in "" --no-errors; do
-		check_status "refused (${ne:-errors counted}): the command ran under the filter (exit 0)" 0 \
-			$B $ne --no-report -o "$TMP/rf.txt" -- "${RF[@]}"
-		check_eq "refused (${ne:-errors counted}): getpgid 6/6, keyctl 2/2 (calls/errors) as strace -f -c" \
-			"$(refused_rows "$TMP/rf.txt")" "$(refused_rows "$TMP/rst.txt")"
-		check_eq "refused (${ne:-errors counted}): strace -f -c saw 6 getpgid" "$(count "$TMP/rst.txt" getpgid)" 6
-		check_grep "refused (${ne:-errors counted}): the table names them" \
-			'^# refused by an inherited seccomp filter: getpgid 6, keyctl 2$' "$TMP/rf.txt"
-		[ -z "$ne" ] && check_eq "refused: every call and error as strace -f -c" \
-			"$(rows "$TMP/rf.txt" 'futex|exit|exit_group')" "$(rows "$TMP/rst.txt" 'futex|exit|exit_group')"
-		# The tracer itself under the filter (in a container): inherited.
-		check_status "refused (${ne:-errors counted}), inherited: exit 0" 0 \
-			"$PROGS/refuse_exec" $B $ne --no-report -o "$TMP/ri.txt" -- "${RF[@]:1}"
-		check_grep "refused (${ne:-errors counted}), inherited: stderr says so" \
-			'the command runs under a seccomp filter it inherited' "$TMP/err"
-		check_eq "refused (${ne:-errors counted}), inherited: getpgid and keyctl as strace -f -c" \
-			"$(refused_rows "$TMP/ri.txt")" "$(refused_rows "$TMP/rst.txt")"
-		check_grep "refused (${ne:-errors counted}), inherited: the table names them" \
-			'^# refused by an inherited seccomp filter: getpgid 6, keyctl 2$' "$TMP/ri.txt"
-	done
-	# suggest reads the table back (the '#' line skipped), keyctl included.
-	check_status "refused: suggest reads the table with its '#' line" 0 \
-		$CG suggest --format=dropin "$TMP/rf.txt"
-	cp "$TMP/out" "$TMP/rf.conf"
-	check_status "refused: the recommended lines deny no observed call" 0 \
-		$CG check "$TMP/rf.conf" "$TMP/rf.txt"
-	check_status "refused: keyctl is in the profile read back (~@keyring would deny it)" 1 \
-		$CG check --filter='~@keyring' "$TMP/rf.txt"
-	check_grep "refused: ... and check names it" 'keyctl' "$TMP/out"
-else
-	skip "refused calls: strace is not installed"
-fi
-# A filter for the whole thread group (TSYNC) installed while another thread
-# calls getppid: exactly 6 of its calls are refused, whatever the timing.
-for ne in "" --no-errors; do
-	check_status "refused by a TSYNC filter (${ne:-errors counted}): exit 0" 0 \
-		$B $ne --no-report -o "$TMP/ts.txt" -- "$PROGS/tsync_refuse"
-	check_eq "refused by a TSYNC filter (${ne:-errors counted}): 6 getppid errors" \
-		"$(errcount "$TMP/ts.txt" getppid)" 6
-	check_grep "refused by a TSYNC filter (${ne:-errors counted}): marked" \
-		'^# refused by an inherited seccomp filter: getppid 6$' "$TMP/ts.txt"
-done
+# ---- calls a seccomp filter other than ours refuses (lib.sh) --------------------
+check_refused_calls "$B"
 
 # ---- the minimal BTF, made once per kernel ---------------------------------------
 # The first trace reads the kernel's whole BTF and makes, with bpftool, a

@@ -192,51 +192,21 @@ static void test_no_errors(void **state)
 }
 
 /* Calls a filter installed before exec refuses skip sys_enter: counted at
- * sys_exit as calls with their error, with or without errors counted, and
- * kept apart as refused (tests/progs/refuse_exec.c). */
+ * sys_exit (testutil.h). */
 static void test_refused_by_other_filter(void **state)
 {
 	(void)state;
 	need_bpf();
-	/* progpath() answers in one static buffer. */
-	_cleanup_free_ char *filter = xstrdup(progpath("refuse_exec"));
-	char *argv[] = {filter, (char *)progpath("refused_calls"), "3", "fork", NULL};
-	for (int with = 0; with < 2; with++) {
-		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
-		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
-		struct cg_trace_opts o = {.argv = argv, .count_errors = with, .refused = refused};
-		struct cg_trace_result r = {0};
-		assert_int_equal(cg_trace_bpf(&o, p, &r), 0);
-		assert_int_equal(r.exit_status, 0);
-		assert_int_equal(calls(p, CG_ABI_X86_64, "getpgid"), 6);
-		assert_int_equal(errors(p, CG_ABI_X86_64, "getpgid"), 6);
-		assert_int_equal(calls(p, CG_ABI_X86_64, "keyctl"), 2);
-		assert_int_equal(errors(p, CG_ABI_X86_64, "keyctl"), 2);
-		assert_int_equal(cg_profile_count(refused), 2);
-		assert_int_equal(calls(refused, CG_ABI_X86_64, "getpgid"), 6);
-		assert_int_equal(calls(refused, CG_ABI_X86_64, "keyctl"), 2);
-		assert_int_equal(errors(refused, CG_ABI_X86_64, "keyctl"), 2);
-	}
+	check_refused_by_other_filter(cg_trace_bpf);
 }
 
-/* A filter installed for the whole thread group (TSYNC) reaches a thread
- * that never entered a call under a filter before: its refused calls are
- * counted and marked all the same. */
+/* A TSYNC filter reaches a thread that never entered a call under a
+ * filter before (testutil.h). */
 static void test_refused_tsync(void **state)
 {
 	(void)state;
 	need_bpf();
-	char *argv[] = {(char *)progpath("tsync_refuse"), NULL};
-	for (int with = 0; with < 2; with++) {
-		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
-		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
-		struct cg_trace_opts o = {.argv = argv, .count_errors = with, .refused = refused};
-		struct cg_trace_result r = {0};
-		assert_int_equal(cg_trace_bpf(&o, p, &r), 0);
-		assert_int_equal(r.exit_status, 0);
-		assert_int_equal(errors(p, CG_ABI_X86_64, "getppid"), 6);
-		assert_int_equal(calls(refused, CG_ABI_X86_64, "getppid"), 6);
-	}
+	check_refused_tsync(cg_trace_bpf, 2);
 }
 
 /* ---- attaching to a live process ------------------------------------------ */

@@ -322,55 +322,20 @@ static void test_summary_reads_back(void **state)
 	}
 }
 
-/* A filter installed before exec answers getpgid and keyctl with EPERM:
- * ERRNO outranks our TRACE, yet every attempt is counted (entry stops),
- * as a call with its error, with or without errors counted, and kept apart
- * as refused; refused_calls exits 0 only if each call got EPERM. */
+/* A filter installed before exec: ERRNO outranks our TRACE, yet every
+ * attempt is counted from its entry stop (testutil.h). */
 static void test_refused_by_other_filter(void **state)
 {
 	(void)state;
-	/* progpath() answers in one static buffer. */
-	_cleanup_free_ char *filter = xstrdup(progpath("refuse_exec"));
-	char *argv[] = {filter, (char *)progpath("refused_calls"), "3", "fork", NULL};
-	for (int with = 0; with < 2; with++) {
-		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
-		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
-		struct cg_trace_opts o = {.argv = argv, .count_errors = with, .refused = refused};
-		struct cg_trace_result r = {0};
-		assert_int_equal(cg_trace_ptrace(&o, p, &r), 0);
-		assert_int_equal(r.exit_status, 0);
-		assert_int_equal(calls(p, CG_ABI_X86_64, "getpgid"), 6);
-		assert_int_equal(errors(p, CG_ABI_X86_64, "getpgid"), 6);
-		assert_int_equal(calls(p, CG_ABI_X86_64, "keyctl"), 2);
-		assert_int_equal(errors(p, CG_ABI_X86_64, "keyctl"), 2);
-		/* The filter's own install, and the wait, are plain calls. */
-		assert_int_equal(calls(p, CG_ABI_X86_64, "wait4"), 1);
-		assert_int_equal(cg_profile_count(refused), 2);
-		assert_int_equal(calls(refused, CG_ABI_X86_64, "getpgid"), 6);
-		assert_int_equal(errors(refused, CG_ABI_X86_64, "getpgid"), 6);
-		assert_int_equal(calls(refused, CG_ABI_X86_64, "keyctl"), 2);
-	}
+	check_refused_by_other_filter(cg_trace_ptrace);
 }
 
-/* One thread installs a filter for the whole thread group (TSYNC) while
- * another keeps calling getppid: the other thread is stopped before the
- * filters change and stepped from entry stops after, so each of the 6
- * refused calls is counted and marked, whatever the timing. */
+/* A TSYNC filter: the other thread is stopped before the filters change
+ * and stepped from entry stops after (testutil.h). */
 static void test_refused_tsync(void **state)
 {
 	(void)state;
-	char *argv[] = {(char *)progpath("tsync_refuse"), NULL};
-	for (int round = 0; round < 6; round++) {
-		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
-		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
-		struct cg_trace_opts o = {
-			.argv = argv, .count_errors = round % 2, .refused = refused};
-		struct cg_trace_result r = {0};
-		assert_int_equal(cg_trace_ptrace(&o, p, &r), 0);
-		assert_int_equal(r.exit_status, 0);
-		assert_int_equal(errors(p, CG_ABI_X86_64, "getppid"), 6);
-		assert_int_equal(calls(refused, CG_ABI_X86_64, "getppid"), 6);
-	}
+	check_refused_tsync(cg_trace_ptrace, 6);
 }
 
 /* Without a filter of its own nothing is refused: the same program then

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "profile.h"
+#include "trace_common.h"
 #include "util.h"
 
 /* Path of a file under the source tree, in a static buffer. */
@@ -128,4 +129,61 @@ static inline uint64_t errors(const struct cg_profile *p, enum cg_abi abi, const
 {
 	const struct cg_profile_entry *e = cg_profile_find(p, abi, cg_intern(name));
 	return e ? e->errors : 0;
+}
+
+/* ---- checks both tracer backends must pass -------------------------------- */
+
+/* A backend: cg_trace_ptrace() or cg_trace_bpf(). */
+typedef int (*trace_backend_fn)(const struct cg_trace_opts *o, struct cg_profile *p,
+				struct cg_trace_result *r);
+
+/* refuse_exec installs a filter answering getpgid and keyctl with EPERM
+ * and executes refused_calls (3 getpgid and 1 keyctl, then a child it forks
+ * the same), which exits 0 only if each call got EPERM: every attempt is
+ * counted as a call with its error, with or without errors counted, and
+ * kept apart as refused; the filter's install and the wait are plain
+ * calls. */
+static inline void check_refused_by_other_filter(trace_backend_fn trace)
+{
+	/* progpath() answers in one static buffer. */
+	_cleanup_free_ char *filter = xstrdup(progpath("refuse_exec"));
+	char *argv[] = {filter, (char *)progpath("refused_calls"), "3", "fork", NULL};
+	for (int with = 0; with < 2; with++) {
+		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+		struct cg_trace_opts o = {.argv = argv, .count_errors = with, .refused = refused};
+		struct cg_trace_result r = {0};
+		assert_int_equal(trace(&o, p, &r), 0);
+		assert_int_equal(r.exit_status, 0);
+		assert_int_equal(calls(p, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(errors(p, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(calls(p, CG_ABI_X86_64, "keyctl"), 2);
+		assert_int_equal(errors(p, CG_ABI_X86_64, "keyctl"), 2);
+		assert_int_equal(calls(p, CG_ABI_X86_64, "wait4"), 1);
+		assert_int_equal(cg_profile_count(refused), 2);
+		assert_int_equal(calls(refused, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(errors(refused, CG_ABI_X86_64, "getpgid"), 6);
+		assert_int_equal(calls(refused, CG_ABI_X86_64, "keyctl"), 2);
+		assert_int_equal(errors(refused, CG_ABI_X86_64, "keyctl"), 2);
+	}
+}
+
+/* tsync_refuse: one thread installs a filter for the whole thread group
+ * (TSYNC) while another, which never entered a call under a filter before,
+ * keeps calling getppid: each of its 6 refused calls is counted and
+ * marked, whatever the timing; rounds times, errors counted every other. */
+static inline void check_refused_tsync(trace_backend_fn trace, int rounds)
+{
+	char *argv[] = {(char *)progpath("tsync_refuse"), NULL};
+	for (int round = 0; round < rounds; round++) {
+		_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+		_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
+		struct cg_trace_opts o = {
+			.argv = argv, .count_errors = round % 2, .refused = refused};
+		struct cg_trace_result r = {0};
+		assert_int_equal(trace(&o, p, &r), 0);
+		assert_int_equal(r.exit_status, 0);
+		assert_int_equal(errors(p, CG_ABI_X86_64, "getppid"), 6);
+		assert_int_equal(calls(refused, CG_ABI_X86_64, "getppid"), 6);
+	}
 }
