@@ -174,3 +174,26 @@ check_refused_calls() {
 			'^# refused by an inherited seccomp filter: getppid 6$' "$TMP/ts.txt"
 	done
 }
+
+# ---- a command that cannot be run --------------------------------------------------
+#   check_cannot_run TRACER
+# The shell's codes and messages, as `run` gives them, with TRACER (a
+# command line, "$CG trace --backend=..."): 127 for a command not found
+# (by path or in PATH) or a missing #! interpreter, 126 for a file not
+# executable or one execve refuses (then the failed execve is counted).
+check_cannot_run() {
+	local tracer=$1
+	check_status "unknown command -> 127" 127 $tracer --no-report -- /nonexistent/callgroups-no-such-cmd
+	check_grep "unknown command is named" '^callgroups: /nonexistent/callgroups-no-such-cmd: command not found$' "$TMP/err"
+	check_status "unknown command in PATH -> 127" 127 $tracer --no-report -- callgroups-no-such-cmd
+	printf 'not a program\n' >"$TMP/noexec" && chmod 644 "$TMP/noexec"
+	check_status "not executable -> 126" 126 $tracer --no-report -- "$TMP/noexec"
+	check_grep "not executable: said so" 'noexec: permission denied$' "$TMP/err"
+	chmod 755 "$TMP/noexec"
+	check_status "execve refuses it (no #!, not ELF) -> 126" 126 $tracer --no-report -o "$TMP/noexec.txt" -- "$TMP/noexec"
+	check_grep "execve refuses it: says why" "^callgroups: cannot run $TMP/noexec: Exec format error$" "$TMP/err"
+	check_eq "execve refuses it: the failed execve is in the table" "$(errcount "$TMP/noexec.txt" execve)" 1
+	printf '#!/nonexistent/callgroups-interp\n' >"$TMP/badint" && chmod 755 "$TMP/badint"
+	check_status "its interpreter is missing -> 127" 127 $tracer --no-report -- "$TMP/badint"
+	check_grep "missing interpreter: says why" "^callgroups: cannot run $TMP/badint: No such file or directory$" "$TMP/err"
+}

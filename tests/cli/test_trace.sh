@@ -44,20 +44,8 @@ fi
 
 check_status "sh exit 3 -> 3" 3 $T --no-report -o "$TMP/s.txt" -- sh -c 'exit 3'
 check_status "killed by SIGTERM -> 143" 143 $T --no-report -o "$TMP/s.txt" -- sh -c 'kill -TERM $$'
-# A command that cannot be run: the shell's codes and messages, as `run`.
-check_status "unknown command -> 127" 127 $T --no-report -- /nonexistent/callgroups-no-such-cmd
-check_grep "unknown command is named" '^callgroups: /nonexistent/callgroups-no-such-cmd: command not found$' "$TMP/err"
-check_status "unknown command in PATH -> 127" 127 $T --no-report -- callgroups-no-such-cmd
-printf 'not a program\n' >"$TMP/noexec" && chmod 644 "$TMP/noexec"
-check_status "not executable -> 126" 126 $T --no-report -- "$TMP/noexec"
-check_grep "not executable: said so" 'noexec: permission denied$' "$TMP/err"
-chmod 755 "$TMP/noexec"
-check_status "execve refuses it (no #!, not ELF) -> 126" 126 $T --no-report -o "$TMP/noexec.txt" -- "$TMP/noexec"
-check_grep "execve refuses it: says why" "^callgroups: cannot run $TMP/noexec: Exec format error$" "$TMP/err"
-check_eq "execve refuses it: the failed execve is in the table" "$(errcount "$TMP/noexec.txt" execve)" 1
-printf '#!/nonexistent/callgroups-interp\n' >"$TMP/badint" && chmod 755 "$TMP/badint"
-check_status "its interpreter is missing -> 127" 127 $T --no-report -- "$TMP/badint"
-check_grep "missing interpreter: says why" "^callgroups: cannot run $TMP/badint: No such file or directory$" "$TMP/err"
+# A command that cannot be run: the shell's codes and messages (lib.sh).
+check_cannot_run "$T"
 check_status "no target -> usage error" 2 $CG trace --no-report
 check_status "two targets -> usage error" 2 $CG trace --no-report -p 1 -- true
 check_status "bad backend -> usage error" 2 $CG trace --backend=magic -- true

@@ -67,20 +67,8 @@ $B --no-errors --no-report -o "$TMP/e2.txt" -- sh -c 'cd /nonexistent-cg 2>/dev/
 check_eq "--no-errors: chdir counted" "$(count "$TMP/e2.txt" chdir)" 1
 check_eq "--no-errors: no errors" "$(errcount "$TMP/e2.txt" chdir)" 0
 check_status "killed by SIGTERM -> 143" 143 $B --no-report -o "$TMP/s.txt" -- sh -c 'kill -TERM $$'
-# A command that cannot be run: the shell's codes and messages, as `run`.
-check_status "unknown command -> 127" 127 $B --no-report -- /nonexistent/callgroups-no-such-cmd
-check_grep "unknown command is named" '^callgroups: /nonexistent/callgroups-no-such-cmd: command not found$' "$TMP/err"
-check_status "unknown command in PATH -> 127" 127 $B --no-report -- callgroups-no-such-cmd
-printf 'not a program\n' >"$TMP/noexec" && chmod 644 "$TMP/noexec"
-check_status "not executable -> 126" 126 $B --no-report -- "$TMP/noexec"
-check_grep "not executable: said so" 'noexec: permission denied$' "$TMP/err"
-chmod 755 "$TMP/noexec"
-check_status "execve refuses it (no #!, not ELF) -> 126" 126 $B --no-report -o "$TMP/noexec.txt" -- "$TMP/noexec"
-check_grep "execve refuses it: says why" "^callgroups: cannot run $TMP/noexec: Exec format error$" "$TMP/err"
-check_eq "execve refuses it: the failed execve is in the table" "$(errcount "$TMP/noexec.txt" execve)" 1
-printf '#!/nonexistent/callgroups-interp\n' >"$TMP/badint" && chmod 755 "$TMP/badint"
-check_status "its interpreter is missing -> 127" 127 $B --no-report -- "$TMP/badint"
-check_grep "missing interpreter: says why" "^callgroups: cannot run $TMP/badint: No such file or directory$" "$TMP/err"
+# A command that cannot be run: the shell's codes and messages (lib.sh).
+check_cannot_run "$B"
 # The command keeps its privileges (nothing stops it): no setuid warning.
 cp "$PROGS/trace_loop" "$TMP/suid" && chmod 4755 "$TMP/suid"
 $B --no-report -o "$TMP/suid.txt" -- "$TMP/suid" 5 2>"$TMP/suid.err"

@@ -189,38 +189,11 @@ static void test_missing_command(void **state)
 	assert_int_equal(cg_profile_count(p), 0);
 }
 
-/* A file that is no program: 126 as a shell says, found not executable
- * before anything runs, or refused by execve (no #!, not ELF) after the
- * trace began: then the failed execve is counted. */
+/* A file that is no program: 126 (testutil.h). */
 static void test_command_not_runnable(void **state)
 {
 	(void)state;
-	char path[] = "/tmp/cg-trace-noexec-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "not a program\n", 14), 14);
-	close(fd);
-	char *argv[] = {path, NULL};
-	struct cg_trace_opts o = {.argv = argv, .backend = CG_TRACE_PTRACE, .count_errors = true};
-	struct cg_trace_result r = {0};
-
-	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
-	assert_int_equal(chmod(path, 0644), 0);
-	assert_int_equal(cg_trace_ptrace(&o, p, &r), -EACCES);
-	assert_int_equal(r.cannot_run, 126);
-	assert_non_null(strstr(r.error.msg, "permission denied"));
-	assert_int_equal(cg_profile_count(p), 0);
-
-	_cleanup_profile_ struct cg_profile *q = cg_profile_new();
-	assert_int_equal(chmod(path, 0755), 0);
-	assert_int_equal(cg_trace_ptrace(&o, q, &r), 0);
-	assert_int_equal(r.cannot_run, 126);
-	assert_int_equal(r.exit_status, 126);
-	_cleanup_free_ char *want = xasprintf("cannot run %s: %s", path, strerror(ENOEXEC));
-	assert_string_equal(r.error.msg, want);
-	assert_int_equal(calls(q, CG_ABI_X86_64, "execve"), 1);
-	assert_int_equal(errors(q, CG_ABI_X86_64, "execve"), 1);
-	unlink(path);
+	check_command_not_runnable(cg_trace_ptrace);
 }
 
 static void test_find_command_and_privileges(void **state)

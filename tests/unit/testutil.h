@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -186,4 +188,39 @@ static inline void check_refused_tsync(trace_backend_fn trace, int rounds)
 		assert_int_equal(errors(p, CG_ABI_X86_64, "getppid"), 6);
 		assert_int_equal(calls(refused, CG_ABI_X86_64, "getppid"), 6);
 	}
+}
+
+/* A file that is no program: 126 as a shell says, found not executable
+ * before anything runs (nothing counted), or refused by execve (no #!, not
+ * ELF) after the trace began: then the failed execve is counted, and
+ * nothing before it. */
+static inline void check_command_not_runnable(trace_backend_fn trace)
+{
+	char path[] = "/tmp/cg-trace-noexec-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "not a program\n", 14), 14);
+	close(fd);
+	char *argv[] = {path, NULL};
+	struct cg_trace_opts o = {.argv = argv, .count_errors = true};
+	struct cg_trace_result r = {0};
+
+	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(trace(&o, p, &r), -EACCES);
+	assert_int_equal(r.cannot_run, 126);
+	assert_non_null(strstr(r.error.msg, "permission denied"));
+	assert_int_equal(cg_profile_count(p), 0);
+
+	_cleanup_profile_ struct cg_profile *q = cg_profile_new();
+	assert_int_equal(chmod(path, 0755), 0);
+	assert_int_equal(trace(&o, q, &r), 0);
+	assert_int_equal(r.cannot_run, 126);
+	assert_int_equal(r.exit_status, 126);
+	_cleanup_free_ char *want = xasprintf("cannot run %s: %s", path, strerror(ENOEXEC));
+	assert_string_equal(r.error.msg, want);
+	assert_int_equal(calls(q, CG_ABI_X86_64, "execve"), 1);
+	assert_int_equal(errors(q, CG_ABI_X86_64, "execve"), 1);
+	assert_int_equal(calls(q, CG_ABI_X86_64, "close"), 0);
+	unlink(path);
 }
