@@ -116,6 +116,26 @@ static char *explain_quoted(const struct cg_table *t, const char *word)
 			 word[0] == '@' ? "group" : "system call", word, bare);
 }
 
+void cg_filter_copy(struct cg_filter *dst, const struct cg_filter *src)
+{
+	cg_filter_init(dst);
+	if (!src)
+		return;
+	dst->active = src->active;
+	dst->allow_list = src->allow_list;
+	if (src->set)
+		cg_set_union(dst->set, src->set);
+	if (src->ignored)
+		cg_set_union(dst->ignored, src->ignored);
+	if (src->taken_back)
+		cg_set_union(dst->taken_back, src->taken_back);
+	if (src->nerrnos) {
+		dst->errnos = xmalloc(src->nerrnos * sizeof *dst->errnos);
+		memcpy(dst->errnos, src->errnos, src->nerrnos * sizeof *dst->errnos);
+		dst->nerrnos = dst->errnos_cap = src->nerrnos;
+	}
+}
+
 int cg_filter_check_word(const struct cg_table *t, const char *word, char **why)
 {
 	*why = NULL;

@@ -51,6 +51,11 @@ struct cg_filter {
 
 void cg_filter_init(struct cg_filter *f);
 void cg_filter_done(struct cg_filter *f);
+/* Initialises dst as a copy of what decides src's verdicts (the mode, the
+ * map, the per-entry errnos, the calls taken back, the names ignored), to
+ * apply more lines to; its warnings and typos are left behind. src may be
+ * NULL: dst is then no filter. */
+void cg_filter_copy(struct cg_filter *dst, const struct cg_filter *src);
 
 /* Applies the value of one SystemCallFilter= assignment. table resolves
  * groups. Word by word, as systemd does, it ignores: names libseccomp

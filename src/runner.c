@@ -45,36 +45,13 @@ static struct cg_run_verdict judge(const struct cg_run_opts *o, enum cg_abi abi,
 
 /* ---- what would allow every denied call -------------------------------- */
 
-/* A copy of what decides f's verdicts (the mode, the map, the per-entry
- * errnos, the calls taken back), to apply more lines to; its warnings and
- * typos are left behind. f may be NULL (no filter). */
-static void filter_copy(struct cg_filter *dst, const struct cg_filter *f)
-{
-	cg_filter_init(dst);
-	if (!f)
-		return;
-	dst->active = f->active;
-	dst->allow_list = f->allow_list;
-	if (f->set)
-		cg_set_union(dst->set, f->set);
-	if (f->ignored)
-		cg_set_union(dst->ignored, f->ignored);
-	if (f->taken_back)
-		cg_set_union(dst->taken_back, f->taken_back);
-	if (f->nerrnos) {
-		dst->errnos = xmalloc(f->nerrnos * sizeof *dst->errnos);
-		memcpy(dst->errnos, f->errnos, f->nerrnos * sizeof *dst->errnos);
-		dst->nerrnos = dst->errnos_cap = f->nerrnos;
-	}
-}
-
 /* Applies the fix to a copy of p as a unit's drop-in would, and asks the
  * copy about every call. */
 static bool fix_allows_all(const struct cg_policy *p, const struct cg_table *t,
 			   const struct cg_run_fix *fix, const struct cg_run_denial *d, size_t n)
 {
 	struct cg_filter f;
-	filter_copy(&f, p->filter);
+	cg_filter_copy(&f, p->filter);
 	struct cg_policy q = *p;
 	q.filter = &f;
 	struct cg_error e = {0};

@@ -142,6 +142,36 @@ static void test_errno_suffix(void **state)
 	cg_filter_done(&f);
 }
 
+/* A copy decides as the original does and takes more lines on its own;
+ * warnings and typos stay behind. */
+static void test_copy(void **state)
+{
+	(void)state;
+	struct cg_filter f, c, none;
+	apply(&f,
+	      (const char *[]){"@system-service chown:EPERM", "~chown:EACCES fchown chwon", NULL});
+	assert_true(f.nwarnings + f.ntypos > 0);
+	cg_filter_copy(&c, &f);
+	assert_true(c.active && c.allow_list);
+	assert_int_equal(c.nwarnings + c.ntypos, 0);
+	static const char *const calls[] = {"read", "chown", "fchown", "reboot", "setpriority"};
+	for (size_t i = 0; i < ELEMENTSOF(calls); i++) {
+		assert_int_equal(allows(&c, calls[i]), allows(&f, calls[i]));
+		assert_int_equal(cg_filter_entry_errno(&c, cg_intern(calls[i])),
+				 cg_filter_entry_errno(&f, cg_intern(calls[i])));
+	}
+	struct cg_error e = {0};
+	assert_int_equal(cg_filter_add(&c, t252, "chown", &e), 0);
+	assert_true(allows(&c, "chown"));
+	assert_false(allows(&f, "chown"));
+	cg_filter_copy(&none, NULL);
+	assert_false(none.active);
+	assert_true(allows(&none, "reboot"));
+	cg_filter_done(&none);
+	cg_filter_done(&c);
+	cg_filter_done(&f);
+}
+
 /* Names nobody knows are ignored as systemd ignores them, and reported as
  * typos; names systemd's table lists that libseccomp cannot resolve, and
  * groups of another systemd version, are ignored with a warning only. */
@@ -306,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_mode_from_first_line),
 		cmocka_unit_test(test_reset),
 		cmocka_unit_test(test_errno_suffix),
+		cmocka_unit_test(test_copy),
 		cmocka_unit_test(test_unknown_names),
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_allowed_set),
