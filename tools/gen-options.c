@@ -71,6 +71,20 @@ static struct opt *find_opt(const char *name)
 	return NULL;
 }
 
+/* The word option name takes in its list for value (of fact kind). */
+static void spell_line(const char *name, const char *kind, const char *value, const char *word)
+{
+	struct opt *o = find_opt(name);
+	int k = ev_kind_from_name(kind, strlen(kind));
+	uint64_t v = 0;
+	if (k < 0 || ev_value_parse(ev_kind_syms((unsigned)k), value, strlen(value), 1, &v) < 0)
+		die("unknown kind or value '%s %s'", kind, value);
+	fprintf(o->spell, "\t{%#llx, ", (unsigned long long)v);
+	put_str(o->spell, word);
+	fputs("},\n", o->spell);
+	o->nspell++;
+}
+
 static unsigned version(const char *w)
 {
 	char *end;
@@ -263,19 +277,6 @@ int main(int argc, char **argv)
 			o->rows = open_memstream(&o->rows_buf, &o->rows_len);
 			o->rules = open_memstream(&o->rules_buf, &o->rules_len);
 			o->spell = open_memstream(&o->spell_buf, &o->spell_len);
-		} else if (strcmp(w[0], "spell") == 0) {
-			if (why || n != 5)
-				die("expected: spell NAME KIND VALUE WORD");
-			struct opt *o = find_opt(w[1]);
-			int k = ev_kind_from_name(w[2], strlen(w[2]));
-			uint64_t v = 0;
-			if (k < 0 || ev_value_parse(ev_kind_syms((unsigned)k), w[3], strlen(w[3]),
-						    1, &v) < 0)
-				die("unknown kind or value '%s %s'", w[2], w[3]);
-			fprintf(o->spell, "\t{%#llx, ", (unsigned long long)v);
-			put_str(o->spell, w[4]);
-			fputs("},\n", o->spell);
-			o->nspell++;
 		} else if (strcmp(w[0], "row") == 0) {
 			if (why)
 				die("a row line has no '| ...'");
@@ -283,13 +284,22 @@ int main(int argc, char **argv)
 		} else if (strcmp(w[0], "block") == 0 || strcmp(w[0], "allow") == 0 ||
 			   strcmp(w[0], "note") == 0) {
 			rule_line(w, n, why);
+		} else if (strcmp(w[0], "namespace") == 0) {
+			/* "namespace WORD CLONE_FLAG SINCE [extra]" (src/optbook.c
+			 * reads the rest): also the word RestrictNamespaces=
+			 * takes for that flag, but for the extra kinds, which
+			 * no fact of the evidence names. */
+			if (why || n < 4)
+				die("expected: namespace WORD CLONE_FLAG SINCE [extra]");
+			if (n == 4)
+				spell_line("RestrictNamespaces=", "namespace", w[2], w[1]);
 		} else if (strcmp(w[0], "parse") == 0 || strcmp(w[0], "keyword") == 0 ||
-			   strcmp(w[0], "namespace") == 0 || strcmp(w[0], "rule") == 0 ||
-			   strcmp(w[0], "setrule") == 0 || strcmp(w[0], "mdwe") == 0) {
+			   strcmp(w[0], "rule") == 0 || strcmp(w[0], "setrule") == 0 ||
+			   strcmp(w[0], "mdwe") == 0) {
 			/* How units set the option and what systemd loads for
 			 * it: read by src/optbook.c (tools/gen-optbook.c). */
 		} else {
-			die("expected option, row, block, allow, note, spell or a line of "
+			die("expected option, row, block, allow, note or a line of "
 			    "src/optbook.c, got '%s'",
 			    w[0]);
 		}
