@@ -47,9 +47,14 @@ __u32 filters_seen;
  * task not seen entering a call yet (one a TSYNC filter reached). */
 __u32 all_seen;
 
-/* Bit tgid set: that thread group is traced. Written by user space (the
- * start set) and by the fork/exit programs. */
+/* A bit per task id, whose meaning depends on the scope. PIDS: bit tgid
+ * set: that thread group is traced, written by user space (the start set)
+ * and by the fork/exit programs. CGROUP, with manager_apart (below): bit
+ * pid set: a task of the service manager (from_manager). One array for
+ * both, since a trace has one scope: 512 KiB less of the kernel's memory
+ * that a loaded object pins. */
 __u64 tracked[CG_BPF_PID_MAX / 64];
+#define from_manager tracked
 
 /* Set by the loader for a cgroup whose calls of the service manager are
  * to be told apart. systemd starts every process of a unit (ExecStart=,
@@ -60,12 +65,11 @@ __u64 tracked[CG_BPF_PID_MAX / 64];
  * executes the unit's command. Those calls are systemd's, not the unit's:
  * they are counted from CG_BPF_MANAGER_BASE, and show no evidence. */
 __u32 manager_apart;
-/* With manager_apart, bit pid set: a task made by a task outside the
- * cgroup, or by a task so marked, that has not executed a program other
- * than systemd-executor since. Set and cleared for tasks anywhere (a
- * child of PID 1 joins the cgroup only later), by the fork, exec and exit
- * programs. */
-__u64 from_manager[CG_BPF_PID_MAX / 64];
+/* With manager_apart, from_manager (tracked) bit pid set: a task made by a
+ * task outside the cgroup, or by a task so marked, that has not executed a
+ * program other than systemd-executor since. Set and cleared for tasks
+ * anywhere (a child of PID 1 joins the cgroup only later), by the fork,
+ * exec and exit programs. */
 /* Traced thread groups alive (PIDS scope), tasks that joined by fork or
  * clone, and calls of unusual numbers that did not fit the "other" hash. */
 __s64 live;
