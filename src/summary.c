@@ -60,20 +60,20 @@ static int by_name(const void *a, const void *b)
 	return strcmp(cg_name_str(x->name), cg_name_str(y->name));
 }
 
-/* "# refused by ...: NAME N, NAME N" for abi's entries of refused. */
-static void put_refused(FILE *f, const struct cg_profile *refused, enum cg_abi abi)
+/* "# WHAT: NAME N, NAME N" for abi's entries of calls. */
+static void put_named(FILE *f, const char *what, const struct cg_profile *calls, enum cg_abi abi)
 {
-	size_t n = cg_profile_count(refused), k = 0;
+	size_t n = cg_profile_count(calls), k = 0;
 	_cleanup_free_ const struct cg_profile_entry **rows = xcalloc(n ? n : 1, sizeof(*rows));
 	for (size_t i = 0; i < n; i++) {
-		const struct cg_profile_entry *e = cg_profile_at(refused, i);
+		const struct cg_profile_entry *e = cg_profile_at(calls, i);
 		if (e->abi == abi && e->calls)
 			rows[k++] = e;
 	}
 	if (!k)
 		return;
 	qsort(rows, k, sizeof(*rows), by_name);
-	fputs("# refused by an inherited seccomp filter", f);
+	fprintf(f, "# %s", what);
 	if (abi != cg_abi_native())
 		fprintf(f, " (%s mode)",
 			abi == CG_ABI_I386  ? "32 bit"
@@ -91,6 +91,25 @@ char *cg_summary_format(const struct cg_profile *p)
 }
 
 char *cg_summary_format_refused(const struct cg_profile *p, const struct cg_profile *refused)
+{
+	return cg_summary_format_notes(p, refused, NULL);
+}
+
+/* put_named() of calls for each ABI, the native one first. */
+static void put_notes(FILE *f, const char *what, const struct cg_profile *calls)
+{
+	static const enum cg_abi others[] = {CG_ABI_I386, CG_ABI_X32, CG_ABI_X86_64};
+	enum cg_abi native = cg_abi_native();
+	if (!calls)
+		return;
+	put_named(f, what, calls, native);
+	for (size_t i = 0; i < ELEMENTSOF(others); i++)
+		if (others[i] != native)
+			put_named(f, what, calls, others[i]);
+}
+
+char *cg_summary_format_notes(const struct cg_profile *p, const struct cg_profile *refused,
+			      const struct cg_profile *manager)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -113,12 +132,8 @@ char *cg_summary_format_refused(const struct cg_profile *p, const struct cg_prof
 					    : "64 bit");
 		put_table(f, p, abi);
 	}
-	if (refused) {
-		put_refused(f, refused, native);
-		for (size_t i = 0; i < ELEMENTSOF(others); i++)
-			if (others[i] != native)
-				put_refused(f, refused, others[i]);
-	}
+	put_notes(f, "refused by an inherited seccomp filter", refused);
+	put_notes(f, "left out, made by the service manager before the exec", manager);
 	/* The argument evidence, as comment lines strace's readers skip. */
 	_cleanup_free_ char *ev = cg_evidence_format(cg_profile_evidence_c(p));
 	fputs(ev, f);

@@ -22,3 +22,12 @@ char *cg_summary_format(const struct cg_profile *p);
  * strace writes no such line; callgroups suggest skips it. Returns a new
  * string (caller frees). */
 char *cg_summary_format_refused(const struct cg_profile *p, const struct cg_profile *refused);
+
+/* The same, then, when manager (may be NULL) has entries, one line per ABI
+ * naming the calls the service manager made in a traced cgroup for the
+ * unit, between its fork and the exec of the unit's command (not counted
+ * in p; see trace_common.h):
+ *   # left out, made by the service manager before the exec: capget 2, setsid 1
+ * Returns a new string (caller frees). */
+char *cg_summary_format_notes(const struct cg_profile *p, const struct cg_profile *refused,
+			      const struct cg_profile *manager);

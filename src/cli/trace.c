@@ -83,6 +83,14 @@ static void help(FILE *f)
 	      "calls of processes attached with -p or a cgroup are counted (errors only\n"
 	      "when errors are counted), not marked.\n"
 	      "\n"
+	      "The service manager's calls: with --unit or --cgroup (bpf), what a process\n"
+	      "does in the cgroup from entering it (systemd's child for ExecStart=,\n"
+	      "ExecReload=, ...) until it executes the unit's command (after\n"
+	      "systemd-executor on 255 and later) is systemd's setup, not the unit's: it\n"
+	      "is left out of the table and named in a line after it (\"# left out, made\n"
+	      "by the service manager before the exec: setsid 1\"). The execve itself\n"
+	      "is the unit's. ptrace counts such a process from when it attaches.\n"
+	      "\n"
 	      "Examples:\n"
 	      "  callgroups trace -- make -j2\n"
 	      "  callgroups trace -o calls.txt --no-report -- ./server --selftest\n"
@@ -253,7 +261,7 @@ static void tell_outcome(const struct trace_args *a, const struct cg_trace_resul
 /* The table to -o FILE, else to stderr as strace -c does. */
 static void write_table(const struct trace_args *a, const struct cg_profile *p)
 {
-	_cleanup_free_ char *text = cg_summary_format_refused(p, a->o.refused);
+	_cleanup_free_ char *text = cg_summary_format_notes(p, a->o.refused, a->o.manager);
 	if (a->output) {
 		struct cg_error e = {0};
 		if (cg_write_file_atomic(a->output, text, strlen(text), &e) < 0)
@@ -311,6 +319,9 @@ int cmd_trace(int argc, char **argv)
 	_cleanup_profile_ struct cg_profile *p = cg_profile_new();
 	_cleanup_profile_ struct cg_profile *refused = cg_profile_new();
 	a.o.refused = refused;
+	_cleanup_profile_ struct cg_profile *manager = cg_profile_new();
+	if (a.o.cgroup)
+		a.o.manager = manager;
 	struct cg_trace_result r = {0};
 	char why[512] = "";
 	cg_trace_handle_signals();
@@ -321,6 +332,12 @@ int cmd_trace(int argc, char **argv)
 	if (ret < 0)
 		die_error(r.cannot_run ? r.cannot_run : CG_EXIT_FAILURE, &r.error);
 	tell_outcome(&a, &r);
+	if (cg_profile_count(manager) > 0)
+		fprintf(stderr,
+			"callgroups: %zu distinct calls the service manager made in the cgroup "
+			"before the exec of the unit's command are left out (named after the "
+			"table)\n",
+			cg_profile_count(manager));
 	write_table(&a, p);
 	rc = CG_EXIT_OK;
 	if (a.report) {

@@ -208,6 +208,28 @@ if [ -n "$cgroot" ] && mkdir "$cgdir" 2>/dev/null; then
 		not_ok "--cgroup: attached"; sed 's/^/# /' "$TMP/cg.err"
 		kill -KILL $prog $cg; wait
 	fi
+	# What a process does between entering the cgroup from outside and its
+	# exec (a service manager's setup: manager_spawn plays systemd, making
+	# getpriority calls there) is left out and named; the program's own
+	# calls, its children's and the execve are counted.
+	$B --no-report -o "$TMP/mg.txt" --cgroup "$cgdir" 2>"$TMP/mg.err" &
+	cg=$!
+	if wait_for "$TMP/mg.err" 'attached'; then
+		"$PROGS/manager_spawn" "$cgdir" attach 3 "$PROGS/trace_fork"
+		kill -INT $cg; wait $cg
+		check_eq "--cgroup, manager: the command's own calls and its children's counted" \
+			"$(count "$TMP/mg.txt" getppid)/$(count "$TMP/mg.txt" getuid)/$(count "$TMP/mg.txt" execve)" 10/5/1
+		check_eq "--cgroup, manager: its setup is not in the table" "$(count "$TMP/mg.txt" getpriority)" 0
+		check_grep "--cgroup, manager: ... but named after it" \
+			'^# left out, made by the service manager before the exec: .*getpriority 4' "$TMP/mg.txt"
+		check_grep "--cgroup, manager: stderr says so" 'calls the service manager made in the cgroup' "$TMP/mg.err"
+		check_status "--cgroup, manager: suggest reads the table back" 0 $CG suggest --format=json "$TMP/mg.txt"
+		check_eq "--cgroup, manager: ... without the setup's calls" \
+			"$(jq -r '[.observed[] | select(. == "getpriority")] | length' "$TMP/out")" 0
+	else
+		not_ok "--cgroup, manager: attached"; sed 's/^/# /' "$TMP/mg.err"
+		kill -KILL $cg; wait
+	fi
 	rmdir "$cgdir/sub" "$cgdir"
 else
 	skip "--cgroup: cannot create a cgroup v2 directory here"

@@ -328,8 +328,9 @@ static void test_nothing_refused(void **state)
 	assert_int_equal(cg_profile_count(refused), 0);
 }
 
-/* The refused calls' line after the tables, per ABI, by name; the readers
- * skip it and read the same profile back. */
+/* The refused calls' lines after the tables, per ABI, by name, then the
+ * service manager's; the readers skip them and read the same profile
+ * back. */
 static void test_summary_refused_line(void **state)
 {
 	(void)state;
@@ -355,6 +356,21 @@ static void test_summary_refused_line(void **state)
 	if (cg_input_parse(text, n, NULL, "refused", q, NULL, &e) < 0)
 		fail_msg("%s:%u: %s", e.file, e.line, e.msg);
 	assert_same_profile(p, q);
+	/* The service manager's calls (not in p) named after those. */
+	_cleanup_profile_ struct cg_profile *mgr = cg_profile_new();
+	cg_profile_add(mgr, CG_ABI_X86_64, cg_intern("setsid"), 2, 0);
+	cg_profile_add(mgr, CG_ABI_X86_64, cg_intern("capget"), 1, 0);
+	_cleanup_free_ char *notes = cg_summary_format_notes(p, refused, mgr);
+	const char *mtail = "(32 bit mode): keyctl 3\n"
+			    "# left out, made by the service manager before the exec: capget 1, "
+			    "setsid 2\n";
+	size_t nn = strlen(notes), mm = strlen(mtail);
+	assert_true(nn > mm);
+	assert_string_equal(notes + nn - mm, mtail);
+	_cleanup_profile_ struct cg_profile *r = cg_profile_new();
+	if (cg_input_parse(notes, nn, NULL, "notes", r, NULL, &e) < 0)
+		fail_msg("%s:%u: %s", e.file, e.line, e.msg);
+	assert_same_profile(p, r);
 	/* Nothing refused: the tables alone, as before. */
 	_cleanup_profile_ struct cg_profile *none = cg_profile_new();
 	_cleanup_free_ char *plain = cg_summary_format(p);
