@@ -18,6 +18,7 @@
 #include "crash.h"
 #include "exposure.h"
 #include "harden.h"
+#include "optcheck.h"
 #include "trace.h"
 #include "trace_bpf.h"
 #include "unitfile.h"
@@ -50,7 +51,8 @@ static void help(FILE *f)
 	      "           there (between fork and exec) is kept apart, not recommended.\n"
 	      "  status   how long it was watched, the calls (and systemd's own, kept\n"
 	      "           apart), when a call was last new, the drop-in apply would\n"
-	      "           write and the exposure now and after\n"
+	      "           write and the exposure (system call rows, options' rows) now\n"
+	      "           and after\n"
 	      "  apply    write /etc/systemd/system/UNIT.d/" CG_HARDEN_DROPIN
 	      " and daemon-reload;\n"
 	      "           --stage: SystemCallLog=~ the recommended set (the kernel logs\n"
@@ -548,26 +550,40 @@ static void need_sessions(const struct view *v, const struct cg_harden_paths *p)
 		    p->unit, p->state, p->unit);
 }
 
-/* The exposure rows' share of the 10-point score with the unit's settings,
- * with extra (a drop-in's text, may be NULL) added. -1 when the unit's
- * files cannot be read. */
-static double exposure_share(const struct cg_harden_paths *p, const struct cg_table *t,
-			     const char *extra)
+/* The shares of the 10-point score of `systemd-analyze security` that the
+ * system call rows and the hardening options' rows hold with the unit's
+ * settings, with extra (a drop-in's text, may be NULL) added; -1 each when
+ * the unit's files cannot be read. */
+struct shares {
+	double calls, options;
+};
+
+static struct shares exposure_shares(const struct cg_harden_paths *p, const struct cg_table *t,
+				     const char *extra)
 {
 	struct cg_unit_settings us;
 	cg_unit_settings_init(&us);
 	struct cg_error e = {0};
 	struct cg_filter f;
 	cg_filter_init(&f);
-	double share = -1;
+	struct shares sh = {-1, -1};
 	struct cg_exposure x;
+	struct cg_optcheck oc;
 	if (cg_unit_load(p->unit, root_dir, &us, &e) == 0 &&
 	    (!extra || cg_unit_parse_file_text(&us, extra, p->display_drop, NULL, &e) == 0) &&
-	    cg_unit_apply(&us, t, &f, &e) == 0 && cg_exposure_compute(t, &f, &us.archs, 0, &x) == 0)
-		share = x.share;
+	    cg_unit_apply(&us, t, &f, &e) == 0 &&
+	    cg_exposure_compute(t, &f, &us.archs, 0, &x) == 0) {
+		sh.calls = x.share;
+		/* The same denominator as the system call rows' (0 above). */
+		uint64_t total = cg_exposure_weight_total(t->version, true, NULL);
+		if (total && cg_optcheck_run(&us, t, NULL, &oc, &e) == 0) {
+			sh.options = (double)oc.exposure * 10.0 / (double)total;
+			cg_optcheck_done(&oc);
+		}
+	}
 	cg_filter_done(&f);
 	cg_unit_settings_done(&us);
-	return share;
+	return sh;
 }
 
 /* The service manager's calls for the unit, kept apart, and those of them
@@ -597,8 +613,8 @@ static int cmd_status(const struct harden_args *a, const struct cg_harden_paths 
 	double t = now_s();
 	_cleanup_free_ char *dropin =
 		v.have_s ? cg_harden_render(&v.s, CG_HARDEN_ENFORCE, p, &v.st) : NULL;
-	double before = exposure_share(p, v.t, NULL);
-	double after = dropin ? exposure_share(p, v.t, dropin) : -1;
+	struct shares before = exposure_shares(p, v.t, NULL);
+	struct shares after = dropin ? exposure_shares(p, v.t, dropin) : (struct shares){-1, -1};
 	bool applied = access(p->dropin, F_OK) == 0;
 	if (a->fmt == CG_FMT_JSON) {
 		json_object *j = json_object_new_object();
@@ -640,9 +656,17 @@ static int cmd_status(const struct harden_args *a, const struct cg_harden_paths 
 		json_object_object_add(j, "would_apply",
 				       dropin ? json_object_new_string(dropin) : NULL);
 		json_object_object_add(j, "exposure_now",
-				       before >= 0 ? json_object_new_double(before) : NULL);
+				       before.calls >= 0 ? json_object_new_double(before.calls)
+							 : NULL);
 		json_object_object_add(j, "exposure_after",
-				       after >= 0 ? json_object_new_double(after) : NULL);
+				       after.calls >= 0 ? json_object_new_double(after.calls)
+							: NULL);
+		json_object_object_add(j, "options_exposure_now",
+				       before.options >= 0 ? json_object_new_double(before.options)
+							   : NULL);
+		json_object_object_add(j, "options_exposure_after",
+				       after.options >= 0 ? json_object_new_double(after.options)
+							  : NULL);
 		printf("%s\n",
 		       json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
 								 JSON_C_TO_STRING_NOSLASHESCAPE));
@@ -666,10 +690,14 @@ static int cmd_status(const struct harden_args *a, const struct cg_harden_paths 
 	printf("last new call: %s ago (no new call in the last %s watched)\n",
 	       cg_harden_format_duration(t - v.st.last_new, d1, sizeof d1),
 	       cg_harden_format_duration(v.st.last_ended - v.st.last_new, d2, sizeof d2));
-	if (before >= 0 && after >= 0)
+	if (before.calls >= 0 && after.calls >= 0)
 		printf("exposure (systemd-analyze security, the system call rows): %.1f now, %.1f "
 		       "after apply (of 10)\n",
-		       before, after);
+		       before.calls, after.calls);
+	if (before.options >= 0 && after.options >= 0)
+		printf("exposure (the rows of the hardening options): %.1f now, %.1f after apply "
+		       "(of 10)\n",
+		       before.options, after.options);
 	printf("%s: %s\n\nthe drop-in 'callgroups harden apply %s' would write:\n\n%s", p->dropin,
 	       applied ? "written" : "not written", p->unit, dropin);
 	view_done(&v);

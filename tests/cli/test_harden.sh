@@ -67,10 +67,13 @@ check_grep "two sessions: union of calls, counts added" '^calls: 5 distinct, 173
 check_grep "two sessions: no new call since chown (1 h 50 min)" 'no new call in the last 1 h 50 min watched' "$TMP/out"
 check_grep "status: shows the drop-in" '^SystemCallFilter=' "$TMP/out"
 check_grep "status: exposure now and after" 'exposure .*: [0-9.]+ now, [0-9.]+ after apply' "$TMP/out"
+check_grep "status: the options' rows' exposure too" '^exposure \(the rows of the hardening options\): [0-9.]+ now, [0-9.]+ after apply' "$TMP/out"
 check "status --format=json" $CG harden --root="$R" status app.service --format=json
 check_eq "json: sessions, distinct calls, calls" "$(jq -c '[.sessions, .distinct_calls, .calls, .watched_seconds, .applied]' "$TMP/out")" '[2,5,173,10800,false]'
 check_eq "json: observed names" "$(jq -c '.observed' "$TMP/out")" '["chown","epoll_wait","openat","read","write"]'
 check_eq "json: exposure drops" "$(jq '.exposure_after < .exposure_now' "$TMP/out")" true
+check_eq "json: the options' rows too, unchanged (these sessions saw no call arguments)" \
+	"$(jq '.options_exposure_now > 0 and .options_exposure_after == .options_exposure_now' "$TMP/out")" true
 check "suggest reads the session files" $CG suggest --format=json "$state/20261129T000000Z-start-1.json" "$state/20261130T000000Z-start-2.json"
 check_eq "suggest: same calls and errors" "$(jq -c "[.observed[] | [.name, .calls, .errors]] | sort" "$TMP/out")" '[["chown",1,0],["epoll_wait",7,0],["openat",10,1],["read",105,2],["write",50,0]]'
 echo '{"callgroups_profile": 1, "session": "start", "backend": "bpf", "started": 1, "ended": 2, "calls": [{"abi": "x86-64"}]}' >"$state/zz-bad.json"
@@ -267,6 +270,8 @@ check_grep "start: says how many calls were new to the profile" 'calls \(0 new t
 rm -f "$(ls -t "$state"/*.json | head -1)"
 check "start: a second session" $CG harden --root="$R" start app.service --duration=1
 check "status after two bpf sessions" $CG harden --root="$R" status app.service --format=json
+check_eq "status: the options the bpf sessions' arguments allow lower their rows' exposure" \
+	"$(jq '.options_exposure_after < .options_exposure_now' "$TMP/out")" true
 check_eq "status: two sessions merged" "$(jq '.sessions' "$TMP/out")" 2
 # --cgroup: a unit seen from outside (inside a container): systemctl is not asked.
 : >"$FAKE_LOG"
