@@ -381,7 +381,7 @@ static int start_bpf(const struct harden_args *a, const struct cg_harden_paths *
 		cg_harden_format_duration(s.ended - s.started, d, sizeof d), l.path);
 	if (cg_profile_count(s.manager) > 0)
 		fprintf(stderr,
-			"callgroups: and %zu calls systemd made for %s between fork and exec, "
+			"callgroups: and %zu distinct calls systemd made for %s between fork and exec, "
 			"kept apart (not recommended)\n",
 			cg_profile_count(s.manager), p->unit);
 	if (!a->cgroup && cg_harden_unit_query(p, &after, &e) == 0 && after.main_pid != u->main_pid)
