@@ -41,6 +41,28 @@
 
 #include <bpf/bpf.h>
 
+/* Runs argv and waits for it; ru (may be NULL) gets its and its waited-for
+ * descendants' usage. Returns its status as a shell gives it (127 when it
+ * could not be executed), or -1 when it could not be started or waited for. */
+static int run(char **argv, struct rusage *ru)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		perror("bpf_floor: fork");
+		return -1;
+	}
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "bpf_floor: %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	int st;
+	while (wait4(pid, &st, 0, ru) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 static int empty(char **argv, bool enter_only)
 {
 	/* r0 = 0; exit */
@@ -61,22 +83,9 @@ static int empty(char **argv, bool enter_only)
 				strerror(errno));
 			return 3;
 		}
-	pid_t pid = fork();
-	if (pid < 0) {
-		perror("bpf_floor: fork");
-		return 3;
-	}
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		fprintf(stderr, "bpf_floor: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return 3;
 	/* The links close with this process. */
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	int status = run(argv, NULL);
+	return status < 0 ? 3 : status;
 }
 
 static long long ns_of(const struct timespec *a, const struct timespec *b)
@@ -124,27 +133,16 @@ static int timed(const char *file, char **argv)
 {
 	struct timespec a, b;
 	struct rusage ru;
-	int st;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	pid_t pid = fork();
-	if (pid < 0) {
-		perror("bpf_floor: fork");
-		return 3;
-	}
-	if (pid == 0) {
-		execvp(argv[0], argv);
-		fprintf(stderr, "bpf_floor: %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	while (wait4(pid, &st, 0, &ru) < 0)
-		if (errno != EINTR)
-			return 3;
+	int status = run(argv, &ru);
 	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (status < 0)
+		return 3;
 	long long cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
 			(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
 	if (write_times(file, ns_of(&a, &b), cpu, -1))
 		return 3;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return status;
 }
 
 int main(int argc, char **argv)

@@ -106,20 +106,11 @@ int cg_table_load(const char *spec, const struct cg_table **out, struct cg_error
 			     spec, cg_table_builtin_list());
 		return -ENOENT;
 	}
-	_cleanup_free_ char *text = NULL;
-	size_t len;
-	int r = cg_read_file(spec, &text, &len, e);
-	if (r < 0)
-		return r;
 	struct cg_table *t;
-	r = cg_table_parse(text, len, spec, &t, e);
-	if (r < 0)
-		return r;
-	struct cg_table_arena *a = t->arena;
-	a->source = xstrdup(spec);
-	t->source = a->source;
-	*out = t;
-	return 0;
+	int r = cg_table_parse_file(spec, &t, e);
+	if (r == 0)
+		*out = t;
+	return r;
 }
 
 const char *cg_table_builtin_list(void)

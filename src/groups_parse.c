@@ -174,6 +174,24 @@ fail:
 	return r;
 }
 
+int cg_table_parse_file(const char *path, struct cg_table **out, struct cg_error *e)
+{
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+	int r = cg_read_file(path, &text, &len, e);
+	if (r < 0)
+		return r;
+	struct cg_table *t;
+	r = cg_table_parse(text, len, path, &t, e);
+	if (r < 0)
+		return r;
+	struct cg_table_arena *a = t->arena;
+	a->source = xstrdup(path);
+	t->source = a->source;
+	*out = t;
+	return 0;
+}
+
 void cg_table_call_names(const struct cg_table *t, struct cg_set *out)
 {
 	for (size_t g = 0; g < t->ngroups; g++)

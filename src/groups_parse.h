@@ -50,6 +50,9 @@ struct cg_table_arena {
  * cg_table_free(); on error returns -EINVAL and fills e with the line. */
 int cg_table_parse(const char *text, size_t len, const char *fname, struct cg_table **out,
 		   struct cg_error *e);
+/* Reads the file path and parses it as cg_table_parse() does; the table's
+ * source is path. -errno or -EINVAL with e naming the file (and line). */
+int cg_table_parse_file(const char *path, struct cg_table **out, struct cg_error *e);
 /* Frees a parsed table; built-in tables are left alone. */
 void cg_table_free(const struct cg_table *t);
 

@@ -798,6 +798,19 @@ bool cg_unit_logs(const struct cg_filter *log, cg_name syscall)
 	return cg_set_has(log->set, syscall) == log->allow_list;
 }
 
+/* Adds msg as a pitfall at the line that set option name, when the unit
+ * sets it and when holds. */
+static void option_pitfall(struct cg_optunit *out, const char *name, bool when, const char *msg)
+{
+	int i = cg_optbook_find(out->book, name);
+	if (!when || i < 0 || !cg_optunit_active(out, (unsigned)i))
+		return;
+	const struct cg_opt_state *st = &out->st[i];
+	char where[300];
+	snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
+	cg_optunit_add_pitfall(out, where, msg);
+}
+
 int cg_unit_apply_options(const struct cg_unit_settings *s, unsigned version,
 			  struct cg_optunit *out, struct cg_error *e)
 {
@@ -809,40 +822,19 @@ int cg_unit_apply_options(const struct cg_unit_settings *s, unsigned version,
 	free(lines);
 	if (r < 0)
 		return r;
-	int raf = cg_optbook_find(out->book, "RestrictAddressFamilies");
 	bool native_only =
 		cg_archs_set(&s->archs) && !(cg_archs_mask(&s->archs) & (1u << CG_ABI_I386));
-	if (raf >= 0 && cg_optunit_active(out, (unsigned)raf) && !native_only) {
-		const struct cg_opt_state *st = &out->st[raf];
-		char where[300];
-		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
-		cg_optunit_add_pitfall(
-			out, where,
-			"RestrictAddressFamilies= does nothing to x86 (32-bit) programs: they make "
-			"sockets through socketcall(), which systemd does not filter; add "
-			"SystemCallArchitectures=native");
-	}
-	int mdwe = cg_optbook_find(out->book, "MemoryDenyWriteExecute");
-	if (mdwe >= 0 && cg_optunit_active(out, (unsigned)mdwe)) {
-		const struct cg_opt_state *st = &out->st[mdwe];
-		char where[300];
-		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
-		cg_optunit_add_pitfall(
-			out, where,
-			"MemoryDenyWriteExecute= breaks JITs (node, java, LuaJIT, "
-			"PCRE2's JIT, ...): their writable and executable mappings fail "
-			"(EPERM; EACCES where systemd 257 uses PR_SET_MDWE)");
-	}
-	int ns = cg_optbook_find(out->book, "RestrictNamespaces");
-	if (ns >= 0 && cg_optunit_active(out, (unsigned)ns) && version && version < 252) {
-		const struct cg_opt_state *st = &out->st[ns];
-		char where[300];
-		snprintf(where, sizeof where, "%s:%u", st->file ? st->file : "", st->line);
-		cg_optunit_add_pitfall(
-			out, where,
-			"RestrictNamespaces= of systemd before 252 does not filter "
-			"clone3(): a program calling it directly creates any namespace");
-	}
+	option_pitfall(out, "RestrictAddressFamilies", !native_only,
+		       "RestrictAddressFamilies= does nothing to x86 (32-bit) programs: they make "
+		       "sockets through socketcall(), which systemd does not filter; add "
+		       "SystemCallArchitectures=native");
+	option_pitfall(out, "MemoryDenyWriteExecute", true,
+		       "MemoryDenyWriteExecute= breaks JITs (node, java, LuaJIT, "
+		       "PCRE2's JIT, ...): their writable and executable mappings fail "
+		       "(EPERM; EACCES where systemd 257 uses PR_SET_MDWE)");
+	option_pitfall(out, "RestrictNamespaces", version && version < 252,
+		       "RestrictNamespaces= of systemd before 252 does not filter "
+		       "clone3(): a program calling it directly creates any namespace");
 	return 0;
 }
 

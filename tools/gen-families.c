@@ -39,19 +39,15 @@ int main(int argc, char **argv)
 	}
 	struct cg_set *universe = cg_set_new();
 	for (int i = 2; i < argc; i++) {
-		char *text;
-		size_t len;
 		struct cg_error e = {0};
 		struct cg_table *t;
-		if (cg_read_file(argv[i], &text, &len, &e) < 0 ||
-		    cg_table_parse(text, len, argv[i], &t, &e) < 0) {
+		if (cg_table_parse_file(argv[i], &t, &e) < 0) {
 			char buf[1024];
 			fprintf(stderr, "gen-families: %s\n", cg_error_format(&e, buf, sizeof buf));
 			return 1;
 		}
 		cg_table_call_names(t, universe);
 		cg_table_free(t);
-		free(text);
 	}
 	char *text;
 	size_t len;

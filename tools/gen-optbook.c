@@ -28,18 +28,14 @@ int main(int argc, char **argv)
 	struct cg_table *tables[16];
 	size_t ntables = 0;
 	for (int i = 2; i < argc && ntables < 16; i++) {
-		char *text;
-		size_t len;
 		struct cg_error e = {0};
 		struct cg_table *t;
-		if (cg_read_file(argv[i], &text, &len, &e) < 0 ||
-		    cg_table_parse(text, len, argv[i], &t, &e) < 0) {
+		if (cg_table_parse_file(argv[i], &t, &e) < 0) {
 			fprintf(stderr, "gen-optbook: %s\n", cg_error_format(&e, buf, sizeof buf));
 			return 1;
 		}
 		cg_table_call_names(t, universe);
 		tables[ntables++] = t;
-		free(text);
 	}
 	char *text;
 	size_t len;

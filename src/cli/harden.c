@@ -740,9 +740,7 @@ static int cmd_apply(const struct harden_args *a, const struct cg_harden_paths *
 {
 	struct cg_harden_unit u;
 	struct cg_error e = {0};
-	int r = cg_harden_refusal(p, false, &u, &e);
-	if (r < 0)
-		refuse_or_fail(r, &e);
+	refusals(a, p, false, &u);
 	struct view v = {0};
 	view_load(&v, a, p);
 	need_sessions(&v, p);
@@ -769,9 +767,7 @@ static int cmd_reset(const struct harden_args *a, const struct cg_harden_paths *
 {
 	struct cg_harden_unit u;
 	struct cg_error e = {0};
-	int r = cg_harden_refusal(p, false, &u, &e);
-	if (r < 0)
-		refuse_or_fail(r, &e);
+	refusals(a, p, false, &u);
 	if (a->dry_run) {
 		if (access(p->dropin, F_OK) == 0)
 			print_diff(p, p->dropin, p->display_drop, NULL);
