@@ -15,9 +15,12 @@
 #include <unistd.h>
 
 #include "evidence.h"
+#include "exposure.h"
+#include "optcheck.h"
 #include "options.h"
 #include "profile_json.h"
 #include "spawn.h"
+#include "unitfile.h"
 
 /* Where the profiles go, below the root. */
 #define STATE_DIR "/var/lib/callgroups"
@@ -642,6 +645,36 @@ int cg_harden_state_load(const struct cg_harden_paths *p, struct cg_harden_state
 		if (st->all.seen[i].first > st->last_new)
 			st->last_new = st->all.seen[i].first;
 	return 0;
+}
+
+/* ---- exposure ------------------------------------------------------------- */
+
+struct cg_harden_exposure cg_harden_exposure(const struct cg_harden_paths *p, const char *root,
+					     const struct cg_table *t, const char *extra)
+{
+	struct cg_unit_settings us;
+	cg_unit_settings_init(&us);
+	struct cg_error e = {0};
+	struct cg_filter f;
+	cg_filter_init(&f);
+	struct cg_harden_exposure x = {-1, -1};
+	struct cg_exposure rows;
+	struct cg_optcheck oc;
+	if (cg_unit_load(p->unit, root, &us, &e) == 0 &&
+	    (!extra || cg_unit_parse_file_text(&us, extra, p->display_drop, NULL, &e) == 0) &&
+	    cg_unit_apply(&us, t, &f, &e) == 0 &&
+	    cg_exposure_compute(t, &f, &us.archs, 0, &rows) == 0) {
+		x.calls = rows.share;
+		/* The same denominator as the system call rows' (0 above). */
+		uint64_t total = cg_exposure_weight_total(t->version, true, NULL);
+		if (total && cg_optcheck_run(&us, t, NULL, &oc, &e) == 0) {
+			x.options = (double)oc.exposure * 10.0 / (double)total;
+			cg_optcheck_done(&oc);
+		}
+	}
+	cg_filter_done(&f);
+	cg_unit_settings_done(&us);
+	return x;
 }
 
 /* ---- drop-ins --------------------------------------------------------------- */

@@ -155,6 +155,17 @@ int cg_harden_state_load(const struct cg_harden_paths *p, struct cg_harden_state
  * names) gets them, the count is returned. */
 size_t cg_harden_manager_only(const struct cg_harden_state *st, const char ***out);
 
+/* The shares of the 10-point score of `systemd-analyze security` that the
+ * system call rows and the hardening options' rows hold with the unit's
+ * settings (read under root, as systemd would), with extra (a drop-in's
+ * text, may be NULL) added; -1 each when the unit's files cannot be read. */
+struct cg_harden_exposure {
+	double calls, options;
+};
+struct cg_table;
+struct cg_harden_exposure cg_harden_exposure(const struct cg_harden_paths *p, const char *root,
+					     const struct cg_table *t, const char *extra);
+
 /* ---- the drop-ins ---------------------------------------------------------- */
 
 enum cg_harden_mode {

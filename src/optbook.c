@@ -234,7 +234,7 @@ static int parse_line(struct parser *p, char **w, size_t n)
 		return 0;
 	}
 	if (strcmp(kw, "rule") == 0 || strcmp(kw, "setrule") == 0) {
-		struct cg_opt_rule r = {.line = p->line, .set_rule = kw[0] == 's'};
+		struct cg_book_rule r = {.line = p->line, .set_rule = kw[0] == 's'};
 		if (n < 6)
 			return bad(p, "expected: rule NAME= VERSIONS ABIS CALL ERRNO [COND...]",
 				   NULL);
@@ -275,7 +275,7 @@ static int parse_line(struct parser *p, char **w, size_t n)
 	}
 	if (strcmp(kw, "row") == 0) {
 		/* row NAME= FROM TO ID JSON_FIELD WEIGHT RANGE SELECTOR */
-		struct cg_opt_row r = {0};
+		struct cg_book_row r = {0};
 		if (n != 9)
 			return bad(
 				p,

@@ -71,7 +71,7 @@ struct cg_opt_namespace {
 
 /* A rule line, or (set_rule) a setrule line. call is a system call name
  * or "@group". abis: bit (1 << enum cg_abi). */
-struct cg_opt_rule {
+struct cg_book_rule {
 	unsigned option;
 	struct cg_vrange v;
 	unsigned abis;
@@ -98,7 +98,7 @@ enum cg_opt_test {
 	CG_TEST_NAMESPACE, /* bad when ns_flag is kept */
 };
 
-struct cg_opt_row {
+struct cg_book_row {
 	unsigned option;
 	struct cg_vrange v;
 	const char *id;		/* "RestrictAddressFamilies=~AF_UNIX" */
@@ -117,11 +117,11 @@ struct cg_optbook {
 	size_t nkeywords;
 	struct cg_opt_namespace *namespaces;
 	size_t nnamespaces;
-	struct cg_opt_rule *rules;
+	struct cg_book_rule *rules;
 	size_t nrules;
 	struct cg_opt_mdwe *mdwe;
 	size_t nmdwe;
-	struct cg_opt_row *rows;
+	struct cg_book_row *rows;
 	size_t nrows;
 	char *arena; /* the copied text the strings point into */
 };

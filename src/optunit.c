@@ -340,7 +340,7 @@ static void push_rule(struct cg_opt_rules *r, const struct cg_opt_crule *c)
 	r->v[r->n++] = *c;
 }
 
-static struct cg_opt_crule crule(const struct cg_opt_rule *src, const char *call, size_t ncond,
+static struct cg_opt_crule crule(const struct cg_book_rule *src, const char *call, size_t ncond,
 				 const struct cg_opt_cond *cond)
 {
 	struct cg_opt_crule c = {
@@ -371,7 +371,7 @@ static int af_max(void)
 }
 
 /* seccomp_restrict_address_families(): see data/options.txt. */
-static void family_rules(const struct cg_optunit *o, const struct cg_opt_rule *src,
+static void family_rules(const struct cg_optunit *o, const struct cg_book_rule *src,
 			 const char *call, struct cg_opt_rules *out)
 {
 	const struct cg_opt_state *st = &o->st[src->option];
@@ -413,7 +413,7 @@ static void family_rules(const struct cg_optunit *o, const struct cg_opt_rule *s
 }
 
 /* seccomp_restrict_namespaces(): see data/options.txt. */
-static void namespace_rules(const struct cg_optunit *o, const struct cg_opt_rule *src,
+static void namespace_rules(const struct cg_optunit *o, const struct cg_book_rule *src,
 			    const char *call, struct cg_opt_rules *out)
 {
 	const struct cg_optbook *b = o->book;
@@ -456,7 +456,7 @@ void cg_optunit_rules(const struct cg_optunit *o, const struct cg_table *t,
 				out->mdwe_option = opt;
 			}
 		for (size_t i = 0; i < b->nrules; i++) {
-			const struct cg_opt_rule *src = &b->rules[i];
+			const struct cg_book_rule *src = &b->rules[i];
 			if (src->option != opt || !cg_vrange_has(src->v, o->version))
 				continue;
 			if (src->set_rule) {
@@ -782,7 +782,7 @@ int cg_optunit_load(const struct cg_opt_rules *r, unsigned abis, bool *used_mdwe
 
 /* ---- exposure ----------------------------------------------------------------- */
 
-static unsigned row_badness(const struct cg_optunit *o, const struct cg_opt_row *row)
+static unsigned row_badness(const struct cg_optunit *o, const struct cg_book_row *row)
 {
 	const struct cg_optbook *b = o->book;
 	const struct cg_opt_state *st = &o->st[row->option];
@@ -818,7 +818,7 @@ size_t cg_optunit_score(const struct cg_optunit *o, struct cg_opt_score *out, si
 	size_t n = 0;
 	uint64_t se = 0, sw = 0;
 	for (size_t i = 0; i < o->book->nrows; i++) {
-		const struct cg_opt_row *row = &o->book->rows[i];
+		const struct cg_book_row *row = &o->book->rows[i];
 		if (!cg_vrange_has(row->v, o->version))
 			continue;
 		unsigned bad = row_badness(o, row);

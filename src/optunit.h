@@ -169,8 +169,8 @@ int cg_optunit_add_to_ctx(const struct cg_opt_rules *r, void *ctx, enum cg_abi a
 
 /* One scored row for o. */
 struct cg_opt_score {
-	const struct cg_opt_row *row; /* in o->book */
-	unsigned badness;	      /* 0 or 1 (the rows' range is 1) */
+	const struct cg_book_row *row; /* in o->book */
+	unsigned badness;	       /* 0 or 1 (the rows' range is 1) */
 };
 
 /* The rows of o->version in rulebook order into out (at most max); the

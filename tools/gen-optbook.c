@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 	}
 	int status = 0;
 	for (size_t i = 0; i < book.nrules; i++) {
-		const struct cg_opt_rule *r = &book.rules[i];
+		const struct cg_book_rule *r = &book.rules[i];
 		if (r->call[0] == '@') {
 			for (size_t t = 0; t < ntables; t++) {
 				bool found = false;

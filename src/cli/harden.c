@@ -18,7 +18,6 @@
 #include "crash.h"
 #include "exposure.h"
 #include "harden.h"
-#include "optcheck.h"
 #include "trace.h"
 #include "trace_bpf.h"
 #include "unitfile.h"
@@ -550,42 +549,6 @@ static void need_sessions(const struct view *v, const struct cg_harden_paths *p)
 		    p->unit, p->state, p->unit);
 }
 
-/* The shares of the 10-point score of `systemd-analyze security` that the
- * system call rows and the hardening options' rows hold with the unit's
- * settings, with extra (a drop-in's text, may be NULL) added; -1 each when
- * the unit's files cannot be read. */
-struct shares {
-	double calls, options;
-};
-
-static struct shares exposure_shares(const struct cg_harden_paths *p, const struct cg_table *t,
-				     const char *extra)
-{
-	struct cg_unit_settings us;
-	cg_unit_settings_init(&us);
-	struct cg_error e = {0};
-	struct cg_filter f;
-	cg_filter_init(&f);
-	struct shares sh = {-1, -1};
-	struct cg_exposure x;
-	struct cg_optcheck oc;
-	if (cg_unit_load(p->unit, root_dir, &us, &e) == 0 &&
-	    (!extra || cg_unit_parse_file_text(&us, extra, p->display_drop, NULL, &e) == 0) &&
-	    cg_unit_apply(&us, t, &f, &e) == 0 &&
-	    cg_exposure_compute(t, &f, &us.archs, 0, &x) == 0) {
-		sh.calls = x.share;
-		/* The same denominator as the system call rows' (0 above). */
-		uint64_t total = cg_exposure_weight_total(t->version, true, NULL);
-		if (total && cg_optcheck_run(&us, t, NULL, &oc, &e) == 0) {
-			sh.options = (double)oc.exposure * 10.0 / (double)total;
-			cg_optcheck_done(&oc);
-		}
-	}
-	cg_filter_done(&f);
-	cg_unit_settings_done(&us);
-	return sh;
-}
-
 /* The service manager's calls for the unit, kept apart, and those of them
  * the unit never made. */
 static void print_manager(const struct cg_harden_state *st)
@@ -613,8 +576,9 @@ static int cmd_status(const struct harden_args *a, const struct cg_harden_paths 
 	double t = now_s();
 	_cleanup_free_ char *dropin =
 		v.have_s ? cg_harden_render(&v.s, CG_HARDEN_ENFORCE, p, &v.st) : NULL;
-	struct shares before = exposure_shares(p, v.t, NULL);
-	struct shares after = dropin ? exposure_shares(p, v.t, dropin) : (struct shares){-1, -1};
+	struct cg_harden_exposure before = cg_harden_exposure(p, root_dir, v.t, NULL);
+	struct cg_harden_exposure after = dropin ? cg_harden_exposure(p, root_dir, v.t, dropin)
+						 : (struct cg_harden_exposure){-1, -1};
 	bool applied = access(p->dropin, F_OK) == 0;
 	if (a->fmt == CG_FMT_JSON) {
 		json_object *j = json_object_new_object();
